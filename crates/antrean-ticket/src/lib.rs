@@ -1,0 +1,1 @@
+//! Printed tickets: PDF and ESC/POS.
