@@ -1,1 +1,25 @@
-//! placeholder
+//! The domain of Antrean: what an office is, how tickets are numbered, who is
+//! called next, which transitions are legal and how long a citizen will wait.
+//!
+//! Everything here is pure: time comes in as an argument, randomness (ticket
+//! codes) comes in inside commands, and nothing touches a disk or a socket.
+//! The server feeds [`Command`]s to [`Office::execute`], which returns the
+//! [`Event`]s that happened; the same events rebuild the same state with
+//! [`Office::apply`].
+#![forbid(unsafe_code)]
+
+mod error;
+mod estimate;
+mod event;
+mod model;
+mod office;
+pub mod words;
+
+pub use error::DomainError;
+pub use estimate::ServiceTimes;
+pub use event::{Event, EventKind};
+pub use model::{
+    CallPolicy, Channel, CounterDef, CounterStatus, Hours, OfficeDef, Priority, ServiceDef,
+    ServiceStandard, Ticket, TicketStatus,
+};
+pub use office::{Command, Counter, Office, Restore, ServiceCounts, TransferTarget};

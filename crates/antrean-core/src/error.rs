@@ -1,0 +1,60 @@
+//! Why a command was refused. Each case is a rule of the office, worded for the
+//! clerk or citizen who will read it; the server maps each to one HTTP status.
+
+use crate::model::TicketStatus;
+
+/// A command that the rules of the office do not allow. Refusing a command
+/// never changes any state.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    #[error("unknown service `{0}`")]
+    UnknownService(String),
+    #[error("unknown counter `{0}`")]
+    UnknownCounter(String),
+    #[error("no ticket `{0}` today")]
+    UnknownTicket(String),
+    #[error("service `{0}` is not open now")]
+    ServiceClosed(String),
+    #[error("today's quota for `{0}` is used up")]
+    QuotaExhausted(String),
+    #[error("today's online quota for `{0}` is used up; tickets remain at the kiosk")]
+    OnlineQuotaExhausted(String),
+    #[error("counter `{counter}` is {status}, it must be open")]
+    CounterNotOpen {
+        counter: String,
+        status: &'static str,
+    },
+    #[error("counter `{counter}` is already {status}")]
+    CounterAlreadyInState {
+        counter: String,
+        status: &'static str,
+    },
+    #[error(
+        "counter `{counter}` still has ticket {number}; finish, mark no-show or transfer it first"
+    )]
+    CounterBusy { counter: String, number: String },
+    #[error("counter `{0}` has no current ticket")]
+    NoCurrentTicket(String),
+    #[error("ticket {number} is {from}; it cannot be {action}")]
+    InvalidTransition {
+        number: String,
+        from: TicketStatus,
+        action: &'static str,
+    },
+    #[error("ticket {number} was called {calls} time(s); a no-show needs at least {min}")]
+    MinCallsNotReached {
+        number: String,
+        calls: u32,
+        min: u32,
+    },
+    #[error("counter `{counter}` does not serve `{service}`")]
+    NotServedHere { counter: String, service: String },
+    #[error("no counter serves `{0}`")]
+    ServiceNotServed(String),
+    #[error("ticket {0} is already there")]
+    TransferToSame(String),
+    #[error("a pause needs a reason (1 to 64 characters)")]
+    PauseReason,
+    #[error("ticket code `{0}` is already in use")]
+    DuplicateCode(String),
+}

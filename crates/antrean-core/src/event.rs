@@ -1,0 +1,117 @@
+//! Events: what happened at an office, in order. They are the only way state
+//! changes, the content of the audit log and the source of the live stream.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::model::{CounterStatus, Ticket};
+
+/// One thing that happened, numbered within its office.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// Increases by one per office, with no gaps, forever.
+    pub seq: u64,
+    pub at: DateTime<Utc>,
+    pub kind: EventKind,
+}
+
+/// What happened. Ticket events carry the ticket's code (private) as well as
+/// its number (public); the public live stream drops the code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EventKind {
+    TicketIssued {
+        ticket: Ticket,
+    },
+    TicketCalled {
+        code: String,
+        number: String,
+        service: String,
+        counter: String,
+        recall: bool,
+    },
+    TicketServing {
+        code: String,
+        number: String,
+        service: String,
+        counter: String,
+    },
+    TicketDone {
+        code: String,
+        number: String,
+        service: String,
+        counter: String,
+    },
+    TicketNoShow {
+        code: String,
+        number: String,
+        service: String,
+        counter: String,
+    },
+    /// A no-show citizen arrived late and waits again (same day).
+    TicketRequeued {
+        code: String,
+        number: String,
+        service: String,
+    },
+    TicketTransferred {
+        code: String,
+        number: String,
+        from_service: String,
+        from_counter: String,
+        /// The service it waits for now (unchanged for a counter transfer).
+        service: String,
+        /// Set for a transfer to one counter.
+        counter: Option<String>,
+    },
+    TicketCancelled {
+        code: String,
+        number: String,
+        service: String,
+    },
+    CounterState {
+        counter: String,
+        state: CounterStatus,
+        reason: Option<String>,
+    },
+    /// The business day ended: every ticket not done expired and every counter
+    /// closed; numbering starts again at 1 on `next_day`.
+    DayEnded {
+        day: NaiveDate,
+        next_day: NaiveDate,
+        expired: u32,
+    },
+}
+
+impl EventKind {
+    /// The snake_case name of the kind, as on the wire.
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::TicketIssued { .. } => "ticket_issued",
+            EventKind::TicketCalled { .. } => "ticket_called",
+            EventKind::TicketServing { .. } => "ticket_serving",
+            EventKind::TicketDone { .. } => "ticket_done",
+            EventKind::TicketNoShow { .. } => "ticket_no_show",
+            EventKind::TicketRequeued { .. } => "ticket_requeued",
+            EventKind::TicketTransferred { .. } => "ticket_transferred",
+            EventKind::TicketCancelled { .. } => "ticket_cancelled",
+            EventKind::CounterState { .. } => "counter_state",
+            EventKind::DayEnded { .. } => "day_ended",
+        }
+    }
+
+    /// The code of the ticket the event is about, if any.
+    pub fn ticket_code(&self) -> Option<&str> {
+        match self {
+            EventKind::TicketIssued { ticket } => Some(&ticket.code),
+            EventKind::TicketCalled { code, .. }
+            | EventKind::TicketServing { code, .. }
+            | EventKind::TicketDone { code, .. }
+            | EventKind::TicketNoShow { code, .. }
+            | EventKind::TicketRequeued { code, .. }
+            | EventKind::TicketTransferred { code, .. }
+            | EventKind::TicketCancelled { code, .. } => Some(code),
+            EventKind::CounterState { .. } | EventKind::DayEnded { .. } => None,
+        }
+    }
+}

@@ -1,0 +1,933 @@
+//! The live state of one office for one business day, and the rules that
+//! change it.
+//!
+//! [`Office::execute`] decides a [`Command`] against the current state and,
+//! when the rules allow it, applies the resulting [`Event`]s and returns them.
+//! [`Office::apply`] is the only code that mutates state, so replaying the
+//! events of a day rebuilds exactly the same office.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::error::DomainError;
+use crate::estimate::{self, ServiceTimes};
+use crate::event::{Event, EventKind};
+use crate::model::{
+    format_number, CallPolicy, Channel, CounterDef, CounterStatus, OfficeDef, Priority, Ticket,
+    TicketStatus,
+};
+
+/// Something a clerk, a citizen, a kiosk or a timer asks of an office.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Take a ticket. `code` is the fresh random public code, chosen by the
+    /// caller so that the rules stay deterministic.
+    Issue {
+        code: String,
+        service: String,
+        priority: Option<Priority>,
+        channel: Channel,
+    },
+    /// The citizen gives up a waiting ticket.
+    Cancel {
+        code: String,
+    },
+    Open {
+        counter: String,
+    },
+    Pause {
+        counter: String,
+        reason: String,
+    },
+    Close {
+        counter: String,
+    },
+    CallNext {
+        counter: String,
+    },
+    /// Call a given number out of order (a late arrival, a citizen who asks).
+    CallNumber {
+        counter: String,
+        number: String,
+    },
+    Recall {
+        counter: String,
+    },
+    Start {
+        counter: String,
+    },
+    Finish {
+        counter: String,
+    },
+    NoShow {
+        counter: String,
+    },
+    Transfer {
+        counter: String,
+        to: TransferTarget,
+    },
+    /// A no-show citizen arrived late: back into the queue.
+    Requeue {
+        number: String,
+    },
+}
+
+/// Where a transferred ticket goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransferTarget {
+    Service(String),
+    Counter(String),
+}
+
+/// A counter's state during the day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Counter {
+    pub id: String,
+    pub status: CounterStatus,
+    pub reason: Option<String>,
+    /// Code of the ticket called or being served here.
+    pub current: Option<String>,
+    /// Regular tickets called since the last priority one; drives
+    /// `priority_ratio`. Starts high so that a priority ticket goes first.
+    pub regular_streak: u32,
+}
+
+impl Counter {
+    fn closed(id: &str) -> Self {
+        Counter {
+            id: id.to_owned(),
+            status: CounterStatus::Closed,
+            reason: None,
+            current: None,
+            regular_streak: u32::MAX,
+        }
+    }
+}
+
+/// Tickets issued today from one service's sequence.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ServiceCounts {
+    /// The sequence number the next ticket gets.
+    pub next_seq: u32,
+    /// Tickets that count against the quota (issued and not cancelled).
+    pub total: u32,
+    /// Of those, taken online.
+    pub online: u32,
+}
+
+/// Order in a queue: arrival time, then number.
+type QueueKey = (DateTime<Utc>, String);
+
+/// The waiting tickets of one service, priority lane apart.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct ServiceQueue {
+    priority: BTreeSet<QueueKey>,
+    regular: BTreeSet<QueueKey>,
+}
+
+/// What the store remembers of a day, to rebuild an office after a restart.
+#[derive(Debug, Clone, Default)]
+pub struct Restore {
+    pub day: Option<NaiveDate>,
+    pub seq: u64,
+    /// Today's tickets that are not final.
+    pub tickets: Vec<Ticket>,
+    pub counters: Vec<Counter>,
+    pub counts: HashMap<String, ServiceCounts>,
+    /// (service, seconds at the counter) of today's finished tickets, oldest
+    /// first.
+    pub service_times: Vec<(String, f64)>,
+}
+
+/// One office's live state for its current business day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Office {
+    def: Arc<OfficeDef>,
+    day: NaiveDate,
+    seq: u64,
+    /// Tickets that are not final, by code.
+    tickets: HashMap<String, Ticket>,
+    /// Number → code of the same tickets.
+    by_number: HashMap<String, String>,
+    queues: HashMap<String, ServiceQueue>,
+    /// Tickets transferred to one counter, by counter id.
+    pinned: HashMap<String, BTreeSet<QueueKey>>,
+    /// In the configured order.
+    counters: Vec<Counter>,
+    counts: HashMap<String, ServiceCounts>,
+    times: ServiceTimes,
+}
+
+impl Office {
+    /// An office at the start of `day`, nothing issued, every counter closed.
+    pub fn new(def: Arc<OfficeDef>, day: NaiveDate) -> Self {
+        let counters = def
+            .counters
+            .iter()
+            .map(|c| Counter::closed(&c.id))
+            .collect();
+        let queues = def
+            .services
+            .iter()
+            .map(|s| (s.id.clone(), ServiceQueue::default()))
+            .collect();
+        Office {
+            def,
+            day,
+            seq: 0,
+            tickets: HashMap::new(),
+            by_number: HashMap::new(),
+            queues,
+            pinned: HashMap::new(),
+            counters,
+            counts: HashMap::new(),
+            times: ServiceTimes::default(),
+        }
+    }
+
+    /// Rebuilds an office from what the store kept. Rows that no longer match
+    /// the configuration (a removed counter or service) are dropped.
+    pub fn restore(def: Arc<OfficeDef>, now: DateTime<Utc>, saved: Restore) -> Self {
+        let day = saved.day.unwrap_or_else(|| def.business_day(now));
+        let mut office = Office::new(def, day);
+        office.seq = saved.seq;
+        for c in saved.counters {
+            if let Some(slot) = office.counters.iter_mut().find(|x| x.id == c.id) {
+                *slot = c;
+            }
+        }
+        for t in saved.tickets {
+            if office.def.service(&t.service).is_some() {
+                office.insert(t);
+            }
+        }
+        for c in &mut office.counters {
+            if c.current
+                .as_ref()
+                .is_some_and(|code| !office.tickets.contains_key(code))
+            {
+                c.current = None;
+            }
+        }
+        office.counts = saved.counts;
+        for (service, secs) in saved.service_times {
+            office.times.observe(&service, secs);
+        }
+        office
+    }
+
+    pub fn def(&self) -> &Arc<OfficeDef> {
+        &self.def
+    }
+
+    pub fn day(&self) -> NaiveDate {
+        self.day
+    }
+
+    /// Seq of the last event applied.
+    pub fn seq(&self) -> u64 {
+        self.seq
+    }
+
+    pub fn counters(&self) -> &[Counter] {
+        &self.counters
+    }
+
+    pub fn counter(&self, id: &str) -> Option<&Counter> {
+        self.counters.iter().find(|c| c.id == id)
+    }
+
+    /// A ticket of today that is not final.
+    pub fn ticket(&self, code: &str) -> Option<&Ticket> {
+        self.tickets.get(code)
+    }
+
+    pub fn ticket_by_number(&self, number: &str) -> Option<&Ticket> {
+        self.by_number.get(number).and_then(|c| self.tickets.get(c))
+    }
+
+    /// Tickets of today that are not final, in no particular order.
+    pub fn active_tickets(&self) -> impl Iterator<Item = &Ticket> {
+        self.tickets.values()
+    }
+
+    pub fn counts(&self, service: &str) -> ServiceCounts {
+        self.counts.get(service).copied().unwrap_or_default()
+    }
+
+    /// Citizens waiting for `service` (also those sent to one counter).
+    pub fn waiting(&self, service: &str) -> u32 {
+        let queued = self
+            .queues
+            .get(service)
+            .map_or(0, |q| q.priority.len() + q.regular.len());
+        let pinned = self
+            .pinned
+            .values()
+            .flatten()
+            .filter(|(_, n)| {
+                self.ticket_by_number(n)
+                    .is_some_and(|t| t.service == service)
+            })
+            .count();
+        u32::try_from(queued + pinned).unwrap_or(u32::MAX)
+    }
+
+    /// Tickets still to be issued today: `(total, online)`, `None` unlimited.
+    pub fn remaining_quota(&self, service: &str) -> (Option<u32>, Option<u32>) {
+        let Some(def) = self.def.service(service) else {
+            return (None, None);
+        };
+        let counts = self.counts(service);
+        let total = def.quota_total.map(|q| q.saturating_sub(counts.total));
+        let online = def
+            .quota_online
+            .map(|q| q.saturating_sub(counts.online))
+            .map(|o| total.map_or(o, |t| o.min(t)));
+        (total, online.or(total))
+    }
+
+    /// Counters open for `service`.
+    pub fn open_counters(&self, service: &str) -> u32 {
+        let n = self
+            .def
+            .counters
+            .iter()
+            .zip(&self.counters)
+            .filter(|(d, c)| {
+                c.status == CounterStatus::Open && d.services.iter().any(|s| s == service)
+            })
+            .count();
+        u32::try_from(n).unwrap_or(u32::MAX)
+    }
+
+    /// People who will be called before this waiting ticket.
+    pub fn ahead(&self, ticket: &Ticket) -> u32 {
+        if ticket.status != TicketStatus::Waiting {
+            return 0;
+        }
+        let key = queue_key(ticket);
+        let n = if let Some(counter) = &ticket.target_counter {
+            self.pinned
+                .get(counter)
+                .map_or(0, |q| q.range(..key).count())
+        } else if let Some(q) = self.queues.get(&ticket.service) {
+            if ticket.priority.is_some() {
+                q.priority.range(..key).count()
+            } else {
+                q.priority.len() + q.regular.range(..key).count()
+            }
+        } else {
+            0
+        };
+        u32::try_from(n).unwrap_or(u32::MAX)
+    }
+
+    /// Seconds until the ticket is likely called; `None` when nobody can say.
+    pub fn estimated_wait_s(&self, ticket: &Ticket) -> Option<u32> {
+        if ticket.status != TicketStatus::Waiting {
+            return None;
+        }
+        let open = if ticket.target_counter.is_some() {
+            1
+        } else {
+            self.open_counters(&ticket.service)
+        };
+        estimate::wait_s(
+            self.ahead(ticket),
+            self.mean_service_s(&ticket.service),
+            open,
+        )
+    }
+
+    /// The estimate for a citizen who would take a ticket now.
+    pub fn estimated_wait_new_s(&self, service: &str) -> Option<u32> {
+        estimate::wait_s(
+            self.waiting(service),
+            self.mean_service_s(service),
+            self.open_counters(service),
+        )
+    }
+
+    fn mean_service_s(&self, service: &str) -> f64 {
+        let default = self.def.service(service).map_or(300, |s| s.service_time_s);
+        self.times.mean_s(service, default)
+    }
+
+    /// Ends the business day when `now` is past it: the one event to apply
+    /// before any command of the new day. Returns `None` on the same day.
+    pub fn roll_over(&mut self, now: DateTime<Utc>) -> Option<Event> {
+        let today = self.def.business_day(now);
+        if today <= self.day {
+            return None;
+        }
+        let expired = u32::try_from(self.tickets.len()).unwrap_or(u32::MAX);
+        let kind = EventKind::DayEnded {
+            day: self.day,
+            next_day: today,
+            expired,
+        };
+        Some(self.record(kind, now))
+    }
+
+    /// Decides `cmd` at `now`; on success applies and returns the events.
+    /// Call [`Office::roll_over`] first. A refused command changes nothing.
+    pub fn execute(
+        &mut self,
+        cmd: &Command,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Event>, DomainError> {
+        let kinds = self.decide(cmd, now)?;
+        Ok(kinds.into_iter().map(|k| self.record(k, now)).collect())
+    }
+
+    fn record(&mut self, kind: EventKind, at: DateTime<Utc>) -> Event {
+        let event = Event {
+            seq: self.seq + 1,
+            at,
+            kind,
+        };
+        self.apply(&event);
+        event
+    }
+
+    /// The events that `cmd` causes, without changing anything.
+    pub fn decide(&self, cmd: &Command, now: DateTime<Utc>) -> Result<Vec<EventKind>, DomainError> {
+        match cmd {
+            Command::Issue {
+                code,
+                service,
+                priority,
+                channel,
+            } => self.decide_issue(code, service, *priority, *channel, now),
+            Command::Cancel { code } => {
+                let t = self
+                    .tickets
+                    .get(code)
+                    .ok_or_else(|| DomainError::UnknownTicket(code.clone()))?;
+                expect_status(t, &[TicketStatus::Waiting], "cancelled")?;
+                Ok(vec![EventKind::TicketCancelled {
+                    code: t.code.clone(),
+                    number: t.number.clone(),
+                    service: t.service.clone(),
+                }])
+            }
+            Command::Open { counter } => {
+                self.decide_counter_state(counter, CounterStatus::Open, None)
+            }
+            Command::Pause { counter, reason } => {
+                let reason = reason.trim();
+                if reason.is_empty() || reason.chars().count() > 64 {
+                    return Err(DomainError::PauseReason);
+                }
+                self.decide_counter_state(counter, CounterStatus::Paused, Some(reason.to_owned()))
+            }
+            Command::Close { counter } => {
+                self.decide_counter_state(counter, CounterStatus::Closed, None)
+            }
+            Command::CallNext { counter } => {
+                let (def, c) = self.open_idle_counter(counter)?;
+                Ok(self
+                    .next_for(def, c)
+                    .map(|t| called(t, counter, false))
+                    .into_iter()
+                    .collect())
+            }
+            Command::CallNumber { counter, number } => {
+                let (def, _) = self.open_idle_counter(counter)?;
+                let t = self.by_number_or_err(number)?;
+                expect_status(t, &[TicketStatus::Waiting, TicketStatus::NoShow], "called")?;
+                let served_here = match &t.target_counter {
+                    Some(pinned) => pinned == counter,
+                    None => def.services.contains(&t.service),
+                };
+                if !served_here {
+                    return Err(DomainError::NotServedHere {
+                        counter: counter.clone(),
+                        service: t.service.clone(),
+                    });
+                }
+                let mut kinds = Vec::with_capacity(2);
+                if t.status == TicketStatus::NoShow {
+                    kinds.push(requeued(t));
+                }
+                kinds.push(called(t, counter, false));
+                Ok(kinds)
+            }
+            Command::Recall { counter } => {
+                let t = self.current(counter)?;
+                expect_status(t, &[TicketStatus::Called], "recalled")?;
+                Ok(vec![called(t, counter, true)])
+            }
+            Command::Start { counter } => {
+                let t = self.current(counter)?;
+                expect_status(t, &[TicketStatus::Called], "started")?;
+                Ok(vec![EventKind::TicketServing {
+                    code: t.code.clone(),
+                    number: t.number.clone(),
+                    service: t.service.clone(),
+                    counter: counter.clone(),
+                }])
+            }
+            Command::Finish { counter } => {
+                let t = self.current(counter)?;
+                expect_status(t, &[TicketStatus::Serving], "finished")?;
+                Ok(vec![EventKind::TicketDone {
+                    code: t.code.clone(),
+                    number: t.number.clone(),
+                    service: t.service.clone(),
+                    counter: counter.clone(),
+                }])
+            }
+            Command::NoShow { counter } => {
+                let t = self.current(counter)?;
+                expect_status(t, &[TicketStatus::Called], "marked no-show")?;
+                if t.calls < self.def.min_calls {
+                    return Err(DomainError::MinCallsNotReached {
+                        number: t.number.clone(),
+                        calls: t.calls,
+                        min: self.def.min_calls,
+                    });
+                }
+                Ok(vec![EventKind::TicketNoShow {
+                    code: t.code.clone(),
+                    number: t.number.clone(),
+                    service: t.service.clone(),
+                    counter: counter.clone(),
+                }])
+            }
+            Command::Transfer { counter, to } => self.decide_transfer(counter, to),
+            Command::Requeue { number } => {
+                let t = self.by_number_or_err(number)?;
+                expect_status(t, &[TicketStatus::NoShow], "requeued")?;
+                Ok(vec![requeued(t)])
+            }
+        }
+    }
+
+    fn decide_issue(
+        &self,
+        code: &str,
+        service: &str,
+        priority: Option<Priority>,
+        channel: Channel,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<EventKind>, DomainError> {
+        let def = self
+            .def
+            .service(service)
+            .ok_or_else(|| DomainError::UnknownService(service.to_owned()))?;
+        if !self.def.is_open(now) {
+            return Err(DomainError::ServiceClosed(service.to_owned()));
+        }
+        if self.tickets.contains_key(code) {
+            return Err(DomainError::DuplicateCode(code.to_owned()));
+        }
+        let counts = self.counts(service);
+        if def.quota_total.is_some_and(|q| counts.total >= q) {
+            return Err(DomainError::QuotaExhausted(service.to_owned()));
+        }
+        if channel == Channel::Online && def.quota_online.is_some_and(|q| counts.online >= q) {
+            return Err(DomainError::OnlineQuotaExhausted(service.to_owned()));
+        }
+        let seq_no = counts.next_seq.max(1);
+        Ok(vec![EventKind::TicketIssued {
+            ticket: Ticket {
+                code: code.to_owned(),
+                number: format_number(&def.prefix, seq_no),
+                seq_no,
+                number_service: service.to_owned(),
+                service: service.to_owned(),
+                priority,
+                channel,
+                status: TicketStatus::Waiting,
+                day: self.day,
+                issued_at: now,
+                called_at: None,
+                started_at: None,
+                finished_at: None,
+                counter: None,
+                target_counter: None,
+                calls: 0,
+            },
+        }])
+    }
+
+    fn decide_counter_state(
+        &self,
+        id: &str,
+        to: CounterStatus,
+        reason: Option<String>,
+    ) -> Result<Vec<EventKind>, DomainError> {
+        let c = self.counter_or_err(id)?;
+        if c.status == to {
+            return Err(DomainError::CounterAlreadyInState {
+                counter: id.to_owned(),
+                status: to.as_str(),
+            });
+        }
+        if to != CounterStatus::Open {
+            if let Some(code) = &c.current {
+                return Err(DomainError::CounterBusy {
+                    counter: id.to_owned(),
+                    number: self
+                        .tickets
+                        .get(code)
+                        .map(|t| t.number.clone())
+                        .unwrap_or_default(),
+                });
+            }
+        }
+        if to == CounterStatus::Paused && c.status == CounterStatus::Closed {
+            return Err(DomainError::CounterNotOpen {
+                counter: id.to_owned(),
+                status: c.status.as_str(),
+            });
+        }
+        Ok(vec![EventKind::CounterState {
+            counter: id.to_owned(),
+            state: to,
+            reason,
+        }])
+    }
+
+    fn decide_transfer(
+        &self,
+        counter: &str,
+        to: &TransferTarget,
+    ) -> Result<Vec<EventKind>, DomainError> {
+        let t = self.current(counter)?;
+        expect_status(
+            t,
+            &[TicketStatus::Called, TicketStatus::Serving],
+            "transferred",
+        )?;
+        let (service, target_counter) = match to {
+            TransferTarget::Service(s) => {
+                if self.def.service(s).is_none() {
+                    return Err(DomainError::UnknownService(s.clone()));
+                }
+                if *s == t.service {
+                    return Err(DomainError::TransferToSame(t.number.clone()));
+                }
+                if !self.def.counters.iter().any(|c| c.services.contains(s)) {
+                    return Err(DomainError::ServiceNotServed(s.clone()));
+                }
+                (s.clone(), None)
+            }
+            TransferTarget::Counter(c) => {
+                self.counter_or_err(c)?;
+                if c == counter {
+                    return Err(DomainError::TransferToSame(t.number.clone()));
+                }
+                (t.service.clone(), Some(c.clone()))
+            }
+        };
+        Ok(vec![EventKind::TicketTransferred {
+            code: t.code.clone(),
+            number: t.number.clone(),
+            from_service: t.service.clone(),
+            from_counter: counter.to_owned(),
+            service,
+            counter: target_counter,
+        }])
+    }
+
+    fn counter_or_err(&self, id: &str) -> Result<&Counter, DomainError> {
+        self.counter(id)
+            .ok_or_else(|| DomainError::UnknownCounter(id.to_owned()))
+    }
+
+    fn by_number_or_err(&self, number: &str) -> Result<&Ticket, DomainError> {
+        self.ticket_by_number(number)
+            .ok_or_else(|| DomainError::UnknownTicket(number.to_owned()))
+    }
+
+    /// The counter, which must be open and have no current ticket.
+    fn open_idle_counter(&self, id: &str) -> Result<(&CounterDef, &Counter), DomainError> {
+        let c = self.counter_or_err(id)?;
+        let def = self
+            .def
+            .counter(id)
+            .ok_or_else(|| DomainError::UnknownCounter(id.to_owned()))?;
+        if c.status != CounterStatus::Open {
+            return Err(DomainError::CounterNotOpen {
+                counter: id.to_owned(),
+                status: c.status.as_str(),
+            });
+        }
+        if let Some(code) = &c.current {
+            return Err(DomainError::CounterBusy {
+                counter: id.to_owned(),
+                number: self
+                    .tickets
+                    .get(code)
+                    .map(|t| t.number.clone())
+                    .unwrap_or_default(),
+            });
+        }
+        Ok((def, c))
+    }
+
+    /// The ticket called or served at the counter.
+    fn current(&self, counter: &str) -> Result<&Ticket, DomainError> {
+        self.counter_or_err(counter)?
+            .current
+            .as_ref()
+            .and_then(|code| self.tickets.get(code))
+            .ok_or_else(|| DomainError::NoCurrentTicket(counter.to_owned()))
+    }
+
+    /// Who a counter calls next: tickets transferred to it, then the priority
+    /// lane (subject to `priority_ratio`), then regular tickets by its policy.
+    fn next_for(&self, def: &CounterDef, c: &Counter) -> Option<&Ticket> {
+        let pinned = self.pinned.get(&def.id).and_then(|q| q.first());
+        let queues = || def.services.iter().filter_map(|s| self.queues.get(s));
+        let priority = queues().filter_map(|q| q.priority.first()).min();
+        let regular = match def.policy {
+            CallPolicy::LongestWait => queues().filter_map(|q| q.regular.first()).min(),
+            CallPolicy::ServiceOrder => queues().find_map(|q| q.regular.first()),
+        };
+        let lane = match (priority, regular) {
+            (Some(p), Some(r)) => match self.def.priority_ratio {
+                Some(n) if c.regular_streak < n => Some(r),
+                _ => Some(p),
+            },
+            (p, r) => p.or(r),
+        };
+        pinned
+            .or(lane)
+            .and_then(|(_, number)| self.ticket_by_number(number))
+    }
+
+    /// Applies one event. Events come from [`Office::decide`] or from the log,
+    /// so they are trusted: an event that does not fit is ignored.
+    pub fn apply(&mut self, event: &Event) {
+        self.seq = event.seq;
+        let at = event.at;
+        match &event.kind {
+            EventKind::TicketIssued { ticket } => {
+                let counts = self
+                    .counts
+                    .entry(ticket.number_service.clone())
+                    .or_default();
+                counts.next_seq = counts.next_seq.max(ticket.seq_no + 1);
+                counts.total += 1;
+                if ticket.channel == Channel::Online {
+                    counts.online += 1;
+                }
+                self.insert(ticket.clone());
+            }
+            EventKind::TicketCalled {
+                code,
+                counter,
+                recall,
+                ..
+            } => {
+                self.unqueue(code);
+                let Some(t) = self.tickets.get_mut(code) else {
+                    return;
+                };
+                if !recall {
+                    t.called_at = Some(at);
+                    t.target_counter = None;
+                    if let Some(c) = self.counters.iter_mut().find(|c| c.id == *counter) {
+                        c.current = Some(code.clone());
+                        c.regular_streak = if t.priority.is_some() {
+                            0
+                        } else {
+                            c.regular_streak.saturating_add(1)
+                        };
+                    }
+                }
+                t.status = TicketStatus::Called;
+                t.counter = Some(counter.clone());
+                t.calls += 1;
+            }
+            EventKind::TicketServing { code, .. } => {
+                if let Some(t) = self.tickets.get_mut(code) {
+                    t.status = TicketStatus::Serving;
+                    t.started_at = Some(at);
+                }
+            }
+            EventKind::TicketDone { code, .. } => {
+                if let Some(t) = self.remove(code) {
+                    if let Some(called_at) = t.called_at {
+                        self.times
+                            .observe(&t.service, (at - called_at).as_seconds_f64());
+                    }
+                }
+            }
+            EventKind::TicketNoShow { code, .. } => {
+                self.release_counter(code);
+                if let Some(t) = self.tickets.get_mut(code) {
+                    t.status = TicketStatus::NoShow;
+                }
+            }
+            EventKind::TicketRequeued { code, .. } => {
+                if let Some(t) = self.tickets.get_mut(code) {
+                    t.status = TicketStatus::Waiting;
+                    t.calls = 0;
+                    t.target_counter = None;
+                }
+                self.enqueue(code);
+            }
+            EventKind::TicketTransferred {
+                code,
+                service,
+                counter,
+                ..
+            } => {
+                self.release_counter(code);
+                if let Some(t) = self.tickets.get_mut(code) {
+                    t.status = TicketStatus::Waiting;
+                    t.calls = 0;
+                    t.service = service.clone();
+                    t.target_counter = counter.clone();
+                    t.started_at = None;
+                }
+                self.enqueue(code);
+            }
+            EventKind::TicketCancelled { code, .. } => {
+                if let Some(t) = self.remove(code) {
+                    if let Some(counts) = self.counts.get_mut(&t.number_service) {
+                        counts.total = counts.total.saturating_sub(1);
+                        if t.channel == Channel::Online {
+                            counts.online = counts.online.saturating_sub(1);
+                        }
+                    }
+                }
+            }
+            EventKind::CounterState {
+                counter,
+                state,
+                reason,
+            } => {
+                if let Some(c) = self.counters.iter_mut().find(|c| c.id == *counter) {
+                    c.status = *state;
+                    c.reason = reason.clone();
+                }
+            }
+            EventKind::DayEnded { next_day, .. } => {
+                let seq = self.seq;
+                let times = std::mem::take(&mut self.times);
+                *self = Office::new(Arc::clone(&self.def), *next_day);
+                self.seq = seq;
+                // Yesterday's service times are still the best guess today.
+                self.times = times;
+            }
+        }
+    }
+
+    fn insert(&mut self, ticket: Ticket) {
+        let code = ticket.code.clone();
+        self.by_number.insert(ticket.number.clone(), code.clone());
+        let counter = ticket.counter.clone();
+        let status = ticket.status;
+        self.tickets.insert(code.clone(), ticket);
+        match status {
+            TicketStatus::Waiting => self.enqueue(&code),
+            TicketStatus::Called | TicketStatus::Serving => {
+                if let Some(c) = self
+                    .counters
+                    .iter_mut()
+                    .find(|c| Some(&c.id) == counter.as_ref())
+                {
+                    c.current = Some(code);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn remove(&mut self, code: &str) -> Option<Ticket> {
+        self.unqueue(code);
+        self.release_counter(code);
+        let t = self.tickets.remove(code)?;
+        self.by_number.remove(&t.number);
+        Some(t)
+    }
+
+    fn release_counter(&mut self, code: &str) {
+        for c in &mut self.counters {
+            if c.current.as_deref() == Some(code) {
+                c.current = None;
+            }
+        }
+    }
+
+    fn enqueue(&mut self, code: &str) {
+        let Some(t) = self.tickets.get(code) else {
+            return;
+        };
+        let key = queue_key(t);
+        if let Some(counter) = &t.target_counter {
+            self.pinned.entry(counter.clone()).or_default().insert(key);
+        } else if let Some(q) = self.queues.get_mut(&t.service) {
+            if t.priority.is_some() {
+                &mut q.priority
+            } else {
+                &mut q.regular
+            }
+            .insert(key);
+        }
+    }
+
+    fn unqueue(&mut self, code: &str) {
+        let Some(t) = self.tickets.get(code) else {
+            return;
+        };
+        let key = queue_key(t);
+        if let Some(counter) = &t.target_counter {
+            if let Some(q) = self.pinned.get_mut(counter) {
+                q.remove(&key);
+                if q.is_empty() {
+                    self.pinned.remove(counter);
+                }
+            }
+        } else if let Some(q) = self.queues.get_mut(&t.service) {
+            q.priority.remove(&key);
+            q.regular.remove(&key);
+        }
+    }
+}
+
+fn queue_key(t: &Ticket) -> QueueKey {
+    (t.issued_at, t.number.clone())
+}
+
+fn expect_status(
+    t: &Ticket,
+    allowed: &[TicketStatus],
+    action: &'static str,
+) -> Result<(), DomainError> {
+    if allowed.contains(&t.status) {
+        Ok(())
+    } else {
+        Err(DomainError::InvalidTransition {
+            number: t.number.clone(),
+            from: t.status,
+            action,
+        })
+    }
+}
+
+fn called(t: &Ticket, counter: &str, recall: bool) -> EventKind {
+    EventKind::TicketCalled {
+        code: t.code.clone(),
+        number: t.number.clone(),
+        service: t.service.clone(),
+        counter: counter.to_owned(),
+        recall,
+    }
+}
+
+fn requeued(t: &Ticket) -> EventKind {
+    EventKind::TicketRequeued {
+        code: t.code.clone(),
+        number: t.number.clone(),
+        service: t.service.clone(),
+    }
+}

@@ -1,0 +1,471 @@
+//! The rules of one office, command by command.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use antrean_core::{
+    Channel, Command, DomainError, Event, EventKind, Office, Priority, TicketStatus, TransferTarget,
+};
+use common::*;
+
+fn office() -> Office {
+    let def = arc(office_def());
+    let day = def.business_day(at(0));
+    Office::new(def, day)
+}
+
+fn run(o: &mut Office, cmd: Command, secs: i64) -> Result<Vec<Event>, DomainError> {
+    if let Some(ev) = o.roll_over(at(secs)) {
+        let _ = ev;
+    }
+    o.execute(&cmd, at(secs))
+}
+
+fn issue(
+    o: &mut Office,
+    code: &str,
+    service: &str,
+    priority: Option<Priority>,
+    secs: i64,
+) -> String {
+    let evs = run(
+        o,
+        Command::Issue {
+            code: code.into(),
+            service: service.into(),
+            priority,
+            channel: Channel::Kiosk,
+        },
+        secs,
+    )
+    .unwrap();
+    match &evs[0].kind {
+        EventKind::TicketIssued { ticket } => ticket.number.clone(),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+fn c(id: &str) -> String {
+    id.to_owned()
+}
+
+fn open(o: &mut Office, counter: &str) {
+    run(
+        o,
+        Command::Open {
+            counter: c(counter),
+        },
+        0,
+    )
+    .unwrap();
+}
+
+/// Calls next at the counter and returns the number called (None: nobody).
+fn call_next(o: &mut Office, counter: &str, secs: i64) -> Option<String> {
+    let evs = run(
+        o,
+        Command::CallNext {
+            counter: c(counter),
+        },
+        secs,
+    )
+    .unwrap();
+    evs.first().map(|e| match &e.kind {
+        EventKind::TicketCalled { number, .. } => number.clone(),
+        other => panic!("unexpected {other:?}"),
+    })
+}
+
+fn clear(o: &mut Office, counter: &str, secs: i64) {
+    run(
+        o,
+        Command::Start {
+            counter: c(counter),
+        },
+        secs,
+    )
+    .unwrap();
+    run(
+        o,
+        Command::Finish {
+            counter: c(counter),
+        },
+        secs + 1,
+    )
+    .unwrap();
+}
+
+#[test]
+fn numbers_count_per_service_and_restart_at_local_midnight() {
+    let mut o = office();
+    assert_eq!(issue(&mut o, "a", "ktp", None, 0), "A001");
+    assert_eq!(issue(&mut o, "b", "ktp", None, 1), "A002");
+    assert_eq!(issue(&mut o, "c", "kk", None, 2), "B001");
+    // 23:59 in Jakarta is still the same business day...
+    let before_midnight = 14 * 3600 + 59 * 60;
+    assert_eq!(issue(&mut o, "d", "ktp", None, before_midnight), "A003");
+    // ...00:00 is the next one: numbering starts again, yesterday's tickets expire.
+    let ev = o.roll_over(at(15 * 3600)).unwrap();
+    assert!(matches!(ev.kind, EventKind::DayEnded { expired: 4, .. }));
+    assert_eq!(issue(&mut o, "e", "ktp", None, 15 * 3600), "A001");
+    assert!(o.ticket("a").is_none());
+}
+
+#[test]
+fn seq_increases_by_one_per_event() {
+    let mut o = office();
+    issue(&mut o, "a", "ktp", None, 0);
+    open(&mut o, "1");
+    let evs = run(&mut o, Command::CallNext { counter: c("1") }, 5).unwrap();
+    assert_eq!(evs[0].seq, 3);
+    assert_eq!(o.seq(), 3);
+}
+
+#[test]
+fn priority_goes_first_then_longest_wait() {
+    let mut o = office();
+    issue(&mut o, "a", "ktp", None, 0);
+    issue(&mut o, "b", "kk", None, 1);
+    issue(&mut o, "p", "kk", Some(Priority::Elderly), 2);
+    open(&mut o, "1");
+    assert_eq!(call_next(&mut o, "1", 3).as_deref(), Some("B002"));
+    clear(&mut o, "1", 4);
+    assert_eq!(call_next(&mut o, "1", 10).as_deref(), Some("A001"));
+    clear(&mut o, "1", 11);
+    assert_eq!(call_next(&mut o, "1", 20).as_deref(), Some("B001"));
+    clear(&mut o, "1", 21);
+    assert_eq!(call_next(&mut o, "1", 30), None);
+}
+
+#[test]
+fn service_order_serves_the_first_service_first() {
+    let mut o = office();
+    issue(&mut o, "a", "ktp", None, 0);
+    issue(&mut o, "b", "kk", None, 1);
+    open(&mut o, "2");
+    // Counter 2 serves kk before ktp although A001 waited longer.
+    assert_eq!(call_next(&mut o, "2", 2).as_deref(), Some("B001"));
+}
+
+#[test]
+fn priority_ratio_lets_regular_tickets_through() {
+    let mut def = office_def();
+    def.priority_ratio = Some(2);
+    let def = arc(def);
+    let mut o = Office::new(def.clone(), def.business_day(at(0)));
+    for i in 0..4 {
+        issue(&mut o, &format!("r{i}"), "ktp", None, i);
+    }
+    for i in 0..3 {
+        issue(
+            &mut o,
+            &format!("p{i}"),
+            "ktp",
+            Some(Priority::Disability),
+            10 + i,
+        );
+    }
+    open(&mut o, "1");
+    let mut order = vec![];
+    for i in 0..7 {
+        order.push(call_next(&mut o, "1", 100 + i * 10).unwrap());
+        clear(&mut o, "1", 101 + i * 10);
+    }
+    assert_eq!(
+        order,
+        ["A005", "A001", "A002", "A006", "A003", "A004", "A007"]
+    );
+}
+
+#[test]
+fn two_counters_never_get_the_same_ticket() {
+    let mut o = office();
+    issue(&mut o, "a", "ktp", None, 0);
+    open(&mut o, "1");
+    open(&mut o, "2");
+    assert_eq!(call_next(&mut o, "1", 1).as_deref(), Some("A001"));
+    assert_eq!(call_next(&mut o, "2", 1), None);
+}
+
+#[test]
+fn illegal_transitions_are_refused_and_change_nothing() {
+    let mut o = office();
+    issue(&mut o, "a", "ktp", None, 0);
+    // A closed counter calls nobody.
+    let err = run(&mut o, Command::CallNext { counter: c("1") }, 1).unwrap_err();
+    assert!(matches!(err, DomainError::CounterNotOpen { .. }));
+    open(&mut o, "1");
+    assert!(matches!(
+        run(&mut o, Command::Open { counter: c("1") }, 1).unwrap_err(),
+        DomainError::CounterAlreadyInState { .. }
+    ));
+    assert!(matches!(
+        run(&mut o, Command::Start { counter: c("1") }, 1).unwrap_err(),
+        DomainError::NoCurrentTicket(_)
+    ));
+    call_next(&mut o, "1", 2);
+    let before = o.clone();
+    for (cmd, want) in [
+        (Command::Finish { counter: c("1") }, "finished"),
+        (Command::Cancel { code: c("a") }, "cancelled"),
+    ] {
+        match run(&mut o, cmd, 3).unwrap_err() {
+            DomainError::InvalidTransition { from, action, .. } => {
+                assert_eq!(from, TicketStatus::Called);
+                assert_eq!(action, want);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(matches!(
+        run(&mut o, Command::CallNext { counter: c("1") }, 3).unwrap_err(),
+        DomainError::CounterBusy { .. }
+    ));
+    assert!(matches!(
+        run(&mut o, Command::Close { counter: c("1") }, 3).unwrap_err(),
+        DomainError::CounterBusy { .. }
+    ));
+    assert_eq!(o, before, "refused commands changed the office");
+    run(&mut o, Command::Start { counter: c("1") }, 4).unwrap();
+    assert!(matches!(
+        run(&mut o, Command::Recall { counter: c("1") }, 5).unwrap_err(),
+        DomainError::InvalidTransition { .. }
+    ));
+    assert!(matches!(
+        run(&mut o, Command::NoShow { counter: c("1") }, 5).unwrap_err(),
+        DomainError::InvalidTransition { .. }
+    ));
+}
+
+#[test]
+fn no_show_needs_min_calls_and_a_late_citizen_can_be_requeued() {
+    let mut o = office();
+    issue(&mut o, "a", "ktp", None, 0);
+    issue(&mut o, "b", "ktp", None, 1);
+    open(&mut o, "1");
+    call_next(&mut o, "1", 2);
+    assert!(matches!(
+        run(&mut o, Command::NoShow { counter: c("1") }, 3).unwrap_err(),
+        DomainError::MinCallsNotReached {
+            calls: 1,
+            min: 2,
+            ..
+        }
+    ));
+    run(&mut o, Command::Recall { counter: c("1") }, 60).unwrap();
+    run(&mut o, Command::NoShow { counter: c("1") }, 120).unwrap();
+    assert_eq!(o.ticket("a").unwrap().status, TicketStatus::NoShow);
+    run(&mut o, Command::Requeue { number: c("A001") }, 200).unwrap();
+    let a = o.ticket("a").unwrap();
+    assert_eq!((a.status, a.calls), (TicketStatus::Waiting, 0));
+    // Calling a no-show by number requeues and calls in one go.
+    assert_eq!(call_next(&mut o, "1", 210).as_deref(), Some("A001"));
+    run(&mut o, Command::Recall { counter: c("1") }, 220).unwrap();
+    run(&mut o, Command::NoShow { counter: c("1") }, 230).unwrap();
+    let evs = run(
+        &mut o,
+        Command::CallNumber {
+            counter: c("1"),
+            number: c("A001"),
+        },
+        240,
+    )
+    .unwrap();
+    let kinds: Vec<_> = evs.iter().map(|e| e.kind.name()).collect();
+    assert_eq!(kinds, ["ticket_requeued", "ticket_called"]);
+}
+
+#[test]
+fn transfer_keeps_the_original_issue_time() {
+    let mut o = office();
+    issue(&mut o, "a", "ktp", None, 0);
+    issue(&mut o, "c1", "akta", None, 10);
+    open(&mut o, "1");
+    open(&mut o, "3");
+    call_next(&mut o, "1", 20);
+    run(&mut o, Command::Start { counter: c("1") }, 21).unwrap();
+    run(
+        &mut o,
+        Command::Transfer {
+            counter: c("1"),
+            to: TransferTarget::Service(c("akta")),
+        },
+        30,
+    )
+    .unwrap();
+    let a = o.ticket("a").unwrap();
+    assert_eq!(
+        (a.status, a.service.as_str(), a.number.as_str()),
+        (TicketStatus::Waiting, "akta", "A001")
+    );
+    assert_eq!(a.issued_at, at(0));
+    assert_eq!(o.ahead(a), 0, "issued before C001, so it is first");
+    assert_eq!(call_next(&mut o, "3", 40).as_deref(), Some("A001"));
+}
+
+#[test]
+fn transfer_to_a_counter_is_called_there_only() {
+    let mut o = office();
+    issue(&mut o, "a", "ktp", None, 0);
+    issue(&mut o, "b", "ktp", None, 1);
+    open(&mut o, "1");
+    open(&mut o, "3");
+    call_next(&mut o, "1", 2);
+    run(
+        &mut o,
+        Command::Transfer {
+            counter: c("1"),
+            to: TransferTarget::Counter(c("3")),
+        },
+        3,
+    )
+    .unwrap();
+    assert_eq!(call_next(&mut o, "1", 4).as_deref(), Some("A002"));
+    assert_eq!(call_next(&mut o, "3", 5).as_deref(), Some("A001"));
+    for (to, want) in [
+        (TransferTarget::Service(c("nope")), "unknown"),
+        (TransferTarget::Counter(c("1")), "same"),
+        (TransferTarget::Service(c("ktp")), "same"),
+    ] {
+        let err = run(
+            &mut o,
+            Command::Transfer {
+                counter: c("1"),
+                to,
+            },
+            6,
+        )
+        .unwrap_err();
+        match (want, err) {
+            ("unknown", DomainError::UnknownService(_))
+            | ("same", DomainError::TransferToSame(_)) => {}
+            (w, e) => panic!("{w}: {e:?}"),
+        }
+    }
+}
+
+#[test]
+fn quotas_keep_room_for_walk_in_citizens() {
+    let mut def = office_def();
+    def.services[0].quota_total = Some(3);
+    def.services[0].quota_online = Some(1);
+    let def = arc(def);
+    let mut o = Office::new(def.clone(), def.business_day(at(0)));
+    let online = |code: &str| Command::Issue {
+        code: code.into(),
+        service: "ktp".into(),
+        priority: None,
+        channel: Channel::Online,
+    };
+    run(&mut o, online("o1"), 0).unwrap();
+    assert_eq!(o.remaining_quota("ktp"), (Some(2), Some(0)));
+    assert_eq!(
+        run(&mut o, online("o2"), 1).unwrap_err(),
+        DomainError::OnlineQuotaExhausted("ktp".into())
+    );
+    issue(&mut o, "k1", "ktp", None, 2);
+    issue(&mut o, "k2", "ktp", None, 3);
+    let kiosk = Command::Issue {
+        code: "k3".into(),
+        service: "ktp".into(),
+        priority: None,
+        channel: Channel::Kiosk,
+    };
+    assert_eq!(
+        run(&mut o, kiosk.clone(), 4).unwrap_err(),
+        DomainError::QuotaExhausted("ktp".into())
+    );
+    // A cancelled ticket gives its place back.
+    run(&mut o, Command::Cancel { code: "k2".into() }, 5).unwrap();
+    assert_eq!(
+        issue(&mut o, "k3", "ktp", None, 6),
+        "A004",
+        "numbers are never reused"
+    );
+}
+
+#[test]
+fn closed_hours_refuse_tickets() {
+    let mut def = office_def();
+    def.hours = Some(antrean_core::Hours {
+        days: vec![chrono::Weekday::Mon],
+        open: chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap(),
+        close: chrono::NaiveTime::from_hms_opt(15, 0, 0).unwrap(),
+    });
+    let def = arc(def);
+    let mut o = Office::new(def.clone(), def.business_day(at(0)));
+    // 2026-11-28 is a Saturday.
+    let err = run(
+        &mut o,
+        Command::Issue {
+            code: "a".into(),
+            service: "ktp".into(),
+            priority: None,
+            channel: Channel::Kiosk,
+        },
+        0,
+    )
+    .unwrap_err();
+    assert_eq!(err, DomainError::ServiceClosed("ktp".into()));
+}
+
+#[test]
+fn ahead_and_estimate_follow_the_queue() {
+    let mut o = office();
+    for i in 0..4 {
+        issue(&mut o, &format!("t{i}"), "ktp", None, i);
+    }
+    let last = o.ticket("t3").unwrap().clone();
+    assert_eq!(o.ahead(&last), 3);
+    assert_eq!(
+        o.estimated_wait_s(&last),
+        None,
+        "no counter open: nobody can say"
+    );
+    open(&mut o, "1");
+    open(&mut o, "2");
+    assert_eq!(o.estimated_wait_s(&last), Some(3 * 300 / 2));
+    issue(&mut o, "p", "ktp", Some(Priority::Pregnant), 10);
+    assert_eq!(o.ahead(o.ticket("t3").unwrap()), 4);
+    assert_eq!(o.ahead(o.ticket("p").unwrap()), 0);
+}
+
+#[test]
+fn pause_needs_a_reason_and_an_open_counter() {
+    let mut o = office();
+    assert!(matches!(
+        run(
+            &mut o,
+            Command::Pause {
+                counter: c("1"),
+                reason: "istirahat".into()
+            },
+            0
+        )
+        .unwrap_err(),
+        DomainError::CounterNotOpen { .. }
+    ));
+    open(&mut o, "1");
+    assert_eq!(
+        run(
+            &mut o,
+            Command::Pause {
+                counter: c("1"),
+                reason: "  ".into()
+            },
+            0
+        )
+        .unwrap_err(),
+        DomainError::PauseReason
+    );
+    run(
+        &mut o,
+        Command::Pause {
+            counter: c("1"),
+            reason: "sholat".into(),
+        },
+        0,
+    )
+    .unwrap();
+    assert_eq!(o.counter("1").unwrap().reason.as_deref(), Some("sholat"));
+}

@@ -1,0 +1,213 @@
+//! Property test: random days of an office keep every invariant, and the
+//! events alone rebuild the state.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::collections::HashSet;
+
+use antrean_core::{Channel, Command, EventKind, Office, Priority, TicketStatus, TransferTarget};
+use proptest::prelude::*;
+
+const SERVICES: [&str; 3] = ["ktp", "kk", "akta"];
+const COUNTERS: [&str; 3] = ["1", "2", "3"];
+
+#[derive(Debug, Clone)]
+enum Step {
+    Issue {
+        service: usize,
+        priority: bool,
+        online: bool,
+    },
+    Cancel {
+        nth: usize,
+    },
+    Open(usize),
+    Pause(usize),
+    Close(usize),
+    CallNext(usize),
+    CallNumber {
+        counter: usize,
+        nth: usize,
+    },
+    Recall(usize),
+    Start(usize),
+    Finish(usize),
+    NoShow(usize),
+    TransferService {
+        counter: usize,
+        service: usize,
+    },
+    TransferCounter {
+        counter: usize,
+        to: usize,
+    },
+    Requeue {
+        nth: usize,
+    },
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    let c = 0..COUNTERS.len();
+    prop_oneof![
+        4 => (0..SERVICES.len(), any::<bool>(), any::<bool>())
+            .prop_map(|(service, priority, online)| Step::Issue { service, priority, online }),
+        1 => any::<usize>().prop_map(|nth| Step::Cancel { nth }),
+        2 => c.clone().prop_map(Step::Open),
+        1 => c.clone().prop_map(Step::Pause),
+        1 => c.clone().prop_map(Step::Close),
+        4 => c.clone().prop_map(Step::CallNext),
+        1 => (c.clone(), any::<usize>()).prop_map(|(counter, nth)| Step::CallNumber { counter, nth }),
+        1 => c.clone().prop_map(Step::Recall),
+        3 => c.clone().prop_map(Step::Start),
+        3 => c.clone().prop_map(Step::Finish),
+        1 => c.clone().prop_map(Step::NoShow),
+        1 => (c.clone(), 0..SERVICES.len()).prop_map(|(counter, service)| Step::TransferService { counter, service }),
+        1 => (c.clone(), c.clone()).prop_map(|(counter, to)| Step::TransferCounter { counter, to }),
+        1 => any::<usize>().prop_map(|nth| Step::Requeue { nth }),
+    ]
+}
+
+/// The nth of today's tickets in number order, if any.
+fn nth_ticket(o: &Office, nth: usize) -> Option<(String, String)> {
+    let mut all: Vec<_> = o
+        .active_tickets()
+        .map(|t| (t.number.clone(), t.code.clone()))
+        .collect();
+    all.sort();
+    (!all.is_empty()).then(|| all[nth % all.len()].clone())
+}
+
+fn command(o: &Office, step: &Step, n: usize) -> Option<Command> {
+    let c = |i: &usize| COUNTERS[*i].to_owned();
+    Some(match step {
+        Step::Issue {
+            service,
+            priority,
+            online,
+        } => Command::Issue {
+            code: format!("code{n}"),
+            service: SERVICES[*service].into(),
+            priority: priority.then_some(Priority::Elderly),
+            channel: if *online {
+                Channel::Online
+            } else {
+                Channel::Kiosk
+            },
+        },
+        Step::Cancel { nth } => Command::Cancel {
+            code: nth_ticket(o, *nth)?.1,
+        },
+        Step::Open(i) => Command::Open { counter: c(i) },
+        Step::Pause(i) => Command::Pause {
+            counter: c(i),
+            reason: "istirahat".into(),
+        },
+        Step::Close(i) => Command::Close { counter: c(i) },
+        Step::CallNext(i) => Command::CallNext { counter: c(i) },
+        Step::CallNumber { counter, nth } => Command::CallNumber {
+            counter: c(counter),
+            number: nth_ticket(o, *nth)?.0,
+        },
+        Step::Recall(i) => Command::Recall { counter: c(i) },
+        Step::Start(i) => Command::Start { counter: c(i) },
+        Step::Finish(i) => Command::Finish { counter: c(i) },
+        Step::NoShow(i) => Command::NoShow { counter: c(i) },
+        Step::TransferService { counter, service } => Command::Transfer {
+            counter: c(counter),
+            to: TransferTarget::Service(SERVICES[*service].into()),
+        },
+        Step::TransferCounter { counter, to } => Command::Transfer {
+            counter: c(counter),
+            to: TransferTarget::Counter(c(to)),
+        },
+        Step::Requeue { nth } => Command::Requeue {
+            number: nth_ticket(o, *nth)?.0,
+        },
+    })
+}
+
+fn check_invariants(o: &Office) {
+    let mut current = HashSet::new();
+    for c in o.counters() {
+        if let Some(code) = &c.current {
+            assert!(
+                current.insert(code.clone()),
+                "{code} is current at two counters"
+            );
+            let t = o.ticket(code).expect("current ticket exists");
+            assert!(
+                matches!(t.status, TicketStatus::Called | TicketStatus::Serving),
+                "{t:?}"
+            );
+            assert_eq!(t.counter.as_deref(), Some(c.id.as_str()));
+        }
+    }
+    for t in o.active_tickets() {
+        assert!(!t.status.is_final());
+        if matches!(t.status, TicketStatus::Called | TicketStatus::Serving) {
+            assert!(
+                current.contains(&t.code),
+                "{} is {} but at no counter",
+                t.number,
+                t.status
+            );
+        }
+        assert_eq!(t.day, o.day());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_days_keep_every_rule(steps in prop::collection::vec((step(), 0i64..900), 1..250), ratio in prop::option::of(0u32..3)) {
+        let mut def = common::office_def();
+        def.priority_ratio = ratio;
+        def.services[1].quota_total = Some(20);
+        def.services[1].quota_online = Some(5);
+        let def = common::arc(def);
+        let start = common::at(0);
+        let day0 = def.business_day(start);
+        let mut live = Office::new(def.clone(), day0);
+        let mut log = Vec::new();
+        let mut numbers_seen: HashSet<(chrono::NaiveDate, String)> = HashSet::new();
+        let mut now = start;
+        for (n, (step, dt)) in steps.iter().enumerate() {
+            // Time moves on; every ~100 steps it crosses a midnight.
+            now += chrono::Duration::seconds(*dt * 8);
+            log.extend(live.roll_over(now));
+            let Some(cmd) = command(&live, step, n) else { continue };
+            let before = live.clone();
+            match live.execute(&cmd, now) {
+                Ok(events) => {
+                    for e in &events {
+                        prop_assert_eq!(e.seq, log.last().map_or(1, |l: &antrean_core::Event| l.seq + 1));
+                        if let EventKind::TicketIssued { ticket } = &e.kind {
+                            prop_assert!(numbers_seen.insert((ticket.day, ticket.number.clone())), "number {} issued twice", ticket.number);
+                        }
+                        if let (Command::CallNext { counter }, EventKind::TicketCalled { code, .. }) = (&cmd, &e.kind) {
+                            // Priority before regular (without a ratio, and unless the ticket was sent to this counter).
+                            let t = live.ticket(code).unwrap();
+                            if ratio.is_none() && t.priority.is_none() && before.ticket(code).unwrap().target_counter.is_none() {
+                                let cdef = def.counter(counter).unwrap();
+                                let skipped = before.active_tickets().any(|w| w.status == TicketStatus::Waiting
+                                    && w.priority.is_some() && w.target_counter.is_none() && cdef.services.contains(&w.service));
+                                prop_assert!(!skipped, "a regular ticket was called before a waiting priority one");
+                            }
+                        }
+                        log.push(e.clone());
+                    }
+                }
+                Err(_) => prop_assert_eq!(&live, &before, "a refused command changed state"),
+            }
+            check_invariants(&live);
+        }
+        // The log alone rebuilds the same office.
+        let mut replayed = Office::new(def.clone(), day0);
+        for e in &log {
+            replayed.apply(e);
+        }
+        prop_assert_eq!(replayed, live);
+    }
+}
