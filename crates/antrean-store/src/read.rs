@@ -1,0 +1,282 @@
+//! Read queries, on connections of their own (WAL: they never wait for the
+//! writer). Blocking: call them from `spawn_blocking` or a plain thread.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use antrean_core::{
+    Channel, Counter, CounterStatus, Event, EventKind, Priority, Restore, ServiceCounts, Ticket,
+    TicketStatus,
+};
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use crate::chain::{self, ChainReport};
+use crate::{from_ns, schema, Result, StoreError};
+
+/// A pool of read connections. Cloning shares the pool.
+#[derive(Debug, Clone)]
+pub struct Reader {
+    path: PathBuf,
+    pool: Arc<Mutex<Vec<Connection>>>,
+}
+
+/// A ticket as stored, with its office.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredTicket {
+    pub office: String,
+    pub ticket: Ticket,
+}
+
+/// A staff account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub password_hash: String,
+    pub role: String,
+    pub office: Option<String>,
+}
+
+/// A signed-in session and its user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub user: User,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A registered device (a kiosk).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Device {
+    pub name: String,
+    pub office: String,
+    pub kind: String,
+}
+
+const TICKET_COLUMNS: &str = "code, day, number, seq_no, number_service, service, priority, channel, status, \
+    issued_at_ns, called_at_ns, started_at_ns, finished_at_ns, counter, target_counter, calls, office";
+
+impl Reader {
+    pub(crate) fn new(path: PathBuf) -> Self {
+        Reader {
+            path,
+            pool: Arc::new(Mutex::new(Vec::new())),
+        }
+    }
+
+    /// Runs `f` on a pooled connection.
+    fn with<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let conn = self.pool.lock().map_or(None, |mut p| p.pop());
+        let conn = match conn {
+            Some(c) => c,
+            None => schema::connect(&self.path)?,
+        };
+        let out = f(&conn);
+        if let Ok(mut p) = self.pool.lock() {
+            if p.len() < 8 {
+                p.push(conn);
+            }
+        }
+        out
+    }
+
+    /// What is needed to rebuild an office after a restart: its current
+    /// business day, last seq, today's tickets that are not final, its
+    /// counters, numbering and recent service times.
+    pub fn restore(&self, office: &str) -> Result<Restore> {
+        self.with(|c| {
+            let seq: i64 = c.query_row("SELECT coalesce(max(seq), 0) FROM events WHERE office = ?1", [office], |r| r.get(0))?;
+            let day: Option<String> = c
+                .query_row("SELECT day FROM office_days WHERE office = ?1", [office], |r| r.get(0))
+                .optional()?;
+            let Some(day) = day else {
+                return Ok(Restore { seq: u64::try_from(seq).unwrap_or(0), ..Restore::default() });
+            };
+            let mut tickets = Vec::new();
+            let mut stmt = c.prepare(&format!(
+                "SELECT {TICKET_COLUMNS} FROM tickets WHERE office = ?1 AND day = ?2 AND status IN ('waiting', 'called', 'serving', 'no_show')"
+            ))?;
+            let mut rows = stmt.query(params![office, day])?;
+            while let Some(r) = rows.next()? {
+                tickets.push(ticket_from_row(r)?.ticket);
+            }
+            let mut counters = Vec::new();
+            let mut stmt = c.prepare("SELECT id, status, reason, current, regular_streak FROM counters WHERE office = ?1")?;
+            let mut rows = stmt.query([office])?;
+            while let Some(r) = rows.next()? {
+                let status: String = r.get(1)?;
+                let streak: i64 = r.get(4)?;
+                counters.push(Counter {
+                    id: r.get(0)?,
+                    status: CounterStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("counter status {status}")))?,
+                    reason: r.get(2)?,
+                    current: r.get(3)?,
+                    regular_streak: u32::try_from(streak).unwrap_or(u32::MAX),
+                });
+            }
+            let mut counts = HashMap::new();
+            let mut stmt = c.prepare("SELECT service, next_seq, total, online FROM service_days WHERE office = ?1 AND day = ?2")?;
+            let mut rows = stmt.query(params![office, day])?;
+            while let Some(r) = rows.next()? {
+                counts.insert(r.get(0)?, ServiceCounts { next_seq: r.get(1)?, total: r.get(2)?, online: r.get(3)? });
+            }
+            // The last citizens served today, oldest first, to seed estimates.
+            let mut stmt = c.prepare(
+                "SELECT service, finished_at_ns - called_at_ns FROM tickets
+                 WHERE office = ?1 AND status = 'done' AND day = ?2 AND called_at_ns IS NOT NULL
+                 ORDER BY finished_at_ns DESC LIMIT 100",
+            )?;
+            let mut service_times: Vec<(String, f64)> = stmt
+                .query_map(params![office, day], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as f64 / 1e9)))?
+                .collect::<rusqlite::Result<_>>()?;
+            service_times.reverse();
+            Ok(Restore {
+                day: Some(parse_day(&day)?),
+                seq: u64::try_from(seq).unwrap_or(0),
+                tickets,
+                counters,
+                counts,
+                service_times,
+            })
+        })
+    }
+
+    /// A ticket of any day by its code.
+    pub fn ticket(&self, code: &str) -> Result<Option<StoredTicket>> {
+        self.with(|c| {
+            Ok(c.prepare_cached(&format!(
+                "SELECT {TICKET_COLUMNS} FROM tickets WHERE code = ?1"
+            ))?
+            .query_row([code], |r| Ok(ticket_from_row(r)))
+            .optional()?
+            .transpose()?)
+        })
+    }
+
+    /// Up to `limit` events of `office` after `since`, in order.
+    pub fn events_since(&self, office: &str, since: u64, limit: usize) -> Result<Vec<Event>> {
+        self.with(|c| {
+            let mut stmt = c.prepare_cached("SELECT seq, at_ns, body FROM events WHERE office = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3")?;
+            let rows = stmt.query_map(
+                params![office, i64::try_from(since).unwrap_or(i64::MAX), i64::try_from(limit).unwrap_or(i64::MAX)],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?)),
+            )?;
+            rows.map(|row| {
+                let (seq, at_ns, body) = row?;
+                let kind: EventKind = serde_json::from_str(&body).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                Ok(Event { seq: u64::try_from(seq).unwrap_or(0), at: from_ns(at_ns), kind })
+            })
+            .collect()
+        })
+    }
+
+    /// Walks the whole hash chain.
+    pub fn verify_chain(&self) -> Result<ChainReport> {
+        self.with(chain::verify)
+    }
+
+    pub fn user(&self, username: &str) -> Result<Option<User>> {
+        self.with(|c| {
+            Ok(c.prepare_cached(
+                "SELECT id, username, password_hash, role, office FROM users WHERE username = ?1",
+            )?
+            .query_row([username], user_from_row)
+            .optional()?)
+        })
+    }
+
+    /// The live session with this token hash, if it has not expired.
+    pub fn session(
+        &self,
+        token_hash: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<Session>> {
+        self.with(|c| {
+            Ok(c.prepare_cached(
+                "SELECT u.id, u.username, u.password_hash, u.role, u.office, s.expires_at_ns
+                 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1 AND s.expires_at_ns > ?2",
+            )?
+            .query_row(params![token_hash, crate::to_ns(now)], |r| {
+                Ok(Session { user: user_from_row(r)?, expires_at: from_ns(r.get(5)?) })
+            })
+            .optional()?)
+        })
+    }
+
+    pub fn device(&self, token_hash: &str) -> Result<Option<Device>> {
+        self.with(|c| {
+            Ok(
+                c.prepare_cached("SELECT name, office, kind FROM devices WHERE token_hash = ?1")?
+                    .query_row([token_hash], |r| {
+                        Ok(Device {
+                            name: r.get(0)?,
+                            office: r.get(1)?,
+                            kind: r.get(2)?,
+                        })
+                    })
+                    .optional()?,
+            )
+        })
+    }
+}
+
+fn user_from_row(r: &Row<'_>) -> rusqlite::Result<User> {
+    Ok(User {
+        id: r.get(0)?,
+        username: r.get(1)?,
+        password_hash: r.get(2)?,
+        role: r.get(3)?,
+        office: r.get(4)?,
+    })
+}
+
+fn parse_day(s: &str) -> Result<NaiveDate> {
+    s.parse()
+        .map_err(|_| StoreError::Corrupt(format!("day {s}")))
+}
+
+fn ticket_from_row(r: &Row<'_>) -> Result<StoredTicket> {
+    let corrupt = |what: &str, v: &str| StoreError::Corrupt(format!("{what} `{v}`"));
+    let day: String = r.get(1)?;
+    let priority: Option<String> = r.get(6)?;
+    let priority = match priority {
+        None => None,
+        Some(p) => Some(
+            Priority::ALL
+                .into_iter()
+                .find(|x| x.as_str() == p)
+                .ok_or_else(|| corrupt("priority", &p))?,
+        ),
+    };
+    let channel: String = r.get(7)?;
+    let channel = [Channel::Online, Channel::Kiosk, Channel::Counter]
+        .into_iter()
+        .find(|c| c.as_str() == channel)
+        .ok_or_else(|| corrupt("channel", &channel))?;
+    let status: String = r.get(8)?;
+    let ns = |i: usize| -> rusqlite::Result<Option<chrono::DateTime<chrono::Utc>>> {
+        Ok(r.get::<_, Option<i64>>(i)?.map(from_ns))
+    };
+    Ok(StoredTicket {
+        office: r.get(16)?,
+        ticket: Ticket {
+            code: r.get(0)?,
+            day: parse_day(&day)?,
+            number: r.get(2)?,
+            seq_no: r.get(3)?,
+            number_service: r.get(4)?,
+            service: r.get(5)?,
+            priority,
+            channel,
+            status: TicketStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?,
+            issued_at: from_ns(r.get(9)?),
+            called_at: ns(10)?,
+            started_at: ns(11)?,
+            finished_at: ns(12)?,
+            counter: r.get(13)?,
+            target_counter: r.get(14)?,
+            calls: r.get(15)?,
+        },
+    })
+}

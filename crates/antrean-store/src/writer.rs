@@ -1,0 +1,398 @@
+//! The writer thread: the only write connection, and group commit.
+//!
+//! Jobs queue on a channel. The thread takes everything queued, writes it in
+//! one transaction (each job in its own savepoint, so one bad job fails
+//! alone), commits once (`synchronous=FULL`: one fsync), and only then calls
+//! each job's [`Done`] in order. Under load one fsync carries many jobs; alone
+//! a job waits for one fsync.
+//!
+//! Fail-stop: when an office's events cannot be written, that office is
+//! marked failed and its later jobs are refused until it sends
+//! [`Writer::reset`] after rebuilding itself from the database, so memory never
+//! runs ahead of the disk.
+
+use std::collections::HashSet;
+use std::sync::mpsc;
+
+use antrean_core::{Event, EventKind, Ticket};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+use crate::chain;
+use crate::{to_ns, Result, StoreError};
+
+/// Called on the writer thread once the job is durable (or failed). Keep it
+/// short: send on a channel, broadcast, nothing blocking.
+pub type Done = Box<dyn FnOnce(Result<()>) + Send>;
+
+/// A write that needs a transaction of its own kind (users, sessions...).
+pub type Exec = Box<dyn FnOnce(&Transaction<'_>) -> Result<()> + Send>;
+
+enum Job {
+    Events {
+        office: String,
+        actor: Option<String>,
+        events: Vec<Event>,
+        done: Done,
+    },
+    Exec {
+        exec: Exec,
+        done: Done,
+    },
+    Reset {
+        office: String,
+    },
+}
+
+/// Handle to the writer thread. Cloning is cheap; the thread ends when the
+/// last handle is dropped, after writing what was queued.
+#[derive(Clone)]
+pub struct Writer {
+    tx: mpsc::Sender<Job>,
+}
+
+impl std::fmt::Debug for Writer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Writer")
+    }
+}
+
+/// At most this many jobs share one commit, so that the first of a long queue
+/// does not wait for all of them.
+const MAX_BATCH: usize = 2048;
+
+impl Writer {
+    pub(crate) fn start(conn: Connection) -> Result<Writer> {
+        let (tx, rx) = mpsc::channel();
+        let last_hash = chain::last_hash(&conn)?;
+        std::thread::Builder::new()
+            .name("antrean-writer".into())
+            .spawn(move || run(conn, rx, last_hash))
+            .map_err(|_| StoreError::WriterGone)?;
+        Ok(Writer { tx })
+    }
+
+    /// Appends an office's events (and the state they imply); `done` runs
+    /// when they are on disk. Events must continue the office's seq.
+    pub fn append(&self, office: &str, actor: Option<String>, events: Vec<Event>, done: Done) {
+        self.send(Job::Events {
+            office: office.to_owned(),
+            actor,
+            events,
+            done,
+        });
+    }
+
+    /// Runs `exec` in the next commit; `done` runs when it is on disk.
+    pub fn exec(&self, exec: Exec, done: Done) {
+        self.send(Job::Exec { exec, done });
+    }
+
+    /// Waits, from a non-async thread or `spawn_blocking`, for `exec` to be
+    /// committed.
+    pub fn exec_blocking<T: Send + 'static>(
+        &self,
+        exec: impl FnOnce(&Transaction<'_>) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let (tx, rx) = mpsc::sync_channel(1);
+        let (vtx, vrx) = mpsc::sync_channel(1);
+        self.exec(
+            Box::new(move |t| {
+                let v = exec(t)?;
+                let _ = vtx.send(v);
+                Ok(())
+            }),
+            Box::new(move |r| {
+                let _ = tx.send(r);
+            }),
+        );
+        rx.recv().map_err(|_| StoreError::WriterGone)??;
+        vrx.recv().map_err(|_| StoreError::WriterGone)
+    }
+
+    /// The office rebuilt itself from the database after a failure: accept
+    /// its events again.
+    pub fn reset(&self, office: &str) {
+        self.send(Job::Reset {
+            office: office.to_owned(),
+        });
+    }
+
+    fn send(&self, job: Job) {
+        if let Err(mpsc::SendError(job)) = self.tx.send(job) {
+            match job {
+                Job::Events { done, .. } | Job::Exec { done, .. } => {
+                    done(Err(StoreError::WriterGone))
+                }
+                Job::Reset { .. } => {}
+            }
+        }
+    }
+}
+
+fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, mut last_hash: String) {
+    let mut failed: HashSet<String> = HashSet::new();
+    while let Ok(first) = rx.recv() {
+        let mut jobs = vec![first];
+        while jobs.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(job) => jobs.push(job),
+                Err(_) => break,
+            }
+        }
+        let hash_before = last_hash.clone();
+        let offices: HashSet<String> = jobs
+            .iter()
+            .filter_map(|j| match j {
+                Job::Events { office, .. } => Some(office.clone()),
+                _ => None,
+            })
+            .collect();
+        let mut results: Vec<(Done, Result<()>)> = Vec::with_capacity(jobs.len());
+        let committed = (|| -> Result<()> {
+            let tx = conn.transaction()?;
+            for job in jobs.drain(..) {
+                match job {
+                    Job::Reset { office } => {
+                        failed.remove(&office);
+                    }
+                    Job::Events { office, done, .. } if failed.contains(&office) => {
+                        // Refused without touching the database.
+                        results.push((done, Err(StoreError::OfficeFailed(office))));
+                    }
+                    Job::Events {
+                        office,
+                        actor,
+                        events,
+                        done,
+                    } => {
+                        let hash = last_hash.clone();
+                        let r = in_savepoint(&tx, |sp| {
+                            write_events(sp, &office, actor.as_deref(), &events, &mut last_hash)
+                        });
+                        if r.is_err() {
+                            last_hash = hash;
+                            tracing::error!(office, error = ?r, "writing events failed; office stops until rebuilt");
+                            failed.insert(office);
+                        }
+                        results.push((done, r));
+                    }
+                    Job::Exec { exec, done } => {
+                        let r = in_savepoint(&tx, |sp| exec(sp));
+                        results.push((done, r));
+                    }
+                }
+            }
+            tx.commit()?;
+            Ok(())
+        })();
+        match committed {
+            Ok(()) => {
+                for (done, r) in results {
+                    done(r);
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "commit failed; every office in it stops until rebuilt");
+                last_hash = hash_before;
+                for (done, _) in results {
+                    done(Err(StoreError::Corrupt(format!("commit failed: {e}"))));
+                }
+                // The memory of these offices is now ahead of the disk.
+                failed.extend(offices);
+            }
+        }
+    }
+}
+
+fn in_savepoint<T>(
+    tx: &Transaction<'_>,
+    f: impl FnOnce(&Transaction<'_>) -> Result<T>,
+) -> Result<T> {
+    tx.execute_batch("SAVEPOINT job")?;
+    match f(tx) {
+        Ok(v) => {
+            tx.execute_batch("RELEASE job")?;
+            Ok(v)
+        }
+        Err(e) => {
+            tx.execute_batch("ROLLBACK TO job; RELEASE job")?;
+            Err(e)
+        }
+    }
+}
+
+/// Appends the events to the chain and projects them onto the state tables.
+fn write_events(
+    tx: &Transaction<'_>,
+    office: &str,
+    actor: Option<&str>,
+    events: &[Event],
+    last_hash: &mut String,
+) -> Result<()> {
+    for e in events {
+        let body =
+            serde_json::to_string(&e.kind).map_err(|err| StoreError::Corrupt(err.to_string()))?;
+        let at_ns = to_ns(e.at);
+        let seq = i64::try_from(e.seq).map_err(|_| StoreError::Corrupt("seq overflow".into()))?;
+        let hash = chain::hash(last_hash, office, e.seq, at_ns, &body, actor);
+        tx.prepare_cached(
+            "INSERT INTO events (office, seq, at_ns, kind, body, actor, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?
+        .execute(params![office, seq, at_ns, e.kind.name(), body, actor, last_hash.as_str(), hash])?;
+        *last_hash = hash;
+        project(tx, office, e)?;
+    }
+    Ok(())
+}
+
+/// Updates the current-state tables for one event, mirroring
+/// `antrean_core::Office::apply` (a test restores offices from these tables
+/// and compares them with the live ones).
+fn project(tx: &Transaction<'_>, office: &str, e: &Event) -> Result<()> {
+    let at = to_ns(e.at);
+    match &e.kind {
+        EventKind::TicketIssued { ticket } => insert_ticket(tx, office, ticket)?,
+        EventKind::TicketCalled {
+            code,
+            counter,
+            recall: false,
+            ..
+        } => {
+            tx.prepare_cached(
+                "UPDATE tickets SET status = 'called', counter = ?2, calls = calls + 1, called_at_ns = ?3, target_counter = NULL WHERE code = ?1",
+            )?
+            .execute(params![code, counter, at])?;
+            tx.prepare_cached(
+                "UPDATE counters SET current = ?3, regular_streak = CASE
+                    WHEN (SELECT priority FROM tickets WHERE code = ?3) IS NOT NULL THEN 0
+                    ELSE min(regular_streak + 1, 4294967295) END
+                 WHERE office = ?1 AND id = ?2",
+            )?
+            .execute(params![office, counter, code])?;
+        }
+        EventKind::TicketCalled {
+            code,
+            counter,
+            recall: true,
+            ..
+        } => {
+            tx.prepare_cached("UPDATE tickets SET status = 'called', counter = ?2, calls = calls + 1 WHERE code = ?1")?
+                .execute(params![code, counter])?;
+        }
+        EventKind::TicketServing { code, .. } => {
+            tx.prepare_cached(
+                "UPDATE tickets SET status = 'serving', started_at_ns = ?2 WHERE code = ?1",
+            )?
+            .execute(params![code, at])?;
+        }
+        EventKind::TicketDone { code, .. } => {
+            tx.prepare_cached(
+                "UPDATE tickets SET status = 'done', finished_at_ns = ?2 WHERE code = ?1",
+            )?
+            .execute(params![code, at])?;
+            release_counter(tx, office, code)?;
+        }
+        EventKind::TicketNoShow { code, .. } => {
+            tx.prepare_cached("UPDATE tickets SET status = 'no_show' WHERE code = ?1")?
+                .execute(params![code])?;
+            release_counter(tx, office, code)?;
+        }
+        EventKind::TicketRequeued { code, .. } => {
+            tx.prepare_cached("UPDATE tickets SET status = 'waiting', calls = 0, target_counter = NULL WHERE code = ?1")?
+                .execute(params![code])?;
+        }
+        EventKind::TicketTransferred {
+            code,
+            service,
+            counter,
+            ..
+        } => {
+            tx.prepare_cached(
+                "UPDATE tickets SET status = 'waiting', calls = 0, service = ?2, target_counter = ?3, started_at_ns = NULL WHERE code = ?1",
+            )?
+            .execute(params![code, service, counter])?;
+            release_counter(tx, office, code)?;
+        }
+        EventKind::TicketCancelled { code, .. } => {
+            let row: Option<(String, String, String)> = tx
+                .prepare_cached("SELECT day, number_service, channel FROM tickets WHERE code = ?1")?
+                .query_row(params![code], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .optional()?;
+            tx.prepare_cached(
+                "UPDATE tickets SET status = 'cancelled', finished_at_ns = ?2 WHERE code = ?1",
+            )?
+            .execute(params![code, at])?;
+            if let Some((day, service, channel)) = row {
+                tx.prepare_cached(
+                    "UPDATE service_days SET total = max(total - 1, 0), online = max(online - (?4 = 'online'), 0)
+                     WHERE office = ?1 AND day = ?2 AND service = ?3",
+                )?
+                .execute(params![office, day, service, channel])?;
+            }
+        }
+        EventKind::CounterState {
+            counter,
+            state,
+            reason,
+        } => {
+            tx.prepare_cached(
+                "INSERT INTO counters (office, id, status, reason, current, regular_streak) VALUES (?1, ?2, ?3, ?4, NULL, 4294967295)
+                 ON CONFLICT (office, id) DO UPDATE SET status = excluded.status, reason = excluded.reason",
+            )?
+            .execute(params![office, counter, state.as_str(), reason])?;
+        }
+        EventKind::DayEnded { day, next_day, .. } => {
+            tx.prepare_cached(
+                "UPDATE tickets SET status = 'expired' WHERE office = ?1 AND day = ?2 AND status IN ('waiting', 'called', 'serving', 'no_show')",
+            )?
+            .execute(params![office, day.to_string()])?;
+            tx.prepare_cached(
+                "UPDATE counters SET status = 'closed', reason = NULL, current = NULL, regular_streak = 4294967295 WHERE office = ?1",
+            )?
+            .execute(params![office])?;
+            tx.prepare_cached(
+                "INSERT INTO office_days (office, day) VALUES (?1, ?2) ON CONFLICT (office) DO UPDATE SET day = excluded.day",
+            )?
+            .execute(params![office, next_day.to_string()])?;
+        }
+    }
+    Ok(())
+}
+
+fn insert_ticket(tx: &Transaction<'_>, office: &str, t: &Ticket) -> Result<()> {
+    let day = t.day.to_string();
+    tx.prepare_cached(
+        "INSERT INTO tickets (code, office, day, number, seq_no, number_service, service, priority, channel, status, issued_at_ns, calls)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0)",
+    )?
+    .execute(params![
+        t.code,
+        office,
+        day,
+        t.number,
+        t.seq_no,
+        t.number_service,
+        t.service,
+        t.priority.map(|p| p.as_str()),
+        t.channel.as_str(),
+        t.status.as_str(),
+        to_ns(t.issued_at),
+    ])?;
+    tx.prepare_cached(
+        "INSERT INTO service_days (office, day, service, next_seq, total, online) VALUES (?1, ?2, ?3, ?4 + 1, 1, ?5)
+         ON CONFLICT (office, day, service) DO UPDATE SET
+            next_seq = max(next_seq, excluded.next_seq), total = total + 1, online = online + excluded.online",
+    )?
+    .execute(params![office, day, t.number_service, t.seq_no, i64::from(t.channel == antrean_core::Channel::Online)])?;
+    tx.prepare_cached(
+        "INSERT INTO office_days (office, day) VALUES (?1, ?2) ON CONFLICT (office) DO UPDATE SET day = max(day, excluded.day)",
+    )?
+    .execute(params![office, day])?;
+    Ok(())
+}
+
+fn release_counter(tx: &Transaction<'_>, office: &str, code: &str) -> Result<()> {
+    tx.prepare_cached("UPDATE counters SET current = NULL WHERE office = ?1 AND current = ?2")?
+        .execute(params![office, code])?;
+    Ok(())
+}
