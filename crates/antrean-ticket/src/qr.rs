@@ -1,0 +1,168 @@
+//! The QR code: encoding, sizing to whole printer dots, and drawing as few
+//! rectangles as possible.
+
+use std::collections::HashMap;
+
+use qrcode::{EcLevel, QrCode};
+
+use crate::{Paper, TicketError};
+
+/// Light modules around the symbol, as the QR specification requires.
+pub(crate) const QUIET_ZONE: u32 = 4;
+
+/// A QR symbol: which modules are dark, without the quiet zone.
+#[derive(Debug)]
+pub(crate) struct Qr {
+    /// Modules across (and down) the symbol itself.
+    pub width: u32,
+    dark: Vec<bool>,
+}
+
+/// A dark rectangle in module coordinates, origin top-left of the symbol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ModuleRect {
+    pub x: u32,
+    pub y: u32,
+    pub w: u32,
+    pub h: u32,
+}
+
+impl Qr {
+    /// Encodes `data` at error correction M (15 % of the symbol may be
+    /// smudged or torn and it still reads), as the ESC/POS printer does.
+    pub fn encode(data: &str) -> Result<Qr, TicketError> {
+        let code = QrCode::with_error_correction_level(data.as_bytes(), EcLevel::M)
+            .map_err(|_| TicketError::UrlTooLong { len: data.len() })?;
+        let width = u32::try_from(code.width()).expect("a QR code is at most 177 modules wide");
+        let dark = code
+            .to_colors()
+            .into_iter()
+            .map(|c| c == qrcode::Color::Dark)
+            .collect();
+        Ok(Qr { width, dark })
+    }
+
+    /// Modules across including the quiet zone on both sides.
+    pub fn total_modules(&self) -> u32 {
+        self.width + 2 * QUIET_ZONE
+    }
+
+    fn is_dark(&self, x: u32, y: u32) -> bool {
+        self.dark[(y * self.width + x) as usize]
+    }
+
+    /// The dark modules as rectangles: horizontal runs in each row, merged
+    /// downwards with identical runs in the rows below. About a third as many
+    /// shapes as modules, which keeps the PDF small.
+    pub fn rects(&self) -> Vec<ModuleRect> {
+        let mut rects: Vec<ModuleRect> = Vec::new();
+        // Run (x, w) -> index of the rectangle that ended on the previous row.
+        let mut open: HashMap<(u32, u32), usize> = HashMap::new();
+        for y in 0..self.width {
+            let mut next_open = HashMap::with_capacity(open.len());
+            let mut x = 0;
+            while x < self.width {
+                if !self.is_dark(x, y) {
+                    x += 1;
+                    continue;
+                }
+                let start = x;
+                while x < self.width && self.is_dark(x, y) {
+                    x += 1;
+                }
+                let key = (start, x - start);
+                let index = match open.get(&key) {
+                    Some(&i) => {
+                        rects[i].h += 1;
+                        i
+                    }
+                    None => {
+                        rects.push(ModuleRect {
+                            x: start,
+                            y,
+                            w: x - start,
+                            h: 1,
+                        });
+                        rects.len() - 1
+                    }
+                };
+                next_open.insert(key, index);
+            }
+            open = next_open;
+        }
+        rects
+    }
+}
+
+/// Printer dots per module on `paper` for a symbol `total_modules` wide
+/// (quiet zone included): as large as the paper's comfortable maximum, and
+/// small enough for the whole symbol to fit the printable width.
+///
+/// Whole dots matter: a module of 5.5 dots prints as alternating 5 and 6 dot
+/// columns, which scanners read badly.
+pub(crate) fn module_dots(paper: Paper, total_modules: u32) -> Result<u32, TicketError> {
+    let comfortable = match paper {
+        Paper::Mm80 => 6,
+        Paper::Mm58 => 4,
+    };
+    let fits = paper.dots() / total_modules.max(1);
+    // Below 2 dots (0.25 mm) a phone camera cannot resolve the modules.
+    if fits < 2 {
+        return Err(TicketError::QrTooWide {
+            modules: total_modules,
+            paper,
+        });
+    }
+    Ok(fits.min(comfortable))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rects_cover_exactly_the_dark_modules() {
+        let qr = Qr::encode("https://antrean.example.go.id/t/7KQ2M9XD").expect("encodes");
+        let mut painted = vec![0u8; (qr.width * qr.width) as usize];
+        let rects = qr.rects();
+        for r in &rects {
+            for y in r.y..r.y + r.h {
+                for x in r.x..r.x + r.w {
+                    painted[(y * qr.width + x) as usize] += 1;
+                }
+            }
+        }
+        for y in 0..qr.width {
+            for x in 0..qr.width {
+                let expected = u8::from(qr.is_dark(x, y));
+                assert_eq!(painted[(y * qr.width + x) as usize], expected, "({x},{y})");
+            }
+        }
+        let dark = qr.dark.iter().filter(|d| **d).count();
+        assert!(
+            rects.len() * 2 < dark,
+            "{} rects for {dark} modules",
+            rects.len()
+        );
+    }
+
+    #[test]
+    fn module_size_is_whole_dots_and_fits() {
+        // A typical ticket URL: version 3 or 4, about 37-41 modules with the quiet zone.
+        assert_eq!(module_dots(Paper::Mm80, 41).expect("fits"), 6);
+        assert_eq!(module_dots(Paper::Mm58, 41).expect("fits"), 4);
+        // Long URLs shrink the modules rather than overflow the paper.
+        assert_eq!(module_dots(Paper::Mm58, 120).expect("fits"), 3);
+        assert_eq!(module_dots(Paper::Mm80, 185).expect("fits"), 3);
+        assert!(module_dots(Paper::Mm58, 200).is_err());
+    }
+
+    #[test]
+    fn too_long_for_any_qr_is_an_error() {
+        let url = format!("https://x.id/t/{}", "a".repeat(3000));
+        assert!(matches!(
+            Qr::encode(&url),
+            Err(TicketError::UrlTooLong { len }) if len == url.len()
+        ));
+    }
+}
