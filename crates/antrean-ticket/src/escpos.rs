@@ -7,7 +7,7 @@
 //! page the printer is set to, and text can never smuggle in a command.
 
 use crate::labels::{self, Labels};
-use crate::qr::{module_dots, Qr};
+use crate::qr::{module_dots, total_modules_for};
 use crate::translit::to_ascii;
 use crate::{metrics::wrap, Paper, PrintedTicket};
 
@@ -80,10 +80,9 @@ pub fn render_escpos(t: &PrintedTicket, paper: Paper) -> Vec<u8> {
     );
     p.out.push(b'\n');
 
-    if let Ok(qr) = Qr::encode(&t.url) {
-        if let Ok(module) = module_dots(paper, qr.total_modules()) {
-            p.qr(t.url.as_bytes(), module);
-        }
+    // The printer builds the symbol itself; only its size is needed here.
+    if let Ok(module) = total_modules_for(&t.url).and_then(|m| module_dots(paper, m)) {
+        p.qr(t.url.as_bytes(), module);
     }
     for lang in &langs {
         p.lines(lang.scan, cols);

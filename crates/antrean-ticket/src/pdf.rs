@@ -136,7 +136,8 @@ impl Layout {
     fn number(&mut self, number: &str, max_size: f32) {
         let text = pdf_safe(number);
         let unit = Face::Bold.width(&text, 1.0).max(0.001);
-        let size = (self.width / unit).clamp(NUMBER_MIN, max_size);
+        // A hair under the exact fit, so rounding cannot push it onto two lines.
+        let size = (0.995 * self.width / unit).clamp(NUMBER_MIN, max_size);
         for line in wrap(&text, self.width, |s| Face::Bold.width(s, size)) {
             let w = Face::Bold.width(&line, size);
             self.y += CAP_HEIGHT * size;

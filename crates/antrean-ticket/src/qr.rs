@@ -94,6 +94,17 @@ impl Qr {
     }
 }
 
+/// Modules across the symbol for `data` at level M, quiet zone included,
+/// without building the symbol (which costs a few hundred microseconds of
+/// mask evaluation): enough to size the printer's own QR code.
+pub(crate) fn total_modules_for(data: &str) -> Result<u32, TicketError> {
+    let bits = qrcode::bits::encode_auto(data.as_bytes(), EcLevel::M)
+        .map_err(|_| TicketError::UrlTooLong { len: data.len() })?;
+    let width =
+        u32::try_from(bits.version().width()).expect("a QR code is at most 177 modules wide");
+    Ok(width + 2 * QUIET_ZONE)
+}
+
 /// Printer dots per module on `paper` for a symbol `total_modules` wide
 /// (quiet zone included): as large as the paper's comfortable maximum, and
 /// small enough for the whole symbol to fit the printable width.
@@ -158,11 +169,25 @@ mod tests {
     }
 
     #[test]
+    fn size_without_building_matches_the_symbol() {
+        for len in [10, 40, 41, 80, 200, 1000, 2331] {
+            let url = format!("https://x.id/t/{}", "k".repeat(len - 15.min(len)));
+            let qr = Qr::encode(&url).expect("encodes");
+            assert_eq!(
+                total_modules_for(&url).expect("sizes"),
+                qr.total_modules(),
+                "{len}"
+            );
+        }
+    }
+
+    #[test]
     fn too_long_for_any_qr_is_an_error() {
         let url = format!("https://x.id/t/{}", "a".repeat(3000));
         assert!(matches!(
             Qr::encode(&url),
             Err(TicketError::UrlTooLong { len }) if len == url.len()
         ));
+        assert!(total_modules_for(&url).is_err());
     }
 }
