@@ -5,7 +5,7 @@
 //! bounded by a timeout, so a printer that is off, jammed or out of paper
 //! (and stops reading) yields an error instead of a hung kiosk.
 
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream, ToSocketAddrs};
 use std::time::{Duration, Instant};
 
@@ -71,7 +71,9 @@ const CHUNK: usize = 64 * 1024;
 ///
 /// `connect_timeout` bounds the connection attempt (shared by all addresses
 /// the name resolves to); `write_timeout` bounds the whole transfer, so a
-/// printer that stops reading makes this fail after about that long.
+/// printer that stops reading makes this fail after about that long. After
+/// sending, it waits (up to a second, within the same budget) for the printer
+/// to close its side, so the job is not cut short by a reset.
 /// Resolving a host name uses the system resolver, which has no timeout of
 /// its own: configure printers by IP address.
 pub fn send_to_printer(
@@ -124,7 +126,35 @@ pub fn send_to_printer(
     stream
         .shutdown(Shutdown::Write)
         .map_err(|e| write_error(sent, e))?;
+    drain_until_closed(&mut stream, deadline);
     Ok(())
+}
+
+/// Longest wait for the printer to close its side after the job is sent.
+const LINGER: Duration = Duration::from_secs(1);
+
+/// Reads and discards whatever the printer sends (some send status bytes
+/// unasked) until it closes the connection, for at most [`LINGER`].
+///
+/// Closing a socket with unread incoming data makes the OS reset the
+/// connection, and a printer that is reset may drop the end of a job it has
+/// not processed yet: the classic "last lines missing" of raw printing.
+/// Failures here are not errors: the job has been handed over.
+fn drain_until_closed(stream: &mut TcpStream, deadline: Instant) {
+    let until = deadline.min(Instant::now() + LINGER);
+    let mut sink = [0u8; 512];
+    loop {
+        let left = until.saturating_duration_since(Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            return;
+        }
+        match stream.read(&mut sink) {
+            Ok(0) => return,
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return,
+        }
+    }
 }
 
 /// Connects to the first address of `addr` that answers, all attempts

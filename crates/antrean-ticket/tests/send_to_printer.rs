@@ -105,3 +105,30 @@ fn bad_addresses_and_timeouts_are_typed_errors() {
     let err = send_to_printer("127.0.0.1:9100", b"x", Duration::ZERO, HANG_GUARD).unwrap_err();
     assert!(matches!(err, PrintError::InvalidTimeout(_)), "{err:?}");
 }
+
+#[test]
+fn printer_that_talks_back_and_stays_open_gets_the_whole_job() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let job: Vec<u8> = (0..200_000u32).map(|i| (i % 253) as u8).collect();
+    let expected = job.len();
+    let (done_tx, done_rx) = mpsc::channel::<()>();
+    let printer = thread::spawn(move || {
+        use std::io::Write;
+        let (mut conn, _) = listener.accept().unwrap();
+        // Automatic status back: unread, it would make a plain close reset
+        // the connection.
+        conn.write_all(&[0x14, 0x00, 0x00, 0x0F]).unwrap();
+        let mut received = vec![0; expected];
+        conn.read_exact(&mut received).unwrap();
+        // Then keep the connection open, as some printers do.
+        let _ = done_rx.recv_timeout(HANG_GUARD * 2);
+        received
+    });
+
+    let started = Instant::now();
+    send_to_printer(&addr, &job, Duration::from_secs(5), Duration::from_secs(10)).unwrap();
+    assert!(started.elapsed() < HANG_GUARD);
+    done_tx.send(()).unwrap();
+    assert_eq!(printer.join().unwrap(), job);
+}
