@@ -26,7 +26,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ahead: 0,
         ..regular.clone()
     };
-    for (name, ticket) in [("ticket", &regular), ("priority", &priority)] {
+    let long = PrintedTicket {
+        office_name: "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Kepulauan Seribu".into(),
+        service_name: "Perekaman KTP-el dan Kartu Identitas Anak".into(),
+        number: "KIA-0123".into(),
+        languages: vec!["en".into(), "id".into()],
+        ..regular.clone()
+    };
+    for (name, ticket) in [
+        ("ticket", &regular),
+        ("priority", &priority),
+        ("long", &long),
+    ] {
         for paper in [Paper::Mm80, Paper::Mm58] {
             let pdf = render_pdf(ticket, paper)?;
             std::fs::write(dir.join(format!("{name}-{paper}.pdf")), &pdf)?;

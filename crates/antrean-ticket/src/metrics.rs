@@ -165,6 +165,31 @@ pub(crate) fn wrap(text: &str, max: f32, measure: impl Fn(&str) -> f32) -> Vec<S
     lines
 }
 
+/// Like [`wrap`], with the lines made as even as possible: the same number
+/// of lines, at the narrowest width that still needs no more of them. For
+/// centred headings, where a lone last word ("Seribu") looks lost.
+pub(crate) fn wrap_balanced(text: &str, max: f32, measure: impl Fn(&str) -> f32) -> Vec<String> {
+    let greedy = wrap(text, max, &measure);
+    let widest_word = text.split(' ').map(&measure).fold(0.0, f32::max);
+    if greedy.len() < 2 || widest_word > max {
+        return greedy;
+    }
+    let (mut fits, mut too_narrow) = (max, widest_word);
+    if wrap(text, too_narrow, &measure).len() <= greedy.len() {
+        return wrap(text, too_narrow, &measure);
+    }
+    // Bisect down to a twentieth of a point (or character).
+    while fits - too_narrow > 0.05 {
+        let mid = (fits + too_narrow) / 2.0;
+        if wrap(text, mid, &measure).len() <= greedy.len() {
+            fits = mid;
+        } else {
+            too_narrow = mid;
+        }
+    }
+    wrap(text, fits, &measure)
+}
+
 /// Greedy word wrap, breaking overlong words between characters.
 fn wrap_words(text: &str, max: f32, measure: &impl Fn(&str) -> f32) -> Vec<String> {
     let mut lines = Vec::new();
@@ -247,6 +272,25 @@ mod tests {
             wrap("Antrean di depan / People ahead", 10.0, chars),
             vec!["Antrean di", "depan /", "People", "ahead"]
         );
+    }
+
+    #[test]
+    fn balanced_wrap_evens_out_the_lines() {
+        assert_eq!(
+            wrap("Kantor Imigrasi Kelas I Khusus TPI Jakarta Selatan", 40.0, chars),
+            vec!["Kantor Imigrasi Kelas I Khusus TPI", "Jakarta Selatan"]
+        );
+        assert_eq!(
+            wrap_balanced("Dinas Kependudukan dan Pencatatan Sipil Seribu", 40.0, chars),
+            vec!["Dinas Kependudukan dan", "Pencatatan Sipil Seribu"]
+        );
+        assert_eq!(wrap_balanced("Paspor Baru", 32.0, chars), vec!["Paspor Baru"]);
+        assert_eq!(
+            wrap_balanced("Kantor Imigrasi Kelas I Khusus TPI Jakarta Selatan", 40.0, chars),
+            vec!["Kantor Imigrasi Kelas I", "Khusus TPI Jakarta Selatan"]
+        );
+        // Words longer than the line: as wrap does.
+        assert_eq!(wrap_balanced("ab cdefghijkl", 5.0, chars), wrap("ab cdefghijkl", 5.0, chars));
     }
 
     #[test]

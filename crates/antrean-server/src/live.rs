@@ -1,0 +1,265 @@
+//! The live WebSocket streams: one task per connection that `select!`s over
+//! the office's broadcast, the socket, a ping interval and shutdown.
+//!
+//! Office stream: a snapshot, then every event in seq order. With `?since=N`
+//! it resumes: the missed events from the hub's ring or the log, or a fresh
+//! snapshot when they are too old. A client that falls behind gets a fresh
+//! snapshot; one that stops reading or answering pings is dropped, so no
+//! client slows another.
+//!
+//! Ticket stream: the ticket's view whenever it or its queue changes.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::error::ApiError;
+use crate::hub::{Backlog, Frame};
+use crate::offices::OfficeHandle;
+use crate::views::ServerMsg;
+use crate::AppState;
+
+const PING_EVERY: Duration = Duration::from_secs(20);
+/// No frame at all from the client for this long: it is gone.
+const SILENT_LIMIT: Duration = Duration::from_secs(60);
+/// A client that cannot take a frame within this time is dropped.
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+/// Missed events replayed from the log at most; beyond, a snapshot.
+const REPLAY_LIMIT: usize = 2000;
+
+#[derive(Debug, Deserialize)]
+pub struct LiveQuery {
+    since: Option<u64>,
+}
+
+fn upgrade(ws: WebSocketUpgrade) -> WebSocketUpgrade {
+    // Clients only send pongs and closes: small buffers keep memory per
+    // connection in kilobytes.
+    ws.read_buffer_size(1024).write_buffer_size(0).max_message_size(4096).max_frame_size(4096)
+}
+
+pub async fn office_live(
+    ws: WebSocketUpgrade,
+    State(state): State<AppState>,
+    Path(office): Path<String>,
+    Query(q): Query<LiveQuery>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+) -> Result<Response, ApiError> {
+    let handle = state.offices.get(&office)?.clone();
+    let guard = state.live_connections.acquire(peer.ip(), state.config.server.security.live_connections_per_ip)?;
+    Ok(upgrade(ws).on_upgrade(move |socket| async move {
+        let _guard = guard;
+        let mut conn = Conn { socket, shutdown: state.shutdown.clone() };
+        if let Err(e) = office_stream(&mut conn, &state, &handle, q.since).await {
+            tracing::debug!(error = %e, "live connection ended");
+        }
+        conn.close().await;
+    }))
+}
+
+pub async fn ticket_live(
+    ws: WebSocketUpgrade,
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+) -> Result<Response, ApiError> {
+    let (handle, view) = crate::api::ticket_view(&state, &code).await?;
+    let guard = state.live_connections.acquire(peer.ip(), state.config.server.security.live_connections_per_ip)?;
+    Ok(upgrade(ws).on_upgrade(move |socket| async move {
+        let _guard = guard;
+        let mut conn = Conn { socket, shutdown: state.shutdown.clone() };
+        if let Err(e) = ticket_stream(&mut conn, &state, &handle, code, view).await {
+            tracing::debug!(error = %e, "ticket connection ended");
+        }
+        conn.close().await;
+    }))
+}
+
+/// Why a connection ended.
+#[derive(Debug, thiserror::Error)]
+enum End {
+    #[error("client closed")]
+    Closed,
+    #[error("client too slow or silent")]
+    Slow,
+    #[error("server shutting down")]
+    Shutdown,
+    #[error("{0}")]
+    Api(#[from] ApiError),
+}
+
+/// What woke the connection's loop.
+enum Wake {
+    Frame(Arc<Frame>),
+    Lagged,
+    Ping,
+}
+
+struct Conn {
+    socket: WebSocket,
+    shutdown: tokio::sync::watch::Receiver<bool>,
+}
+
+impl Conn {
+    async fn send(&mut self, text: Utf8Bytes) -> Result<(), End> {
+        match tokio::time::timeout(SEND_TIMEOUT, self.socket.send(Message::Text(text))).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(End::Closed),
+            Err(_) => Err(End::Slow),
+        }
+    }
+
+    async fn send_msg(&mut self, msg: &ServerMsg) -> Result<(), End> {
+        self.send(msg.to_json().into()).await
+    }
+
+    /// Waits for the next frame, ping time, a client message or shutdown.
+    async fn next(
+        &mut self,
+        rx: &mut tokio::sync::broadcast::Receiver<Arc<Frame>>,
+        ping: &mut tokio::time::Interval,
+        last_heard: &mut tokio::time::Instant,
+    ) -> Result<Wake, End> {
+        loop {
+            tokio::select! {
+                frame = rx.recv() => return match frame {
+                    Ok(f) => Ok(Wake::Frame(f)),
+                    Err(RecvError::Lagged(_)) => Ok(Wake::Lagged),
+                    Err(RecvError::Closed) => Err(End::Shutdown),
+                },
+                _ = ping.tick() => {
+                    if last_heard.elapsed() > SILENT_LIMIT {
+                        return Err(End::Slow);
+                    }
+                    return Ok(Wake::Ping);
+                }
+                msg = self.socket.recv() => match msg {
+                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return Err(End::Closed),
+                    Some(Ok(_)) => *last_heard = tokio::time::Instant::now(),
+                },
+                _ = self.shutdown.changed() => return Err(End::Shutdown),
+            }
+        }
+    }
+
+    async fn ping(&mut self) -> Result<(), End> {
+        match tokio::time::timeout(SEND_TIMEOUT, self.socket.send(Message::Ping(Default::default()))).await {
+            Ok(Ok(())) => Ok(()),
+            _ => Err(End::Slow),
+        }
+    }
+
+    async fn close(mut self) {
+        let frame = CloseFrame { code: axum::extract::ws::close_code::AWAY, reason: "bye".into() };
+        let _ = tokio::time::timeout(Duration::from_secs(1), self.socket.send(Message::Close(Some(frame)))).await;
+    }
+}
+
+fn ping_interval() -> tokio::time::Interval {
+    let mut i = tokio::time::interval_at(tokio::time::Instant::now() + PING_EVERY, PING_EVERY);
+    i.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    i
+}
+
+/// Sends a fresh snapshot; returns its seq.
+async fn send_snapshot(conn: &mut Conn, handle: &OfficeHandle) -> Result<u64, End> {
+    let (seq, msg) = handle.snapshot().await?;
+    conn.send_msg(&msg).await?;
+    Ok(seq)
+}
+
+async fn office_stream(conn: &mut Conn, state: &AppState, handle: &OfficeHandle, since: Option<u64>) -> Result<(), End> {
+    // Subscribe first, so nothing published from now on can be missed.
+    let (mut rx, backlog) = handle.hub.subscribe(since);
+    let mut last = match (since, backlog) {
+        (Some(s), Backlog::Frames(frames)) => {
+            let mut last = s;
+            for f in frames {
+                conn.send(f.text.clone()).await?;
+                last = f.seq;
+            }
+            last
+        }
+        (Some(s), Backlog::TooOld) => {
+            replay_from_log(conn, state, handle, s).await?;
+            send_snapshot(conn, handle).await?
+        }
+        (None, _) => send_snapshot(conn, handle).await?,
+    };
+    let mut ping = ping_interval();
+    let mut last_heard = tokio::time::Instant::now();
+    loop {
+        match conn.next(&mut rx, &mut ping, &mut last_heard).await? {
+            Wake::Frame(f) if f.seq > last => {
+                conn.send(f.text.clone()).await?;
+                last = f.seq;
+            }
+            Wake::Frame(_) => {}
+            Wake::Lagged => last = send_snapshot(conn, handle).await?,
+            Wake::Ping => conn.ping().await?,
+        }
+    }
+}
+
+/// Sends the events after `since` that the log still has for today, so that a
+/// display back from a restart announces the calls it missed. The snapshot
+/// that follows gives the current truth either way.
+async fn replay_from_log(conn: &mut Conn, state: &AppState, handle: &OfficeHandle, since: u64) -> Result<(), End> {
+    let reader = state.store.reader.clone();
+    let id = handle.cfg.def.id.clone();
+    let events = tokio::task::spawn_blocking(move || reader.events_since(&id, since, REPLAY_LIMIT + 1))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?
+        .map_err(ApiError::from)?;
+    if events.len() > REPLAY_LIMIT {
+        return Ok(());
+    }
+    let today = handle.cfg.def.business_day(chrono::Utc::now());
+    for e in events.iter().filter(|e| handle.cfg.def.business_day(e.at) == today) {
+        conn.send_msg(&ServerMsg::event(&handle.cfg, e, None)).await?;
+    }
+    Ok(())
+}
+
+async fn ticket_stream(
+    conn: &mut Conn,
+    state: &AppState,
+    handle: &OfficeHandle,
+    code: String,
+    first: crate::views::TicketView,
+) -> Result<(), End> {
+    let (mut rx, _) = handle.hub.subscribe(None);
+    let mut service = first.service.clone();
+    let mut seq = handle.read(|s| s.office.seq()).await?;
+    let mut shown = first;
+    conn.send_msg(&ServerMsg::Ticket { seq, ticket: shown.clone() }).await?;
+    let mut ping = ping_interval();
+    let mut last_heard = tokio::time::Instant::now();
+    loop {
+        let relevant = match conn.next(&mut rx, &mut ping, &mut last_heard).await? {
+            Wake::Frame(f) => {
+                seq = seq.max(f.seq);
+                f.code.as_deref() == Some(code.as_str()) || f.services.contains(&service)
+            }
+            Wake::Lagged => true,
+            Wake::Ping => {
+                conn.ping().await?;
+                false
+            }
+        };
+        if relevant {
+            let (_, view) = crate::api::ticket_view(state, &code).await?;
+            if view != shown {
+                service = view.service.clone();
+                shown = view;
+                conn.send_msg(&ServerMsg::Ticket { seq, ticket: shown.clone() }).await?;
+            }
+        }
+    }
+}

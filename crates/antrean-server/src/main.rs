@@ -1,0 +1,200 @@
+//! The `antrean` command: serve, manage users and devices, verify the audit
+//! log. Everything it does lives in the library.
+
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use antrean_server::config::Config;
+use antrean_store::{ChainReport, Store};
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "antrean", version, about = "Antrean: digital queues for public service offices")]
+struct Cli {
+    /// Configuration directory (antrean.toml, offices/*.toml).
+    #[arg(long, global = true, default_value = "./config")]
+    config: PathBuf,
+    /// Data directory (the SQLite database).
+    #[arg(long, global = true, default_value = "./data")]
+    data: PathBuf,
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Serve the API, the live streams and the screens.
+    Serve {
+        /// Address to listen on (default: `listen` of antrean.toml).
+        #[arg(long)]
+        listen: Option<String>,
+    },
+    /// Staff accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCmd,
+    },
+    /// Kiosks and other devices.
+    Device {
+        #[command(subcommand)]
+        command: DeviceCmd,
+    },
+    /// The tamper-evident audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Adds a user; the password comes from ANTREAN_PASSWORD or stdin.
+    Add {
+        name: String,
+        #[arg(long, value_parser = ["clerk", "supervisor", "admin"])]
+        role: String,
+        /// The office of a clerk or supervisor.
+        #[arg(long)]
+        office: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum DeviceCmd {
+    /// Registers a kiosk and prints its token (shown once).
+    Add {
+        name: String,
+        #[arg(long)]
+        office: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Walks the hash chain; exit 0 when intact, 1 at the first broken event.
+    Verify,
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("ANTREAN_LOG").unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("antrean: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Cmd::Serve { listen } => {
+            let config = Config::load(&cli.config)?;
+            let store = Store::open(&cli.data)?;
+            let addr = listen.unwrap_or_else(|| config.server.listen.clone());
+            let rt = tokio::runtime::Runtime::new()?;
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+                let local = listener.local_addr()?;
+                let base = format!("http://{local}");
+                println!("Antrean serving on {base}");
+                for o in &config.offices {
+                    let id = &o.def.id;
+                    println!("  {}:", o.def.name);
+                    println!("    citizens   {base}/o/{id}");
+                    println!("    kiosk      {base}/kiosk/{id}");
+                    println!("    display    {base}/display/{id}");
+                    println!("    counter    {base}/counter/{id}");
+                }
+                println!("  API        {base}/api/v1/openapi.json");
+                println!("  data       {}", store.path().display());
+                antrean_server::run(listener, config, store, shutdown_signal()).await
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::User { command: UserCmd::Add { name, role, office } } => {
+            let config = Config::load(&cli.config)?;
+            match (&office, role.as_str()) {
+                (None, "clerk" | "supervisor") => anyhow::bail!("a {role} needs --office"),
+                (Some(o), _) if config.office(o).is_none() => anyhow::bail!("unknown office `{o}`"),
+                _ => {}
+            }
+            if name.is_empty() || name.len() > 64 || name.chars().any(char::is_whitespace) {
+                anyhow::bail!("a user name is 1 to 64 characters without spaces");
+            }
+            let password = read_password()?;
+            if password.chars().count() < 8 {
+                anyhow::bail!("the password needs at least 8 characters");
+            }
+            let hash = antrean_server::auth::hash_password(&password)?;
+            let store = Store::open(&cli.data)?;
+            store.add_user(&name, &hash, &role, office.as_deref())?;
+            println!("added {role} `{name}`");
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Device { command: DeviceCmd::Add { name, office } } => {
+            let config = Config::load(&cli.config)?;
+            if config.office(&office).is_none() {
+                anyhow::bail!("unknown office `{office}`");
+            }
+            let token = antrean_server::auth::new_token();
+            let store = Store::open(&cli.data)?;
+            store.add_device(&name, &office, "kiosk", &antrean_server::auth::token_hash(&token))?;
+            println!("{token}");
+            eprintln!("kiosk `{name}` of `{office}` registered; open /kiosk/{office}#device={token} once on it");
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Audit { command: AuditCmd::Verify } => {
+            let store = Store::open(&cli.data)?;
+            match store.reader.verify_chain()? {
+                ChainReport::Intact { events } => {
+                    println!("audit log intact: {events} events verified");
+                    Ok(ExitCode::SUCCESS)
+                }
+                ChainReport::Broken { id, office, seq, reason } => {
+                    println!("audit log BROKEN at event id {id} (office `{office}`, seq {seq}): {reason}");
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+    }
+}
+
+fn read_password() -> anyhow::Result<String> {
+    if let Ok(p) = std::env::var("ANTREAN_PASSWORD") {
+        return Ok(p);
+    }
+    if std::io::stdin().is_terminal() {
+        eprint!("password: ");
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

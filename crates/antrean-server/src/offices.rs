@@ -1,0 +1,365 @@
+//! One task per office owns that office's state: commands are decided and
+//! applied in arrival order (so two counters never get the same ticket and
+//! numbering needs no locks), then handed to the writer. Replies and the live
+//! broadcast happen only once the writer says the events are on disk.
+//! Offices never wait on each other.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use antrean_core::{Command, Event, EventKind, Office, Ticket, TicketStatus};
+use antrean_store::Store;
+use chrono::Utc;
+use tokio::sync::{mpsc, oneshot, watch};
+
+use crate::config::OfficeConfig;
+use crate::error::ApiError;
+use crate::hub::{Frame, Hub};
+use crate::views::{self, RecentCall, ServerMsg, TicketView};
+
+/// Calls shown on the display's recent list.
+const RECENT_CALLS: usize = 10;
+/// Commands queued per office before callers wait.
+const QUEUE: usize = 4096;
+
+/// How far the office's events are on disk.
+#[derive(Debug, Clone, Copy, Default)]
+struct Durable {
+    seq: u64,
+    /// Failed writes so far: waiting for a seq that failed ends with this.
+    failures: u64,
+}
+
+/// What an office task is asked to do.
+enum Msg {
+    Command { cmd: Command, actor: Option<String>, reply: oneshot::Sender<Reply<Outcome>> },
+    Read(Box<dyn FnOnce(&State) + Send>),
+}
+
+/// An answer and the seq that must be durable before it may be shown.
+struct Reply<T> {
+    value: Result<T, ApiError>,
+    seq: u64,
+    failures: u64,
+}
+
+/// The result of a command that the rules allowed.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The ticket the command was about, after it (none when call-next
+    /// found nobody).
+    pub ticket: Option<TicketView>,
+}
+
+/// The office task's state.
+#[derive(Debug)]
+pub struct State {
+    pub cfg: Arc<OfficeConfig>,
+    pub office: Office,
+    pub recent_calls: VecDeque<RecentCall>,
+}
+
+/// Handle to a running office. Cloning is cheap.
+#[derive(Debug, Clone)]
+pub struct OfficeHandle {
+    pub cfg: Arc<OfficeConfig>,
+    pub hub: Hub,
+    tx: mpsc::Sender<Msg>,
+    durable: watch::Receiver<Durable>,
+}
+
+/// All offices of the installation, by id.
+#[derive(Debug, Clone, Default)]
+pub struct Offices(Arc<HashMap<String, OfficeHandle>>);
+
+impl Offices {
+    /// Rebuilds each office from the store and starts its task.
+    pub async fn start(configs: &[Arc<OfficeConfig>], store: &Store) -> anyhow::Result<Offices> {
+        let mut map = HashMap::new();
+        for cfg in configs {
+            let handle = start_office(Arc::clone(cfg), store.clone()).await?;
+            map.insert(cfg.def.id.clone(), handle);
+        }
+        Ok(Offices(Arc::new(map)))
+    }
+
+    pub fn get(&self, id: &str) -> Result<&OfficeHandle, ApiError> {
+        self.0.get(id).ok_or_else(|| ApiError::UnknownOffice(id.to_owned()))
+    }
+}
+
+impl OfficeHandle {
+    /// Runs a command; answers once its events are on disk.
+    pub async fn execute(&self, cmd: Command, actor: Option<String>) -> Result<Outcome, ApiError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx.send(Msg::Command { cmd, actor, reply }).await.map_err(|_| ApiError::Unavailable)?;
+        let r = rx.await.map_err(|_| ApiError::Unavailable)?;
+        self.settle(r).await
+    }
+
+    /// Reads the office's state. The answer waits until everything it may
+    /// reflect is on disk, so nobody sees what could still be lost.
+    pub async fn read<T: Send + 'static>(&self, f: impl FnOnce(&State) -> T + Send + 'static) -> Result<T, ApiError> {
+        let (tx, rx) = oneshot::channel();
+        let msg = Msg::Read(Box::new(move |state: &State| {
+            let _ = tx.send(Reply { value: Ok(f(state)), seq: state.office.seq(), failures: 0 });
+        }));
+        self.tx.send(msg).await.map_err(|_| ApiError::Unavailable)?;
+        let mut r = rx.await.map_err(|_| ApiError::Unavailable)?;
+        r.failures = self.durable.borrow().failures;
+        self.settle(r).await
+    }
+
+    async fn settle<T>(&self, r: Reply<T>) -> Result<T, ApiError> {
+        let mut durable = self.durable.clone();
+        let d = durable
+            .wait_for(|d| d.seq >= r.seq || d.failures > r.failures)
+            .await
+            .map_err(|_| ApiError::Unavailable)?;
+        if d.seq < r.seq {
+            return Err(ApiError::Unavailable);
+        }
+        drop(d);
+        r.value
+    }
+
+    /// The public snapshot message and its seq.
+    pub async fn snapshot(&self) -> Result<(u64, ServerMsg), ApiError> {
+        self.read(|s| (s.office.seq(), snapshot(s))).await
+    }
+}
+
+fn snapshot(s: &State) -> ServerMsg {
+    let cfg = &s.cfg;
+    ServerMsg::Snapshot {
+        seq: s.office.seq(),
+        office: cfg.def.id.clone(),
+        name: cfg.def.name.clone(),
+        day: s.office.day().to_string(),
+        languages: cfg.def.languages.clone(),
+        running_text: cfg.running_text.clone(),
+        counters: views::counters(cfg, &s.office),
+        services: cfg.def.services.iter().map(|svc| views::waiting(&s.office, &svc.id)).collect(),
+        recent_calls: s.recent_calls.iter().cloned().collect(),
+    }
+}
+
+async fn restore(cfg: &Arc<OfficeConfig>, store: &Store) -> anyhow::Result<State> {
+    let reader = store.reader.clone();
+    let id = cfg.def.id.clone();
+    let (saved, recent) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+        let saved = reader.restore(&id)?;
+        let recent = reader.events_since(&id, saved.seq.saturating_sub(200), 200)?;
+        Ok((saved, recent))
+    })
+    .await??;
+    let office = Office::restore(Arc::clone(&cfg.def), Utc::now(), saved);
+    let mut state = State { cfg: Arc::clone(cfg), office, recent_calls: VecDeque::new() };
+    let today = state.office.day();
+    let cfg = Arc::clone(&state.cfg);
+    for e in recent.iter().filter(|e| cfg.def.business_day(e.at) == today) {
+        remember_call(&mut state, e);
+    }
+    Ok(state)
+}
+
+async fn start_office(cfg: Arc<OfficeConfig>, store: Store) -> anyhow::Result<OfficeHandle> {
+    let state = restore(&cfg, &store).await?;
+    let seq = state.office.seq();
+    let hub = Hub::new(seq);
+    let (durable_tx, durable) = watch::channel(Durable { seq, failures: 0 });
+    let (tx, rx) = mpsc::channel(QUEUE);
+    let task = Task { state, store, hub: hub.clone(), durable: Arc::new(durable_tx), failed: Arc::new(AtomicBool::new(false)) };
+    tokio::spawn(task.run(rx));
+    Ok(OfficeHandle { cfg, hub, tx, durable })
+}
+
+struct Task {
+    state: State,
+    store: Store,
+    hub: Hub,
+    durable: Arc<watch::Sender<Durable>>,
+    /// Set by the writer when this office's events could not be written.
+    failed: Arc<AtomicBool>,
+}
+
+impl Task {
+    async fn run(mut self, mut rx: mpsc::Receiver<Msg>) {
+        // Ends the business day at local midnight even when nobody acts.
+        let mut tick = tokio::time::interval(Duration::from_secs(20));
+        loop {
+            tokio::select! {
+                msg = rx.recv() => {
+                    let Some(msg) = msg else { break };
+                    if self.recover().await {
+                        self.roll_over();
+                        self.handle(msg);
+                    } else {
+                        refuse(msg);
+                    }
+                }
+                _ = tick.tick() => {
+                    if self.recover().await {
+                        self.roll_over();
+                    }
+                }
+            }
+        }
+    }
+
+    /// Rebuilds the office from the database after a failed write. False
+    /// while that is impossible.
+    async fn recover(&mut self) -> bool {
+        if !self.failed.load(Ordering::Acquire) {
+            return true;
+        }
+        match restore(&self.state.cfg, &self.store).await {
+            Ok(state) => {
+                tracing::warn!(office = %state.cfg.def.id, seq = state.office.seq(), "office rebuilt from the database");
+                self.state = state;
+                self.store.writer.reset(&self.state.cfg.def.id);
+                self.hub.reset(self.state.office.seq());
+                self.failed.store(false, Ordering::Release);
+                let seq = self.state.office.seq();
+                self.durable.send_modify(|d| d.seq = seq);
+                true
+            }
+            Err(e) => {
+                tracing::error!(office = %self.state.cfg.def.id, error = %e, "cannot rebuild the office");
+                false
+            }
+        }
+    }
+
+    fn roll_over(&mut self) {
+        if let Some(event) = self.state.office.roll_over(Utc::now()) {
+            self.state.recent_calls.clear();
+            self.submit(vec![event], None, Box::new(|_| {}));
+        }
+    }
+
+    fn handle(&mut self, msg: Msg) {
+        match msg {
+            Msg::Read(f) => f(&self.state),
+            Msg::Command { cmd, actor, reply } => {
+                let now = Utc::now();
+                let before = involved_ticket(&self.state.office, &cmd);
+                match self.state.office.execute(&cmd, now) {
+                    Ok(events) if events.is_empty() => {
+                        let seq = self.state.office.seq();
+                        let _ = reply.send(Reply { value: Ok(Outcome { ticket: None }), seq, failures: self.failures() });
+                    }
+                    Ok(events) => {
+                        let ticket = events
+                            .last()
+                            .and_then(|e| e.kind.ticket_code())
+                            .and_then(|code| self.state.office.ticket(code).map(|t| TicketView::new(&self.state.cfg, Some(&self.state.office), t)))
+                            .or_else(|| finished_view(&self.state.cfg, before, &events));
+                        let seq = self.state.office.seq();
+                        let failures = self.failures();
+                        self.submit(
+                            events,
+                            actor,
+                            Box::new(move |r| {
+                                let _ = reply.send(Reply { value: r.map(|()| Outcome { ticket }), seq, failures });
+                            }),
+                        );
+                    }
+                    Err(e) => {
+                        let seq = self.state.office.seq();
+                        let _ = reply.send(Reply { value: Err(e.into()), seq, failures: self.failures() });
+                    }
+                }
+            }
+        }
+    }
+
+    fn failures(&self) -> u64 {
+        self.durable.borrow().failures
+    }
+
+    /// Hands applied events to the writer; once durable they are broadcast and
+    /// `done` runs.
+    fn submit(&mut self, events: Vec<Event>, actor: Option<String>, done: Box<dyn FnOnce(Result<(), ApiError>) + Send>) {
+        let cfg = Arc::clone(&self.state.cfg);
+        let frames: Vec<Arc<Frame>> = events
+            .iter()
+            .map(|e| {
+                Arc::new(Frame {
+                    seq: e.seq,
+                    text: ServerMsg::event(&cfg, e, Some(&self.state.office)).to_json().into(),
+                    code: e.kind.ticket_code().map(str::to_owned),
+                    services: views::touched_services(&e.kind).into_iter().map(str::to_owned).collect(),
+                })
+            })
+            .collect();
+        for e in &events {
+            remember_call(&mut self.state, e);
+        }
+        let seq = self.state.office.seq();
+        let (hub, durable, failed) = (self.hub.clone(), Arc::clone(&self.durable), Arc::clone(&self.failed));
+        self.store.writer.append(
+            &cfg.def.id,
+            actor,
+            events,
+            Box::new(move |r| match r {
+                Ok(()) => {
+                    hub.publish(frames);
+                    durable.send_modify(|d| d.seq = seq);
+                    done(Ok(()));
+                }
+                Err(e) => {
+                    failed.store(true, Ordering::Release);
+                    durable.send_modify(|d| d.failures += 1);
+                    done(Err(e.into()));
+                }
+            }),
+        );
+    }
+}
+
+/// The ticket a command acts on, as it is before the command.
+fn involved_ticket(office: &Office, cmd: &Command) -> Option<Ticket> {
+    match cmd {
+        Command::Cancel { code } => office.ticket(code).cloned(),
+        Command::Finish { counter } => office.counter(counter)?.current.as_deref().and_then(|c| office.ticket(c)).cloned(),
+        _ => None,
+    }
+}
+
+/// A command that ended a ticket (finish, cancel) leaves it out of the live
+/// office: describe it from its state before and the event.
+fn finished_view(cfg: &OfficeConfig, before: Option<Ticket>, events: &[Event]) -> Option<TicketView> {
+    let mut t = before?;
+    let last = events.last()?;
+    t.status = match last.kind {
+        EventKind::TicketDone { .. } => TicketStatus::Done,
+        EventKind::TicketCancelled { .. } => TicketStatus::Cancelled,
+        _ => return None,
+    };
+    t.finished_at = Some(last.at);
+    Some(TicketView::new(cfg, None, &t))
+}
+
+fn refuse(msg: Msg) {
+    if let Msg::Command { reply, .. } = msg {
+        let _ = reply.send(Reply { value: Err(ApiError::Unavailable), seq: 0, failures: 0 });
+    }
+}
+
+fn remember_call(state: &mut State, e: &Event) {
+    if let EventKind::TicketCalled { number, service, counter, recall: false, .. } = &e.kind {
+        let cfg = &state.cfg;
+        state.recent_calls.push_front(RecentCall {
+            seq: e.seq,
+            at: views::local_time(cfg, e.at),
+            number: number.clone(),
+            service: service.clone(),
+            counter: counter.clone(),
+            counter_name: cfg.def.counter(counter).map_or_else(|| counter.clone(), |c| c.name.clone()),
+        });
+        state.recent_calls.truncate(RECENT_CALLS);
+    }
+}

@@ -1,0 +1,73 @@
+//! The screens, embedded in the binary (read from disk in debug builds): the
+//! citizen page, kiosk, lobby display, counter terminal and admin pages.
+
+use axum::extract::Path;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use rust_embed::RustEmbed;
+
+use crate::AppState;
+
+#[derive(RustEmbed)]
+#[folder = "../../shared-ui/"]
+struct Shared;
+#[derive(RustEmbed)]
+#[folder = "../../citizen-ui/"]
+struct Citizen;
+#[derive(RustEmbed)]
+#[folder = "../../kiosk-ui/"]
+struct Kiosk;
+#[derive(RustEmbed)]
+#[folder = "../../display-ui/"]
+struct Display;
+#[derive(RustEmbed)]
+#[folder = "../../counter-ui/"]
+struct CounterUi;
+#[derive(RustEmbed)]
+#[folder = "../../admin-ui/"]
+struct Admin;
+
+fn serve<E: RustEmbed>(path: &str) -> Response {
+    let path = if path.is_empty() { "index.html" } else { path };
+    match E::get(path) {
+        Some(file) => {
+            let mime = match path.rsplit('.').next() {
+                Some("html") => "text/html; charset=utf-8",
+                Some("js") => "text/javascript; charset=utf-8",
+                Some("css") => "text/css; charset=utf-8",
+                Some("json") => "application/json",
+                Some("svg") => "image/svg+xml",
+                Some("png") => "image/png",
+                Some("wav") => "audio/wav",
+                Some("ico") => "image/x-icon",
+                _ => "application/octet-stream",
+            };
+            // HTML names the app's current files; everything else may be
+            // cached briefly.
+            let cache = if mime.starts_with("text/html") { "no-cache" } else { "public, max-age=300" };
+            ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, cache)], file.data).into_response()
+        }
+        None => (StatusCode::NOT_FOUND, "not found").into_response(),
+    }
+}
+
+/// Routes of the screens. An app's page is served for its office paths
+/// (`/kiosk/{office}`), its assets under `/{app}/assets/...`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { serve::<Citizen>("index.html") }))
+        .route("/o/{office}", get(|| async { serve::<Citizen>("index.html") }))
+        .route("/t/{code}", get(|| async { serve::<Citizen>("index.html") }))
+        .route("/citizen/{*path}", get(|Path(p): Path<String>| async move { serve::<Citizen>(&p) }))
+        .route("/shared/{*path}", get(|Path(p): Path<String>| async move { serve::<Shared>(&p) }))
+        .route("/kiosk/{office}", get(|| async { serve::<Kiosk>("index.html") }))
+        .route("/kiosk/assets/{*path}", get(|Path(p): Path<String>| async move { serve::<Kiosk>(&p) }))
+        .route("/display/{office}", get(|| async { serve::<Display>("index.html") }))
+        .route("/display/assets/{*path}", get(|Path(p): Path<String>| async move { serve::<Display>(&p) }))
+        .route("/counter/{office}", get(|| async { serve::<CounterUi>("index.html") }))
+        .route("/counter/assets/{*path}", get(|Path(p): Path<String>| async move { serve::<CounterUi>(&p) }))
+        .route("/admin", get(|| async { serve::<Admin>("index.html") }))
+        .route("/admin/assets/{*path}", get(|Path(p): Path<String>| async move { serve::<Admin>(&p) }))
+}

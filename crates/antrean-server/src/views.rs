@@ -1,0 +1,369 @@
+//! What the API and the live streams send: one place for the wire format.
+//!
+//! Views are built from the core's state and the office's configuration.
+//! The public stream's messages ([`ServerMsg`]) carry numbers, services,
+//! counters and counts, never a ticket's code or anything personal.
+
+use std::collections::BTreeMap;
+
+use antrean_core::words::announcement;
+use antrean_core::{Event, EventKind, Office, Ticket};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::config::OfficeConfig;
+
+/// Formats an instant in the office's time zone (RFC 3339, e.g. `+07:00`).
+pub fn local_time(cfg: &OfficeConfig, at: DateTime<Utc>) -> String {
+    at.with_timezone(&cfg.def.time_zone).to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+fn counter_name(cfg: &OfficeConfig, id: &str) -> String {
+    cfg.def.counter(id).map_or_else(|| id.to_owned(), |c| c.name.clone())
+}
+
+/// A ticket as its holder sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct TicketView {
+    /// The ticket's secret key: whoever has it can see and cancel the ticket.
+    pub code: String,
+    pub number: String,
+    pub office: String,
+    pub service: String,
+    /// `waiting`, `called`, `serving`, `done`, `no_show`, `cancelled` or `expired`.
+    pub status: String,
+    /// `disability`, `elderly`, `pregnant`, `child`, `other` or null.
+    pub priority: Option<String>,
+    /// `online`, `kiosk` or `counter`.
+    pub channel: String,
+    pub issued_at: String,
+    pub called_at: Option<String>,
+    /// Counter id while called or being served (and after, the last one).
+    pub counter: Option<String>,
+    pub counter_name: Option<String>,
+    /// People to be called first; null unless waiting.
+    pub ahead: Option<u32>,
+    /// Seconds until the likely call; null when nobody can honestly say
+    /// (no counter open for the service) or not waiting.
+    pub estimated_wait_s: Option<u32>,
+    /// Status of the document applied for, once the service has started it.
+    pub document: Option<String>,
+}
+
+impl TicketView {
+    /// `office` is the live office when the ticket is still in it (for its
+    /// place in the queue); `None` for a ticket read from history.
+    pub fn new(cfg: &OfficeConfig, office: Option<&Office>, t: &Ticket) -> Self {
+        let waiting = t.status == antrean_core::TicketStatus::Waiting;
+        TicketView {
+            code: t.code.clone(),
+            number: t.number.clone(),
+            office: cfg.def.id.clone(),
+            service: t.service.clone(),
+            status: t.status.as_str().into(),
+            priority: t.priority.map(|p| p.as_str().into()),
+            channel: t.channel.as_str().into(),
+            issued_at: local_time(cfg, t.issued_at),
+            called_at: t.called_at.map(|at| local_time(cfg, at)),
+            counter: t.counter.clone(),
+            counter_name: t.counter.as_deref().map(|c| counter_name(cfg, c)),
+            ahead: office.filter(|_| waiting).map(|o| o.ahead(t)),
+            estimated_wait_s: office.and_then(|o| o.estimated_wait_s(t)),
+            document: None,
+        }
+    }
+}
+
+/// A counter on screens and in the office overview.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct CounterView {
+    pub id: String,
+    pub name: String,
+    /// `closed`, `open` or `paused`.
+    pub state: String,
+    /// Why it is paused.
+    pub reason: Option<String>,
+    /// Number of the ticket called or served here.
+    pub number: Option<String>,
+    /// `called` or `serving` when it has a ticket.
+    pub ticket_status: Option<String>,
+    /// Service ids in the order this counter serves them.
+    pub services: Vec<String>,
+}
+
+/// A service with its live figures.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ServiceView {
+    pub id: String,
+    pub prefix: String,
+    /// Name per language code.
+    pub names: BTreeMap<String, String>,
+    pub waiting: u32,
+    /// Estimated wait for a ticket taken now; null when no counter is open.
+    pub estimated_wait_s: Option<u32>,
+    /// Tickets left today (all channels); null when unlimited.
+    pub remaining: Option<u32>,
+    /// Tickets left today online; null when unlimited.
+    pub remaining_online: Option<u32>,
+    /// Whether tickets can be taken now (opening hours).
+    pub open: bool,
+    pub requirements: Vec<String>,
+    pub completion_time: String,
+    pub cost: String,
+}
+
+/// An office with its services and counters, live.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct OfficeView {
+    pub id: String,
+    pub name: String,
+    pub address: String,
+    pub time_zone: String,
+    pub languages: Vec<String>,
+    pub open: bool,
+    pub running_text: String,
+    /// The office's business day.
+    pub day: String,
+    pub services: Vec<ServiceView>,
+    pub counters: Vec<CounterView>,
+}
+
+/// One entry of the office list.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OfficeSummary {
+    pub id: String,
+    pub name: String,
+    pub address: String,
+}
+
+pub fn counters(cfg: &OfficeConfig, office: &Office) -> Vec<CounterView> {
+    cfg.def
+        .counters
+        .iter()
+        .zip(office.counters())
+        .map(|(d, c)| {
+            let current = c.current.as_deref().and_then(|code| office.ticket(code));
+            CounterView {
+                id: d.id.clone(),
+                name: d.name.clone(),
+                state: c.status.as_str().into(),
+                reason: c.reason.clone(),
+                number: current.map(|t| t.number.clone()),
+                ticket_status: current.map(|t| t.status.as_str().into()),
+                services: d.services.clone(),
+            }
+        })
+        .collect()
+}
+
+pub fn services(cfg: &OfficeConfig, office: &Office, now: DateTime<Utc>) -> Vec<ServiceView> {
+    let open = cfg.def.is_open(now);
+    cfg.def
+        .services
+        .iter()
+        .map(|s| {
+            let (remaining, remaining_online) = office.remaining_quota(&s.id);
+            ServiceView {
+                id: s.id.clone(),
+                prefix: s.prefix.clone(),
+                names: s.names.clone(),
+                waiting: office.waiting(&s.id),
+                estimated_wait_s: office.estimated_wait_new_s(&s.id),
+                remaining,
+                remaining_online,
+                open,
+                requirements: s.standard.requirements.clone(),
+                completion_time: s.standard.completion_time.clone(),
+                cost: s.standard.cost.clone(),
+            }
+        })
+        .collect()
+}
+
+pub fn office(cfg: &OfficeConfig, office: &Office, now: DateTime<Utc>) -> OfficeView {
+    OfficeView {
+        id: cfg.def.id.clone(),
+        name: cfg.def.name.clone(),
+        address: cfg.address.clone(),
+        time_zone: cfg.def.time_zone.name().into(),
+        languages: cfg.def.languages.clone(),
+        open: cfg.def.is_open(now),
+        running_text: cfg.running_text.clone(),
+        day: office.day().to_string(),
+        services: services(cfg, office, now),
+        counters: counters(cfg, office),
+    }
+}
+
+/// A recent call, as the lobby display lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct RecentCall {
+    pub seq: u64,
+    pub at: String,
+    pub number: String,
+    pub service: String,
+    pub counter: String,
+    pub counter_name: String,
+}
+
+/// Waiting citizens per service.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Waiting {
+    pub service: String,
+    pub waiting: u32,
+    pub estimated_wait_s: Option<u32>,
+    pub remaining: Option<u32>,
+}
+
+/// An event of the public stream: no codes, nothing personal.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PublicEvent {
+    TicketIssued { number: String, service: String, priority: bool },
+    TicketCalled {
+        number: String,
+        service: String,
+        counter: String,
+        counter_name: String,
+        recall: bool,
+        /// The sentence to speak and show, per office language.
+        announcement: BTreeMap<String, String>,
+    },
+    TicketServing { number: String, service: String, counter: String },
+    TicketDone { number: String, service: String, counter: String },
+    TicketNoShow { number: String, service: String, counter: String },
+    TicketRequeued { number: String, service: String },
+    TicketTransferred { number: String, from_service: String, from_counter: String, service: String, counter: Option<String> },
+    TicketCancelled { number: String, service: String },
+    CounterState { counter: String, counter_name: String, state: String, reason: Option<String> },
+    DayEnded { day: String, next_day: String, expired: u32 },
+}
+
+impl PublicEvent {
+    pub fn new(cfg: &OfficeConfig, kind: &EventKind) -> Self {
+        let s = |v: &String| v.clone();
+        match kind {
+            EventKind::TicketIssued { ticket } => PublicEvent::TicketIssued {
+                number: s(&ticket.number),
+                service: s(&ticket.service),
+                priority: ticket.priority.is_some(),
+            },
+            EventKind::TicketCalled { number, service, counter, recall, .. } => {
+                let name = counter_name(cfg, counter);
+                PublicEvent::TicketCalled {
+                    announcement: cfg
+                        .def
+                        .languages
+                        .iter()
+                        .map(|l| (l.clone(), announcement(number, counter, &name, l, cfg.number_reading)))
+                        .collect(),
+                    number: s(number),
+                    service: s(service),
+                    counter: s(counter),
+                    counter_name: name,
+                    recall: *recall,
+                }
+            }
+            EventKind::TicketServing { number, service, counter, .. } => {
+                PublicEvent::TicketServing { number: s(number), service: s(service), counter: s(counter) }
+            }
+            EventKind::TicketDone { number, service, counter, .. } => {
+                PublicEvent::TicketDone { number: s(number), service: s(service), counter: s(counter) }
+            }
+            EventKind::TicketNoShow { number, service, counter, .. } => {
+                PublicEvent::TicketNoShow { number: s(number), service: s(service), counter: s(counter) }
+            }
+            EventKind::TicketRequeued { number, service, .. } => PublicEvent::TicketRequeued { number: s(number), service: s(service) },
+            EventKind::TicketTransferred { number, from_service, from_counter, service, counter, .. } => PublicEvent::TicketTransferred {
+                number: s(number),
+                from_service: s(from_service),
+                from_counter: s(from_counter),
+                service: s(service),
+                counter: counter.clone(),
+            },
+            EventKind::TicketCancelled { number, service, .. } => PublicEvent::TicketCancelled { number: s(number), service: s(service) },
+            EventKind::CounterState { counter, state, reason } => PublicEvent::CounterState {
+                counter: s(counter),
+                counter_name: counter_name(cfg, counter),
+                state: state.as_str().into(),
+                reason: reason.clone(),
+            },
+            EventKind::DayEnded { day, next_day, expired } => {
+                PublicEvent::DayEnded { day: day.to_string(), next_day: next_day.to_string(), expired: *expired }
+            }
+        }
+    }
+}
+
+/// Everything the server sends on a live stream.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMsg {
+    /// The whole public state at `seq`; replaces whatever the client had.
+    Snapshot {
+        seq: u64,
+        office: String,
+        name: String,
+        day: String,
+        languages: Vec<String>,
+        running_text: String,
+        counters: Vec<CounterView>,
+        services: Vec<Waiting>,
+        recent_calls: Vec<RecentCall>,
+    },
+    /// One event; `seq` is the previous one's plus one.
+    Event {
+        seq: u64,
+        at: String,
+        event: PublicEvent,
+        /// Waiting counts after the event, for the services it touched
+        /// (absent on events replayed from the log).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        waiting: Option<Vec<Waiting>>,
+    },
+    /// One ticket's new state (ticket streams only).
+    Ticket { seq: u64, ticket: TicketView },
+}
+
+impl ServerMsg {
+    pub fn event(cfg: &OfficeConfig, event: &Event, office: Option<&Office>) -> Self {
+        let waiting = office.map(|o| {
+            touched_services(&event.kind)
+                .into_iter()
+                .map(|service| waiting(o, service))
+                .collect()
+        });
+        ServerMsg::Event { seq: event.seq, at: local_time(cfg, event.at), event: PublicEvent::new(cfg, &event.kind), waiting }
+    }
+
+    pub fn to_json(&self) -> String {
+        // Serialising these plain structs cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+pub fn waiting(office: &Office, service: &str) -> Waiting {
+    Waiting {
+        service: service.to_owned(),
+        waiting: office.waiting(service),
+        estimated_wait_s: office.estimated_wait_new_s(service),
+        remaining: office.remaining_quota(service).0,
+    }
+}
+
+/// Services whose queue an event changes.
+pub fn touched_services(kind: &EventKind) -> Vec<&str> {
+    match kind {
+        EventKind::TicketIssued { ticket } => vec![&ticket.service],
+        EventKind::TicketCalled { service, .. }
+        | EventKind::TicketServing { service, .. }
+        | EventKind::TicketDone { service, .. }
+        | EventKind::TicketNoShow { service, .. }
+        | EventKind::TicketRequeued { service, .. }
+        | EventKind::TicketCancelled { service, .. } => vec![service],
+        EventKind::TicketTransferred { from_service, service, .. } if from_service != service => vec![from_service, service],
+        EventKind::TicketTransferred { service, .. } => vec![service],
+        EventKind::CounterState { .. } | EventKind::DayEnded { .. } => vec![],
+    }
+}
