@@ -7,9 +7,10 @@
 //! page the printer is set to, and text can never smuggle in a command.
 
 use crate::labels::{self, Labels};
+use crate::metrics::{wrap, wrap_balanced};
 use crate::qr::{module_dots, total_modules_for};
 use crate::translit::to_ascii;
-use crate::{metrics::wrap, Paper, PrintedTicket};
+use crate::{Paper, PrintedTicket};
 
 const ESC: u8 = 0x1B;
 const GS: u8 = 0x1D;
@@ -36,9 +37,9 @@ pub fn render_escpos(t: &PrintedTicket, paper: Paper) -> Vec<u8> {
     p.cmd(&[ESC, b'a', 1]);
 
     p.mode(MODE_BOLD | MODE_DOUBLE_HEIGHT);
-    p.lines(&t.office_name, cols);
+    p.heading(&t.office_name);
     p.mode(MODE_NORMAL);
-    p.lines(&t.service_name, cols);
+    p.heading(&t.service_name);
     p.rule();
 
     p.lines(
@@ -114,6 +115,14 @@ impl Escpos {
     /// Text spelled in ASCII and wrapped to `cols` characters, a line each.
     fn lines(&mut self, text: &str, cols: usize) {
         for line in wrap(&to_ascii(text), cols as f32, |s| s.len() as f32) {
+            self.out.extend_from_slice(line.as_bytes());
+            self.out.push(b'\n');
+        }
+    }
+
+    /// Like [`Escpos::lines`], with lines of even length.
+    fn heading(&mut self, text: &str) {
+        for line in wrap_balanced(&to_ascii(text), self.cols as f32, |s| s.len() as f32) {
             self.out.extend_from_slice(line.as_bytes());
             self.out.push(b'\n');
         }

@@ -277,20 +277,38 @@ mod tests {
     #[test]
     fn balanced_wrap_evens_out_the_lines() {
         assert_eq!(
-            wrap("Kantor Imigrasi Kelas I Khusus TPI Jakarta Selatan", 40.0, chars),
+            wrap(
+                "Kantor Imigrasi Kelas I Khusus TPI Jakarta Selatan",
+                40.0,
+                chars
+            ),
             vec!["Kantor Imigrasi Kelas I Khusus TPI", "Jakarta Selatan"]
         );
         assert_eq!(
-            wrap_balanced("Dinas Kependudukan dan Pencatatan Sipil Seribu", 40.0, chars),
+            wrap_balanced(
+                "Dinas Kependudukan dan Pencatatan Sipil Seribu",
+                40.0,
+                chars
+            ),
             vec!["Dinas Kependudukan dan", "Pencatatan Sipil Seribu"]
         );
-        assert_eq!(wrap_balanced("Paspor Baru", 32.0, chars), vec!["Paspor Baru"]);
         assert_eq!(
-            wrap_balanced("Kantor Imigrasi Kelas I Khusus TPI Jakarta Selatan", 40.0, chars),
+            wrap_balanced("Paspor Baru", 32.0, chars),
+            vec!["Paspor Baru"]
+        );
+        assert_eq!(
+            wrap_balanced(
+                "Kantor Imigrasi Kelas I Khusus TPI Jakarta Selatan",
+                40.0,
+                chars
+            ),
             vec!["Kantor Imigrasi Kelas I", "Khusus TPI Jakarta Selatan"]
         );
         // Words longer than the line: as wrap does.
-        assert_eq!(wrap_balanced("ab cdefghijkl", 5.0, chars), wrap("ab cdefghijkl", 5.0, chars));
+        assert_eq!(
+            wrap_balanced("ab cdefghijkl", 5.0, chars),
+            wrap("ab cdefghijkl", 5.0, chars)
+        );
     }
 
     #[test]

@@ -15,7 +15,7 @@ use printpdf::{
 };
 
 use crate::labels::{self, Labels};
-use crate::metrics::{pdf_safe, wrap, Face};
+use crate::metrics::{pdf_safe, wrap, wrap_balanced, Face};
 use crate::paper::DOT_PT;
 use crate::qr::{module_dots, Qr, QUIET_ZONE};
 use crate::{Paper, PrintedTicket, TicketError};
@@ -106,7 +106,19 @@ impl Layout {
     /// side).
     fn centred(&mut self, face: Face, size: f32, text: &str, inset: f32, white: bool) {
         let max = self.width - 2.0 * inset;
-        for line in wrap(&pdf_safe(text), max, |s| face.width(s, size)) {
+        let lines = wrap(&pdf_safe(text), max, |s| face.width(s, size));
+        self.place_centred(face, size, lines, white);
+    }
+
+    /// Centred text wrapped into lines of even length, for the office and
+    /// service names.
+    fn heading(&mut self, face: Face, size: f32, text: &str) {
+        let lines = wrap_balanced(&pdf_safe(text), self.width, |s| face.width(s, size));
+        self.place_centred(face, size, lines, false);
+    }
+
+    fn place_centred(&mut self, face: Face, size: f32, lines: Vec<String>, white: bool) {
+        for line in lines {
             let w = face.width(&line, size);
             self.marks.push(Mark::Text {
                 face,
@@ -199,9 +211,9 @@ pub fn render_pdf(t: &PrintedTicket, paper: Paper) -> Result<Vec<u8>, TicketErro
         y: TOP_MARGIN,
     };
 
-    l.centred(Face::Bold, style.office, &t.office_name, 0.0, false);
+    l.heading(Face::Bold, style.office, &t.office_name);
     l.gap(1.0);
-    l.centred(Face::Regular, style.service, &t.service_name, 0.0, false);
+    l.heading(Face::Regular, style.service, &t.service_name);
     l.gap(5.0);
     l.rule();
     l.gap(6.0);
