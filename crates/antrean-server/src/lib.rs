@@ -62,6 +62,7 @@ pub fn app(state: AppState) -> Router {
         .nest("/api/v1", api)
         .merge(ui::routes())
         .layer(DefaultBodyLimit::max(api::BODY_LIMIT))
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
         .with_state(state)
 }
