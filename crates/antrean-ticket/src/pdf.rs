@@ -22,7 +22,7 @@ use crate::{Paper, PrintedTicket, TicketError};
 
 const PT_PER_MM: f32 = 72.0 / 25.4;
 
-/// Type sizes and spacing for one paper width, in points.
+/// Type sizes for one paper width, in points.
 struct Style {
     office: f32,
     service: f32,

@@ -252,7 +252,7 @@ fn long_names_wrap_instead_of_being_cut() {
 fn english_only_office_and_accents() {
     let dir = tempfile::tempdir().unwrap();
     let t = PrintedTicket {
-        office_name: "Café Résidence – “Pelayanan” Łódź".into(),
+        office_name: r"Café Résidence – “Pelayanan” Łódź (Pusat) C:\ 100%".into(),
         languages: vec!["en".into()],
         ..regular()
     };
@@ -264,8 +264,12 @@ fn english_only_office_and_accents() {
         "poppler-utils",
         &[path.to_str().unwrap(), "-"],
     ));
-    // WinAnsi characters survive; others are spelled without the accent.
-    assert!(text.contains("Café Résidence – “Pelayanan” Lódz"), "{text}");
+    // WinAnsi characters survive, others are spelled without the accent, and
+    // PDF string delimiters are escaped.
+    assert!(
+        text.contains(r"Café Résidence – “Pelayanan” Lódz (Pusat) C:\ 100%"),
+        "{text}"
+    );
     assert!(text.contains("Queue number"), "{text}");
     assert!(!text.contains("Nomor antrean"), "{text}");
 }
