@@ -1,1 +1,455 @@
-//! placeholder
+//! The Antrean benchmark: starts the release server as a black box on
+//! loopback with a temporary configuration and data directory, loads it over
+//! HTTP and WebSockets, and reports tickets/s, call-to-display latency,
+//! memory and restart time, each next to its baseline and target.
+//!
+//! `cargo run --release -p antrean-bench -- [--quick|--tiny] [--json]`.
+//! See BENCHMARKS.md at the workspace root for the method and the figures.
+#![forbid(unsafe_code)]
+
+pub mod http;
+pub mod issue;
+pub mod live;
+pub mod server;
+pub mod stats;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use serde::Serialize;
+
+use crate::http::Conn;
+use crate::issue::{Kind, RunResult, Until};
+use crate::live::LiveResult;
+use crate::server::{Dirs, Server, ISSUE_OFFICES};
+
+/// How much to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Everything at full size (several minutes).
+    Full,
+    /// Under 90 s.
+    Quick,
+    /// Seconds; for the test suite (debug server, no timing meaning).
+    Tiny,
+}
+
+/// The sizes of each mode.
+#[derive(Debug, Clone)]
+struct Plan {
+    levels: Vec<usize>,
+    per_level: Duration,
+    fsync_time: Duration,
+    /// (clients, calls) per live run; the first gives the memory figure.
+    live: Vec<(usize, usize)>,
+    tickets: u64,
+    settle: Duration,
+}
+
+impl Plan {
+    fn of(mode: Mode) -> Plan {
+        match mode {
+            Mode::Full => Plan {
+                levels: vec![1, 8, 32, 128],
+                per_level: Duration::from_secs(5),
+                fsync_time: Duration::from_secs(1),
+                live: vec![(10_000, 50), (1_000, 200)],
+                tickets: 1_000_000,
+                settle: Duration::from_secs(1),
+            },
+            Mode::Quick => Plan {
+                levels: vec![1, 8, 32, 128],
+                per_level: Duration::from_secs(2),
+                fsync_time: Duration::from_secs(1),
+                live: vec![(1_000, 50)],
+                tickets: 50_000,
+                settle: Duration::from_millis(500),
+            },
+            Mode::Tiny => Plan {
+                levels: vec![1, 32],
+                per_level: Duration::from_millis(300),
+                fsync_time: Duration::from_millis(200),
+                live: vec![(20, 5)],
+                tickets: 0,
+                settle: Duration::from_millis(100),
+            },
+        }
+    }
+}
+
+/// Command-line options.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub mode: Mode,
+    /// The server binary; default `target/release/antrean` of the workspace.
+    pub server: Option<PathBuf>,
+    /// Where the temporary data directory goes (its disk is measured).
+    pub data_parent: Option<PathBuf>,
+    /// Progress lines on stderr.
+    pub verbose: bool,
+}
+
+/// Issuance at one concurrency, with its baseline.
+#[derive(Debug, Clone, Serialize)]
+pub struct Level {
+    pub concurrency: usize,
+    pub tickets_per_s: f64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+    pub tickets: u64,
+    pub baseline_per_s: f64,
+    pub baseline_p50_ms: f64,
+    pub baseline_p99_ms: f64,
+}
+
+/// The headline issuance figures (concurrency 32) plus the disk's limit.
+#[derive(Debug, Clone, Serialize)]
+pub struct IssueSummary {
+    pub concurrency: usize,
+    pub tickets_per_s: f64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub baseline_per_s: f64,
+    pub fsync_per_s: f64,
+    /// tickets_per_s / baseline_per_s.
+    pub ratio_to_baseline: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Memory {
+    /// Just after start, nothing connected.
+    pub idle_rss_bytes: u64,
+    pub per_connection_bytes: u64,
+    /// Idle live connections the per-connection figure comes from.
+    pub connections: usize,
+    /// Tickets issued in all (all waiting) when `tickets_rss_bytes` was read.
+    pub tickets: u64,
+    pub tickets_rss_bytes: u64,
+    /// (tickets_rss − idle_rss) / tickets.
+    pub per_ticket_bytes: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Restart {
+    pub tickets: u64,
+    /// From spawn to the first successful HTTP answer.
+    pub ready_ms: f64,
+    /// From spawn to the "serving" line (the socket is bound then).
+    pub banner_ms: f64,
+    /// SIGTERM to exit of the loaded server.
+    pub shutdown_ms: f64,
+    /// Waiting tickets in the issue offices after the restart (must equal
+    /// the tickets issued there: nothing acknowledged was lost).
+    pub waiting_after_restart: u64,
+    pub issued_to_those_offices: u64,
+    pub rss_after_restart_bytes: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Machine {
+    pub nproc: usize,
+    pub cpu: String,
+    pub kernel: String,
+}
+
+/// Everything measured in one run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub mode: Mode,
+    pub issue: IssueSummary,
+    pub issue_levels: Vec<Level>,
+    pub live: Vec<LiveResult>,
+    pub memory: Memory,
+    pub restart: Restart,
+    pub machine: Machine,
+    pub server: String,
+    pub seconds: f64,
+}
+
+/// The workspace root, from where this crate was built.
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn machine() -> Machine {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let cpu = cpuinfo
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("model name")
+                .and_then(|r| r.split_once(':'))
+                .map(|(_, v)| v.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown".into());
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease")
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    Machine {
+        nproc: std::thread::available_parallelism().map_or(1, usize::from),
+        cpu,
+        kernel,
+    }
+}
+
+/// Runs the whole benchmark.
+pub async fn run(opts: &Options) -> anyhow::Result<Report> {
+    let started = std::time::Instant::now();
+    let plan = Plan::of(opts.mode);
+    let say = |s: &str| {
+        if opts.verbose {
+            eprintln!("[{:6.1}s] {s}", started.elapsed().as_secs_f64());
+        }
+    };
+    // 10,000 live clients need 10,000 descriptors here and as many in the
+    // server, which inherits the raised limit.
+    let want = plan.live.iter().map(|l| l.0 as u64).max().unwrap_or(0) + 1024;
+    let got = rlimit::increase_nofile_limit(want).context("raising the open file limit")?;
+    if got < want {
+        bail!("only {got} file descriptors allowed, {want} needed");
+    }
+    let binary = opts
+        .server
+        .clone()
+        .unwrap_or_else(|| workspace_root().join("target/release/antrean"));
+    let binary = binary.canonicalize().with_context(|| format!("server binary {} not found (build it: cargo build --release -p antrean-server, or pass --server PATH)", binary.display()))?;
+    let dirs = Dirs::create(opts.data_parent.as_deref())?;
+    server::add_user(&binary, &dirs)?;
+    say("measuring the disk's fsync rate");
+    let fsync_per_s = issue::fsync_rate(&dirs.data, plan.fsync_time)?;
+
+    say("starting the server");
+    let server = Server::start(&binary, &dirs).await?;
+    tokio::time::sleep(plan.settle).await;
+    let idle_rss = server.rss()?;
+
+    let mut clerk = Conn::connect(server.addr).await?;
+    server::sign_in(&mut clerk).await?;
+    let mut lives = Vec::new();
+    let mut live_tickets = 0u64;
+    for (i, &(clients, calls)) in plan.live.iter().enumerate() {
+        say(&format!("live: {clients} clients, {calls} calls"));
+        let r = live::run(
+            &server,
+            &mut clerk,
+            &format!("c{}", i + 1),
+            clients,
+            calls,
+            plan.settle,
+        )
+        .await?;
+        live_tickets += calls as u64;
+        lives.push(r);
+    }
+    drop(clerk);
+
+    let mut levels = Vec::new();
+    let mut issued = 0u64;
+    for &c in &plan.levels {
+        say(&format!("issuance at concurrency {c}"));
+        let base: RunResult = issue::run(
+            server.addr,
+            Kind::Baseline,
+            c,
+            Until::Elapsed(plan.per_level),
+        )
+        .await?;
+        let iss: RunResult =
+            issue::run(server.addr, Kind::Issue, c, Until::Elapsed(plan.per_level)).await?;
+        issued += iss.requests;
+        levels.push(Level {
+            concurrency: c,
+            tickets_per_s: iss.per_s,
+            p50_ms: iss.p50_ms,
+            p99_ms: iss.p99_ms,
+            max_ms: iss.max_ms,
+            tickets: iss.requests,
+            baseline_per_s: base.per_s,
+            baseline_p50_ms: base.p50_ms,
+            baseline_p99_ms: base.p99_ms,
+        });
+    }
+    let remaining = plan.tickets.saturating_sub(issued + live_tickets);
+    if remaining > 0 {
+        say(&format!(
+            "issuing {remaining} more tickets (total {})",
+            plan.tickets
+        ));
+        issued += issue::run(server.addr, Kind::Issue, 64, Until::Count(remaining))
+            .await?
+            .requests;
+    }
+    let total = issued + live_tickets;
+    tokio::time::sleep(plan.settle).await;
+    let tickets_rss = server.rss()?;
+
+    say(&format!("restart with {total} tickets of history"));
+    let shutdown = server.stop()?;
+    let server = Server::start(&binary, &dirs).await?;
+    let rss_after_restart = server.rss()?;
+    let mut conn = Conn::connect(server.addr).await?;
+    let mut waiting = 0u64;
+    for o in ISSUE_OFFICES {
+        let r = conn.get(&format!("/api/v1/offices/{o}")).await?;
+        let v: serde_json::Value = serde_json::from_slice(&r.body)?;
+        waiting += v["services"]
+            .as_array()
+            .map_or(0, |s| s.iter().filter_map(|s| s["waiting"].as_u64()).sum());
+    }
+    drop(conn);
+    let restart = Restart {
+        tickets: total,
+        ready_ms: server.ready.as_secs_f64() * 1000.0,
+        banner_ms: server.banner.as_secs_f64() * 1000.0,
+        shutdown_ms: shutdown.as_secs_f64() * 1000.0,
+        waiting_after_restart: waiting,
+        issued_to_those_offices: issued,
+        rss_after_restart_bytes: rss_after_restart,
+    };
+    server.stop()?;
+
+    let head = levels
+        .iter()
+        .find(|l| l.concurrency == 32)
+        .or_else(|| levels.last())
+        .context("no issuance level ran")?
+        .clone();
+    let (connections, per_connection_bytes) = lives
+        .first()
+        .map_or((0, 0), |l| (l.clients, l.per_connection_bytes));
+    Ok(Report {
+        mode: opts.mode,
+        issue: IssueSummary {
+            concurrency: head.concurrency,
+            tickets_per_s: head.tickets_per_s,
+            p50_ms: head.p50_ms,
+            p99_ms: head.p99_ms,
+            baseline_per_s: head.baseline_per_s,
+            fsync_per_s,
+            ratio_to_baseline: head.tickets_per_s / head.baseline_per_s.max(f64::MIN_POSITIVE),
+        },
+        issue_levels: levels,
+        live: lives,
+        memory: Memory {
+            idle_rss_bytes: idle_rss,
+            per_connection_bytes,
+            connections,
+            tickets: total,
+            tickets_rss_bytes: tickets_rss,
+            per_ticket_bytes: tickets_rss.saturating_sub(idle_rss) / total.max(1),
+        },
+        restart,
+        machine: machine(),
+        server: binary.display().to_string(),
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+fn verdict(ok: bool) -> &'static str {
+    if ok {
+        "ok"
+    } else {
+        "MISSED"
+    }
+}
+
+fn mib(b: u64) -> f64 {
+    b as f64 / (1024.0 * 1024.0)
+}
+
+/// The report for people, with each figure next to its target.
+pub fn render(r: &Report) -> String {
+    let mut s = String::new();
+    let m = &r.machine;
+    s += &format!(
+        "Antrean benchmark ({:?} mode, {:.0} s) on {} × {}, kernel {}\n\n",
+        r.mode, r.seconds, m.nproc, m.cpu, m.kernel
+    );
+    s += "1. Ticket issuance (durable, POST /offices/{o}/tickets; baseline GET /offices)\n";
+    s += "   conc   tickets/s   p50 ms   p99 ms   max ms | baseline/s  p50 ms  p99 ms | ratio\n";
+    for l in &r.issue_levels {
+        s += &format!(
+            "   {:>4} {:>11.0} {:>8.2} {:>8.2} {:>8.2} | {:>10.0} {:>7.2} {:>7.2} | {:>4.0}%\n",
+            l.concurrency,
+            l.tickets_per_s,
+            l.p50_ms,
+            l.p99_ms,
+            l.max_ms,
+            l.baseline_per_s,
+            l.baseline_p50_ms,
+            l.baseline_p99_ms,
+            100.0 * l.tickets_per_s / l.baseline_per_s.max(f64::MIN_POSITIVE)
+        );
+    }
+    let i = &r.issue;
+    s += &format!(
+        "   raw fsync rate of the data disk: {:.0}/s\n",
+        i.fsync_per_s
+    );
+    s += &format!(
+        "   target ≥ 20,000 tickets/s at concurrency 32: {:.0} [{}]; ≥ 40% of baseline: {:.0}% [{}]\n\n",
+        i.tickets_per_s,
+        verdict(i.tickets_per_s >= 20_000.0),
+        100.0 * i.ratio_to_baseline,
+        verdict(i.ratio_to_baseline >= 0.4)
+    );
+    s += "2. Call-to-display (clerk call-next → ticket_called at each live client)\n";
+    for l in &r.live {
+        let target = if l.clients <= 1000 { 15.0 } else { 100.0 };
+        s += &format!(
+            "   {} clients × {} calls: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; last client p50 {:.2} ms; delivered {}/{}, gaps {}, out of order {}, resnapshots {}, failed clients {} (connect {:.1} s)\n",
+            l.clients, l.calls, l.p50_ms, l.p99_ms, l.max_ms, l.last_client_p50_ms, l.delivered, l.expected, l.gaps, l.out_of_order, l.resnapshots, l.failed_clients, l.connect_s
+        );
+        if l.clients >= 1000 {
+            s += &format!(
+                "   target p99 ≤ {target} ms at {} clients: [{}]\n",
+                l.clients,
+                verdict(l.p99_ms <= target)
+            );
+        }
+        s += &format!(
+            "   every event delivered in order without gaps: [{}]\n",
+            verdict(l.delivered == l.expected && l.gaps == 0 && l.out_of_order == 0)
+        );
+    }
+    let mem = &r.memory;
+    s += "\n3. Memory (server VmRSS)\n";
+    s += &format!(
+        "   idle: {:.1} MiB [target ≤ 30 MiB: {}]\n",
+        mib(mem.idle_rss_bytes),
+        verdict(mem.idle_rss_bytes <= 30 << 20)
+    );
+    s += &format!(
+        "   per idle live connection ({} connections): {:.1} KiB [target ≤ 16 KiB: {}]\n",
+        mem.connections,
+        mem.per_connection_bytes as f64 / 1024.0,
+        verdict(mem.per_connection_bytes <= 16 << 10)
+    );
+    s += &format!(
+        "   after {} tickets (all waiting): {:.1} MiB, {} bytes per ticket\n",
+        mem.tickets,
+        mib(mem.tickets_rss_bytes),
+        mem.per_ticket_bytes
+    );
+    let rs = &r.restart;
+    s += "\n4. Restart\n";
+    s += &format!(
+        "   {} tickets of history: serving {:.0} ms after start (socket bound at {:.0} ms) [target ≤ 1000 ms: {}]; shutdown took {:.0} ms; RSS after restart {:.1} MiB\n",
+        rs.tickets,
+        rs.ready_ms,
+        rs.banner_ms,
+        verdict(rs.ready_ms <= 1000.0),
+        rs.shutdown_ms,
+        mib(rs.rss_after_restart_bytes)
+    );
+    s += &format!(
+        "   tickets waiting after restart {} of {} issued: [{}]\n",
+        rs.waiting_after_restart,
+        rs.issued_to_those_offices,
+        verdict(rs.waiting_after_restart == rs.issued_to_those_offices)
+    );
+    s
+}

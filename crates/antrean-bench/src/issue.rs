@@ -1,0 +1,146 @@
+//! Ticket issuance under load, its baseline (the static office list over the
+//! same connections) and the disk's raw fsync rate.
+//!
+//! A fixed pool of keep-alive connections, one per unit of concurrency; each
+//! sends its next request as soon as the previous one is answered (closed
+//! loop), so the concurrency is exact.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::bail;
+use serde::Serialize;
+
+use crate::http::Conn;
+use crate::server::{ISSUE_OFFICES, SERVICES};
+use crate::stats;
+
+/// What each request of a run is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `POST /offices/{office}/tickets`, spread over offices and services.
+    Issue,
+    /// `GET /offices`: the server's cheapest answer.
+    Baseline,
+}
+
+/// When a run stops.
+#[derive(Debug, Clone, Copy)]
+pub enum Until {
+    Elapsed(Duration),
+    /// This many requests in all.
+    Count(u64),
+}
+
+/// One run at one concurrency.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunResult {
+    pub requests: u64,
+    pub per_s: f64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+    pub seconds: f64,
+}
+
+/// Runs `concurrency` closed-loop connections until `until`.
+pub async fn run(
+    addr: SocketAddr,
+    kind: Kind,
+    concurrency: usize,
+    until: Until,
+) -> anyhow::Result<RunResult> {
+    let mut conns = Vec::with_capacity(concurrency);
+    for _ in 0..concurrency {
+        conns.push(Conn::connect(addr).await?);
+    }
+    let budget = Arc::new(AtomicI64::new(match until {
+        Until::Elapsed(_) => i64::MAX,
+        Until::Count(n) => i64::try_from(n).unwrap_or(i64::MAX),
+    }));
+    let start = Instant::now();
+    let deadline = match until {
+        Until::Elapsed(d) => Some(start + d),
+        Until::Count(_) => None,
+    };
+    let mut tasks = Vec::with_capacity(concurrency);
+    for (w, mut conn) in conns.into_iter().enumerate() {
+        let budget = Arc::clone(&budget);
+        tasks.push(tokio::spawn(async move {
+            // Latencies in microseconds; u32 keeps a million of them at 4 MB.
+            let mut lat: Vec<u32> = Vec::with_capacity(4096);
+            let bodies: Vec<Vec<u8>> = SERVICES
+                .iter()
+                .map(|s| format!("{{\"service\":\"{s}\",\"channel\":\"online\"}}").into_bytes())
+                .collect();
+            let paths: Vec<String> = ISSUE_OFFICES
+                .iter()
+                .map(|o| format!("/api/v1/offices/{o}/tickets"))
+                .collect();
+            let mut i = w;
+            while deadline.is_none_or(|d| Instant::now() < d)
+                && budget.fetch_sub(1, Ordering::Relaxed) > 0
+            {
+                let t = Instant::now();
+                let (r, want) = match kind {
+                    Kind::Issue => (
+                        conn.post(
+                            &paths[i % paths.len()],
+                            &bodies[(i / paths.len()) % bodies.len()],
+                        )
+                        .await?,
+                        201,
+                    ),
+                    Kind::Baseline => (conn.get("/api/v1/offices").await?, 200),
+                };
+                if r.status != want {
+                    bail!(
+                        "answered {} instead of {want}: {}",
+                        r.status,
+                        String::from_utf8_lossy(&r.body)
+                    );
+                }
+                lat.push(u32::try_from(t.elapsed().as_micros()).unwrap_or(u32::MAX));
+                i += 1;
+            }
+            Ok(lat)
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await??);
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    all.sort_unstable();
+    Ok(RunResult {
+        requests: all.len() as u64,
+        per_s: all.len() as f64 / seconds,
+        p50_ms: stats::percentile_ms(&all, 0.50),
+        p99_ms: stats::percentile_ms(&all, 0.99),
+        max_ms: stats::percentile_ms(&all, 1.0),
+        seconds,
+    })
+}
+
+/// Writes a small record and fsyncs it, in a loop for `time`, in `dir`:
+/// how many durable commits per second the disk allows one at a time.
+pub fn fsync_rate(dir: &Path, time: Duration) -> anyhow::Result<f64> {
+    let path = dir.join("fsync-probe");
+    let mut f = std::fs::File::create(&path)?;
+    let record = [b'x'; 128];
+    let start = Instant::now();
+    let mut n = 0u64;
+    while start.elapsed() < time {
+        f.write_all(&record)?;
+        f.sync_all()?;
+        n += 1;
+    }
+    let rate = n as f64 / start.elapsed().as_secs_f64();
+    drop(f);
+    std::fs::remove_file(&path)?;
+    Ok(rate)
+}

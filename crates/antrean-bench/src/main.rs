@@ -1,0 +1,68 @@
+//! `antrean-bench`: runs the benchmark against the release server and prints
+//! the report (or one JSON object with `--json`).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use antrean_bench::{Mode, Options};
+use clap::Parser;
+
+#[derive(Parser)]
+#[command(
+    name = "antrean-bench",
+    about = "Load generator and benchmark report for the Antrean server"
+)]
+struct Cli {
+    /// Smaller sizes; finishes in under 90 s.
+    #[arg(long, conflicts_with = "tiny")]
+    quick: bool,
+    /// A few tickets and 20 live clients: seconds; for the test suite.
+    #[arg(long)]
+    tiny: bool,
+    /// Print one JSON object instead of the report.
+    #[arg(long)]
+    json: bool,
+    /// The server binary (default: target/release/antrean of the workspace).
+    #[arg(long)]
+    server: Option<PathBuf>,
+    /// Directory to create the temporary data directory in (default: the
+    /// system's temporary directory). Its disk is the one measured.
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// No progress lines on stderr.
+    #[arg(long)]
+    silent: bool,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mode = match (cli.quick, cli.tiny) {
+        (_, true) => Mode::Tiny,
+        (true, _) => Mode::Quick,
+        _ => Mode::Full,
+    };
+    let opts = Options {
+        mode,
+        server: cli.server,
+        data_parent: cli.data_dir,
+        verbose: !cli.silent,
+    };
+    match antrean_bench::run(&opts).await {
+        Ok(report) => {
+            if cli.json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                );
+            } else {
+                print!("{}", antrean_bench::render(&report));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("antrean-bench: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
