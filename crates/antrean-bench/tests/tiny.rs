@@ -1,0 +1,78 @@
+//! Runs the bench in tiny mode against the debug server and checks the
+//! report's shape and that every live event was delivered. No timing
+//! assertions: a debug build on a shared machine says nothing about speed.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+#[test]
+fn tiny_run_reports_every_figure_and_delivers_every_event() {
+    let server = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/debug/antrean");
+    assert!(
+        server.is_file(),
+        "{} is missing: build the debug server first (cargo build -p antrean-server; `cargo test --workspace` does it)",
+        server.display()
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_antrean-bench"))
+        .args(["--tiny", "--json", "--silent", "--server"])
+        .arg(&server)
+        .output()
+        .expect("running antrean-bench");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "antrean-bench --tiny failed: {stderr}"
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("one JSON object on stdout");
+
+    let issue = &report["issue"];
+    assert_eq!(issue["concurrency"], 32, "{issue}");
+    for key in [
+        "tickets_per_s",
+        "p50_ms",
+        "p99_ms",
+        "baseline_per_s",
+        "fsync_per_s",
+    ] {
+        assert!(
+            issue[key].as_f64().is_some_and(|v| v > 0.0),
+            "issue.{key} in {issue}"
+        );
+    }
+    let live = report["live"].as_array().expect("live is a list");
+    assert!(!live.is_empty());
+    for run in live {
+        for key in [
+            "clients",
+            "p50_ms",
+            "p99_ms",
+            "max_ms",
+            "delivered",
+            "expected",
+        ] {
+            assert!(run[key].is_number(), "live.{key} in {run}");
+        }
+        assert_eq!(run["clients"], 20, "{run}");
+        assert!(run["expected"].as_u64().is_some_and(|e| e > 0), "{run}");
+        assert_eq!(run["delivered"], run["expected"], "{run}");
+        assert_eq!(run["gaps"], 0, "{run}");
+        assert_eq!(run["out_of_order"], 0, "{run}");
+    }
+    let memory = &report["memory"];
+    for key in ["idle_rss_bytes", "per_connection_bytes"] {
+        assert!(memory[key].is_u64(), "memory.{key} in {memory}");
+    }
+    assert!(memory["idle_rss_bytes"].as_u64().is_some_and(|v| v > 0));
+    let restart = &report["restart"];
+    assert!(
+        restart["tickets"].as_u64().is_some_and(|t| t > 0),
+        "{restart}"
+    );
+    assert!(restart["ready_ms"].as_f64().is_some(), "{restart}");
+    // Nothing acknowledged was lost across the restart.
+    assert_eq!(
+        restart["waiting_after_restart"], restart["issued_to_those_offices"],
+        "{restart}"
+    );
+}
