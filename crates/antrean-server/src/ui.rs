@@ -53,21 +53,33 @@ fn serve<E: RustEmbed>(path: &str) -> Response {
     }
 }
 
+/// Serves a file of one of the UI folders, by the folder's name on disk.
+fn asset(dir: &str, path: &str) -> Response {
+    match dir {
+        "shared-ui" => serve::<Shared>(path),
+        "citizen-ui" => serve::<Citizen>(path),
+        "kiosk-ui" => serve::<Kiosk>(path),
+        "display-ui" => serve::<Display>(path),
+        "counter-ui" => serve::<CounterUi>(path),
+        "admin-ui" => serve::<Admin>(path),
+        _ => (StatusCode::NOT_FOUND, "not found").into_response(),
+    }
+}
+
 /// Routes of the screens. An app's page is served for its office paths
-/// (`/kiosk/{office}`), its assets under `/{app}/assets/...`.
+/// (`/kiosk/{office}`); every asset under `/ui/{folder}/...`, where the
+/// folder is the one on disk (`/ui/kiosk-ui/kiosk.js`,
+/// `/ui/shared-ui/live.js`). URLs mirror the source tree so that the
+/// modules' relative imports (`../shared-ui/live.js`) resolve the same in
+/// the browser and for the type checker, with no build step.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(|| async { serve::<Citizen>("index.html") }))
         .route("/o/{office}", get(|| async { serve::<Citizen>("index.html") }))
         .route("/t/{code}", get(|| async { serve::<Citizen>("index.html") }))
-        .route("/citizen/{*path}", get(|Path(p): Path<String>| async move { serve::<Citizen>(&p) }))
-        .route("/shared/{*path}", get(|Path(p): Path<String>| async move { serve::<Shared>(&p) }))
         .route("/kiosk/{office}", get(|| async { serve::<Kiosk>("index.html") }))
-        .route("/kiosk/assets/{*path}", get(|Path(p): Path<String>| async move { serve::<Kiosk>(&p) }))
         .route("/display/{office}", get(|| async { serve::<Display>("index.html") }))
-        .route("/display/assets/{*path}", get(|Path(p): Path<String>| async move { serve::<Display>(&p) }))
         .route("/counter/{office}", get(|| async { serve::<CounterUi>("index.html") }))
-        .route("/counter/assets/{*path}", get(|Path(p): Path<String>| async move { serve::<CounterUi>(&p) }))
         .route("/admin", get(|| async { serve::<Admin>("index.html") }))
-        .route("/admin/assets/{*path}", get(|Path(p): Path<String>| async move { serve::<Admin>(&p) }))
+        .route("/ui/{dir}/{*path}", get(|Path((dir, p)): Path<(String, String)>| async move { asset(&dir, &p) }))
 }

@@ -1,0 +1,357 @@
+// @ts-check
+/**
+ * @file The citizen's page, for phones: `/` lists the offices, `/o/{office}`
+ * its services (quota left, completion time, cost, requirements) to take a
+ * ticket online, `/t/{code}` the ticket, live, with a full-screen "go to
+ * counter 3" when it is called. One small page (well under 60 KB), so
+ * it loads on slow 3G.
+ */
+import { api, ApiError } from "../shared-ui/api.js";
+import { byId, fill, h } from "../shared-ui/dom.js";
+import { applyI18n, lang, loadLang, preferredLang, serviceName, t, waitText } from "../shared-ui/i18n.js";
+import { badgeFor, Live } from "../shared-ui/live.js";
+import { chime, unlockAudio } from "../shared-ui/sound.js";
+
+/** @typedef {import("../shared-ui/api.js").Office} Office */
+/** @typedef {import("../shared-ui/api.js").Service} Service */
+/** @typedef {import("../shared-ui/live.js").Ticket} Ticket */
+
+const main = byId("main");
+/** @type {Live | null} */
+let live = null;
+/** @type {Map<string, Office>} */
+const offices = new Map();
+/** Re-renders the current view (after a language change). */
+let rerender = () => {};
+
+const MY_TICKETS = "antrean.tickets";
+
+/** Tickets taken on this phone: {office: code}. */
+function myTickets() {
+  try {
+    return /** @type {Record<string, string>} */ (JSON.parse(localStorage.getItem(MY_TICKETS) ?? "{}"));
+  } catch {
+    return {};
+  }
+}
+
+/** @param {string} office @param {string | null} code */
+function rememberTicket(office, code) {
+  const all = myTickets();
+  if (code) all[office] = code;
+  else delete all[office];
+  try {
+    localStorage.setItem(MY_TICKETS, JSON.stringify(all));
+  } catch {
+    /* private mode: the URL is the ticket */
+  }
+}
+
+/** @param {string} id */
+async function office(id) {
+  const o = /** @type {Office} */ (await api(`/offices/${encodeURIComponent(id)}`));
+  offices.set(id, o);
+  return o;
+}
+
+/** Goes to a path of this page without reloading (keeps audio unlocked). */
+function go(/** @type {string} */ path) {
+  history.pushState(null, "", path);
+  route();
+}
+
+function errorView(/** @type {unknown} */ e) {
+  const msg = e instanceof ApiError && e.status === 0 ? t("err.network") : e instanceof ApiError ? e.message : String(e);
+  return h("p", { class: "error-msg", role: "alert" }, msg);
+}
+
+async function route() {
+  live?.stop();
+  live = null;
+  byId("offline").hidden = true;
+  const [first, id] = location.pathname.split("/").filter(Boolean);
+  try {
+    if (first === "o" && id) await officePage(decodeURIComponent(id));
+    else if (first === "t" && id) await ticketPage(decodeURIComponent(id));
+    else await officeList();
+  } catch (e) {
+    fill(main, errorView(e), h("p", null, h("a", { href: "/" }, t("cit.back_offices"))));
+  }
+  main.focus({ preventScroll: true });
+}
+
+async function officeList() {
+  /** @type {import("../shared-ui/api.js").OfficeSummary[]} */
+  const list = await api("/offices");
+  document.title = t("cit.title");
+  rerender = () => officeList();
+  fill(
+    main,
+    h("h1", null, t("cit.choose_office")),
+    h(
+      "ul",
+      { class: "list" },
+      list.map((o) =>
+        h(
+          "li",
+          { class: "card" },
+          h("h2", null, h("a", { href: `/o/${o.id}`, onclick: link(`/o/${o.id}`) }, o.name)),
+          h("p", { class: "hint" }, o.address),
+        ),
+      ),
+    ),
+  );
+}
+
+/** @param {string} path @returns {EventListener} */
+function link(path) {
+  return (e) => {
+    e.preventDefault();
+    go(path);
+  };
+}
+
+/** @param {string} id */
+async function officePage(id) {
+  const o = await office(id);
+  document.title = `${o.name} · ${t("cit.title")}`;
+  /** @type {string | null} */
+  let confirming = null;
+  /** @type {HTMLElement | null} */
+  let error = null;
+  const render = () => {
+    const mine = myTickets()[o.id];
+    fill(
+      main,
+      h("div", { class: "office-head" }, h("h1", null, o.name), h("p", null, o.address)),
+      mine && h("a", { class: "my-ticket", href: `/t/${mine}`, onclick: link(`/t/${mine}`) }, t("cit.my_ticket")),
+      !o.open && h("p", { class: "closed-note", role: "note" }, t("cit.office_closed")),
+      error,
+      h("h2", { class: "visually-hidden" }, t("cit.services")),
+      h("ul", { class: "list" }, o.services.map((s) => serviceCard(s))),
+    );
+  };
+  /** @param {Service} s */
+  const serviceCard = (s) => {
+    const left = s.remaining_online == null ? s.remaining : s.remaining_online;
+    const exhausted = left === 0;
+    const headId = `svc-${s.id}`;
+    return h(
+      "li",
+      { class: "card" },
+      h("h2", { id: headId }, h("span", { class: "prefix", "aria-hidden": "true" }, s.prefix), serviceName(s)),
+      h(
+        "dl",
+        { class: "facts" },
+        h("dt", null, t("svc.waiting")),
+        h("dd", { class: "num" }, t("svc.people", { n: s.waiting })),
+        h("dt", null, t("svc.estimate")),
+        h("dd", null, waitText(s.estimated_wait_s)),
+        h("dt", null, t("svc.quota_online")),
+        h("dd", { class: "num" }, left == null ? t("svc.unlimited") : String(left)),
+        h("dt", null, t("svc.completion")),
+        h("dd", null, s.completion_time),
+        h("dt", null, t("svc.cost")),
+        h("dd", null, s.cost),
+      ),
+      s.requirements.length > 0 &&
+        h("details", null, h("summary", null, t("svc.requirements")), h("ul", null, s.requirements.map((r) => h("li", null, r)))),
+      !s.open || exhausted
+        ? h("p", { class: "unavailable" }, !s.open ? t("svc.closed") : t("svc.exhausted_online"))
+        : confirming === s.id
+          ? h(
+              "div",
+              { class: "confirm", role: "group", "aria-labelledby": headId },
+              h("p", null, t("cit.confirm", { service: serviceName(s) })),
+              h(
+                "div",
+                { class: "row" },
+                h("button", { type: "button", class: "btn btn-go", id: "confirm-take", onclick: () => take(s) }, t("cit.confirm_yes")),
+                h("button", { type: "button", class: "btn", onclick: () => ((confirming = null), render()) }, t("btn.cancel")),
+              ),
+            )
+          : h(
+              "button",
+              {
+                type: "button",
+                class: "btn btn-go",
+                "data-service": s.id,
+                "aria-describedby": headId,
+                onclick: () => {
+                  confirming = s.id;
+                  void unlockAudio();
+                  render();
+                  /** @type {HTMLElement | null} */ (document.getElementById("confirm-take"))?.focus();
+                },
+              },
+              t("cit.take"),
+            ),
+    );
+  };
+  /** @param {Service} s */
+  const take = async (s) => {
+    void unlockAudio();
+    try {
+      /** @type {Ticket} */
+      const ticket = await api(`/offices/${o.id}/tickets`, { body: { service: s.id, priority: null, channel: "online" } });
+      rememberTicket(o.id, ticket.code);
+      go(`/t/${ticket.code}`);
+    } catch (e) {
+      error = errorView(e);
+      confirming = null;
+      render();
+    }
+  };
+  rerender = render;
+  render();
+}
+
+/** @param {string} code */
+async function ticketPage(code) {
+  /** @type {Ticket} */
+  let ticket = await api(`/tickets/${encodeURIComponent(code)}`);
+  const o = offices.get(ticket.office) ?? (await office(ticket.office));
+  const service = () => o.services.find((s) => s.id === ticket.service);
+  /** @type {string | null} */
+  let announcedCall = null;
+  /** @type {HTMLElement | null} */
+  let error = null;
+  let confirmCancel = false;
+
+  const render = () => {
+    const s = service();
+    document.title = `${ticket.number} · ${t("cit.title")}`;
+    const st = ticket.status;
+    const waiting = st === "waiting";
+    fill(
+      main,
+      h(
+        "section",
+        { class: "ticket", "aria-labelledby": "ticket-number" },
+        h("p", { class: "office" }, o.name),
+        h("p", { class: "service" }, s ? serviceName(s) : ticket.service),
+        h("h1", { class: "number num", id: "ticket-number" }, h("span", { class: "visually-hidden" }, t("cit.your_number") + " "), ticket.number),
+        h("p", null, h("span", { class: `status status-${st}`, id: "ticket-status", "aria-live": "polite" }, t(`status.${st}`))),
+        waiting &&
+          h(
+            "dl",
+            { class: "big-facts" },
+            h("div", null, h("dt", null, t("cit.ahead")), h("dd", { class: "num", id: "ticket-ahead" }, String(ticket.ahead ?? "–"))),
+            h("div", null, h("dt", null, t("cit.estimate")), h("dd", { id: "ticket-estimate" }, waitText(ticket.estimated_wait_s))),
+          ),
+        (st === "called" || st === "serving") &&
+          h("p", { class: "where" }, t(st === "called" ? "cit.go_to" : "cit.served_at", { counter: ticket.counter_name ?? "" })),
+        waiting && h("p", { class: "hint" }, t("cit.live_hint")),
+        st === "done" && h("p", { class: "hint" }, t("cit.thanks")),
+        st === "no_show" && h("p", { class: "hint" }, t("cit.no_show_hint")),
+        error,
+        waiting &&
+          (confirmCancel
+            ? h(
+                "div",
+                { class: "confirm", role: "group" },
+                h("p", null, t("cit.cancel_confirm")),
+                h(
+                  "div",
+                  { class: "row" },
+                  h("button", { type: "button", class: "btn btn-stop", id: "cancel-yes", onclick: cancel }, t("cit.cancel_yes")),
+                  h("button", { type: "button", class: "btn", onclick: () => ((confirmCancel = false), render()) }, t("cit.cancel_no")),
+                ),
+              )
+            : h(
+                "button",
+                {
+                  type: "button",
+                  class: "btn btn-stop",
+                  id: "cancel",
+                  onclick: () => {
+                    confirmCancel = true;
+                    render();
+                    /** @type {HTMLElement | null} */ (document.getElementById("cancel-yes"))?.focus();
+                  },
+                },
+                t("cit.cancel"),
+              )),
+        h("p", null, h("a", { href: `/o/${o.id}`, onclick: link(`/o/${o.id}`) }, t("cit.back_services"))),
+      ),
+    );
+    showCalled();
+  };
+
+  /** Full screen, vibration and sound once per call (and per recall). */
+  const showCalled = () => {
+    const box = byId("called");
+    if (ticket.status !== "called") {
+      box.hidden = true;
+      return;
+    }
+    const key = `${ticket.counter}@${ticket.called_at}`;
+    if (announcedCall === key) return;
+    announcedCall = key;
+    byId("called-number").textContent = ticket.number;
+    byId("called-where").textContent = t("cit.go_to", { counter: ticket.counter_name ?? "" });
+    box.hidden = false;
+    byId("called-ok").focus();
+    navigator.vibrate?.([500, 200, 500, 200, 500]);
+    void chime(0.9).then(() => chime(0.9));
+  };
+
+  const cancel = async () => {
+    try {
+      ticket = await api(`/tickets/${encodeURIComponent(code)}/cancel`, { method: "POST" });
+      rememberTicket(ticket.office, null);
+      error = null;
+    } catch (e) {
+      error = errorView(e);
+    }
+    confirmCancel = false;
+    render();
+  };
+
+  rerender = render;
+  render();
+  const final = ["done", "cancelled", "expired"];
+  if (final.includes(ticket.status)) {
+    if (myTickets()[ticket.office] === code) rememberTicket(ticket.office, null);
+    return;
+  }
+  live = new Live(`/api/v1/tickets/${encodeURIComponent(code)}/live`, {
+    onMessage: (msg) => {
+      if (msg.type !== "ticket") return;
+      ticket = msg.ticket;
+      render();
+      if (final.includes(ticket.status)) {
+        if (myTickets()[ticket.office] === code) rememberTicket(ticket.office, null);
+        live?.stop();
+      }
+    },
+    onStatus: badgeFor(byId("offline"), () => t("live.reconnecting")),
+  }).start();
+}
+
+async function init() {
+  await loadLang(preferredLang("id"));
+  const btn = byId("lang-btn");
+  const label = () => {
+    const other = lang() === "id" ? "en" : "id";
+    btn.textContent = other === "en" ? "English" : "Bahasa Indonesia";
+    btn.setAttribute("lang", other);
+  };
+  label();
+  btn.addEventListener("click", async () => {
+    await loadLang(lang() === "id" ? "en" : "id", { remember: true });
+    label();
+    applyI18n();
+    rerender();
+  });
+  byId("called-ok").addEventListener("click", () => {
+    byId("called").hidden = true;
+    main.focus();
+  });
+  byId("brand").addEventListener("click", link("/"));
+  applyI18n();
+  window.addEventListener("popstate", route);
+  await route();
+}
+
+void init();

@@ -1,0 +1,301 @@
+// @ts-check
+/**
+ * @file The lobby display (TV, 1920×1080; also 1366×768): the latest call
+ * huge, every counter with its number, recent calls, waiting counts, a
+ * clock and the office's running text.
+ *
+ * Every call is announced by sound and sight: a synthesised chime, then the
+ * server's sentence spoken in the office's first language and shown on
+ * screen while spoken, with a highlight that flashes at most 1.5 times a
+ * second (none with prefers-reduced-motion). Calls wait in a queue so none
+ * cuts another off; the seq of the last announced call is kept on the
+ * device so a reload never repeats one; calls in a snapshot are shown, not
+ * announced; calls replayed after a long absence (older than
+ * {@link STALE_MS}) are shown, not announced.
+ */
+import { api, officeFromPath } from "../shared-ui/api.js";
+import { byId, fill, h } from "../shared-ui/dom.js";
+import { applyI18n, clock, loadLang, longDate, preferredLang, serviceName, speechLang, t } from "../shared-ui/i18n.js";
+import { badgeFor, Live } from "../shared-ui/live.js";
+import { audioBlocked, chime, speak, unlockAudio } from "../shared-ui/sound.js";
+
+/** @typedef {import("../shared-ui/live.js").Counter} Counter */
+/** @typedef {import("../shared-ui/live.js").RecentCall} RecentCall */
+/** @typedef {import("../shared-ui/live.js").Waiting} Waiting */
+/** @typedef {{seq: number, number: string, counter: string, counter_name: string, text: string, recall: boolean}} Call */
+
+const officeId = officeFromPath();
+const ANNOUNCED = `antrean.display.${officeId}.announced`;
+/** A call older than this when it reaches us is shown but not spoken. */
+const STALE_MS = 3 * 60_000;
+const RECENT_SHOWN = 6;
+
+/** @type {import("../shared-ui/api.js").Office | null} */
+let office = null;
+/** Announcement language: the office's first. */
+let voiceLang = "id";
+/** Server clock minus ours, from the HTTP Date header. */
+let skewMs = 0;
+/** @type {Counter[]} */
+let counters = [];
+/** @type {Map<string, Waiting>} */
+const waiting = new Map();
+/** @type {RecentCall[]} */
+let recent = [];
+/** @type {Call[]} */
+const queue = [];
+let playing = false;
+
+function lastAnnounced() {
+  try {
+    return Number(localStorage.getItem(ANNOUNCED) ?? -1);
+  } catch {
+    return -1;
+  }
+}
+
+/** @param {number} seq */
+function setAnnounced(seq) {
+  try {
+    localStorage.setItem(ANNOUNCED, String(seq));
+  } catch {
+    /* not kept: a reload may repeat one call */
+  }
+}
+
+function renderCounters() {
+  fill(
+    byId("counters"),
+    counters.map((c) =>
+      h(
+        "li",
+        { class: `d-counter is-${c.state}${c.ticket_status ? " has-" + c.ticket_status : ""}`, "data-counter": c.id },
+        h("span", { class: "d-counter-name" }, c.name),
+        h(
+          "span",
+          { class: "d-counter-number num" },
+          c.state === "closed" && !c.number ? t("counter.closed") : c.state === "paused" && !c.number ? t("counter.paused") : c.number ?? "—",
+        ),
+      ),
+    ),
+  );
+}
+
+function renderRecent() {
+  fill(
+    byId("recent"),
+    recent.slice(0, RECENT_SHOWN).map((r) =>
+      h("li", null, h("span", { class: "d-recent-number num" }, r.number), h("span", { class: "d-recent-counter" }, r.counter_name)),
+    ),
+  );
+}
+
+function renderWaiting() {
+  if (!office) return;
+  fill(
+    byId("waiting"),
+    office.services.map((s) =>
+      h(
+        "li",
+        null,
+        h("span", { class: "d-prefix", "aria-hidden": "true" }, s.prefix),
+        h("span", { class: "d-svc" }, serviceName(s)),
+        h("span", { class: "d-count num" }, String(waiting.get(s.id)?.waiting ?? s.waiting)),
+      ),
+    ),
+  );
+}
+
+/**
+ * The big "now calling" card.
+ * @param {{number: string, counter_name: string}} call
+ * @param {string} spoken the sentence, or "" for a call only shown
+ * @param {boolean} flash
+ */
+function showNow(call, spoken, flash) {
+  byId("now-number").textContent = call.number;
+  byId("now-counter").textContent = call.counter_name;
+  byId("spoken").textContent = spoken;
+  const now = byId("now");
+  now.classList.remove("flash");
+  if (flash) {
+    void now.offsetWidth; // restart the animation
+    now.classList.add("flash");
+  }
+}
+
+/** @param {import("../shared-ui/live.js").EventMsg} msg */
+function onEvent(msg) {
+  const e = msg.event;
+  const c = counters.find((x) => x.id === e.counter);
+  switch (e.kind) {
+    case "ticket_called": {
+      if (c) {
+        c.number = e.number ?? null;
+        c.ticket_status = "called";
+      }
+      const call = { seq: msg.seq, at: msg.at, number: e.number ?? "", service: e.service ?? "", counter: e.counter ?? "", counter_name: e.counter_name ?? "" };
+      recent = [call, ...recent.filter((r) => r.seq !== msg.seq)].slice(0, 20);
+      const fresh = Date.now() + skewMs - Date.parse(msg.at) < STALE_MS;
+      if (msg.seq > lastAnnounced() && fresh) {
+        queue.push({
+          seq: msg.seq,
+          number: call.number,
+          counter: call.counter,
+          counter_name: call.counter_name,
+          recall: !!e.recall,
+          text: e.announcement?.[voiceLang] ?? Object.values(e.announcement ?? {})[0] ?? `${call.number} → ${call.counter_name}`,
+        });
+        void play();
+      } else if (!playing) {
+        showNow(call, "", false);
+      }
+      break;
+    }
+    case "ticket_serving":
+      if (c) c.ticket_status = "serving";
+      break;
+    case "ticket_done":
+    case "ticket_no_show":
+      if (c && c.number === e.number) {
+        c.number = null;
+        c.ticket_status = null;
+      }
+      break;
+    case "ticket_transferred": {
+      const from = counters.find((x) => x.id === e.from_counter);
+      if (from && from.number === e.number) {
+        from.number = null;
+        from.ticket_status = null;
+      }
+      break;
+    }
+    case "counter_state":
+      if (c) {
+        c.state = e.state ?? c.state;
+        c.reason = e.reason ?? null;
+      }
+      break;
+    case "day_ended":
+      recent = [];
+      for (const x of counters) {
+        x.number = null;
+        x.ticket_status = null;
+      }
+      break;
+  }
+  for (const w of msg.waiting ?? []) waiting.set(w.service, w);
+  renderCounters();
+  renderRecent();
+  renderWaiting();
+}
+
+/** Announces queued calls one after another; a new one never cuts in. */
+async function play() {
+  if (playing) return;
+  playing = true;
+  try {
+    while (queue.length > 0) {
+      const call = /** @type {Call} */ (queue.shift());
+      // Kept before speaking: a reload from here on never repeats it.
+      setAnnounced(call.seq);
+      showNow(call, call.text, true);
+      markCounter(call.counter);
+      await chime();
+      await speak(call.text, speechLang(voiceLang));
+      await new Promise((r) => setTimeout(r, 700));
+    }
+  } finally {
+    playing = false;
+  }
+}
+
+/** @param {string} id */
+function markCounter(id) {
+  for (const li of byId("counters").querySelectorAll(".d-counter")) {
+    li.classList.toggle("is-latest", li.getAttribute("data-counter") === id);
+  }
+}
+
+function tick() {
+  const now = new Date(Date.now() + skewMs);
+  byId("clock").textContent = clock(now, office?.time_zone, true);
+  byId("date").textContent = longDate(now, office?.time_zone);
+}
+
+/** @param {string} text */
+function setTicker(text) {
+  byId("ticker-text").textContent = text;
+  const p = byId("ticker");
+  // About 120 px a second, whatever the length.
+  p.style.setProperty("--ticker-s", `${Math.max(20, Math.round((text.length * 18 + window.innerWidth) / 120))}s`);
+}
+
+async function loadOffice() {
+  const res = await fetch(`/api/v1/offices/${encodeURIComponent(officeId)}`);
+  const date = res.headers.get("date");
+  if (date) skewMs = Date.parse(date) - Date.now();
+  if (!res.ok) throw new Error((await res.json().catch(() => null))?.error?.message ?? res.statusText);
+  office = await res.json();
+}
+
+async function init() {
+  try {
+    await loadOffice();
+  } catch (e) {
+    await loadLang("id");
+    byId("spoken").textContent = e instanceof Error ? e.message : String(e);
+    return;
+  }
+  if (!office) return;
+  voiceLang = office.languages[0] ?? "id";
+  await loadLang(preferredLang(voiceLang));
+  applyI18n();
+  document.title = `${office.name} · ${t("display.title")}`;
+  byId("office-name").textContent = office.name;
+  setTicker(office.running_text);
+  counters = office.counters;
+  renderCounters();
+  renderWaiting();
+  tick();
+  setInterval(tick, 1000);
+  document.documentElement.classList.toggle("short", window.innerHeight < 900);
+
+  // Browsers may block sound until someone taps once.
+  const enable = byId("enable-sound");
+  const checkAudio = () => {
+    enable.hidden = !audioBlocked();
+  };
+  enable.addEventListener("click", async () => {
+    await unlockAudio();
+    checkAudio();
+  });
+  setTimeout(checkAudio, 500);
+
+  new Live(`/api/v1/offices/${encodeURIComponent(officeId)}/live`, {
+    resume: true,
+    onMessage: (msg) => {
+      if (msg.type === "snapshot") {
+        counters = msg.counters;
+        waiting.clear();
+        for (const w of msg.services) waiting.set(w.service, w);
+        recent = msg.recent_calls;
+        // The server never goes back in seq unless its data was reset: then
+        // forget what was announced, or no call would be spoken again.
+        if (msg.seq < lastAnnounced()) setAnnounced(msg.seq);
+        if (msg.running_text) setTicker(msg.running_text);
+        // Shown, never announced.
+        if (!playing && recent[0]) showNow(recent[0], "", false);
+        renderCounters();
+        renderRecent();
+        renderWaiting();
+      } else if (msg.type === "event") {
+        onEvent(msg);
+        if (msg.event.kind === "day_ended") void loadOffice().then(renderWaiting).catch(() => {});
+      }
+    },
+    onStatus: badgeFor(byId("offline"), () => t("live.reconnecting")),
+  }).start();
+}
+
+void init();

@@ -1,0 +1,424 @@
+// @ts-check
+/**
+ * @file The touch kiosk in the hall: big service buttons with the waiting
+ * count and the quota left (closed and exhausted services stay visible,
+ * marked), an optional priority lane, then the number huge with the
+ * people ahead, the estimate, a QR code of the ticket's page and printing.
+ * Resets to the start when left alone, after a warning that can be
+ * extended (WCAG 2.2.1). "Dengarkan" reads the screen aloud.
+ *
+ * Settings come once through the URL fragment, set by staff when the kiosk
+ * is installed, and are kept on the device; the public has no way to
+ * change them: `#device=TOKEN` (from `antrean device add`), `printer=ID`
+ * (an ESC/POS printer of the office: the server prints while issuing),
+ * `paper=80mm|58mm`, `autoprint=1` (print the PDF at once) and `idle=S`
+ * (seconds before the "still there?" warning; default 45).
+ */
+import { api, ApiError, officeFromPath } from "../shared-ui/api.js";
+import { byId, fill, h } from "../shared-ui/dom.js";
+import { applyI18n, clock, lang, loadLang, serviceName, speechLang, t, waitText } from "../shared-ui/i18n.js";
+import { badgeFor, Live } from "../shared-ui/live.js";
+import { qrSvg } from "../shared-ui/qr.js";
+import { speak, stopSpeaking, unlockAudio } from "../shared-ui/sound.js";
+
+/** @typedef {import("../shared-ui/api.js").Office} Office */
+/** @typedef {import("../shared-ui/api.js").Service} Service */
+/** @typedef {import("../shared-ui/live.js").Ticket} Ticket */
+/** @typedef {"disability" | "elderly" | "pregnant" | "child"} Priority */
+
+const officeId = officeFromPath();
+const SETTINGS = `antrean.kiosk.${officeId}`;
+/** Idle time before the warning, on the start screen with a choice made and on the result. */
+const IDLE_MS = { start: 45_000, result: 40_000 };
+/** How long the warning waits for a tap. */
+const WARN_S = 20;
+
+/** @typedef {{device?: string, printer?: string, paper?: string, autoprint?: boolean, idle?: number}} Settings */
+
+/** Reads settings given once in the fragment, keeps them, and removes them from the URL. */
+function settings() {
+  /** @type {Settings} */
+  let s = {};
+  try {
+    s = JSON.parse(localStorage.getItem(SETTINGS) ?? "{}");
+  } catch {
+    /* none yet */
+  }
+  if (location.hash.length > 1) {
+    const p = new URLSearchParams(location.hash.slice(1));
+    if (p.has("device")) s.device = p.get("device") ?? undefined;
+    if (p.has("printer")) s.printer = p.get("printer") || undefined;
+    if (p.has("paper")) s.paper = p.get("paper") === "58mm" ? "58mm" : "80mm";
+    if (p.has("autoprint")) s.autoprint = p.get("autoprint") === "1";
+    if (p.has("idle")) s.idle = Math.max(5, Number(p.get("idle")) || 45);
+    try {
+      localStorage.setItem(SETTINGS, JSON.stringify(s));
+    } catch {
+      /* kept for this page only */
+    }
+    // The token must not stay in the address bar or the history.
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+  return s;
+}
+
+const cfg = settings();
+/** @type {Office | null} */
+let office = null;
+/** @type {Map<string, {waiting: number, remaining: number | null, estimated_wait_s: number | null}>} */
+const live = new Map();
+/** @type {Priority | null} */
+let priority = null;
+/** @type {Ticket | null} */
+let ticket = null;
+let busy = false;
+/** @type {"start" | "result"} */
+let screen = "start";
+
+const PRIORITIES = /** @type {Priority[]} */ (["disability", "elderly", "pregnant", "child"]);
+/** Inline icons (no font or file needed). */
+const ICONS = {
+  disability:
+    '<circle cx="9" cy="3.5" r="2.2" fill="currentColor"/><path d="M9 7v6h6l3 6" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"/><path d="M6.5 10.5a5.5 5.5 0 1 0 7.8 7" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round"/>',
+  elderly:
+    '<circle cx="11" cy="3.5" r="2.2" fill="currentColor"/><path d="M11 7l-1 7-2 8M10 14l3 8M11 9l4 3" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"/><path d="M16 12v10" stroke="currentColor" stroke-width="2" stroke-linecap="round"/>',
+  pregnant:
+    '<circle cx="11" cy="3.5" r="2.2" fill="currentColor"/><path d="M11 7v5c4.5 0 5 5.5 0 6.5V22M11 9l-3 4" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"/>',
+  child:
+    '<circle cx="12" cy="7" r="2.5" fill="currentColor"/><path d="M12 10.5v6M12 16.5l-3 5M12 16.5l3 5M8 12.5h8" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"/>',
+};
+
+/** @param {Priority} p */
+function icon(p) {
+  const span = h("span", { class: "k-icon", "aria-hidden": "true" });
+  span.innerHTML = `<svg viewBox="0 0 24 24" width="44" height="44" focusable="false">${ICONS[p]}</svg>`;
+  return span;
+}
+
+function figures(/** @type {Service} */ s) {
+  const l = live.get(s.id);
+  return { waiting: l?.waiting ?? s.waiting, remaining: l ? l.remaining : s.remaining, estimate: l ? l.estimated_wait_s : s.estimated_wait_s };
+}
+
+function renderServices() {
+  if (!office) return;
+  fill(
+    byId("services"),
+    office.services.map((s) => {
+      const f = figures(s);
+      const closed = !s.open;
+      const exhausted = f.remaining === 0;
+      const off = closed || exhausted;
+      return h(
+        "button",
+        {
+          type: "button",
+          class: `k-service${off ? " is-off" : ""}`,
+          "data-service": s.id,
+          "aria-disabled": off ? "true" : null,
+          onclick: () => (off ? null : take(s)),
+        },
+        h("span", { class: "k-prefix", "aria-hidden": "true" }, s.prefix),
+        h("span", { class: "k-svc-name" }, serviceName(s)),
+        off
+          ? h("span", { class: "k-svc-off" }, closed ? t("svc.closed") : t("svc.exhausted"))
+          : h(
+              "span",
+              { class: "k-svc-facts" },
+              h("span", null, t("kiosk.waiting_n", { n: f.waiting })),
+              h("span", null, f.remaining == null ? t("svc.unlimited") : t("kiosk.remaining_n", { n: f.remaining })),
+            ),
+      );
+    }),
+  );
+}
+
+function renderPriorities() {
+  fill(
+    byId("priorities"),
+    PRIORITIES.map((p) =>
+      h(
+        "button",
+        {
+          type: "button",
+          class: "k-prio",
+          "data-priority": p,
+          "aria-pressed": priority === p ? "true" : "false",
+          onclick: () => {
+            priority = priority === p ? null : p;
+            renderPriorities();
+            armIdle();
+          },
+        },
+        icon(p),
+        h("span", null, t(`priority.${p}`)),
+      ),
+    ),
+  );
+}
+
+/** @param {Service} s */
+async function take(s) {
+  if (busy) return;
+  busy = true;
+  const err = byId("start-error");
+  err.hidden = true;
+  void unlockAudio();
+  try {
+    /** @type {Record<string, unknown>} */
+    const body = { service: s.id, priority, channel: "kiosk" };
+    if (cfg.printer) body.print = cfg.printer;
+    /** @type {Ticket & {print?: {ok?: boolean, error?: string, message?: string} | null}} */
+    const res = await api(`/offices/${officeId}/tickets`, {
+      body,
+      headers: cfg.device ? { authorization: `Bearer ${cfg.device}` } : {},
+    });
+    ticket = res;
+    showResult(s);
+    if (cfg.printer) {
+      const p = res.print;
+      const ok = p == null ? null : p.ok !== false && !p.error;
+      byId("print-status").textContent = ok === false ? t("kiosk.print_failed") : ok ? t("kiosk.printed") : "";
+      byId("print").hidden = ok !== false;
+    } else if (cfg.autoprint) {
+      printPdf();
+    }
+  } catch (e) {
+    err.textContent =
+      e instanceof ApiError && e.status === 0
+        ? t("err.network")
+        : e instanceof ApiError && (e.code === "device_required" || e.status === 401)
+          ? t("kiosk.not_registered")
+          : e instanceof ApiError
+            ? e.message
+            : String(e);
+    err.hidden = false;
+  } finally {
+    busy = false;
+  }
+}
+
+/** @param {Service} s */
+function showResult(s) {
+  if (!ticket) return;
+  stopSpeaking();
+  screen = "result";
+  byId("start").hidden = true;
+  byId("result").hidden = false;
+  byId("result-number").textContent = ticket.number;
+  byId("result-service").textContent = serviceName(s);
+  const prio = byId("result-prio");
+  prio.hidden = !ticket.priority;
+  prio.textContent = ticket.priority ? `${t("kiosk.priority")}: ${t(`priority.${ticket.priority}`)}` : "";
+  byId("result-ahead").textContent = t("svc.people", { n: ticket.ahead ?? 0 });
+  byId("result-estimate").textContent = waitText(ticket.estimated_wait_s);
+  const url = `${location.origin}/t/${ticket.code}`;
+  fill(byId("result-qr"), qrSvg(url, t("kiosk.qr_label")));
+  byId("print-status").textContent = "";
+  byId("print").hidden = false;
+  byId("main").focus();
+  armIdle();
+}
+
+/** Prints the ticket's PDF through a hidden frame (silent with Chrome's --kiosk-printing). */
+function printPdf() {
+  if (!ticket) return;
+  const frame = /** @type {HTMLIFrameElement} */ (byId("print-frame"));
+  byId("print-status").textContent = t("kiosk.printing");
+  frame.onload = () => {
+    try {
+      frame.contentWindow?.focus();
+      frame.contentWindow?.print();
+      byId("print-status").textContent = t("kiosk.printed");
+    } catch {
+      byId("print-status").textContent = t("kiosk.print_failed");
+    }
+  };
+  frame.src = `/api/v1/tickets/${ticket.code}/ticket.pdf?paper=${cfg.paper ?? "80mm"}`;
+}
+
+function reset() {
+  stopSpeaking();
+  setListening(false);
+  hideIdle();
+  ticket = null;
+  priority = null;
+  screen = "start";
+  byId("result").hidden = true;
+  byId("start").hidden = false;
+  byId("start-error").hidden = true;
+  fill(byId("result-qr"));
+  if (lang() !== (office?.languages[0] ?? "id")) void setLang(office?.languages[0] ?? "id");
+  renderPriorities();
+  renderServices();
+  clearTimeout(idleTimer);
+}
+
+// Idle reset with a warning (WCAG 2.2.1: the visitor can ask for more time).
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let idleTimer;
+/** @type {ReturnType<typeof setInterval> | undefined} */
+let countdown;
+
+function dirty() {
+  return screen === "result" || priority !== null || lang() !== (office?.languages[0] ?? "id");
+}
+
+function armIdle() {
+  clearTimeout(idleTimer);
+  if (!byId("idle").hidden || !dirty()) return;
+  idleTimer = setTimeout(showIdle, cfg.idle ? cfg.idle * 1000 : IDLE_MS[screen]);
+}
+
+function showIdle() {
+  let left = WARN_S;
+  const text = () => (byId("idle-text").textContent = t("kiosk.idle_text", { n: left }));
+  text();
+  byId("idle").hidden = false;
+  byId("idle-stay").focus();
+  clearInterval(countdown);
+  countdown = setInterval(() => {
+    left -= 1;
+    if (left <= 0) reset();
+    else text();
+  }, 1000);
+}
+
+function hideIdle() {
+  clearInterval(countdown);
+  byId("idle").hidden = true;
+}
+
+// "Dengarkan": speech output of what is on screen (EN 301 549 / ADA 707).
+let listening = false;
+/** @param {boolean} on */
+function setListening(on) {
+  listening = on;
+  byId("listen").setAttribute("aria-pressed", String(on));
+}
+
+function screenText() {
+  if (screen === "result" && ticket) {
+    const s = office?.services.find((x) => x.id === ticket?.service);
+    return [
+      t("kiosk.say_number", { number: spellNumber(ticket.number) }),
+      s ? serviceName(s) + "." : "",
+      t("kiosk.say_ahead", { n: ticket.ahead ?? 0 }),
+      t("kiosk.estimate") + ": " + waitText(ticket.estimated_wait_s) + ".",
+      t("kiosk.say_result_help"),
+    ].join(" ");
+  }
+  const parts = [t("kiosk.choose") + ".", t("kiosk.choose_hint")];
+  for (const s of office?.services ?? []) {
+    const f = figures(s);
+    const state = !s.open ? t("svc.closed") : f.remaining === 0 ? t("svc.exhausted") : t("kiosk.waiting_n", { n: f.waiting });
+    parts.push(`${serviceName(s)}: ${state}.`);
+  }
+  parts.push(t("kiosk.say_priority"));
+  return parts.join(" ");
+}
+
+/** "A012" read as "A 0 1 2" so any voice says it clearly. */
+function spellNumber(/** @type {string} */ n) {
+  return n.split("").join(" ");
+}
+
+async function listen() {
+  armIdle();
+  if (listening) {
+    stopSpeaking();
+    setListening(false);
+    return;
+  }
+  setListening(true);
+  stopSpeaking();
+  await speak(screenText(), speechLang(lang()), { rate: 0.95 });
+  setListening(false);
+}
+
+/** @param {string} l */
+async function setLang(l) {
+  await loadLang(l);
+  const btn = byId("lang-btn");
+  const other = l === "id" ? "en" : "id";
+  btn.textContent = other === "en" ? "English" : "Bahasa Indonesia";
+  btn.setAttribute("lang", other);
+  applyI18n();
+  renderServices();
+  renderPriorities();
+  if (screen === "result" && ticket) {
+    const s = office?.services.find((x) => x.id === ticket?.service);
+    if (s) showResult(s);
+  }
+}
+
+async function loadOffice() {
+  office = await api(`/offices/${officeId}`);
+  if (!office) return;
+  byId("office-name").textContent = office.name;
+  for (const s of office.services) live.delete(s.id);
+  renderServices();
+}
+
+function tick() {
+  byId("clock").textContent = office ? clock(new Date(), office.time_zone) : "";
+}
+
+async function init() {
+  document.body.classList.add("kiosk");
+  // The public cannot reach the browser's menus from here.
+  document.addEventListener("contextmenu", (e) => e.preventDefault());
+  for (const ev of ["pointerdown", "keydown"]) {
+    document.addEventListener(ev, () => {
+      if (byId("idle").hidden) armIdle();
+    }, { capture: true, passive: true });
+  }
+  try {
+    office = await api(`/offices/${officeId}`);
+  } catch (e) {
+    await loadLang("id");
+    fill(byId("main"), h("p", { class: "error-msg", role: "alert" }, e instanceof Error ? e.message : String(e)));
+    return;
+  }
+  if (!office) return;
+  await setLang(office.languages[0] ?? "id");
+  byId("office-name").textContent = office.name;
+  document.title = `${office.name} · ${t("kiosk.title")}`;
+  if (!cfg.device) {
+    const err = byId("start-error");
+    err.textContent = t("kiosk.not_registered");
+    err.hidden = false;
+  }
+  byId("lang-btn").addEventListener("click", () => setLang(lang() === "id" ? "en" : "id").then(armIdle));
+  byId("listen").addEventListener("click", () => void listen());
+  byId("print").addEventListener("click", () => {
+    armIdle();
+    printPdf();
+  });
+  byId("done").addEventListener("click", reset);
+  byId("idle-stay").addEventListener("click", () => {
+    hideIdle();
+    armIdle();
+  });
+  byId("idle-reset").addEventListener("click", reset);
+  tick();
+  setInterval(tick, 10_000);
+  // Opening hours and quotas: refresh the whole office now and then.
+  setInterval(() => void loadOffice().catch(() => {}), 60_000);
+  new Live(`/api/v1/offices/${officeId}/live`, {
+    resume: true,
+    onMessage: (msg) => {
+      if (msg.type === "snapshot") {
+        live.clear();
+        for (const w of msg.services) live.set(w.service, w);
+      } else if (msg.type === "event") {
+        for (const w of msg.waiting ?? []) live.set(w.service, w);
+        if (msg.event.kind === "day_ended") void loadOffice().catch(() => {});
+      }
+      if (screen === "start") renderServices();
+    },
+    onStatus: badgeFor(byId("offline"), () => t("live.reconnecting")),
+  }).start();
+}
+
+void init();

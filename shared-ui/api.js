@@ -1,0 +1,64 @@
+// @ts-check
+/**
+ * @file Calls to the HTTP API (`/api/v1`). Errors come back as
+ * {@link ApiError} carrying the server's own message, which screens show
+ * as is (a clerk reads "counter 1 still has ticket A001...").
+ */
+
+/**
+ * @typedef {{id: string, prefix: string, names: Record<string, string>, waiting: number,
+ *   estimated_wait_s: number | null, remaining: number | null, remaining_online: number | null,
+ *   open: boolean, requirements: string[], completion_time: string, cost: string}} Service
+ * @typedef {{id: string, name: string, address: string, time_zone: string, languages: string[],
+ *   open: boolean, running_text: string, day: string, services: Service[],
+ *   counters: import("./live.js").Counter[]}} Office
+ * @typedef {{id: string, name: string, address: string}} OfficeSummary
+ */
+
+export class ApiError extends Error {
+  /**
+   * @param {number} status
+   * @param {string} code
+   * @param {string} message
+   */
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/**
+ * @param {string} path under `/api/v1`
+ * @param {{method?: string, body?: unknown, headers?: Record<string, string>}} [opts]
+ * @returns {Promise<any>} the JSON answer, or null for 204
+ */
+export async function api(path, opts = {}) {
+  /** @type {Record<string, string>} */
+  const headers = { ...(opts.headers ?? {}) };
+  if (opts.body !== undefined) headers["content-type"] = "application/json";
+  let res;
+  try {
+    res = await fetch(`/api/v1${path}`, {
+      method: opts.method ?? (opts.body !== undefined ? "POST" : "GET"),
+      headers,
+      body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
+      credentials: "same-origin",
+    });
+  } catch {
+    throw new ApiError(0, "network", "");
+  }
+  if (res.status === 204) return null;
+  const data = await res.json().catch(() => null);
+  if (!res.ok) {
+    const err = data?.error ?? {};
+    throw new ApiError(res.status, err.code ?? "http_" + res.status, err.message ?? res.statusText);
+  }
+  return data;
+}
+
+/** The office id in a path like `/kiosk/{office}`, `/o/{office}`. */
+export function officeFromPath() {
+  const parts = location.pathname.split("/").filter(Boolean);
+  return decodeURIComponent(parts[1] ?? "");
+}

@@ -1,0 +1,146 @@
+// @ts-check
+/**
+ * @file Strings on screen: every word a screen shows comes from
+ * `i18n/{lang}.json` (Indonesian `id` by default, English `en`). One file
+ * per language for all screens, so a translator edits one place.
+ */
+
+/** @typedef {Record<string, string>} Strings */
+
+/** Languages with a strings file. */
+export const LANGS = /** @type {const} */ (["id", "en"]);
+
+/** @type {Strings} */
+let strings = {};
+/** @type {string} */
+let current = "id";
+
+/** BCP 47 tag for speech and `lang` attributes. */
+export function speechLang(/** @type {string} */ lang) {
+  return lang === "en" ? "en-US" : "id-ID";
+}
+
+/** The language chosen on this device, else `fallback`. */
+export function preferredLang(/** @type {string} */ fallback = "id") {
+  const url = new URLSearchParams(location.search).get("lang");
+  if (url && LANGS.includes(/** @type {any} */ (url))) return url;
+  try {
+    const stored = localStorage.getItem("antrean.lang");
+    if (stored && LANGS.includes(/** @type {any} */ (stored))) return stored;
+  } catch {
+    /* storage blocked: use the default */
+  }
+  return LANGS.includes(/** @type {any} */ (fallback)) ? fallback : "id";
+}
+
+/**
+ * Loads a language's strings and makes it current.
+ * @param {string} lang
+ * @param {{remember?: boolean}} [opts] remember: keep the choice on this device
+ */
+export async function loadLang(lang, opts = {}) {
+  if (!LANGS.includes(/** @type {any} */ (lang))) lang = "id";
+  const res = await fetch(new URL(`./i18n/${lang}.json`, import.meta.url));
+  strings = await res.json();
+  current = lang;
+  document.documentElement.lang = lang;
+  if (opts.remember) {
+    try {
+      localStorage.setItem("antrean.lang", lang);
+    } catch {
+      /* not kept; fine */
+    }
+  }
+}
+
+/** The current language code. */
+export function lang() {
+  return current;
+}
+
+/**
+ * A string by key, with `{name}` placeholders filled in. A missing key shows
+ * as itself, so it is noticed rather than hidden.
+ * @param {string} key
+ * @param {Record<string, string | number>} [vars]
+ */
+export function t(key, vars) {
+  const s = strings[key] ?? key;
+  if (!vars) return s;
+  return s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
+}
+
+/**
+ * Fills `data-i18n` (text) and `data-i18n-{attr}` (attributes: aria-label,
+ * placeholder, title, alt) of every element under `root`.
+ * @param {ParentNode} [root]
+ */
+export function applyI18n(root = document) {
+  for (const el of root.querySelectorAll("[data-i18n]")) {
+    el.textContent = t(/** @type {string} */ (el.getAttribute("data-i18n")));
+  }
+  for (const attr of ["aria-label", "placeholder", "title", "alt"]) {
+    for (const el of root.querySelectorAll(`[data-i18n-${attr}]`)) {
+      el.setAttribute(attr, t(/** @type {string} */ (el.getAttribute(`data-i18n-${attr}`))));
+    }
+  }
+}
+
+/**
+ * A service's name in the current language (else the office's first).
+ * @param {{names: Record<string, string>, id: string}} service
+ */
+export function serviceName(service) {
+  return service.names[current] ?? Object.values(service.names)[0] ?? service.id;
+}
+
+/**
+ * An estimated wait in words: "about 10 minutes", "less than 5 minutes",
+ * or "unknown" when nobody can honestly say (null).
+ * @param {number | null | undefined} seconds
+ */
+export function waitText(seconds) {
+  if (seconds == null) return t("wait.unknown");
+  const min = Math.round(seconds / 60);
+  if (min < 5) return t("wait.under5");
+  // Honest about precision: round to 5 minutes, a range beyond an hour.
+  const rounded = Math.round(min / 5) * 5;
+  if (rounded >= 60) {
+    const lo = Math.floor(min / 15) * 15;
+    return t("wait.range", { lo, hi: lo + 30 });
+  }
+  return t("wait.about", { min: rounded });
+}
+
+/**
+ * The local time of day, HH:MM, in the office's time zone.
+ * @param {Date} date
+ * @param {string} [timeZone]
+ * @param {boolean} [seconds]
+ */
+export function clock(date, timeZone, seconds = false) {
+  return new Intl.DateTimeFormat(current === "en" ? "en-GB" : "id-ID", {
+    hour: "2-digit",
+    minute: "2-digit",
+    ...(seconds ? { second: "2-digit" } : {}),
+    hour12: false,
+    timeZone,
+  })
+    .format(date)
+    .replace(/\./g, ":");
+}
+
+/**
+ * The date in words, in the office's time zone.
+ * @param {Date} date
+ * @param {string} [timeZone]
+ */
+export function longDate(date, timeZone) {
+  return new Intl.DateTimeFormat(current === "en" ? "en-GB" : "id-ID", {
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    timeZone,
+  }).format(date);
+}

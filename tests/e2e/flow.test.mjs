@@ -1,0 +1,174 @@
+// The whole path of a ticket through the screens: a kiosk ticket and an
+// online one, called from the counter page, announced by the display
+// (chime, exact sentence, in order, never cut off, never repeated after a
+// reload), shown on the citizen's phone, across a server restart.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { axe, CLERK, launchBrowser, OFFICE, screenshot, speechRecorder, spoken, startServer } from "./helpers.mjs";
+
+const T = { timeout: 15000 };
+
+describe("a day at the office", { timeout: 180000 }, () => {
+  /** @type {Awaited<ReturnType<typeof startServer>>} */ let server;
+  /** @type {import("playwright-core").Browser} */ let browser;
+  /** @type {import("playwright-core").Page} */ let display;
+  /** @type {import("playwright-core").Page} */ let kiosk;
+  /** @type {import("playwright-core").Page} */ let phone;
+  /** @type {import("playwright-core").Page} */ let counter;
+  let phoneCode = "";
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  /** Waits until the display has spoken `n` sentences; returns them. */
+  async function waitSpoken(/** @type {number} */ n) {
+    await display.waitForFunction((n) => /** @type {any} */ (window).__spoken.filter((/** @type {any} */ s) => s.text).length >= n, n, T);
+    return spoken(display);
+  }
+
+  it("opens the lobby display", async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+    await ctx.addInitScript(speechRecorder);
+    display = await ctx.newPage();
+    await display.goto(`${server.url}/display/${OFFICE}`);
+    await display.locator("#counters li").first().waitFor(T);
+    assert.equal(await display.locator("#counters li").count(), 8);
+  });
+
+  it("a citizen takes a ticket at the kiosk", async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1080, height: 1920 } });
+    await ctx.addInitScript(speechRecorder);
+    kiosk = await ctx.newPage();
+    await kiosk.goto(`${server.url}/kiosk/${OFFICE}#device=${server.token}`);
+    await kiosk.locator('[data-service="ktp-el"]').waitFor(T);
+    assert.ok(!kiosk.url().includes("device="), "the token is removed from the address");
+    await kiosk.locator('[data-service="ktp-el"]').click();
+    await kiosk.locator("#result:not([hidden])").waitFor(T);
+    assert.equal(await kiosk.locator("#result-number").textContent(), "A001");
+    assert.equal(await kiosk.locator("#result-ahead").textContent(), "0 orang");
+    assert.equal(await kiosk.locator("#result-qr svg").count(), 1);
+    await kiosk.locator("#done").click();
+    await kiosk.locator("#start:not([hidden])").waitFor(T);
+  });
+
+  it("another citizen takes one online, on a phone", async () => {
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    phone = await ctx.newPage();
+    await phone.goto(`${server.url}/o/${OFFICE}`);
+    await phone.locator('button[data-service="ktp-el"]').click();
+    await phone.locator("#confirm-take").click();
+    await phone.waitForURL(/\/t\/[0-9a-f]+$/, T);
+    phoneCode = new URL(phone.url()).pathname.split("/").pop() ?? "";
+    await phone.locator("#ticket-number").waitFor(T);
+    assert.match((await phone.locator("#ticket-number").textContent()) ?? "", /A002$/);
+    await phone.locator("#ticket-ahead", { hasText: "1" }).waitFor(T);
+  });
+
+  it("the clerk signs in, opens counter 1 and calls the next: the display speaks it", async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    counter = await ctx.newPage();
+    await counter.goto(`${server.url}/counter/${OFFICE}`);
+    await counter.locator("#username").fill(CLERK.username);
+    await counter.locator("#password").fill(CLERK.password);
+    await counter.locator("#signin-form button[type=submit]").click();
+    await counter.locator('#pick-list [data-counter="1"]').click();
+    await counter.locator("#act-open").click();
+    await counter.locator("#counter-state.is-open").waitFor(T);
+    await counter.locator("#queue .c-chip", { hasText: "A001" }).waitFor(T);
+    await counter.keyboard.press("n"); // shortcut of "call next"
+    await counter.locator("#current-number", { hasText: "A001" }).waitFor(T);
+
+    const said = await waitSpoken(1);
+    assert.equal(said[0].text, "Nomor antrean A satu, silakan menuju loket satu");
+    assert.equal(said[0].lang, "id-ID");
+    await display.locator("#now-number", { hasText: "A001" }).waitFor(T);
+    assert.equal(await display.locator("#spoken").textContent(), "Nomor antrean A satu, silakan menuju loket satu");
+    await display.locator('#counters [data-counter="1"]', { hasText: "A001" }).waitFor(T);
+    await screenshot(display, "display-1920x1080-call");
+    await screenshot(counter, "counter-1366x768-called");
+  });
+
+  it("the display and the phone survive a server restart and show the next call", async () => {
+    await server.restart();
+    // Both come back by themselves (no reload) ...
+    await display.locator("#offline").waitFor({ state: "hidden", timeout: 30000 });
+    await phone.locator("#offline").waitFor({ state: "hidden", timeout: 30000 });
+    await counter.locator("#offline").waitFor({ state: "hidden", timeout: 30000 });
+    // ... and get the next call.
+    await counter.locator("#act-start").click();
+    await counter.locator("#act-finish:not([disabled])").waitFor(T);
+    await counter.locator("#act-finish").click();
+    await counter.locator("#act-call-next:not([disabled])").waitFor(T);
+    await counter.locator("#act-call-next").click();
+    await counter.locator("#current-number", { hasText: "A002" }).waitFor(T);
+
+    const said = await waitSpoken(2);
+    assert.equal(said[1].text, "Nomor antrean A dua, silakan menuju loket satu");
+    await phone.locator("#called:not([hidden])").waitFor(T);
+    assert.equal(await phone.locator("#called-where").textContent(), "Silakan menuju Loket 1");
+    assert.equal(await phone.locator("#ticket-status").textContent(), "Dipanggil");
+    await screenshot(phone, "citizen-390x844-called");
+    const ticket = await server.api(`/tickets/${phoneCode}`);
+    assert.equal(ticket.status, "called");
+  });
+
+  it("two calls in quick succession are both spoken, in order, neither cut off", async () => {
+    const cookie = await server.clerkCookie();
+    await server.takeOnline("kartu-keluarga");
+    await server.takeOnline("kartu-keluarga");
+    await server.counter(cookie, "2", "open");
+    await server.counter(cookie, "3", "open");
+    const before = (await spoken(display)).length;
+    // Back to back, without waiting for the display.
+    const first = await server.counter(cookie, "2", "call-next");
+    const second = await server.counter(cookie, "3", "call-next");
+    assert.equal(first.number, "B001");
+    assert.equal(second.number, "B002");
+    const said = (await waitSpoken(before + 2)).slice(before);
+    assert.deepEqual(
+      said.map((/** @type {any} */ s) => s.text),
+      ["Nomor antrean B satu, silakan menuju loket dua", "Nomor antrean B dua, silakan menuju loket tiga"],
+    );
+    assert.ok(said[1].start >= said[0].end, "the second starts after the first has ended");
+    assert.equal(await display.evaluate(() => /** @type {any} */ (window).__cancelled), 0, "nothing was cut off");
+    await display.locator("#recent li").nth(2).waitFor(T);
+  });
+
+  it("a reloaded display repeats no call, and speaks the next one", async () => {
+    await display.reload();
+    await display.locator('#counters [data-counter="3"]', { hasText: "B002" }).waitFor(T);
+    // The snapshot's calls are shown, not spoken.
+    await display.locator("#recent li").nth(2).waitFor(T);
+    await display.waitForTimeout(1500);
+    assert.deepEqual(await spoken(display), []);
+    const cookie = await server.clerkCookie();
+    await server.counter(cookie, "3", "recall");
+    const said = await waitSpoken(1);
+    assert.equal(said.length, 1);
+    assert.equal(said[0].text, "Nomor antrean B dua, silakan menuju loket tiga");
+  });
+
+  it("the citizen cancels a waiting ticket", async () => {
+    const t = await server.takeOnline("samsat");
+    await phone.goto(`${server.url}/t/${t.code}`);
+    await phone.locator("#cancel").click();
+    await phone.locator("#cancel-yes").click();
+    await phone.locator("#ticket-status", { hasText: "Dibatalkan" }).waitFor(T);
+    assert.equal((await server.api(`/tickets/${t.code}`)).status, "cancelled");
+  });
+
+  it("the counter page shows refusals from the server", async () => {
+    // A002 was called once; a no-show needs two calls (min_calls = 2).
+    await counter.locator("#act-no-show").click();
+    await counter.locator("#message.is-error").waitFor(T);
+    assert.ok(((await counter.locator("#message").textContent()) ?? "").length > 0);
+    const v = await axe(counter);
+    assert.deepEqual(v, [], JSON.stringify(v, null, 2));
+  });
+});

@@ -1,0 +1,240 @@
+// Shared helpers of the browser tests: the real `antrean` binary on a
+// temporary config and data directory, Debian's chromium through
+// playwright-core, axe-core, and a recorder in place of speech synthesis.
+import { spawn, execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import readline from "node:readline";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const ROOT = path.resolve(here, "../..");
+export const BIN = path.join(ROOT, "target/debug/antrean");
+export const ARTIFACTS = path.join(here, "artifacts");
+export const OFFICE = "mpp-lampung-utara";
+export const CLERK = { username: "petugas1", password: "rahasia-loket-1" };
+export const SUPERVISOR = { username: "supervisor1", password: "rahasia-super-1" };
+fs.mkdirSync(ARTIFACTS, { recursive: true });
+
+/**
+ * Starts the server with a copy of config/ (opening hours dropped, so tests
+ * run at any hour) and an empty data directory; adds a clerk, a supervisor
+ * and a kiosk device.
+ */
+export async function startServer() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "antrean-e2e-"));
+  const config = path.join(dir, "config");
+  const data = path.join(dir, "data");
+  fs.cpSync(path.join(ROOT, "config"), config, { recursive: true });
+  const officeFile = path.join(config, "offices", `${OFFICE}.toml`);
+  fs.writeFileSync(officeFile, fs.readFileSync(officeFile, "utf8").replace(/^hours\s*=.*$/m, ""));
+  fs.mkdirSync(data);
+  const cli = (/** @type {string[]} */ args, env = {}) =>
+    execFileSync(BIN, ["--config", config, "--data", data, ...args], { env: { ...process.env, ...env }, encoding: "utf8" });
+  cli(["user", "add", CLERK.username, "--role", "clerk", "--office", OFFICE], { ANTREAN_PASSWORD: CLERK.password });
+  cli(["user", "add", SUPERVISOR.username, "--role", "supervisor", "--office", OFFICE], { ANTREAN_PASSWORD: SUPERVISOR.password });
+  const token = cli(["device", "add", "kiosk-1", "--office", OFFICE]).trim().split("\n")[0].trim();
+
+  const server = {
+    dir,
+    token,
+    url: "",
+    /** @type {import("node:child_process").ChildProcess | null} */
+    proc: null,
+    logs: /** @type {string[]} */ ([]),
+    async start(listen = "127.0.0.1:0") {
+      const proc = spawn(BIN, ["--config", config, "--data", data, "serve", "--listen", listen], { stdio: ["ignore", "pipe", "pipe"] });
+      this.proc = proc;
+      proc.stderr?.on("data", (d) => this.logs.push(String(d)));
+      const rl = readline.createInterface({ input: /** @type {import("node:stream").Readable} */ (proc.stdout) });
+      this.url = await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error("server did not start:\n" + this.logs.join(""))), 20000);
+        proc.once("exit", (code) => reject(new Error(`server exited (${code}):\n${this.logs.join("")}`)));
+        rl.once("line", (line) => {
+          clearTimeout(timer);
+          const m = /serving on (http:\/\/\S+)/.exec(line);
+          if (m) resolve(m[1]);
+          else reject(new Error("unexpected first line: " + line));
+        });
+      });
+      rl.on("line", () => {});
+      return this.url;
+    },
+    async stop() {
+      const proc = this.proc;
+      if (!proc || proc.exitCode !== null) return;
+      const exited = new Promise((r) => proc.once("exit", r));
+      proc.kill("SIGTERM");
+      const t = setTimeout(() => proc.kill("SIGKILL"), 10000);
+      await exited;
+      clearTimeout(t);
+      this.proc = null;
+    },
+    /** Stops and starts the same binary on the same port and data. */
+    async restart() {
+      const listen = new URL(this.url).host;
+      await this.stop();
+      for (let i = 0; ; i++) {
+        try {
+          return await this.start(listen);
+        } catch (e) {
+          if (i >= 20) throw e;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      }
+    },
+    async close() {
+      await this.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+    /** JSON API call from the test itself. */
+    async api(/** @type {string} */ p, /** @type {{method?: string, body?: unknown, headers?: Record<string,string>}} */ opts = {}) {
+      const res = await fetch(this.url + "/api/v1" + p, {
+        method: opts.method ?? (opts.body ? "POST" : "GET"),
+        headers: { ...(opts.body ? { "content-type": "application/json" } : {}), ...(opts.headers ?? {}) },
+        body: opts.body ? JSON.stringify(opts.body) : undefined,
+      });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`${p}: ${res.status} ${text}`);
+      return text ? JSON.parse(text) : null;
+    },
+    /** Signs in as the clerk; returns the cookie header. */
+    async clerkCookie() {
+      const res = await fetch(this.url + "/api/v1/session", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(CLERK),
+      });
+      if (!res.ok) throw new Error("sign-in failed: " + res.status);
+      return (res.headers.get("set-cookie") ?? "").split(";")[0];
+    },
+    async counter(/** @type {string} */ cookie, /** @type {string} */ counter, /** @type {string} */ action, /** @type {unknown} */ body) {
+      return this.api(`/offices/${OFFICE}/counters/${counter}/${action}`, { method: "POST", body, headers: { cookie } });
+    },
+    async takeOnline(/** @type {string} */ service) {
+      return this.api(`/offices/${OFFICE}/tickets`, { body: { service, priority: null, channel: "online" } });
+    },
+  };
+  await server.start();
+  return server;
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--autoplay-policy=no-user-gesture-required",
+    ],
+  });
+}
+
+/**
+ * Replaces speech synthesis with a recorder that "speaks" each utterance
+ * for 400 ms, one after another like a real engine, and counts cancels.
+ */
+export function speechRecorder() {
+  /** @type {any} */
+  const w = window;
+  w.__spoken = [];
+  w.__cancelled = 0;
+  class FakeUtterance {
+    /** @param {string} text */
+    constructor(text) {
+      this.text = text;
+      this.lang = "";
+      this.rate = 1;
+      this.volume = 1;
+      this.voice = null;
+      /** @type {any} */ this.onend = null;
+      /** @type {any} */ this.onerror = null;
+    }
+  }
+  const synth = {
+    speaking: false,
+    pending: false,
+    paused: false,
+    /** @type {any[]} */ queue: [],
+    /** @param {any} u */
+    speak(u) {
+      this.queue.push(u);
+      if (!this.speaking) this.next();
+    },
+    next() {
+      const u = this.queue.shift();
+      if (!u) {
+        this.speaking = false;
+        return;
+      }
+      this.speaking = true;
+      const rec = { text: u.text, lang: u.lang, start: performance.now(), end: 0 };
+      w.__spoken.push(rec);
+      setTimeout(() => {
+        rec.end = performance.now();
+        this.speaking = false;
+        u.onend?.({});
+        this.next();
+      }, u.text ? 400 : 0);
+    },
+    cancel() {
+      w.__cancelled++;
+      this.queue = [];
+    },
+    getVoices() {
+      return [{ name: "Uji", lang: "id-ID", default: true, localService: true, voiceURI: "uji" }];
+    },
+    addEventListener() {},
+    removeEventListener() {},
+    pause() {},
+    resume() {},
+  };
+  Object.defineProperty(window, "speechSynthesis", { value: synth, configurable: true });
+  w.SpeechSynthesisUtterance = FakeUtterance;
+}
+
+/** What the page has spoken (non-empty utterances). */
+export async function spoken(/** @type {import("playwright-core").Page} */ page) {
+  return page.evaluate(() => /** @type {any} */ (window).__spoken.filter((/** @type {any} */ s) => s.text));
+}
+
+const require = createRequire(import.meta.url);
+const axeSource = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+/** Runs axe-core; returns the serious and critical violations. */
+export async function axe(/** @type {import("playwright-core").Page} */ page) {
+  await page.addScriptTag({ content: axeSource });
+  const violations = await page.evaluate(async () => {
+    const r = await /** @type {any} */ (window).axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.map((/** @type {any} */ v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 3).map((/** @type {any} */ n) => n.target.join(" ") + " — " + n.failureSummary),
+    }));
+  });
+  return violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+}
+
+export async function screenshot(/** @type {import("playwright-core").Page} */ page, /** @type {string} */ name) {
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+}
+
+/** zbarimg's reading of a PNG, or null when zbarimg is not installed. */
+export function readQr(/** @type {string} */ file) {
+  try {
+    const out = execFileSync("zbarimg", ["-q", "--raw", file], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    return out.trim();
+  } catch (e) {
+    if (/** @type {any} */ (e).code === "ENOENT") return null;
+    throw e;
+  }
+}
