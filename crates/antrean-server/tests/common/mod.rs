@@ -177,6 +177,10 @@ impl Client {
         Client { http: reqwest::Client::builder().cookie_store(true).build().unwrap(), base: base.to_owned() }
     }
 
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
     pub async fn get(&self, path: &str) -> (u16, Value) {
         let r = self.http.get(format!("{}{path}", self.base)).send().await.unwrap();
         read(r).await

@@ -1,0 +1,130 @@
+//! The live streams against the real binary: snapshot then gap-free events,
+//! resuming with `since`, no personal data on the public stream, the ticket
+//! stream.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::{close, connect, next_msg, Client, Server};
+use serde_json::Value;
+
+#[tokio::test]
+async fn office_stream_sends_a_snapshot_then_every_event_in_order() {
+    let server = Server::start();
+    let citizen = Client::new(&server.base);
+    let clerk = server.staff("ani", "clerk", Some("alpha")).await;
+    citizen.issue("alpha", "ktp").await;
+
+    let mut ws = connect(&server.ws("/api/v1/offices/alpha/live")).await;
+    let snap = next_msg(&mut ws).await;
+    assert_eq!(snap["type"], "snapshot");
+    assert_eq!(snap["seq"], 1);
+    assert_eq!(snap["services"][0]["waiting"], 1);
+
+    let t = citizen.issue("alpha", "ktp").await;
+    clerk.act("alpha", "2", "open").await;
+    clerk.act("alpha", "2", "call-next").await;
+    let mut seq = 1;
+    let mut kinds = Vec::new();
+    for _ in 0..3 {
+        let m = next_msg(&mut ws).await;
+        assert_eq!(m["type"], "event");
+        seq += 1;
+        assert_eq!(m["seq"], seq, "gap-free");
+        assert!(m["at"].as_str().unwrap().ends_with("+07:00"), "{m}");
+        kinds.push(m["event"]["kind"].as_str().unwrap().to_owned());
+        // No ticket code, nothing personal, on the public stream.
+        let text = m.to_string();
+        assert!(!text.contains(t["code"].as_str().unwrap()), "{text}");
+        assert!(!text.contains("\"code\""), "{text}");
+        if m["event"]["kind"] == "ticket_called" {
+            assert_eq!(m["event"]["number"], "A001");
+            assert_eq!(m["event"]["counter_name"], "Loket 2");
+            assert_eq!(m["event"]["announcement"]["id"], "Nomor antrean A satu, silakan menuju loket dua");
+            assert_eq!(m["event"]["announcement"]["en"], "Ticket number A one, please go to counter two");
+            assert_eq!(m["waiting"][0]["waiting"], 1);
+        }
+    }
+    assert_eq!(kinds, ["ticket_issued", "counter_state", "ticket_called"]);
+    close(ws).await;
+}
+
+#[tokio::test]
+async fn a_client_that_resumes_with_since_misses_nothing() {
+    let server = Server::start();
+    let citizen = Client::new(&server.base);
+    let mut ws = connect(&server.ws("/api/v1/offices/alpha/live")).await;
+    let snap = next_msg(&mut ws).await;
+    let mut last = snap["seq"].as_u64().unwrap();
+    citizen.issue("alpha", "ktp").await;
+    last = next_msg(&mut ws).await["seq"].as_u64().unwrap().max(last);
+    close(ws).await;
+
+    // While away: 25 tickets.
+    for _ in 0..25 {
+        citizen.issue("alpha", "kk").await;
+    }
+    let mut ws = connect(&server.ws(&format!("/api/v1/offices/alpha/live?since={last}"))).await;
+    for i in 1..=25 {
+        let m = next_msg(&mut ws).await;
+        assert_eq!(m["type"], "event", "{m}");
+        assert_eq!(m["seq"].as_u64().unwrap(), last + i);
+        assert_eq!(m["event"]["number"], format!("B{i:03}"));
+    }
+    // And the stream goes on live.
+    citizen.issue("alpha", "ktp").await;
+    let m = next_msg(&mut ws).await;
+    assert_eq!(m["seq"].as_u64().unwrap(), last + 26);
+    close(ws).await;
+
+    // After a restart the ring is empty: missed events come from the log,
+    // then a snapshot tells the truth.
+    let mut server = server;
+    server.restart();
+    let citizen = Client::new(&server.base);
+    citizen.issue("alpha", "ktp").await;
+    let mut ws = connect(&server.ws(&format!("/api/v1/offices/alpha/live?since={}", last + 25))).await;
+    let m = next_msg(&mut ws).await;
+    assert_eq!((m["type"].as_str(), m["seq"].as_u64()), (Some("event"), Some(last + 26)));
+    let m = next_msg(&mut ws).await;
+    assert_eq!((m["type"].as_str(), m["seq"].as_u64()), (Some("event"), Some(last + 27)));
+    let m = next_msg(&mut ws).await;
+    assert_eq!((m["type"].as_str(), m["seq"].as_u64()), (Some("snapshot"), Some(last + 27)));
+    // A seq from the future (another database) gets a snapshot.
+    let mut ws = connect(&server.ws("/api/v1/offices/alpha/live?since=999999")).await;
+    assert_eq!(next_msg(&mut ws).await["type"], "snapshot");
+}
+
+#[tokio::test]
+async fn the_ticket_stream_follows_one_ticket() {
+    let server = Server::start();
+    let citizen = Client::new(&server.base);
+    let clerk = server.staff("ani", "clerk", Some("alpha")).await;
+    citizen.issue("alpha", "ktp").await;
+    let mine = citizen.issue("alpha", "ktp").await;
+    let code = mine["code"].as_str().unwrap();
+    let mut ws = connect(&server.ws(&format!("/api/v1/tickets/{code}/live"))).await;
+    let first = next_msg(&mut ws).await;
+    assert_eq!((first["type"].as_str(), first["ticket"]["ahead"].as_u64()), (Some("ticket"), Some(1)));
+
+    clerk.act("alpha", "1", "open").await;
+    clerk.act("alpha", "1", "call-next").await;
+    let mut seen: Vec<Value> = Vec::new();
+    while seen.last().is_none_or(|t| t["ahead"] != 0) {
+        seen.push(next_msg(&mut ws).await["ticket"].clone());
+    }
+    assert_eq!(seen.last().unwrap()["status"], "waiting");
+    clerk.act("alpha", "1", "start").await;
+    clerk.act("alpha", "1", "finish").await;
+    clerk.act("alpha", "1", "call-next").await;
+    loop {
+        let t = next_msg(&mut ws).await["ticket"].clone();
+        if t["status"] == "called" {
+            assert_eq!(t["counter_name"], "Loket 1");
+            break;
+        }
+    }
+    // Unknown tickets have no stream.
+    let err = tokio_tungstenite::connect_async(server.ws("/api/v1/tickets/nope/live")).await;
+    assert!(err.is_err());
+}
