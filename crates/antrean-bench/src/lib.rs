@@ -79,6 +79,10 @@ impl Plan {
     }
 }
 
+/// Connections that issue the bulk of the tickets for the memory and
+/// restart figures.
+const FILL_CONCURRENCY: usize = 64;
+
 /// Command-line options.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -132,6 +136,15 @@ pub struct Memory {
     pub per_ticket_bytes: u64,
 }
 
+/// One slice of the bulk issuance.
+#[derive(Debug, Clone, Serialize)]
+pub struct FillSlice {
+    /// Tickets already issued (all waiting) when the slice began.
+    pub tickets_before: u64,
+    pub tickets_per_s: f64,
+    pub p99_ms: f64,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Restart {
     pub tickets: u64,
@@ -161,6 +174,8 @@ pub struct Report {
     pub mode: Mode,
     pub issue: IssueSummary,
     pub issue_levels: Vec<Level>,
+    /// The bulk issuance at concurrency 64, slice by slice.
+    pub fill: Vec<FillSlice>,
     pub live: Vec<LiveResult>,
     pub memory: Memory,
     pub restart: Restart,
@@ -272,15 +287,26 @@ pub async fn run(opts: &Options) -> anyhow::Result<Report> {
             baseline_p99_ms: base.p99_ms,
         });
     }
+    // The rest of the tickets, in ten slices: the rate per slice shows how
+    // issuance scales with the number of tickets already waiting.
+    let mut fill = Vec::new();
     let remaining = plan.tickets.saturating_sub(issued + live_tickets);
     if remaining > 0 {
         say(&format!(
             "issuing {remaining} more tickets (total {})",
             plan.tickets
         ));
-        issued += issue::run(server.addr, Kind::Issue, 64, Until::Count(remaining))
-            .await?
-            .requests;
+        let slice = remaining.div_ceil(10);
+        while issued + live_tickets < plan.tickets {
+            let n = slice.min(plan.tickets - issued - live_tickets);
+            let r = issue::run(server.addr, Kind::Issue, FILL_CONCURRENCY, Until::Count(n)).await?;
+            fill.push(FillSlice {
+                tickets_before: issued + live_tickets,
+                tickets_per_s: r.per_s,
+                p99_ms: r.p99_ms,
+            });
+            issued += r.requests;
+        }
     }
     let total = issued + live_tickets;
     tokio::time::sleep(plan.settle).await;
@@ -332,6 +358,7 @@ pub async fn run(opts: &Options) -> anyhow::Result<Report> {
             ratio_to_baseline: head.tickets_per_s / head.baseline_per_s.max(f64::MIN_POSITIVE),
         },
         issue_levels: levels,
+        fill,
         live: lives,
         memory: Memory {
             idle_rss_bytes: idle_rss,
@@ -383,6 +410,17 @@ pub fn render(r: &Report) -> String {
             l.baseline_p99_ms,
             100.0 * l.tickets_per_s / l.baseline_per_s.max(f64::MIN_POSITIVE)
         );
+    }
+    if !r.fill.is_empty() {
+        s += &format!(
+            "   bulk issuance at concurrency {FILL_CONCURRENCY}, by tickets already waiting:\n"
+        );
+        for f in &r.fill {
+            s += &format!(
+                "     {:>9} waiting: {:>7.0} tickets/s, p99 {:.1} ms\n",
+                f.tickets_before, f.tickets_per_s, f.p99_ms
+            );
+        }
     }
     let i = &r.issue;
     s += &format!(
