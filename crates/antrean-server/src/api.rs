@@ -12,13 +12,13 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
-use utoipa::{OpenApi, ToSchema};
+use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::auth::{self, DeviceToken, Staff};
 use crate::error::{ApiError, ErrorBody};
 use crate::offices::OfficeHandle;
 use crate::views::{CounterView, OfficeSummary, OfficeView, TicketView};
-use crate::{live, AppState};
+use crate::{live, printing, AppState};
 
 /// Largest request body accepted (bytes).
 pub const BODY_LIMIT: usize = 16 * 1024;
@@ -27,6 +27,11 @@ pub const BODY_LIMIT: usize = 16 * 1024;
 #[derive(Debug, FromRequest)]
 #[from_request(via(axum::Json), rejection(ApiError))]
 pub struct AppJson<T>(pub T);
+
+/// Query string whose rejection is the API's own error shape.
+#[derive(Debug, axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct AppQuery<T>(pub T);
 
 impl<T: Serialize> IntoResponse for AppJson<T> {
     fn into_response(self) -> Response {
@@ -44,6 +49,8 @@ pub fn routes() -> Router<AppState> {
         .route("/offices/{office}/counters/{counter}/{action}", post(counter_action))
         .route("/tickets/{code}", get(get_ticket))
         .route("/tickets/{code}/cancel", post(cancel_ticket))
+        .route("/tickets/{code}/ticket.pdf", get(ticket_pdf))
+        .route("/tickets/{code}/ticket.escpos", get(ticket_escpos))
         .route("/tickets/{code}/live", get(live::ticket_live))
         .route("/session", post(sign_in).get(whoami).delete(sign_out))
         .route("/openapi.json", get(openapi))
@@ -52,8 +59,8 @@ pub fn routes() -> Router<AppState> {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Antrean API", version = "1", description = "Digital queue for public service offices. Errors are {\"error\": {\"code\", \"message\"}}. Live streams: WebSocket at /offices/{office}/live and /tickets/{code}/live (see README)."),
-    paths(list_offices, get_office, issue_ticket, get_ticket, cancel_ticket, sign_in, whoami, sign_out, counter_action, requeue),
-    components(schemas(ErrorBody, TicketView, OfficeView, OfficeSummary, CounterView, IssueRequest, SignIn, Me, CounterBody, crate::views::ServerMsg))
+    paths(list_offices, get_office, issue_ticket, get_ticket, cancel_ticket, ticket_pdf, ticket_escpos, sign_in, whoami, sign_out, counter_action, requeue),
+    components(schemas(ErrorBody, TicketView, Issued, crate::printing::PrintResult, OfficeView, OfficeSummary, CounterView, IssueRequest, SignIn, Me, CounterBody, crate::views::ServerMsg))
 )]
 struct ApiDoc;
 
@@ -104,6 +111,19 @@ struct IssueRequest {
     /// token as `Authorization: Bearer`) or `counter` (signed-in staff).
     #[serde(default)]
     channel: ChannelIn,
+    /// Kiosk only: the id of the office printer to print the ticket on
+    /// (ESC/POS over TCP). The ticket is issued even when printing fails.
+    #[serde(default)]
+    print: Option<String>,
+}
+
+/// A new ticket, and what became of its printing when asked.
+#[derive(Debug, Serialize, ToSchema)]
+struct Issued {
+    #[serde(flatten)]
+    ticket: TicketView,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    print: Option<crate::printing::PrintResult>,
 }
 
 /// A fresh public ticket code: 80 random bits, URL-safe.
@@ -114,7 +134,7 @@ fn new_code() -> String {
 }
 
 #[utoipa::path(post, path = "/api/v1/offices/{office}/tickets", params(("office" = String, Path)), request_body = IssueRequest,
-    responses((status = 201, body = TicketView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+    responses((status = 201, body = Issued), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn issue_ticket(
     State(state): State<AppState>,
@@ -125,6 +145,14 @@ async fn issue_ticket(
     AppJson(req): AppJson<IssueRequest>,
 ) -> Result<Response, ApiError> {
     let handle = state.offices.get(&office)?;
+    if let Some(printer) = &req.print {
+        if !matches!(req.channel, ChannelIn::Kiosk) {
+            return Err(ApiError::InvalidBody("`print` is for kiosk tickets".into()));
+        }
+        if !handle.cfg.printers.iter().any(|p| &p.id == printer) {
+            return Err(ApiError::UnknownPrinter(printer.clone()));
+        }
+    }
     let (channel, actor) = match req.channel {
         ChannelIn::Online => {
             state.limits.online.hit(&peer.ip().to_string())?;
@@ -150,7 +178,14 @@ async fn issue_ticket(
     let cmd = Command::Issue { code: new_code(), service: req.service, priority: req.priority, channel };
     let outcome = handle.execute(cmd, actor).await?;
     let ticket = outcome.ticket.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("issue returned no ticket")))?;
-    Ok((StatusCode::CREATED, Json(ticket)).into_response())
+    let print = match &req.print {
+        Some(printer) => {
+            let job = printing::printed(&handle.cfg, &state.config.server.public_base_url, &ticket);
+            Some(printing::print(&handle.cfg, printer, &state.config.server.printing, job).await)
+        }
+        None => None,
+    };
+    Ok((StatusCode::CREATED, Json(Issued { ticket, print })).into_response())
 }
 
 async fn staff_from(state: &AppState, headers: &HeaderMap) -> Result<Staff, ApiError> {
@@ -186,6 +221,37 @@ pub async fn ticket_view(state: &AppState, code: &str) -> Result<(OfficeHandle, 
     responses((status = 200, body = TicketView), (status = 404, body = ErrorBody)))]
 async fn get_ticket(State(state): State<AppState>, Path(code): Path<String>) -> Result<Json<TicketView>, ApiError> {
     Ok(Json(ticket_view(&state, &code).await?.1))
+}
+
+/// `?paper=80mm|58mm`.
+#[derive(Debug, Deserialize, IntoParams)]
+struct PaperQuery {
+    /// `80mm` (default) or `58mm`.
+    paper: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/tickets/{code}/ticket.pdf", params(("code" = String, Path), PaperQuery),
+    responses((status = 200, content_type = "application/pdf", description = "the printable ticket"), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn ticket_pdf(State(state): State<AppState>, Path(code): Path<String>, AppQuery(q): AppQuery<PaperQuery>) -> Result<Response, ApiError> {
+    let paper = printing::paper(q.paper.as_deref())?;
+    let (handle, view) = ticket_view(&state, &code).await?;
+    let job = printing::printed(&handle.cfg, &state.config.server.public_base_url, &view);
+    let pdf = tokio::task::spawn_blocking(move || antrean_ticket::render_pdf(&job, paper))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    let disposition = format!("inline; filename=\"antrean-{}.pdf\"", view.number);
+    Ok(([(header::CONTENT_TYPE, "application/pdf".to_owned()), (header::CONTENT_DISPOSITION, disposition)], pdf).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/tickets/{code}/ticket.escpos", params(("code" = String, Path), PaperQuery),
+    responses((status = 200, content_type = "application/octet-stream", description = "ESC/POS for a thermal printer"), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn ticket_escpos(State(state): State<AppState>, Path(code): Path<String>, AppQuery(q): AppQuery<PaperQuery>) -> Result<Response, ApiError> {
+    let paper = printing::paper(q.paper.as_deref())?;
+    let (handle, view) = ticket_view(&state, &code).await?;
+    let job = printing::printed(&handle.cfg, &state.config.server.public_base_url, &view);
+    let bytes = antrean_ticket::render_escpos(&job, paper);
+    Ok(([(header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response())
 }
 
 #[utoipa::path(post, path = "/api/v1/tickets/{code}/cancel", params(("code" = String, Path)),

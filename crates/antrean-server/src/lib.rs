@@ -13,6 +13,7 @@ pub mod error;
 pub mod hub;
 pub mod live;
 pub mod offices;
+pub mod printing;
 pub mod ui;
 pub mod views;
 

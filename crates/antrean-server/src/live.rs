@@ -14,7 +14,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{ConnectInfo, Path, State};
+
+use crate::api::AppQuery;
 use axum::response::Response;
 use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
@@ -48,7 +50,7 @@ pub async fn office_live(
     ws: WebSocketUpgrade,
     State(state): State<AppState>,
     Path(office): Path<String>,
-    Query(q): Query<LiveQuery>,
+    AppQuery(q): AppQuery<LiveQuery>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
 ) -> Result<Response, ApiError> {
     let handle = state.offices.get(&office)?.clone();

@@ -13,7 +13,7 @@ use tokio_tungstenite::tungstenite::Message;
 pub const BIN: &str = env!("CARGO_BIN_EXE_antrean");
 
 /// Two offices, always open, generous limits.
-pub fn write_config(dir: &Path) {
+pub fn write_config(dir: &Path, alpha_extra: &str) {
     std::fs::create_dir_all(dir.join("offices")).unwrap();
     std::fs::write(
         dir.join("antrean.toml"),
@@ -25,7 +25,7 @@ live_connections_per_ip = 100000
 "#,
     )
     .unwrap();
-    for (id, name) in [("alpha", "Kantor Alpha"), ("beta", "Kantor Beta")] {
+    for (id, name, extra) in [("alpha", "Kantor Alpha", alpha_extra), ("beta", "Kantor Beta", "")] {
         std::fs::write(
             dir.join(format!("offices/{id}.toml")),
             format!(
@@ -56,6 +56,7 @@ services = ["ktp", "kk"]
 id = "3"
 name = "Loket 3"
 services = ["kk"]
+{extra}
 "#
             ),
         )
@@ -74,10 +75,20 @@ pub struct Server {
 
 impl Server {
     pub fn start() -> Server {
+        Server::start_with("", "")
+    }
+
+    /// Starts with extra TOML for `antrean.toml` and for office `alpha`.
+    pub fn start_with(server_extra: &str, alpha_extra: &str) -> Server {
         let dir = tempfile::tempdir().unwrap();
         let config = dir.path().join("config");
         let data = dir.path().join("data");
-        write_config(&config);
+        write_config(&config, alpha_extra);
+        if !server_extra.is_empty() {
+            let main = config.join("antrean.toml");
+            let text = std::fs::read_to_string(&main).unwrap();
+            std::fs::write(&main, format!("{text}\n{server_extra}\n")).unwrap();
+        }
         let (child, base) = spawn(&config, &data, "127.0.0.1:0");
         Server { child, base, config, data, _dir: dir }
     }

@@ -1,0 +1,99 @@
+//! Printed tickets: the PDF and ESC/POS of a ticket, and sending ESC/POS to a
+//! kiosk's network printer. The queue never waits on a printer: a ticket is
+//! issued (and durable) first, printing is tried after, and a printer that is
+//! off or stalls only costs the kiosk a clear message.
+
+use std::time::Duration;
+
+use antrean_ticket::{Paper, PrintedTicket};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::config::{OfficeConfig, Printing};
+use crate::error::ApiError;
+use crate::views::TicketView;
+
+/// What became of a print job.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PrintResult {
+    pub printer: String,
+    pub ok: bool,
+    /// Why it did not print, worded for the kiosk's screen.
+    pub error: Option<String>,
+}
+
+/// Parses `?paper=`; absent means 80 mm.
+pub fn paper(q: Option<&str>) -> Result<Paper, ApiError> {
+    match q {
+        None => Ok(Paper::default()),
+        Some(p) => p.parse().map_err(|_| ApiError::InvalidQuery(format!("paper `{p}`: expected `80mm` or `58mm`"))),
+    }
+}
+
+fn priority_label(reason: &str, lang: &str) -> String {
+    let (id, en) = match reason {
+        "disability" => ("Disabilitas", "Disability"),
+        "elderly" => ("Lansia", "Elderly"),
+        "pregnant" => ("Ibu hamil", "Pregnant"),
+        "child" => ("Anak", "Child"),
+        _ => ("Lainnya", "Other"),
+    };
+    if lang == "en" {
+        format!("Priority: {en}")
+    } else {
+        format!("Prioritas: {id}")
+    }
+}
+
+/// Everything the ticket printer needs, resolved in the office's languages.
+pub fn printed(cfg: &OfficeConfig, public_base_url: &str, t: &TicketView) -> PrintedTicket {
+    let def = &cfg.def;
+    let lang = def.languages.first().map_or("id", String::as_str);
+    let service_name = def
+        .service(&t.service)
+        .and_then(|s| s.names.get(lang).or_else(|| s.names.values().next()))
+        .cloned()
+        .unwrap_or_else(|| t.service.clone());
+    let issued_at = chrono::DateTime::parse_from_rfc3339(&t.issued_at)
+        .map(|at| at.with_timezone(&def.time_zone).format("%d-%m-%Y %H:%M %Z").to_string())
+        .unwrap_or_else(|_| t.issued_at.clone());
+    PrintedTicket {
+        office_name: def.name.clone(),
+        service_name,
+        number: t.number.clone(),
+        priority: t.priority.as_deref().map(|p| {
+            def.languages.iter().map(|l| priority_label(p, l)).collect::<Vec<_>>().join(" / ")
+        }),
+        issued_at,
+        ahead: t.ahead.unwrap_or(0),
+        estimated_wait_min: t.estimated_wait_s.map(|s| s.div_ceil(60)),
+        url: format!("{}/t/{}", public_base_url.trim_end_matches('/'), t.code),
+        languages: def.languages.clone(),
+    }
+}
+
+/// Sends the ticket to one of the office's printers, on a blocking thread,
+/// within the configured timeouts.
+pub async fn print(cfg: &OfficeConfig, printer: &str, timeouts: &Printing, ticket: PrintedTicket) -> PrintResult {
+    let Some(p) = cfg.printers.iter().find(|p| p.id == printer) else {
+        return PrintResult { printer: printer.to_owned(), ok: false, error: Some("unknown printer".into()) };
+    };
+    let paper: Paper = p.paper.parse().unwrap_or_default();
+    let address = p.address.clone();
+    let connect = Duration::from_millis(timeouts.connect_timeout_ms.max(1));
+    let write = Duration::from_millis(timeouts.write_timeout_ms.max(1));
+    let sent = tokio::task::spawn_blocking(move || {
+        let bytes = antrean_ticket::render_escpos(&ticket, paper);
+        antrean_ticket::send_to_printer(&address, &bytes, connect, write)
+    })
+    .await;
+    let error = match sent {
+        Ok(Ok(())) => None,
+        Ok(Err(e)) => Some(e.to_string()),
+        Err(e) => Some(format!("printing failed: {e}")),
+    };
+    if let Some(e) = &error {
+        tracing::warn!(printer, error = %e, "ticket not printed");
+    }
+    PrintResult { printer: printer.to_owned(), ok: error.is_none(), error }
+}
