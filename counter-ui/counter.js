@@ -432,7 +432,7 @@ function startLive() {
         for (const w of msg.services) waiting.set(w.service, w);
         const c = counter();
         const call = c && msg.recent_calls.find((r) => r.counter === c.id && r.number === c.number);
-        if (c?.number && call && (!current || current.number !== c.number)) {
+        if (c?.number && call && (!current || current.number !== c.number || !current.service)) {
           current = { number: c.number, service: call.service, since: Date.parse(call.at) || Date.now() };
         }
         rebuildWaitList(msg.seq);
