@@ -91,7 +91,7 @@ pub fn english(n: u32) -> String {
         0 if n == 0 => parts.push("zero".into()),
         0 => {}
         1..=19 => parts.push(EN_ONES[rest as usize].into()),
-        _ if rest % 10 == 0 => parts.push(EN_TENS[(rest / 10) as usize].into()),
+        _ if rest.is_multiple_of(10) => parts.push(EN_TENS[(rest / 10) as usize].into()),
         _ => parts.push(format!(
             "{}-{}",
             EN_TENS[(rest / 10) as usize],

@@ -46,7 +46,10 @@ pub fn routes() -> Router<AppState> {
         .route("/offices/{office}/tickets", post(issue_ticket))
         .route("/offices/{office}/tickets/{number}/requeue", post(requeue))
         .route("/offices/{office}/live", get(live::office_live))
-        .route("/offices/{office}/counters/{counter}/{action}", post(counter_action))
+        .route(
+            "/offices/{office}/counters/{counter}/{action}",
+            post(counter_action),
+        )
         .route("/tickets/{code}", get(get_ticket))
         .route("/tickets/{code}/cancel", post(cancel_ticket))
         .route("/tickets/{code}/ticket.pdf", get(ticket_pdf))
@@ -58,9 +61,39 @@ pub fn routes() -> Router<AppState> {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Antrean API", version = "1", description = "Digital queue for public service offices. Errors are {\"error\": {\"code\", \"message\"}}. Live streams: WebSocket at /offices/{office}/live and /tickets/{code}/live (see README)."),
-    paths(list_offices, get_office, issue_ticket, get_ticket, cancel_ticket, ticket_pdf, ticket_escpos, sign_in, whoami, sign_out, counter_action, requeue),
-    components(schemas(ErrorBody, TicketView, Issued, crate::printing::PrintResult, OfficeView, OfficeSummary, CounterView, IssueRequest, SignIn, Me, CounterBody, crate::views::ServerMsg))
+    info(
+        title = "Antrean API",
+        version = "1",
+        description = "Digital queue for public service offices. Errors are {\"error\": {\"code\", \"message\"}}. Live streams: WebSocket at /offices/{office}/live and /tickets/{code}/live (see README)."
+    ),
+    paths(
+        list_offices,
+        get_office,
+        issue_ticket,
+        get_ticket,
+        cancel_ticket,
+        ticket_pdf,
+        ticket_escpos,
+        sign_in,
+        whoami,
+        sign_out,
+        counter_action,
+        requeue
+    ),
+    components(schemas(
+        ErrorBody,
+        TicketView,
+        Issued,
+        crate::printing::PrintResult,
+        OfficeView,
+        OfficeSummary,
+        CounterView,
+        IssueRequest,
+        SignIn,
+        Me,
+        CounterBody,
+        crate::views::ServerMsg
+    ))
 )]
 struct ApiDoc;
 
@@ -75,17 +108,28 @@ async fn list_offices(State(state): State<AppState>) -> Json<Vec<OfficeSummary>>
             .config
             .offices
             .iter()
-            .map(|o| OfficeSummary { id: o.def.id.clone(), name: o.def.name.clone(), address: o.address.clone() })
+            .map(|o| OfficeSummary {
+                id: o.def.id.clone(),
+                name: o.def.name.clone(),
+                address: o.address.clone(),
+            })
             .collect(),
     )
 }
 
 #[utoipa::path(get, path = "/api/v1/offices/{office}", params(("office" = String, Path)),
     responses((status = 200, body = OfficeView), (status = 404, body = ErrorBody)))]
-async fn get_office(State(state): State<AppState>, Path(office): Path<String>) -> Result<Json<OfficeView>, ApiError> {
+async fn get_office(
+    State(state): State<AppState>,
+    Path(office): Path<String>,
+) -> Result<Json<OfficeView>, ApiError> {
     let handle = state.offices.get(&office)?;
     let now = chrono::Utc::now();
-    Ok(Json(handle.read(move |s| crate::views::office(&s.cfg, &s.office, now)).await?))
+    Ok(Json(
+        handle
+            .read(move |s| crate::views::office(&s.cfg, &s.office, now))
+            .await?,
+    ))
 }
 
 /// Where a ticket is taken.
@@ -159,13 +203,21 @@ async fn issue_ticket(
             (Channel::Online, None)
         }
         ChannelIn::Kiosk => {
-            let token = device.0.ok_or_else(|| ApiError::DeviceRequired("a kiosk ticket needs the kiosk's device token".into()))?;
+            let token = device.0.ok_or_else(|| {
+                ApiError::DeviceRequired("a kiosk ticket needs the kiosk's device token".into())
+            })?;
             let reader = state.store.reader.clone();
             let hash = auth::token_hash(&token);
-            let found = tokio::task::spawn_blocking(move || reader.device(&hash)).await.map_err(|e| ApiError::Internal(e.into()))??;
-            let dev = found.ok_or_else(|| ApiError::DeviceRequired("unknown device token".into()))?;
+            let found = tokio::task::spawn_blocking(move || reader.device(&hash))
+                .await
+                .map_err(|e| ApiError::Internal(e.into()))??;
+            let dev =
+                found.ok_or_else(|| ApiError::DeviceRequired("unknown device token".into()))?;
             if dev.office != office || dev.kind != "kiosk" {
-                return Err(ApiError::Forbidden(format!("device `{}` is not a kiosk of this office", dev.name)));
+                return Err(ApiError::Forbidden(format!(
+                    "device `{}` is not a kiosk of this office",
+                    dev.name
+                )));
             }
             (Channel::Kiosk, Some(format!("device:{}", dev.name)))
         }
@@ -175,9 +227,16 @@ async fn issue_ticket(
             (Channel::Counter, Some(staff.actor()))
         }
     };
-    let cmd = Command::Issue { code: new_code(), service: req.service, priority: req.priority, channel };
+    let cmd = Command::Issue {
+        code: new_code(),
+        service: req.service,
+        priority: req.priority,
+        channel,
+    };
     let outcome = handle.execute(cmd, actor).await?;
-    let ticket = outcome.ticket.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("issue returned no ticket")))?;
+    let ticket = outcome
+        .ticket
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("issue returned no ticket")))?;
     let print = match &req.print {
         Some(printer) => {
             let job = printing::printed(&handle.cfg, &state.config.server.public_base_url, &ticket);
@@ -191,11 +250,15 @@ async fn issue_ticket(
 async fn staff_from(state: &AppState, headers: &HeaderMap) -> Result<Staff, ApiError> {
     let mut parts = axum::http::Request::new(()).into_parts().0;
     parts.headers = headers.clone();
-    <Staff as axum::extract::FromRequestParts<AppState>>::from_request_parts(&mut parts, state).await
+    <Staff as axum::extract::FromRequestParts<AppState>>::from_request_parts(&mut parts, state)
+        .await
 }
 
 /// The view of a ticket by its code, live when it is still in its office.
-pub async fn ticket_view(state: &AppState, code: &str) -> Result<(OfficeHandle, TicketView), ApiError> {
+pub async fn ticket_view(
+    state: &AppState,
+    code: &str,
+) -> Result<(OfficeHandle, TicketView), ApiError> {
     if code.len() > 64 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Err(ApiError::UnknownTicket);
     }
@@ -205,10 +268,18 @@ pub async fn ticket_view(state: &AppState, code: &str) -> Result<(OfficeHandle, 
         .await
         .map_err(|e| ApiError::Internal(e.into()))??
         .ok_or(ApiError::UnknownTicket)?;
-    let handle = state.offices.get(&stored.office).map_err(|_| ApiError::UnknownTicket)?.clone();
+    let handle = state
+        .offices
+        .get(&stored.office)
+        .map_err(|_| ApiError::UnknownTicket)?
+        .clone();
     let c = code.to_owned();
     let live = handle
-        .read(move |s| s.office.ticket(&c).map(|t| TicketView::new(&s.cfg, Some(&s.office), t)))
+        .read(move |s| {
+            s.office
+                .ticket(&c)
+                .map(|t| TicketView::new(&s.cfg, Some(&s.office), t))
+        })
         .await?;
     let view = match live {
         Some(v) => v,
@@ -219,7 +290,10 @@ pub async fn ticket_view(state: &AppState, code: &str) -> Result<(OfficeHandle, 
 
 #[utoipa::path(get, path = "/api/v1/tickets/{code}", params(("code" = String, Path)),
     responses((status = 200, body = TicketView), (status = 404, body = ErrorBody)))]
-async fn get_ticket(State(state): State<AppState>, Path(code): Path<String>) -> Result<Json<TicketView>, ApiError> {
+async fn get_ticket(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<TicketView>, ApiError> {
     Ok(Json(ticket_view(&state, &code).await?.1))
 }
 
@@ -232,7 +306,11 @@ struct PaperQuery {
 
 #[utoipa::path(get, path = "/api/v1/tickets/{code}/ticket.pdf", params(("code" = String, Path), PaperQuery),
     responses((status = 200, content_type = "application/pdf", description = "the printable ticket"), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn ticket_pdf(State(state): State<AppState>, Path(code): Path<String>, AppQuery(q): AppQuery<PaperQuery>) -> Result<Response, ApiError> {
+async fn ticket_pdf(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    AppQuery(q): AppQuery<PaperQuery>,
+) -> Result<Response, ApiError> {
     let paper = printing::paper(q.paper.as_deref())?;
     let (handle, view) = ticket_view(&state, &code).await?;
     let job = printing::printed(&handle.cfg, &state.config.server.public_base_url, &view);
@@ -241,12 +319,23 @@ async fn ticket_pdf(State(state): State<AppState>, Path(code): Path<String>, App
         .map_err(|e| ApiError::Internal(e.into()))?
         .map_err(|e| ApiError::Internal(e.into()))?;
     let disposition = format!("inline; filename=\"antrean-{}.pdf\"", view.number);
-    Ok(([(header::CONTENT_TYPE, "application/pdf".to_owned()), (header::CONTENT_DISPOSITION, disposition)], pdf).into_response())
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        pdf,
+    )
+        .into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/tickets/{code}/ticket.escpos", params(("code" = String, Path), PaperQuery),
     responses((status = 200, content_type = "application/octet-stream", description = "ESC/POS for a thermal printer"), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn ticket_escpos(State(state): State<AppState>, Path(code): Path<String>, AppQuery(q): AppQuery<PaperQuery>) -> Result<Response, ApiError> {
+async fn ticket_escpos(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    AppQuery(q): AppQuery<PaperQuery>,
+) -> Result<Response, ApiError> {
     let paper = printing::paper(q.paper.as_deref())?;
     let (handle, view) = ticket_view(&state, &code).await?;
     let job = printing::printed(&handle.cfg, &state.config.server.public_base_url, &view);
@@ -256,17 +345,23 @@ async fn ticket_escpos(State(state): State<AppState>, Path(code): Path<String>, 
 
 #[utoipa::path(post, path = "/api/v1/tickets/{code}/cancel", params(("code" = String, Path)),
     responses((status = 200, body = TicketView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn cancel_ticket(State(state): State<AppState>, Path(code): Path<String>) -> Result<Json<TicketView>, ApiError> {
+async fn cancel_ticket(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<TicketView>, ApiError> {
     let (handle, view) = ticket_view(&state, &code).await?;
     if view.status != "waiting" {
         return Err(antrean_core::DomainError::InvalidTransition {
             number: view.number,
-            from: antrean_core::TicketStatus::parse(&view.status).unwrap_or(antrean_core::TicketStatus::Expired),
+            from: antrean_core::TicketStatus::parse(&view.status)
+                .unwrap_or(antrean_core::TicketStatus::Expired),
             action: "cancelled",
         }
         .into());
     }
-    let outcome = handle.execute(Command::Cancel { code }, Some("citizen".into())).await?;
+    let outcome = handle
+        .execute(Command::Cancel { code }, Some("citizen".into()))
+        .await?;
     outcome.ticket.map(Json).ok_or(ApiError::UnknownTicket)
 }
 
@@ -288,7 +383,11 @@ struct Me {
 }
 
 fn me(user: &antrean_store::User) -> Me {
-    Me { username: user.username.clone(), role: user.role.clone(), office: user.office.clone() }
+    Me {
+        username: user.username.clone(),
+        role: user.role.clone(),
+        office: user.office.clone(),
+    }
 }
 
 #[utoipa::path(post, path = "/api/v1/session", request_body = SignIn,
@@ -304,14 +403,18 @@ async fn sign_in(
     state.limits.sign_in.check(&user_key)?;
     let reader = state.store.reader.clone();
     let username = req.username.clone();
-    let user = tokio::task::spawn_blocking(move || -> Result<Option<antrean_store::User>, ApiError> {
-        let user = reader.user(&username)?;
-        let hash = user.as_ref().map_or(auth::dummy_hash(), |u| u.password_hash.as_str()).to_owned();
-        let ok = auth::verify_password(&hash, &req.password);
-        Ok(user.filter(|_| ok))
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.into()))??;
+    let user =
+        tokio::task::spawn_blocking(move || -> Result<Option<antrean_store::User>, ApiError> {
+            let user = reader.user(&username)?;
+            let hash = user
+                .as_ref()
+                .map_or(auth::dummy_hash(), |u| u.password_hash.as_str())
+                .to_owned();
+            let ok = auth::verify_password(&hash, &req.password);
+            Ok(user.filter(|_| ok))
+        })
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))??;
     let Some(user) = user else {
         state.limits.sign_in.hit(&ip_key)?;
         state.limits.sign_in.hit(&user_key)?;
@@ -324,8 +427,16 @@ async fn sign_in(
     tokio::task::spawn_blocking(move || store.create_session(&hash, id, expires))
         .await
         .map_err(|e| ApiError::Internal(e.into()))??;
-    let secure = if state.config.server.security.secure_cookies { "; Secure" } else { "" };
-    let cookie = format!("{}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}", auth::COOKIE, u64::from(hours) * 3600);
+    let secure = if state.config.server.security.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
+        auth::COOKIE,
+        u64::from(hours) * 3600
+    );
     Ok(([(header::SET_COOKIE, cookie)], Json(me(&user))).into_response())
 }
 
@@ -337,12 +448,15 @@ async fn whoami(staff: Staff) -> Json<Me> {
 #[utoipa::path(delete, path = "/api/v1/session", responses((status = 204, description = "Signed out")))]
 async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     if let Some(token) = auth::cookie_token(&headers) {
-        let (store, hash) = (state.store.clone(), auth::token_hash(&token));
+        let (store, hash) = (state.store.clone(), auth::token_hash(token));
         tokio::task::spawn_blocking(move || store.delete_session(&hash))
             .await
             .map_err(|e| ApiError::Internal(e.into()))??;
     }
-    let cookie = format!("{}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0", auth::COOKIE);
+    let cookie = format!(
+        "{}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0",
+        auth::COOKIE
+    );
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
 }
 
@@ -375,33 +489,59 @@ async fn counter_action(
     let body: CounterBody = if body.iter().all(u8::is_ascii_whitespace) {
         CounterBody::default()
     } else {
-        serde_json::from_slice(&body).map_err(|e| ApiError::InvalidBody(format!("invalid JSON body: {e}")))?
+        serde_json::from_slice(&body)
+            .map_err(|e| ApiError::InvalidBody(format!("invalid JSON body: {e}")))?
     };
-    let need = |v: Option<String>, field: &str| v.ok_or_else(|| ApiError::InvalidBody(format!("`{action}` needs `{field}` in the body")));
+    let need = |v: Option<String>, field: &str| {
+        v.ok_or_else(|| ApiError::InvalidBody(format!("`{action}` needs `{field}` in the body")))
+    };
     let c = counter.clone();
     let cmd = match action.as_str() {
         "open" => Command::Open { counter: c },
-        "pause" => Command::Pause { counter: c, reason: need(body.reason, "reason")? },
+        "pause" => Command::Pause {
+            counter: c,
+            reason: need(body.reason, "reason")?,
+        },
         "close" => Command::Close { counter: c },
         "call-next" => Command::CallNext { counter: c },
-        "call" => Command::CallNumber { counter: c, number: need(body.number, "number")?.trim().to_uppercase() },
+        "call" => Command::CallNumber {
+            counter: c,
+            number: need(body.number, "number")?.trim().to_uppercase(),
+        },
         "recall" => Command::Recall { counter: c },
         "start" => Command::Start { counter: c },
         "finish" => Command::Finish { counter: c },
         "no-show" => Command::NoShow { counter: c },
         "transfer" => match (body.service, body.counter) {
-            (Some(s), None) => Command::Transfer { counter: c, to: TransferTarget::Service(s) },
-            (None, Some(to)) => Command::Transfer { counter: c, to: TransferTarget::Counter(to) },
-            _ => return Err(ApiError::InvalidBody("`transfer` needs exactly one of `service` or `counter`".into())),
+            (Some(s), None) => Command::Transfer {
+                counter: c,
+                to: TransferTarget::Service(s),
+            },
+            (None, Some(to)) => Command::Transfer {
+                counter: c,
+                to: TransferTarget::Counter(to),
+            },
+            _ => {
+                return Err(ApiError::InvalidBody(
+                    "`transfer` needs exactly one of `service` or `counter`".into(),
+                ))
+            }
         },
         _ => return Err(ApiError::NoRoute),
     };
-    let counter_action = matches!(cmd, Command::Open { .. } | Command::Pause { .. } | Command::Close { .. });
+    let counter_action = matches!(
+        cmd,
+        Command::Open { .. } | Command::Pause { .. } | Command::Close { .. }
+    );
     let outcome = handle.execute(cmd, Some(staff.actor())).await?;
     if counter_action {
         let id = counter.clone();
         let view = handle
-            .read(move |s| crate::views::counters(&s.cfg, &s.office).into_iter().find(|c| c.id == id))
+            .read(move |s| {
+                crate::views::counters(&s.cfg, &s.office)
+                    .into_iter()
+                    .find(|c| c.id == id)
+            })
             .await?;
         return Ok(Json(view).into_response());
     }
@@ -420,7 +560,14 @@ async fn requeue(
 ) -> Result<Json<TicketView>, ApiError> {
     let handle = state.offices.get(&office)?;
     staff.check_office(&office)?;
-    let outcome = handle.execute(Command::Requeue { number: number.to_uppercase() }, Some(staff.actor())).await?;
+    let outcome = handle
+        .execute(
+            Command::Requeue {
+                number: number.to_uppercase(),
+            },
+            Some(staff.actor()),
+        )
+        .await?;
     outcome.ticket.map(Json).ok_or(ApiError::UnknownTicket)
 }
 

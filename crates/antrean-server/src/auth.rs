@@ -7,7 +7,9 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use antrean_store::User;
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -54,7 +56,11 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
 
 /// Whether `password` matches the stored hash. Slow on purpose.
 pub fn verify_password(hash: &str, password: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
 }
 
 /// A hash to verify against when the user does not exist, so that the
@@ -89,7 +95,10 @@ impl Staff {
         match self.role {
             Role::Admin => Ok(()),
             _ if self.user.office.as_deref() == Some(office) => Ok(()),
-            _ => Err(ApiError::Forbidden(format!("`{}` does not work at office `{office}`", self.user.username))),
+            _ => Err(ApiError::Forbidden(format!(
+                "`{}` does not work at office `{office}`",
+                self.user.username
+            ))),
         }
     }
 
@@ -114,16 +123,23 @@ pub fn cookie_token(headers: &HeaderMap) -> Option<&str> {
 impl FromRequestParts<AppState> for Staff {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let token = cookie_token(&parts.headers).ok_or(ApiError::Unauthenticated)?;
         let hash = token_hash(token);
         let reader = state.store.reader.clone();
-        let session = tokio::task::spawn_blocking(move || reader.session(&hash, chrono::Utc::now()))
-            .await
-            .map_err(|e| ApiError::Internal(e.into()))??
-            .ok_or(ApiError::Unauthenticated)?;
+        let session =
+            tokio::task::spawn_blocking(move || reader.session(&hash, chrono::Utc::now()))
+                .await
+                .map_err(|e| ApiError::Internal(e.into()))??
+                .ok_or(ApiError::Unauthenticated)?;
         let role = Role::parse(&session.user.role).ok_or(ApiError::Unauthenticated)?;
-        Ok(Staff { user: session.user, role })
+        Ok(Staff {
+            user: session.user,
+            role,
+        })
     }
 }
 
@@ -155,7 +171,11 @@ pub struct RateLimit {
 
 impl RateLimit {
     pub fn new(max: u32, window: Duration) -> Self {
-        RateLimit { max, window, hits: Mutex::new(HashMap::new()) }
+        RateLimit {
+            max,
+            window,
+            hits: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Counts a hit; refuses with the seconds to wait when over the limit.
@@ -183,7 +203,12 @@ impl RateLimit {
         let hits = self.hits.lock().unwrap_or_else(|p| p.into_inner());
         match hits.get(key) {
             Some((start, n)) if now.duration_since(*start) < self.window && *n >= self.max => {
-                Err(ApiError::RateLimited(self.window.saturating_sub(now.duration_since(*start)).as_secs().max(1)))
+                Err(ApiError::RateLimited(
+                    self.window
+                        .saturating_sub(now.duration_since(*start))
+                        .as_secs()
+                        .max(1),
+                ))
             }
             _ => Ok(()),
         }
@@ -204,14 +229,21 @@ pub struct ConnectionGuard {
 }
 
 impl ConnectionCounter {
-    pub fn acquire(self: &std::sync::Arc<Self>, ip: IpAddr, max: u32) -> Result<ConnectionGuard, ApiError> {
+    pub fn acquire(
+        self: &std::sync::Arc<Self>,
+        ip: IpAddr,
+        max: u32,
+    ) -> Result<ConnectionGuard, ApiError> {
         let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
         let n = open.entry(ip).or_insert(0);
         if *n >= max {
             return Err(ApiError::RateLimited(5));
         }
         *n += 1;
-        Ok(ConnectionGuard { counter: std::sync::Arc::clone(self), ip })
+        Ok(ConnectionGuard {
+            counter: std::sync::Arc::clone(self),
+            ip,
+        })
     }
 }
 

@@ -86,7 +86,10 @@ pub struct Printing {
 
 impl Default for Printing {
     fn default() -> Self {
-        Printing { connect_timeout_ms: 1500, write_timeout_ms: 3000 }
+        Printing {
+            connect_timeout_ms: 1500,
+            write_timeout_ms: 3000,
+        }
     }
 }
 
@@ -207,25 +210,45 @@ impl Config {
     pub fn load(dir: &Path) -> Result<Config, ConfigError> {
         let main = dir.join("antrean.toml");
         let server: ServerConfig = parse(&main, &read(&main)?)?;
-        if !server.public_base_url.starts_with("http://") && !server.public_base_url.starts_with("https://") {
-            return Err(err(&main, "public_base_url", "must start with http:// or https://"));
+        if !server.public_base_url.starts_with("http://")
+            && !server.public_base_url.starts_with("https://")
+        {
+            return Err(err(
+                &main,
+                "public_base_url",
+                "must start with http:// or https://",
+            ));
         }
         let offices_dir = dir.join("offices");
         let mut files: Vec<PathBuf> = std::fs::read_dir(&offices_dir)
-            .map_err(|e| err(&offices_dir, "-", &format!("cannot read the offices directory: {e}")))?
+            .map_err(|e| {
+                err(
+                    &offices_dir,
+                    "-",
+                    &format!("cannot read the offices directory: {e}"),
+                )
+            })?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "toml"))
             .collect();
         files.sort();
         if files.is_empty() {
-            return Err(err(&offices_dir, "-", "no office configured (add offices/<id>.toml)"));
+            return Err(err(
+                &offices_dir,
+                "-",
+                "no office configured (add offices/<id>.toml)",
+            ));
         }
         let mut offices = Vec::new();
         let mut ids = HashSet::new();
         for file in files {
             let office = load_office(&file)?;
             if !ids.insert(office.def.id.clone()) {
-                return Err(err(&file, "id", &format!("office `{}` is configured twice", office.def.id)));
+                return Err(err(
+                    &file,
+                    "id",
+                    &format!("office `{}` is configured twice", office.def.id),
+                ));
             }
             offices.push(Arc::new(office));
         }
@@ -238,7 +261,11 @@ impl Config {
 }
 
 fn err(file: &Path, key: &str, problem: &str) -> ConfigError {
-    ConfigError { file: file.to_owned(), key: key.to_owned(), problem: problem.to_owned() }
+    ConfigError {
+        file: file.to_owned(),
+        key: key.to_owned(),
+        problem: problem.to_owned(),
+    }
 }
 
 fn read(file: &Path) -> Result<String, ConfigError> {
@@ -256,30 +283,47 @@ fn parse<T: serde::de::DeserializeOwned>(file: &Path, text: &str) -> Result<T, C
 }
 
 fn is_slug(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 64 && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+    !s.is_empty()
+        && s.len() <= 64
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
 fn load_office(file: &Path) -> Result<OfficeConfig, ConfigError> {
     let f: OfficeFile = parse(file, &read(file)?)?;
     let e = |key: &str, problem: &str| err(file, key, problem);
     if !is_slug(&f.id) {
-        return Err(e("id", "must be a slug: lowercase letters, digits, `-` or `_`"));
+        return Err(e(
+            "id",
+            "must be a slug: lowercase letters, digits, `-` or `_`",
+        ));
     }
-    let time_zone: chrono_tz::Tz = f
-        .time_zone
-        .parse()
-        .map_err(|_| e("time_zone", &format!("unknown time zone `{}` (e.g. Asia/Jakarta)", f.time_zone)))?;
+    let time_zone: chrono_tz::Tz = f.time_zone.parse().map_err(|_| {
+        e(
+            "time_zone",
+            &format!("unknown time zone `{}` (e.g. Asia/Jakarta)", f.time_zone),
+        )
+    })?;
     if f.languages.is_empty() {
         return Err(e("languages", "at least one language, the default first"));
     }
-    let hours = f.hours.map(|h| parse_hours(&h)).transpose().map_err(|p| e("hours", &p))?;
+    let hours = f
+        .hours
+        .map(|h| parse_hours(&h))
+        .transpose()
+        .map_err(|p| e("hours", &p))?;
     if f.min_calls == 0 {
         return Err(e("min_calls", "must be at least 1"));
     }
     let number_reading = match f.number_reading.as_deref() {
         None | Some("words") => NumberReading::Words,
         Some("digits") => NumberReading::Digits,
-        Some(other) => return Err(e("number_reading", &format!("`{other}`: expected `words` or `digits`"))),
+        Some(other) => {
+            return Err(e(
+                "number_reading",
+                &format!("`{other}`: expected `words` or `digits`"),
+            ))
+        }
     };
     if f.services.is_empty() {
         return Err(e("services", "at least one service"));
@@ -289,19 +333,34 @@ fn load_office(file: &Path) -> Result<OfficeConfig, ConfigError> {
     for (i, s) in f.services.into_iter().enumerate() {
         let key = |k: &str| format!("services[{i}].{k}");
         if !is_slug(&s.id) {
-            return Err(e(&key("id"), "must be a slug: lowercase letters, digits, `-` or `_`"));
+            return Err(e(
+                &key("id"),
+                "must be a slug: lowercase letters, digits, `-` or `_`",
+            ));
         }
         if services.iter().any(|x: &ServiceDef| x.id == s.id) {
-            return Err(e(&key("id"), &format!("service `{}` is configured twice", s.id)));
+            return Err(e(
+                &key("id"),
+                &format!("service `{}` is configured twice", s.id),
+            ));
         }
-        if s.prefix.is_empty() || s.prefix.len() > 3 || !s.prefix.chars().all(|c| c.is_ascii_uppercase()) {
+        if s.prefix.is_empty()
+            || s.prefix.len() > 3
+            || !s.prefix.chars().all(|c| c.is_ascii_uppercase())
+        {
             return Err(e(&key("prefix"), "1 to 3 capital letters"));
         }
         if !prefixes.insert(s.prefix.clone()) {
-            return Err(e(&key("prefix"), &format!("prefix `{}` is used by another service", s.prefix)));
+            return Err(e(
+                &key("prefix"),
+                &format!("prefix `{}` is used by another service", s.prefix),
+            ));
         }
         if !s.name.contains_key(&f.languages[0]) {
-            return Err(e(&key("name"), &format!("needs a name in the default language `{}`", f.languages[0])));
+            return Err(e(
+                &key("name"),
+                &format!("needs a name in the default language `{}`", f.languages[0]),
+            ));
         }
         if let (Some(total), Some(online)) = (s.quota, s.quota_online) {
             if online > total {
@@ -318,7 +377,11 @@ fn load_office(file: &Path) -> Result<OfficeConfig, ConfigError> {
             quota_total: s.quota,
             quota_online: s.quota_online,
             service_time_s: s.service_minutes * 60,
-            standard: ServiceStandard { requirements: s.requirements, completion_time: s.completion_time, cost: s.cost },
+            standard: ServiceStandard {
+                requirements: s.requirements,
+                completion_time: s.completion_time,
+                cost: s.cost,
+            },
             workflow: s.workflow,
         });
     }
@@ -326,10 +389,16 @@ fn load_office(file: &Path) -> Result<OfficeConfig, ConfigError> {
     for (i, c) in f.counters.into_iter().enumerate() {
         let key = |k: &str| format!("counters[{i}].{k}");
         if !is_slug(&c.id) {
-            return Err(e(&key("id"), "must be a slug: lowercase letters, digits, `-` or `_`"));
+            return Err(e(
+                &key("id"),
+                "must be a slug: lowercase letters, digits, `-` or `_`",
+            ));
         }
         if counters.iter().any(|x| x.id == c.id) {
-            return Err(e(&key("id"), &format!("counter `{}` is configured twice", c.id)));
+            return Err(e(
+                &key("id"),
+                &format!("counter `{}` is configured twice", c.id),
+            ));
         }
         if c.services.is_empty() {
             return Err(e(&key("services"), "a counter serves at least one service"));
@@ -342,9 +411,19 @@ fn load_office(file: &Path) -> Result<OfficeConfig, ConfigError> {
         let policy = match c.policy.as_deref() {
             None | Some("longest_wait") => CallPolicy::LongestWait,
             Some("service_order") => CallPolicy::ServiceOrder,
-            Some(other) => return Err(e(&key("policy"), &format!("`{other}`: expected `longest_wait` or `service_order`"))),
+            Some(other) => {
+                return Err(e(
+                    &key("policy"),
+                    &format!("`{other}`: expected `longest_wait` or `service_order`"),
+                ))
+            }
         };
-        counters.push(CounterDef { id: c.id, name: c.name, services: c.services, policy });
+        counters.push(CounterDef {
+            id: c.id,
+            name: c.name,
+            services: c.services,
+            policy,
+        });
     }
     for s in &services {
         if !counters.iter().any(|c| c.services.contains(&s.id)) {
@@ -352,8 +431,14 @@ fn load_office(file: &Path) -> Result<OfficeConfig, ConfigError> {
         }
     }
     for (i, p) in f.printers.iter().enumerate() {
-        if !is_slug(&p.id) || !p.address.contains(':') || !matches!(p.paper.as_str(), "80mm" | "58mm") {
-            return Err(e(&format!("printers[{i}]"), "needs a slug `id`, an `address` host:port and `paper` 80mm or 58mm"));
+        if !is_slug(&p.id)
+            || !p.address.contains(':')
+            || !matches!(p.paper.as_str(), "80mm" | "58mm")
+        {
+            return Err(e(
+                &format!("printers[{i}]"),
+                "needs a slug `id`, an `address` host:port and `paper` 80mm or 58mm",
+            ));
         }
     }
     Ok(OfficeConfig {
@@ -376,11 +461,16 @@ fn load_office(file: &Path) -> Result<OfficeConfig, ConfigError> {
 }
 
 fn parse_hours(h: &HoursFile) -> Result<Hours, String> {
-    let time = |s: &str| NaiveTime::parse_from_str(s, "%H:%M").map_err(|_| format!("`{s}` is not a time like 07:30"));
+    let time = |s: &str| {
+        NaiveTime::parse_from_str(s, "%H:%M").map_err(|_| format!("`{s}` is not a time like 07:30"))
+    };
     let days = h
         .days
         .iter()
-        .map(|d| d.parse::<Weekday>().map_err(|_| format!("`{d}` is not a day (mon, tue, ...)")))
+        .map(|d| {
+            d.parse::<Weekday>()
+                .map_err(|_| format!("`{d}` is not a day (mon, tue, ...)"))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let (open, close) = (time(&h.open)?, time(&h.close)?);
     if open >= close {
@@ -401,7 +491,16 @@ mod tests {
         let office = config.office("mpp-lampung-utara").unwrap();
         assert_eq!(office.def.time_zone, chrono_tz::Asia::Jakarta);
         assert!(office.def.counters.len() >= 8);
-        for id in ["ktp-el", "kartu-keluarga", "akta", "pindah-datang", "perizinan", "samsat", "bpjs-kesehatan", "skck"] {
+        for id in [
+            "ktp-el",
+            "kartu-keluarga",
+            "akta",
+            "pindah-datang",
+            "perizinan",
+            "samsat",
+            "bpjs-kesehatan",
+            "skck",
+        ] {
             assert!(office.def.service(id).is_some(), "{id}");
         }
     }
@@ -433,10 +532,26 @@ services = ["ktp"]
     fn errors_name_the_file_the_key_and_the_problem() {
         assert!(write_office(GOOD).1.is_ok());
         let cases = [
-            (GOOD.replace("Asia/Jakarta", "Asia/Atlantis"), "time_zone", "unknown time zone"),
-            (GOOD.replace("services = [\"ktp\"]", "services = [\"kk\"]"), "counters[0].services", "unknown service `kk`"),
-            (GOOD.replace("prefix = \"A\"", "prefix = \"a1\""), "services[0].prefix", "capital letters"),
-            (GOOD.replace("name = \"X\"", "name = 5"), "line 3", "invalid type"),
+            (
+                GOOD.replace("Asia/Jakarta", "Asia/Atlantis"),
+                "time_zone",
+                "unknown time zone",
+            ),
+            (
+                GOOD.replace("services = [\"ktp\"]", "services = [\"kk\"]"),
+                "counters[0].services",
+                "unknown service `kk`",
+            ),
+            (
+                GOOD.replace("prefix = \"A\"", "prefix = \"a1\""),
+                "services[0].prefix",
+                "capital letters",
+            ),
+            (
+                GOOD.replace("name = \"X\"", "name = 5"),
+                "line 3",
+                "invalid type",
+            ),
             (format!("{GOOD}\ncolour = \"red\""), "line", "unknown field"),
         ];
         for (body, key, problem) in cases {

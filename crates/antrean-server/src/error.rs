@@ -108,7 +108,16 @@ impl IntoResponse for ApiError {
         if let ApiError::Internal(e) = &self {
             tracing::error!(error = ?e, "internal error");
         }
-        let mut res = (status, Json(ErrorBody { error: ErrorDetail { code, message: self.to_string() } })).into_response();
+        let mut res = (
+            status,
+            Json(ErrorBody {
+                error: ErrorDetail {
+                    code,
+                    message: self.to_string(),
+                },
+            }),
+        )
+            .into_response();
         if let ApiError::RateLimited(secs) = self {
             if let Ok(v) = secs.to_string().parse() {
                 res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
@@ -121,8 +130,12 @@ impl IntoResponse for ApiError {
 impl From<JsonRejection> for ApiError {
     fn from(r: JsonRejection) -> Self {
         match r {
-            JsonRejection::BytesRejection(b) if b.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge(crate::api::BODY_LIMIT),
-            JsonRejection::MissingJsonContentType(_) => ApiError::InvalidBody("send the body as JSON with Content-Type: application/json".into()),
+            JsonRejection::BytesRejection(b) if b.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                ApiError::TooLarge(crate::api::BODY_LIMIT)
+            }
+            JsonRejection::MissingJsonContentType(_) => ApiError::InvalidBody(
+                "send the body as JSON with Content-Type: application/json".into(),
+            ),
             other => ApiError::InvalidBody(other.body_text()),
         }
     }

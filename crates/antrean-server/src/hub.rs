@@ -51,7 +51,13 @@ impl Hub {
     /// A hub whose office has published up to `last_seq`.
     pub fn new(last_seq: u64) -> Self {
         let (tx, _) = broadcast::channel(CHANNEL);
-        Hub { inner: Arc::new(Mutex::new(Inner { ring: VecDeque::with_capacity(RING), last_seq, tx })) }
+        Hub {
+            inner: Arc::new(Mutex::new(Inner {
+                ring: VecDeque::with_capacity(RING),
+                last_seq,
+                tx,
+            })),
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -89,7 +95,9 @@ impl Hub {
             Some(s) if s == inner.last_seq => Backlog::Frames(Vec::new()),
             Some(s) if s > inner.last_seq => Backlog::TooOld,
             Some(s) => match inner.ring.front() {
-                Some(first) if first.seq <= s + 1 => Backlog::Frames(inner.ring.iter().filter(|f| f.seq > s).cloned().collect()),
+                Some(first) if first.seq <= s + 1 => {
+                    Backlog::Frames(inner.ring.iter().filter(|f| f.seq > s).cloned().collect())
+                }
                 _ => Backlog::TooOld,
             },
         };
@@ -107,7 +115,12 @@ mod tests {
     use super::*;
 
     fn frame(seq: u64) -> Arc<Frame> {
-        Arc::new(Frame { seq, text: Utf8Bytes::from(seq.to_string()), code: None, services: vec![] })
+        Arc::new(Frame {
+            seq,
+            text: Utf8Bytes::from(seq.to_string()),
+            code: None,
+            services: vec![],
+        })
     }
 
     #[test]
@@ -116,7 +129,10 @@ mod tests {
         hub.publish((11..=20).map(frame).collect());
         let (_, b) = hub.subscribe(Some(15));
         match b {
-            Backlog::Frames(f) => assert_eq!(f.iter().map(|f| f.seq).collect::<Vec<_>>(), vec![16, 17, 18, 19, 20]),
+            Backlog::Frames(f) => assert_eq!(
+                f.iter().map(|f| f.seq).collect::<Vec<_>>(),
+                vec![16, 17, 18, 19, 20]
+            ),
             Backlog::TooOld => panic!("ring has it"),
         }
         assert!(matches!(hub.subscribe(Some(20)).1, Backlog::Frames(f) if f.is_empty()));

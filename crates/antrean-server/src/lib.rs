@@ -64,17 +64,28 @@ pub fn app(state: AppState) -> Router {
         .merge(ui::routes())
         .layer(DefaultBodyLimit::max(api::BODY_LIMIT))
         .layer(tower_http::compression::CompressionLayer::new())
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
         .with_state(state)
 }
 
 /// Serves until `shutdown` completes, then closes live connections and
 /// finishes what is in flight.
-pub async fn run(listener: TcpListener, config: Config, store: Store, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+pub async fn run(
+    listener: TcpListener,
+    config: Config,
+    store: Store,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     let offices = Offices::start(&config.offices, &store).await?;
     let sec = &config.server.security;
     let limits = Limits {
-        online: RateLimit::new(sec.online_tickets_per_ip, Duration::from_secs(u64::from(sec.online_window_minutes) * 60)),
+        online: RateLimit::new(
+            sec.online_tickets_per_ip,
+            Duration::from_secs(u64::from(sec.online_window_minutes) * 60),
+        ),
         sign_in: RateLimit::new(sec.sign_in_failures, Duration::from_secs(15 * 60)),
     };
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);

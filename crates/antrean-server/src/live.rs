@@ -43,7 +43,10 @@ pub struct LiveQuery {
 fn upgrade(ws: WebSocketUpgrade) -> WebSocketUpgrade {
     // Clients only send pongs and closes: small buffers keep memory per
     // connection in kilobytes.
-    ws.read_buffer_size(1024).write_buffer_size(0).max_message_size(4096).max_frame_size(4096)
+    ws.read_buffer_size(1024)
+        .write_buffer_size(0)
+        .max_message_size(4096)
+        .max_frame_size(4096)
 }
 
 pub async fn office_live(
@@ -54,10 +57,16 @@ pub async fn office_live(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
 ) -> Result<Response, ApiError> {
     let handle = state.offices.get(&office)?.clone();
-    let guard = state.live_connections.acquire(peer.ip(), state.config.server.security.live_connections_per_ip)?;
+    let guard = state.live_connections.acquire(
+        peer.ip(),
+        state.config.server.security.live_connections_per_ip,
+    )?;
     Ok(upgrade(ws).on_upgrade(move |socket| async move {
         let _guard = guard;
-        let mut conn = Conn { socket, shutdown: state.shutdown.clone() };
+        let mut conn = Conn {
+            socket,
+            shutdown: state.shutdown.clone(),
+        };
         if let Err(e) = office_stream(&mut conn, &state, &handle, q.since).await {
             tracing::debug!(error = %e, "live connection ended");
         }
@@ -72,10 +81,16 @@ pub async fn ticket_live(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
 ) -> Result<Response, ApiError> {
     let (handle, view) = crate::api::ticket_view(&state, &code).await?;
-    let guard = state.live_connections.acquire(peer.ip(), state.config.server.security.live_connections_per_ip)?;
+    let guard = state.live_connections.acquire(
+        peer.ip(),
+        state.config.server.security.live_connections_per_ip,
+    )?;
     Ok(upgrade(ws).on_upgrade(move |socket| async move {
         let _guard = guard;
-        let mut conn = Conn { socket, shutdown: state.shutdown.clone() };
+        let mut conn = Conn {
+            socket,
+            shutdown: state.shutdown.clone(),
+        };
         if let Err(e) = ticket_stream(&mut conn, &state, &handle, code, view).await {
             tracing::debug!(error = %e, "ticket connection ended");
         }
@@ -151,15 +166,27 @@ impl Conn {
     }
 
     async fn ping(&mut self) -> Result<(), End> {
-        match tokio::time::timeout(SEND_TIMEOUT, self.socket.send(Message::Ping(Default::default()))).await {
+        match tokio::time::timeout(
+            SEND_TIMEOUT,
+            self.socket.send(Message::Ping(Default::default())),
+        )
+        .await
+        {
             Ok(Ok(())) => Ok(()),
             _ => Err(End::Slow),
         }
     }
 
     async fn close(mut self) {
-        let frame = CloseFrame { code: axum::extract::ws::close_code::AWAY, reason: "bye".into() };
-        let _ = tokio::time::timeout(Duration::from_secs(1), self.socket.send(Message::Close(Some(frame)))).await;
+        let frame = CloseFrame {
+            code: axum::extract::ws::close_code::AWAY,
+            reason: "bye".into(),
+        };
+        let _ = tokio::time::timeout(
+            Duration::from_secs(1),
+            self.socket.send(Message::Close(Some(frame))),
+        )
+        .await;
     }
 }
 
@@ -176,7 +203,12 @@ async fn send_snapshot(conn: &mut Conn, handle: &OfficeHandle) -> Result<u64, En
     Ok(seq)
 }
 
-async fn office_stream(conn: &mut Conn, state: &AppState, handle: &OfficeHandle, since: Option<u64>) -> Result<(), End> {
+async fn office_stream(
+    conn: &mut Conn,
+    state: &AppState,
+    handle: &OfficeHandle,
+    since: Option<u64>,
+) -> Result<(), End> {
     // Subscribe first, so nothing published from now on can be missed.
     let (mut rx, backlog) = handle.hub.subscribe(since);
     let mut last = match (since, backlog) {
@@ -212,19 +244,29 @@ async fn office_stream(conn: &mut Conn, state: &AppState, handle: &OfficeHandle,
 /// Sends the events after `since` that the log still has for today, so that a
 /// display back from a restart announces the calls it missed. The snapshot
 /// that follows gives the current truth either way.
-async fn replay_from_log(conn: &mut Conn, state: &AppState, handle: &OfficeHandle, since: u64) -> Result<(), End> {
+async fn replay_from_log(
+    conn: &mut Conn,
+    state: &AppState,
+    handle: &OfficeHandle,
+    since: u64,
+) -> Result<(), End> {
     let reader = state.store.reader.clone();
     let id = handle.cfg.def.id.clone();
-    let events = tokio::task::spawn_blocking(move || reader.events_since(&id, since, REPLAY_LIMIT + 1))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?
-        .map_err(ApiError::from)?;
+    let events =
+        tokio::task::spawn_blocking(move || reader.events_since(&id, since, REPLAY_LIMIT + 1))
+            .await
+            .map_err(|e| ApiError::Internal(e.into()))?
+            .map_err(ApiError::from)?;
     if events.len() > REPLAY_LIMIT {
         return Ok(());
     }
     let today = handle.cfg.def.business_day(chrono::Utc::now());
-    for e in events.iter().filter(|e| handle.cfg.def.business_day(e.at) == today) {
-        conn.send_msg(&ServerMsg::event(&handle.cfg, e, None)).await?;
+    for e in events
+        .iter()
+        .filter(|e| handle.cfg.def.business_day(e.at) == today)
+    {
+        conn.send_msg(&ServerMsg::event(&handle.cfg, e, None))
+            .await?;
     }
     Ok(())
 }
@@ -240,7 +282,11 @@ async fn ticket_stream(
     let mut service = first.service.clone();
     let mut seq = handle.read(|s| s.office.seq()).await?;
     let mut shown = first;
-    conn.send_msg(&ServerMsg::Ticket { seq, ticket: shown.clone() }).await?;
+    conn.send_msg(&ServerMsg::Ticket {
+        seq,
+        ticket: shown.clone(),
+    })
+    .await?;
     let mut ping = ping_interval();
     let mut last_heard = tokio::time::Instant::now();
     loop {
@@ -260,7 +306,11 @@ async fn ticket_stream(
             if view != shown {
                 service = view.service.clone();
                 shown = view;
-                conn.send_msg(&ServerMsg::Ticket { seq, ticket: shown.clone() }).await?;
+                conn.send_msg(&ServerMsg::Ticket {
+                    seq,
+                    ticket: shown.clone(),
+                })
+                .await?;
             }
         }
     }

@@ -11,7 +11,11 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "antrean", version, about = "Antrean: digital queues for public service offices")]
+#[command(
+    name = "antrean",
+    version,
+    about = "Antrean: digital queues for public service offices"
+)]
 struct Cli {
     /// Configuration directory (antrean.toml, offices/*.toml).
     #[arg(long, global = true, default_value = "./config")]
@@ -79,7 +83,10 @@ enum AuditCmd {
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("ANTREAN_LOG").unwrap_or_else(|_| "info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("ANTREAN_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
@@ -100,7 +107,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let addr = listen.unwrap_or_else(|| config.server.listen.clone());
             let rt = tokio::runtime::Runtime::new()?;
             rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+                let listener = tokio::net::TcpListener::bind(&addr)
+                    .await
+                    .with_context(|| format!("cannot listen on {addr}"))?;
                 let local = listener.local_addr()?;
                 let base = format!("http://{local}");
                 println!("Antrean serving on {base}");
@@ -118,7 +127,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })?;
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::User { command: UserCmd::Add { name, role, office } } => {
+        Cmd::User {
+            command: UserCmd::Add { name, role, office },
+        } => {
             let config = Config::load(&cli.config)?;
             match (&office, role.as_str()) {
                 (None, "clerk" | "supervisor") => anyhow::bail!("a {role} needs --office"),
@@ -138,26 +149,40 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("added {role} `{name}`");
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Device { command: DeviceCmd::Add { name, office } } => {
+        Cmd::Device {
+            command: DeviceCmd::Add { name, office },
+        } => {
             let config = Config::load(&cli.config)?;
             if config.office(&office).is_none() {
                 anyhow::bail!("unknown office `{office}`");
             }
             let token = antrean_server::auth::new_token();
             let store = Store::open(&cli.data)?;
-            store.add_device(&name, &office, "kiosk", &antrean_server::auth::token_hash(&token))?;
+            store.add_device(
+                &name,
+                &office,
+                "kiosk",
+                &antrean_server::auth::token_hash(&token),
+            )?;
             println!("{token}");
             eprintln!("kiosk `{name}` of `{office}` registered; open /kiosk/{office}#device={token} once on it");
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Audit { command: AuditCmd::Verify } => {
+        Cmd::Audit {
+            command: AuditCmd::Verify,
+        } => {
             let store = Store::open(&cli.data)?;
             match store.reader.verify_chain()? {
                 ChainReport::Intact { events } => {
                     println!("audit log intact: {events} events verified");
                     Ok(ExitCode::SUCCESS)
                 }
-                ChainReport::Broken { id, office, seq, reason } => {
+                ChainReport::Broken {
+                    id,
+                    office,
+                    seq,
+                    reason,
+                } => {
                     println!("audit log BROKEN at event id {id} (office `{office}`, seq {seq}): {reason}");
                     Ok(ExitCode::from(1))
                 }

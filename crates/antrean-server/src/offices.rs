@@ -34,7 +34,11 @@ struct Durable {
 
 /// What an office task is asked to do.
 enum Msg {
-    Command { cmd: Command, actor: Option<String>, reply: oneshot::Sender<Reply<Outcome>> },
+    Command {
+        cmd: Command,
+        actor: Option<String>,
+        reply: oneshot::Sender<Reply<Outcome>>,
+    },
     Read(Box<dyn FnOnce(&State) + Send>),
 }
 
@@ -86,7 +90,9 @@ impl Offices {
     }
 
     pub fn get(&self, id: &str) -> Result<&OfficeHandle, ApiError> {
-        self.0.get(id).ok_or_else(|| ApiError::UnknownOffice(id.to_owned()))
+        self.0
+            .get(id)
+            .ok_or_else(|| ApiError::UnknownOffice(id.to_owned()))
     }
 }
 
@@ -94,17 +100,27 @@ impl OfficeHandle {
     /// Runs a command; answers once its events are on disk.
     pub async fn execute(&self, cmd: Command, actor: Option<String>) -> Result<Outcome, ApiError> {
         let (reply, rx) = oneshot::channel();
-        self.tx.send(Msg::Command { cmd, actor, reply }).await.map_err(|_| ApiError::Unavailable)?;
+        self.tx
+            .send(Msg::Command { cmd, actor, reply })
+            .await
+            .map_err(|_| ApiError::Unavailable)?;
         let r = rx.await.map_err(|_| ApiError::Unavailable)?;
         self.settle(r).await
     }
 
     /// Reads the office's state. The answer waits until everything it may
     /// reflect is on disk, so nobody sees what could still be lost.
-    pub async fn read<T: Send + 'static>(&self, f: impl FnOnce(&State) -> T + Send + 'static) -> Result<T, ApiError> {
+    pub async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&State) -> T + Send + 'static,
+    ) -> Result<T, ApiError> {
         let (tx, rx) = oneshot::channel();
         let msg = Msg::Read(Box::new(move |state: &State| {
-            let _ = tx.send(Reply { value: Ok(f(state)), seq: state.office.seq(), failures: 0 });
+            let _ = tx.send(Reply {
+                value: Ok(f(state)),
+                seq: state.office.seq(),
+                failures: 0,
+            });
         }));
         self.tx.send(msg).await.map_err(|_| ApiError::Unavailable)?;
         let mut r = rx.await.map_err(|_| ApiError::Unavailable)?;
@@ -141,7 +157,12 @@ fn snapshot(s: &State) -> ServerMsg {
         languages: cfg.def.languages.clone(),
         running_text: cfg.running_text.clone(),
         counters: views::counters(cfg, &s.office),
-        services: cfg.def.services.iter().map(|svc| views::waiting(&s.office, &svc.id)).collect(),
+        services: cfg
+            .def
+            .services
+            .iter()
+            .map(|svc| views::waiting(&s.office, &svc.id))
+            .collect(),
         recent_calls: s.recent_calls.iter().cloned().collect(),
     }
 }
@@ -156,10 +177,17 @@ async fn restore(cfg: &Arc<OfficeConfig>, store: &Store) -> anyhow::Result<State
     })
     .await??;
     let office = Office::restore(Arc::clone(&cfg.def), Utc::now(), saved);
-    let mut state = State { cfg: Arc::clone(cfg), office, recent_calls: VecDeque::new() };
+    let mut state = State {
+        cfg: Arc::clone(cfg),
+        office,
+        recent_calls: VecDeque::new(),
+    };
     let today = state.office.day();
     let cfg = Arc::clone(&state.cfg);
-    for e in recent.iter().filter(|e| cfg.def.business_day(e.at) == today) {
+    for e in recent
+        .iter()
+        .filter(|e| cfg.def.business_day(e.at) == today)
+    {
         remember_call(&mut state, e);
     }
     Ok(state)
@@ -171,9 +199,20 @@ async fn start_office(cfg: Arc<OfficeConfig>, store: Store) -> anyhow::Result<Of
     let hub = Hub::new(seq);
     let (durable_tx, durable) = watch::channel(Durable { seq, failures: 0 });
     let (tx, rx) = mpsc::channel(QUEUE);
-    let task = Task { state, store, hub: hub.clone(), durable: Arc::new(durable_tx), failed: Arc::new(AtomicBool::new(false)) };
+    let task = Task {
+        state,
+        store,
+        hub: hub.clone(),
+        durable: Arc::new(durable_tx),
+        failed: Arc::new(AtomicBool::new(false)),
+    };
     tokio::spawn(task.run(rx));
-    Ok(OfficeHandle { cfg, hub, tx, durable })
+    Ok(OfficeHandle {
+        cfg,
+        hub,
+        tx,
+        durable,
+    })
 }
 
 struct Task {
@@ -249,13 +288,21 @@ impl Task {
                 match self.state.office.execute(&cmd, now) {
                     Ok(events) if events.is_empty() => {
                         let seq = self.state.office.seq();
-                        let _ = reply.send(Reply { value: Ok(Outcome { ticket: None }), seq, failures: self.failures() });
+                        let _ = reply.send(Reply {
+                            value: Ok(Outcome { ticket: None }),
+                            seq,
+                            failures: self.failures(),
+                        });
                     }
                     Ok(events) => {
                         let ticket = events
                             .last()
                             .and_then(|e| e.kind.ticket_code())
-                            .and_then(|code| self.state.office.ticket(code).map(|t| TicketView::new(&self.state.cfg, Some(&self.state.office), t)))
+                            .and_then(|code| {
+                                self.state.office.ticket(code).map(|t| {
+                                    TicketView::new(&self.state.cfg, Some(&self.state.office), t)
+                                })
+                            })
                             .or_else(|| finished_view(&self.state.cfg, before, &events));
                         let seq = self.state.office.seq();
                         let failures = self.failures();
@@ -263,13 +310,21 @@ impl Task {
                             events,
                             actor,
                             Box::new(move |r| {
-                                let _ = reply.send(Reply { value: r.map(|()| Outcome { ticket }), seq, failures });
+                                let _ = reply.send(Reply {
+                                    value: r.map(|()| Outcome { ticket }),
+                                    seq,
+                                    failures,
+                                });
                             }),
                         );
                     }
                     Err(e) => {
                         let seq = self.state.office.seq();
-                        let _ = reply.send(Reply { value: Err(e.into()), seq, failures: self.failures() });
+                        let _ = reply.send(Reply {
+                            value: Err(e.into()),
+                            seq,
+                            failures: self.failures(),
+                        });
                     }
                 }
             }
@@ -282,16 +337,26 @@ impl Task {
 
     /// Hands applied events to the writer; once durable they are broadcast and
     /// `done` runs.
-    fn submit(&mut self, events: Vec<Event>, actor: Option<String>, done: Box<dyn FnOnce(Result<(), ApiError>) + Send>) {
+    fn submit(
+        &mut self,
+        events: Vec<Event>,
+        actor: Option<String>,
+        done: Box<dyn FnOnce(Result<(), ApiError>) + Send>,
+    ) {
         let cfg = Arc::clone(&self.state.cfg);
         let frames: Vec<Arc<Frame>> = events
             .iter()
             .map(|e| {
                 Arc::new(Frame {
                     seq: e.seq,
-                    text: ServerMsg::event(&cfg, e, Some(&self.state.office)).to_json().into(),
+                    text: ServerMsg::event(&cfg, e, Some(&self.state.office))
+                        .to_json()
+                        .into(),
                     code: e.kind.ticket_code().map(str::to_owned),
-                    services: views::touched_services(&e.kind).into_iter().map(str::to_owned).collect(),
+                    services: views::touched_services(&e.kind)
+                        .into_iter()
+                        .map(str::to_owned)
+                        .collect(),
                 })
             })
             .collect();
@@ -299,7 +364,11 @@ impl Task {
             remember_call(&mut self.state, e);
         }
         let seq = self.state.office.seq();
-        let (hub, durable, failed) = (self.hub.clone(), Arc::clone(&self.durable), Arc::clone(&self.failed));
+        let (hub, durable, failed) = (
+            self.hub.clone(),
+            Arc::clone(&self.durable),
+            Arc::clone(&self.failed),
+        );
         self.store.writer.append(
             &cfg.def.id,
             actor,
@@ -324,14 +393,23 @@ impl Task {
 fn involved_ticket(office: &Office, cmd: &Command) -> Option<Ticket> {
     match cmd {
         Command::Cancel { code } => office.ticket(code).cloned(),
-        Command::Finish { counter } => office.counter(counter)?.current.as_deref().and_then(|c| office.ticket(c)).cloned(),
+        Command::Finish { counter } => office
+            .counter(counter)?
+            .current
+            .as_deref()
+            .and_then(|c| office.ticket(c))
+            .cloned(),
         _ => None,
     }
 }
 
 /// A command that ended a ticket (finish, cancel) leaves it out of the live
 /// office: describe it from its state before and the event.
-fn finished_view(cfg: &OfficeConfig, before: Option<Ticket>, events: &[Event]) -> Option<TicketView> {
+fn finished_view(
+    cfg: &OfficeConfig,
+    before: Option<Ticket>,
+    events: &[Event],
+) -> Option<TicketView> {
     let mut t = before?;
     let last = events.last()?;
     t.status = match last.kind {
@@ -345,12 +423,23 @@ fn finished_view(cfg: &OfficeConfig, before: Option<Ticket>, events: &[Event]) -
 
 fn refuse(msg: Msg) {
     if let Msg::Command { reply, .. } = msg {
-        let _ = reply.send(Reply { value: Err(ApiError::Unavailable), seq: 0, failures: 0 });
+        let _ = reply.send(Reply {
+            value: Err(ApiError::Unavailable),
+            seq: 0,
+            failures: 0,
+        });
     }
 }
 
 fn remember_call(state: &mut State, e: &Event) {
-    if let EventKind::TicketCalled { number, service, counter, recall: false, .. } = &e.kind {
+    if let EventKind::TicketCalled {
+        number,
+        service,
+        counter,
+        recall: false,
+        ..
+    } = &e.kind
+    {
         let cfg = &state.cfg;
         state.recent_calls.push_front(RecentCall {
             seq: e.seq,
@@ -358,7 +447,10 @@ fn remember_call(state: &mut State, e: &Event) {
             number: number.clone(),
             service: service.clone(),
             counter: counter.clone(),
-            counter_name: cfg.def.counter(counter).map_or_else(|| counter.clone(), |c| c.name.clone()),
+            counter_name: cfg
+                .def
+                .counter(counter)
+                .map_or_else(|| counter.clone(), |c| c.name.clone()),
         });
         state.recent_calls.truncate(RECENT_CALLS);
     }

@@ -26,7 +26,9 @@ pub struct PrintResult {
 pub fn paper(q: Option<&str>) -> Result<Paper, ApiError> {
     match q {
         None => Ok(Paper::default()),
-        Some(p) => p.parse().map_err(|_| ApiError::InvalidQuery(format!("paper `{p}`: expected `80mm` or `58mm`"))),
+        Some(p) => p
+            .parse()
+            .map_err(|_| ApiError::InvalidQuery(format!("paper `{p}`: expected `80mm` or `58mm`"))),
     }
 }
 
@@ -55,14 +57,22 @@ pub fn printed(cfg: &OfficeConfig, public_base_url: &str, t: &TicketView) -> Pri
         .cloned()
         .unwrap_or_else(|| t.service.clone());
     let issued_at = chrono::DateTime::parse_from_rfc3339(&t.issued_at)
-        .map(|at| at.with_timezone(&def.time_zone).format("%d-%m-%Y %H:%M %Z").to_string())
+        .map(|at| {
+            at.with_timezone(&def.time_zone)
+                .format("%d-%m-%Y %H:%M %Z")
+                .to_string()
+        })
         .unwrap_or_else(|_| t.issued_at.clone());
     PrintedTicket {
         office_name: def.name.clone(),
         service_name,
         number: t.number.clone(),
         priority: t.priority.as_deref().map(|p| {
-            def.languages.iter().map(|l| priority_label(p, l)).collect::<Vec<_>>().join(" / ")
+            def.languages
+                .iter()
+                .map(|l| priority_label(p, l))
+                .collect::<Vec<_>>()
+                .join(" / ")
         }),
         issued_at,
         ahead: t.ahead.unwrap_or(0),
@@ -74,9 +84,18 @@ pub fn printed(cfg: &OfficeConfig, public_base_url: &str, t: &TicketView) -> Pri
 
 /// Sends the ticket to one of the office's printers, on a blocking thread,
 /// within the configured timeouts.
-pub async fn print(cfg: &OfficeConfig, printer: &str, timeouts: &Printing, ticket: PrintedTicket) -> PrintResult {
+pub async fn print(
+    cfg: &OfficeConfig,
+    printer: &str,
+    timeouts: &Printing,
+    ticket: PrintedTicket,
+) -> PrintResult {
     let Some(p) = cfg.printers.iter().find(|p| p.id == printer) else {
-        return PrintResult { printer: printer.to_owned(), ok: false, error: Some("unknown printer".into()) };
+        return PrintResult {
+            printer: printer.to_owned(),
+            ok: false,
+            error: Some("unknown printer".into()),
+        };
     };
     let paper: Paper = p.paper.parse().unwrap_or_default();
     let address = p.address.clone();
@@ -95,5 +114,9 @@ pub async fn print(cfg: &OfficeConfig, printer: &str, timeouts: &Printing, ticke
     if let Some(e) = &error {
         tracing::warn!(printer, error = %e, "ticket not printed");
     }
-    PrintResult { printer: printer.to_owned(), ok: error.is_none(), error }
+    PrintResult {
+        printer: printer.to_owned(),
+        ok: error.is_none(),
+        error,
+    }
 }

@@ -46,8 +46,16 @@ fn serve<E: RustEmbed>(path: &str) -> Response {
             };
             // HTML names the app's current files; everything else may be
             // cached briefly.
-            let cache = if mime.starts_with("text/html") { "no-cache" } else { "public, max-age=300" };
-            ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, cache)], file.data).into_response()
+            let cache = if mime.starts_with("text/html") {
+                "no-cache"
+            } else {
+                "public, max-age=300"
+            };
+            (
+                [(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, cache)],
+                file.data,
+            )
+                .into_response()
         }
         None => (StatusCode::NOT_FOUND, "not found").into_response(),
     }
@@ -75,11 +83,29 @@ fn asset(dir: &str, path: &str) -> Response {
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(|| async { serve::<Citizen>("index.html") }))
-        .route("/o/{office}", get(|| async { serve::<Citizen>("index.html") }))
-        .route("/t/{code}", get(|| async { serve::<Citizen>("index.html") }))
-        .route("/kiosk/{office}", get(|| async { serve::<Kiosk>("index.html") }))
-        .route("/display/{office}", get(|| async { serve::<Display>("index.html") }))
-        .route("/counter/{office}", get(|| async { serve::<CounterUi>("index.html") }))
+        .route(
+            "/o/{office}",
+            get(|| async { serve::<Citizen>("index.html") }),
+        )
+        .route(
+            "/t/{code}",
+            get(|| async { serve::<Citizen>("index.html") }),
+        )
+        .route(
+            "/kiosk/{office}",
+            get(|| async { serve::<Kiosk>("index.html") }),
+        )
+        .route(
+            "/display/{office}",
+            get(|| async { serve::<Display>("index.html") }),
+        )
+        .route(
+            "/counter/{office}",
+            get(|| async { serve::<CounterUi>("index.html") }),
+        )
         .route("/admin", get(|| async { serve::<Admin>("index.html") }))
-        .route("/ui/{dir}/{*path}", get(|Path((dir, p)): Path<(String, String)>| async move { asset(&dir, &p) }))
+        .route(
+            "/ui/{dir}/{*path}",
+            get(|Path((dir, p)): Path<(String, String)>| async move { asset(&dir, &p) }),
+        )
 }

@@ -16,11 +16,14 @@ use crate::config::OfficeConfig;
 
 /// Formats an instant in the office's time zone (RFC 3339, e.g. `+07:00`).
 pub fn local_time(cfg: &OfficeConfig, at: DateTime<Utc>) -> String {
-    at.with_timezone(&cfg.def.time_zone).to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+    at.with_timezone(&cfg.def.time_zone)
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
 fn counter_name(cfg: &OfficeConfig, id: &str) -> String {
-    cfg.def.counter(id).map_or_else(|| id.to_owned(), |c| c.name.clone())
+    cfg.def
+        .counter(id)
+        .map_or_else(|| id.to_owned(), |c| c.name.clone())
 }
 
 /// A ticket as its holder sees it.
@@ -220,7 +223,11 @@ pub struct Waiting {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum PublicEvent {
-    TicketIssued { number: String, service: String, priority: bool },
+    TicketIssued {
+        number: String,
+        service: String,
+        priority: bool,
+    },
     TicketCalled {
         number: String,
         service: String,
@@ -230,14 +237,47 @@ pub enum PublicEvent {
         /// The sentence to speak and show, per office language.
         announcement: BTreeMap<String, String>,
     },
-    TicketServing { number: String, service: String, counter: String },
-    TicketDone { number: String, service: String, counter: String },
-    TicketNoShow { number: String, service: String, counter: String },
-    TicketRequeued { number: String, service: String },
-    TicketTransferred { number: String, from_service: String, from_counter: String, service: String, counter: Option<String> },
-    TicketCancelled { number: String, service: String },
-    CounterState { counter: String, counter_name: String, state: String, reason: Option<String> },
-    DayEnded { day: String, next_day: String, expired: u32 },
+    TicketServing {
+        number: String,
+        service: String,
+        counter: String,
+    },
+    TicketDone {
+        number: String,
+        service: String,
+        counter: String,
+    },
+    TicketNoShow {
+        number: String,
+        service: String,
+        counter: String,
+    },
+    TicketRequeued {
+        number: String,
+        service: String,
+    },
+    TicketTransferred {
+        number: String,
+        from_service: String,
+        from_counter: String,
+        service: String,
+        counter: Option<String>,
+    },
+    TicketCancelled {
+        number: String,
+        service: String,
+    },
+    CounterState {
+        counter: String,
+        counter_name: String,
+        state: String,
+        reason: Option<String>,
+    },
+    DayEnded {
+        day: String,
+        next_day: String,
+        expired: u32,
+    },
 }
 
 impl PublicEvent {
@@ -249,14 +289,25 @@ impl PublicEvent {
                 service: s(&ticket.service),
                 priority: ticket.priority.is_some(),
             },
-            EventKind::TicketCalled { number, service, counter, recall, .. } => {
+            EventKind::TicketCalled {
+                number,
+                service,
+                counter,
+                recall,
+                ..
+            } => {
                 let name = counter_name(cfg, counter);
                 PublicEvent::TicketCalled {
                     announcement: cfg
                         .def
                         .languages
                         .iter()
-                        .map(|l| (l.clone(), announcement(number, counter, &name, l, cfg.number_reading)))
+                        .map(|l| {
+                            (
+                                l.clone(),
+                                announcement(number, counter, &name, l, cfg.number_reading),
+                            )
+                        })
                         .collect(),
                     number: s(number),
                     service: s(service),
@@ -265,33 +316,81 @@ impl PublicEvent {
                     recall: *recall,
                 }
             }
-            EventKind::TicketServing { number, service, counter, .. } => {
-                PublicEvent::TicketServing { number: s(number), service: s(service), counter: s(counter) }
-            }
-            EventKind::TicketDone { number, service, counter, .. } => {
-                PublicEvent::TicketDone { number: s(number), service: s(service), counter: s(counter) }
-            }
-            EventKind::TicketNoShow { number, service, counter, .. } => {
-                PublicEvent::TicketNoShow { number: s(number), service: s(service), counter: s(counter) }
-            }
-            EventKind::TicketRequeued { number, service, .. } => PublicEvent::TicketRequeued { number: s(number), service: s(service) },
-            EventKind::TicketTransferred { number, from_service, from_counter, service, counter, .. } => PublicEvent::TicketTransferred {
+            EventKind::TicketServing {
+                number,
+                service,
+                counter,
+                ..
+            } => PublicEvent::TicketServing {
+                number: s(number),
+                service: s(service),
+                counter: s(counter),
+            },
+            EventKind::TicketDone {
+                number,
+                service,
+                counter,
+                ..
+            } => PublicEvent::TicketDone {
+                number: s(number),
+                service: s(service),
+                counter: s(counter),
+            },
+            EventKind::TicketNoShow {
+                number,
+                service,
+                counter,
+                ..
+            } => PublicEvent::TicketNoShow {
+                number: s(number),
+                service: s(service),
+                counter: s(counter),
+            },
+            EventKind::TicketRequeued {
+                number, service, ..
+            } => PublicEvent::TicketRequeued {
+                number: s(number),
+                service: s(service),
+            },
+            EventKind::TicketTransferred {
+                number,
+                from_service,
+                from_counter,
+                service,
+                counter,
+                ..
+            } => PublicEvent::TicketTransferred {
                 number: s(number),
                 from_service: s(from_service),
                 from_counter: s(from_counter),
                 service: s(service),
                 counter: counter.clone(),
             },
-            EventKind::TicketCancelled { number, service, .. } => PublicEvent::TicketCancelled { number: s(number), service: s(service) },
-            EventKind::CounterState { counter, state, reason } => PublicEvent::CounterState {
+            EventKind::TicketCancelled {
+                number, service, ..
+            } => PublicEvent::TicketCancelled {
+                number: s(number),
+                service: s(service),
+            },
+            EventKind::CounterState {
+                counter,
+                state,
+                reason,
+            } => PublicEvent::CounterState {
                 counter: s(counter),
                 counter_name: counter_name(cfg, counter),
                 state: state.as_str().into(),
                 reason: reason.clone(),
             },
-            EventKind::DayEnded { day, next_day, expired } => {
-                PublicEvent::DayEnded { day: day.to_string(), next_day: next_day.to_string(), expired: *expired }
-            }
+            EventKind::DayEnded {
+                day,
+                next_day,
+                expired,
+            } => PublicEvent::DayEnded {
+                day: day.to_string(),
+                next_day: next_day.to_string(),
+                expired: *expired,
+            },
         }
     }
 }
@@ -334,7 +433,12 @@ impl ServerMsg {
                 .map(|service| waiting(o, service))
                 .collect()
         });
-        ServerMsg::Event { seq: event.seq, at: local_time(cfg, event.at), event: PublicEvent::new(cfg, &event.kind), waiting }
+        ServerMsg::Event {
+            seq: event.seq,
+            at: local_time(cfg, event.at),
+            event: PublicEvent::new(cfg, &event.kind),
+            waiting,
+        }
     }
 
     pub fn to_json(&self) -> String {
@@ -362,7 +466,11 @@ pub fn touched_services(kind: &EventKind) -> Vec<&str> {
         | EventKind::TicketNoShow { service, .. }
         | EventKind::TicketRequeued { service, .. }
         | EventKind::TicketCancelled { service, .. } => vec![service],
-        EventKind::TicketTransferred { from_service, service, .. } if from_service != service => vec![from_service, service],
+        EventKind::TicketTransferred {
+            from_service,
+            service,
+            ..
+        } if from_service != service => vec![from_service, service],
         EventKind::TicketTransferred { service, .. } => vec![service],
         EventKind::CounterState { .. } | EventKind::DayEnded { .. } => vec![],
     }

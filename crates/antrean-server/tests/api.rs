@@ -19,62 +19,145 @@ async fn a_ticket_lives_its_whole_life() {
     assert_eq!(t["number"], "A001");
     assert_eq!(t["status"], "waiting");
     assert_eq!(t["ahead"], 0);
-    assert!(t["estimated_wait_s"].is_null(), "no counter open yet: the estimate is honest");
+    assert!(
+        t["estimated_wait_s"].is_null(),
+        "no counter open yet: the estimate is honest"
+    );
     let code = t["code"].as_str().unwrap().to_owned();
     assert!(code.len() >= 16);
     let t2 = citizen.issue("alpha", "ktp").await;
-    assert_eq!((t2["number"].as_str(), t2["ahead"].as_u64()), (Some("A002"), Some(1)));
+    assert_eq!(
+        (t2["number"].as_str(), t2["ahead"].as_u64()),
+        (Some("A002"), Some(1))
+    );
 
     let (s, counter) = clerk.act("alpha", "1", "open").await;
     assert_eq!((s, counter["state"].as_str()), (200, Some("open")));
     let (_, office) = citizen.get("/api/v1/offices/alpha").await;
     let ktp = &office["services"][0];
-    assert_eq!((ktp["id"].as_str(), ktp["waiting"].as_u64()), (Some("ktp"), Some(2)));
+    assert_eq!(
+        (ktp["id"].as_str(), ktp["waiting"].as_u64()),
+        (Some("ktp"), Some(2))
+    );
     assert!(ktp["estimated_wait_s"].as_u64().is_some());
     let c1 = &office["counters"][0];
     assert_eq!(c1["services"], json!(["ktp", "kk"]));
 
     let (s, called) = clerk.act("alpha", "1", "call-next").await;
-    assert_eq!((s, called["number"].as_str(), called["status"].as_str()), (200, Some("A001"), Some("called")));
+    assert_eq!(
+        (s, called["number"].as_str(), called["status"].as_str()),
+        (200, Some("A001"), Some("called"))
+    );
     let (_, mine) = citizen.get(&format!("/api/v1/tickets/{code}")).await;
-    assert_eq!((mine["status"].as_str(), mine["counter"].as_str(), mine["counter_name"].as_str()), (Some("called"), Some("1"), Some("Loket 1")));
+    assert_eq!(
+        (
+            mine["status"].as_str(),
+            mine["counter"].as_str(),
+            mine["counter_name"].as_str()
+        ),
+        (Some("called"), Some("1"), Some("Loket 1"))
+    );
     let (_, office) = citizen.get("/api/v1/offices/alpha").await;
     assert_eq!(office["counters"][0]["number"], "A001");
 
     assert_eq!(clerk.act("alpha", "1", "recall").await.0, 200);
-    assert_eq!(clerk.act("alpha", "1", "start").await.1["status"], "serving");
+    assert_eq!(
+        clerk.act("alpha", "1", "start").await.1["status"],
+        "serving"
+    );
     let (s, done) = clerk.act("alpha", "1", "finish").await;
     assert_eq!((s, done["status"].as_str()), (200, Some("done")));
     let (_, mine) = citizen.get(&format!("/api/v1/tickets/{code}")).await;
     assert_eq!(mine["status"], "done");
 
     // The second citizen does not come: two calls, then no-show; requeue.
-    assert_eq!(clerk.act("alpha", "1", "call-next").await.1["number"], "A002");
+    assert_eq!(
+        clerk.act("alpha", "1", "call-next").await.1["number"],
+        "A002"
+    );
     let (s, e) = clerk.act("alpha", "1", "no-show").await;
-    assert_eq!((s, e["error"]["code"].as_str()), (422, Some("min_calls_not_reached")));
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (422, Some("min_calls_not_reached"))
+    );
     clerk.act("alpha", "1", "recall").await;
-    assert_eq!(clerk.act("alpha", "1", "no-show").await.1["status"], "no_show");
-    let (s, t) = clerk.post_empty("/api/v1/offices/alpha/tickets/A002/requeue").await;
+    assert_eq!(
+        clerk.act("alpha", "1", "no-show").await.1["status"],
+        "no_show"
+    );
+    let (s, t) = clerk
+        .post_empty("/api/v1/offices/alpha/tickets/A002/requeue")
+        .await;
     assert_eq!((s, t["status"].as_str()), (200, Some("waiting")));
-    let (s, t) = clerk.post("/api/v1/offices/alpha/counters/1/call", json!({"number": "a002"})).await;
+    let (s, t) = clerk
+        .post(
+            "/api/v1/offices/alpha/counters/1/call",
+            json!({"number": "a002"}),
+        )
+        .await;
     assert_eq!((s, t["number"].as_str()), (200, Some("A002")));
-    let (s, t) = clerk.post("/api/v1/offices/alpha/counters/1/transfer", json!({"service": "kk"})).await;
-    assert_eq!((s, t["status"].as_str(), t["service"].as_str(), t["number"].as_str()), (200, Some("waiting"), Some("kk"), Some("A002")));
+    let (s, t) = clerk
+        .post(
+            "/api/v1/offices/alpha/counters/1/transfer",
+            json!({"service": "kk"}),
+        )
+        .await;
+    assert_eq!(
+        (
+            s,
+            t["status"].as_str(),
+            t["service"].as_str(),
+            t["number"].as_str()
+        ),
+        (200, Some("waiting"), Some("kk"), Some("A002"))
+    );
     assert_eq!(clerk.act("alpha", "3", "open").await.0, 200);
-    assert_eq!(clerk.act("alpha", "3", "call-next").await.1["number"], "A002");
-    assert_eq!(clerk.act("alpha", "1", "call-next").await.0, 204, "nobody waits");
-    let (s, c) = clerk.post("/api/v1/offices/alpha/counters/1/pause", json!({"reason": "sholat"})).await;
-    assert_eq!((s, c["state"].as_str(), c["reason"].as_str()), (200, Some("paused"), Some("sholat")));
+    assert_eq!(
+        clerk.act("alpha", "3", "call-next").await.1["number"],
+        "A002"
+    );
+    assert_eq!(
+        clerk.act("alpha", "1", "call-next").await.0,
+        204,
+        "nobody waits"
+    );
+    let (s, c) = clerk
+        .post(
+            "/api/v1/offices/alpha/counters/1/pause",
+            json!({"reason": "sholat"}),
+        )
+        .await;
+    assert_eq!(
+        (s, c["state"].as_str(), c["reason"].as_str()),
+        (200, Some("paused"), Some("sholat"))
+    );
 
     // The citizen of a third ticket cancels it.
     let t3 = citizen.issue("alpha", "kk").await;
-    let (s, c) = citizen.post_empty(&format!("/api/v1/tickets/{}/cancel", t3["code"].as_str().unwrap())).await;
+    let (s, c) = citizen
+        .post_empty(&format!(
+            "/api/v1/tickets/{}/cancel",
+            t3["code"].as_str().unwrap()
+        ))
+        .await;
     assert_eq!((s, c["status"].as_str()), (200, Some("cancelled")));
-    let (s, e) = citizen.post_empty(&format!("/api/v1/tickets/{}/cancel", t3["code"].as_str().unwrap())).await;
-    assert_eq!((s, e["error"]["code"].as_str()), (409, Some("invalid_transition")));
+    let (s, e) = citizen
+        .post_empty(&format!(
+            "/api/v1/tickets/{}/cancel",
+            t3["code"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (409, Some("invalid_transition"))
+    );
 
     let out = server.cli(&["audit", "verify"], None);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 #[tokio::test]
@@ -86,12 +169,18 @@ async fn two_clerks_calling_at_once_never_share_a_ticket() {
     let mut tasks = Vec::new();
     for i in 0..n {
         let c = citizen.clone();
-        tasks.push(tokio::spawn(async move { c.issue("alpha", if i % 2 == 0 { "ktp" } else { "kk" }).await }));
+        tasks.push(tokio::spawn(async move {
+            c.issue("alpha", if i % 2 == 0 { "ktp" } else { "kk" })
+                .await
+        }));
     }
     let mut numbers = HashSet::new();
     for t in tasks {
         let v = t.await.unwrap();
-        assert!(numbers.insert(v["number"].as_str().unwrap().to_owned()), "number issued twice: {v}");
+        assert!(
+            numbers.insert(v["number"].as_str().unwrap().to_owned()),
+            "number issued twice: {v}"
+        );
     }
     assert_eq!(numbers.len(), n);
 
@@ -123,7 +212,10 @@ async fn two_clerks_calling_at_once_never_share_a_ticket() {
     let unique: HashSet<_> = all.iter().collect();
     assert_eq!(unique.len(), all.len(), "a ticket was called twice");
     assert_eq!(unique.len(), n, "every ticket was called");
-    assert!(per_clerk.iter().all(|&k| k > 0), "both clerks worked: {per_clerk:?}");
+    assert!(
+        per_clerk.iter().all(|&k| k > 0),
+        "both clerks worked: {per_clerk:?}"
+    );
 }
 
 #[tokio::test]
@@ -131,30 +223,60 @@ async fn staff_are_kept_to_their_office_and_anonymous_callers_out() {
     let server = Server::start();
     let anonymous = Client::new(&server.base);
     let (s, e) = anonymous.act("alpha", "1", "open").await;
-    assert_eq!((s, e["error"]["code"].as_str()), (401, Some("unauthenticated")));
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (401, Some("unauthenticated"))
+    );
     let alpha_clerk = server.staff("ani", "clerk", Some("alpha")).await;
     let (s, e) = alpha_clerk.act("beta", "1", "open").await;
     assert_eq!((s, e["error"]["code"].as_str()), (403, Some("forbidden")));
     let (_, beta) = anonymous.get("/api/v1/offices/beta").await;
-    assert_eq!(beta["counters"][0]["state"], "closed", "the refused command changed nothing");
+    assert_eq!(
+        beta["counters"][0]["state"], "closed",
+        "the refused command changed nothing"
+    );
     let admin = server.staff("root", "admin", None).await;
     assert_eq!(admin.act("beta", "1", "open").await.0, 200);
 
     // Wrong passwords: 401 with a clear code, never a session.
-    let (s, e) = anonymous.post("/api/v1/session", json!({"username": "ani", "password": "salah"})).await;
-    assert_eq!((s, e["error"]["code"].as_str()), (401, Some("bad_credentials")));
+    let (s, e) = anonymous
+        .post(
+            "/api/v1/session",
+            json!({"username": "ani", "password": "salah"}),
+        )
+        .await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (401, Some("bad_credentials"))
+    );
     let (s, _) = anonymous.get("/api/v1/session").await;
     assert_eq!(s, 401);
     let (s, me) = alpha_clerk.get("/api/v1/session").await;
-    assert_eq!((s, me["role"].as_str(), me["office"].as_str()), (200, Some("clerk"), Some("alpha")));
+    assert_eq!(
+        (s, me["role"].as_str(), me["office"].as_str()),
+        (200, Some("clerk"), Some("alpha"))
+    );
     // Sign-out ends the session.
-    let r = alpha_clerk.http.delete(server.url("/api/v1/session")).send().await.unwrap();
+    let r = alpha_clerk
+        .http
+        .delete(server.url("/api/v1/session"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 204);
     assert_eq!(alpha_clerk.act("alpha", "1", "open").await.0, 401);
 
     // Kiosk tickets need the kiosk's token, of that office.
-    let (s, e) = anonymous.post("/api/v1/offices/alpha/tickets", json!({"service": "ktp", "channel": "kiosk"})).await;
-    assert_eq!((s, e["error"]["code"].as_str()), (401, Some("device_token_required")));
+    let (s, e) = anonymous
+        .post(
+            "/api/v1/offices/alpha/tickets",
+            json!({"service": "ktp", "channel": "kiosk"}),
+        )
+        .await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (401, Some("device_token_required"))
+    );
     let token = server.kiosk_token("alpha", "kiosk-1");
     let kiosk = |office: &str| {
         anonymous
@@ -170,9 +292,19 @@ async fn staff_are_kept_to_their_office_and_anonymous_callers_out() {
     assert_eq!(t["channel"], "kiosk");
     assert_eq!(kiosk("beta").await.unwrap().status(), 403);
     // A counter ticket needs staff.
-    let (s, _) = anonymous.post("/api/v1/offices/alpha/tickets", json!({"service": "ktp", "channel": "counter"})).await;
+    let (s, _) = anonymous
+        .post(
+            "/api/v1/offices/alpha/tickets",
+            json!({"service": "ktp", "channel": "counter"}),
+        )
+        .await;
     assert_eq!(s, 401);
-    let admin_counter = admin.post("/api/v1/offices/alpha/tickets", json!({"service": "ktp", "channel": "counter"})).await;
+    let admin_counter = admin
+        .post(
+            "/api/v1/offices/alpha/tickets",
+            json!({"service": "ktp", "channel": "counter"}),
+        )
+        .await;
     assert_eq!(admin_counter.0, 201);
 }
 
@@ -186,55 +318,202 @@ async fn bad_input_gets_a_clear_error_and_changes_nothing() {
 
     let tickets = "/api/v1/offices/alpha/tickets";
     let checks: Vec<((u16, Value), u16, &str)> = vec![
-        (citizen.post("/api/v1/offices/nowhere/tickets", json!({"service": "ktp"})).await, 404, "unknown_office"),
-        (citizen.post(tickets, json!({"service": "nothing"})).await, 404, "unknown_service"),
-        (citizen.post(tickets, json!({"service": 5})).await, 400, "invalid_body"),
-        (citizen.post(tickets, json!({"service": "ktp", "priority": "vip"})).await, 400, "invalid_body"),
-        (citizen.post(tickets, json!({"service": "ktp", "channel": "fax"})).await, 400, "invalid_body"),
-        (citizen.post(tickets, json!({"service": "ktp", "nik": "1801"})).await, 400, "invalid_body"),
+        (
+            citizen
+                .post("/api/v1/offices/nowhere/tickets", json!({"service": "ktp"}))
+                .await,
+            404,
+            "unknown_office",
+        ),
+        (
+            citizen.post(tickets, json!({"service": "nothing"})).await,
+            404,
+            "unknown_service",
+        ),
+        (
+            citizen.post(tickets, json!({"service": 5})).await,
+            400,
+            "invalid_body",
+        ),
+        (
+            citizen
+                .post(tickets, json!({"service": "ktp", "priority": "vip"}))
+                .await,
+            400,
+            "invalid_body",
+        ),
+        (
+            citizen
+                .post(tickets, json!({"service": "ktp", "channel": "fax"}))
+                .await,
+            400,
+            "invalid_body",
+        ),
+        (
+            citizen
+                .post(tickets, json!({"service": "ktp", "nik": "1801"}))
+                .await,
+            400,
+            "invalid_body",
+        ),
         (citizen.post(tickets, json!({})).await, 400, "invalid_body"),
-        (citizen.post_raw(tickets, "application/json", "{\"service\": ").await, 400, "invalid_body"),
-        (citizen.post_raw(tickets, "text/plain", "{\"service\": \"ktp\"}").await, 400, "invalid_body"),
-        (citizen.post_raw(tickets, "application/json", format!("{{\"service\": \"{}\"}}", "x".repeat(64 * 1024))).await, 413, "body_too_large"),
-        (citizen.get("/api/v1/tickets/doesnotexist").await, 404, "unknown_ticket"),
-        (citizen.get("/api/v1/tickets/..%2F..%2Fetc").await, 404, "unknown_ticket"),
-        (citizen.post_empty("/api/v1/tickets/nope/cancel").await, 404, "unknown_ticket"),
+        (
+            citizen
+                .post_raw(tickets, "application/json", "{\"service\": ")
+                .await,
+            400,
+            "invalid_body",
+        ),
+        (
+            citizen
+                .post_raw(tickets, "text/plain", "{\"service\": \"ktp\"}")
+                .await,
+            400,
+            "invalid_body",
+        ),
+        (
+            citizen
+                .post_raw(
+                    tickets,
+                    "application/json",
+                    format!("{{\"service\": \"{}\"}}", "x".repeat(64 * 1024)),
+                )
+                .await,
+            413,
+            "body_too_large",
+        ),
+        (
+            citizen.get("/api/v1/tickets/doesnotexist").await,
+            404,
+            "unknown_ticket",
+        ),
+        (
+            citizen.get("/api/v1/tickets/..%2F..%2Fetc").await,
+            404,
+            "unknown_ticket",
+        ),
+        (
+            citizen.post_empty("/api/v1/tickets/nope/cancel").await,
+            404,
+            "unknown_ticket",
+        ),
         (citizen.get("/api/v1/nothing-here").await, 404, "no_route"),
-        (clerk.act("alpha", "99", "open").await, 404, "unknown_counter"),
-        (clerk.act("nowhere", "1", "open").await, 404, "unknown_office"),
+        (
+            clerk.act("alpha", "99", "open").await,
+            404,
+            "unknown_counter",
+        ),
+        (
+            clerk.act("nowhere", "1", "open").await,
+            404,
+            "unknown_office",
+        ),
         (clerk.act("alpha", "1", "dance").await, 404, "no_route"),
-        (clerk.act("alpha", "1", "call-next").await, 409, "counter_not_open"),
-        (clerk.act("alpha", "1", "finish").await, 409, "no_current_ticket"),
+        (
+            clerk.act("alpha", "1", "call-next").await,
+            409,
+            "counter_not_open",
+        ),
+        (
+            clerk.act("alpha", "1", "finish").await,
+            409,
+            "no_current_ticket",
+        ),
         (clerk.act("alpha", "1", "pause").await, 400, "invalid_body"),
-        (clerk.post("/api/v1/offices/alpha/counters/1/call", json!({"number": "Z999"})).await, 409, "counter_not_open"),
-        (clerk.post("/api/v1/offices/alpha/counters/1/transfer", json!({})).await, 400, "invalid_body"),
-        (clerk.post_raw("/api/v1/offices/alpha/counters/1/pause", "application/json", "[1,2").await, 400, "invalid_body"),
-        (clerk.post_empty("/api/v1/offices/alpha/tickets/A999/requeue").await, 404, "unknown_ticket"),
-        (citizen.post("/api/v1/session", json!({"username": "ani"})).await, 400, "invalid_body"),
+        (
+            clerk
+                .post(
+                    "/api/v1/offices/alpha/counters/1/call",
+                    json!({"number": "Z999"}),
+                )
+                .await,
+            409,
+            "counter_not_open",
+        ),
+        (
+            clerk
+                .post("/api/v1/offices/alpha/counters/1/transfer", json!({}))
+                .await,
+            400,
+            "invalid_body",
+        ),
+        (
+            clerk
+                .post_raw(
+                    "/api/v1/offices/alpha/counters/1/pause",
+                    "application/json",
+                    "[1,2",
+                )
+                .await,
+            400,
+            "invalid_body",
+        ),
+        (
+            clerk
+                .post_empty("/api/v1/offices/alpha/tickets/A999/requeue")
+                .await,
+            404,
+            "unknown_ticket",
+        ),
+        (
+            citizen
+                .post("/api/v1/session", json!({"username": "ani"}))
+                .await,
+            400,
+            "invalid_body",
+        ),
     ];
     for (i, ((status, body), want_status, want_code)) in checks.into_iter().enumerate() {
         assert_eq!(status, want_status, "case {i}: {body}");
         assert_eq!(body["error"]["code"], want_code, "case {i}: {body}");
-        assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "case {i}: {body}");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()),
+            "case {i}: {body}"
+        );
     }
     // Illegal transitions at an open counter.
     clerk.act("alpha", "1", "open").await;
     let (s, e) = clerk.act("alpha", "1", "open").await;
-    assert_eq!((s, e["error"]["code"].as_str()), (409, Some("counter_already_in_state")));
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (409, Some("counter_already_in_state"))
+    );
     clerk.act("alpha", "1", "call-next").await;
     let (s, e) = clerk.act("alpha", "1", "finish").await;
-    assert_eq!((s, e["error"]["code"].as_str()), (409, Some("invalid_transition")));
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (409, Some("invalid_transition"))
+    );
     let (s, e) = clerk.act("alpha", "1", "call-next").await;
-    assert_eq!((s, e["error"]["code"].as_str()), (409, Some("counter_busy")));
-    let (s, e) = clerk.post("/api/v1/offices/alpha/counters/1/transfer", json!({"counter": "1"})).await;
-    assert_eq!((s, e["error"]["code"].as_str()), (422, Some("transfer_to_same")));
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (409, Some("counter_busy"))
+    );
+    let (s, e) = clerk
+        .post(
+            "/api/v1/offices/alpha/counters/1/transfer",
+            json!({"counter": "1"}),
+        )
+        .await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (422, Some("transfer_to_same"))
+    );
 
     // Nothing but the counter changed: same tickets, same numbering.
     let (_, after) = citizen.get("/api/v1/offices/alpha").await;
     // (A001 was called by the legal call-next above, so only quotas compare for ktp.)
-    for (i, fields) in [(0, &["remaining", "remaining_online"][..]), (1, &["waiting", "remaining", "remaining_online"][..])] {
+    for (i, fields) in [
+        (0, &["remaining", "remaining_online"][..]),
+        (1, &["waiting", "remaining", "remaining_online"][..]),
+    ] {
         for field in fields.iter().copied() {
-            assert_eq!(before["services"][i][field], after["services"][i][field], "{field}");
+            assert_eq!(
+                before["services"][i][field], after["services"][i][field],
+                "{field}"
+            );
         }
     }
     assert_eq!(citizen.issue("alpha", "ktp").await["number"], "A002");

@@ -33,8 +33,13 @@ async fn tickets_acknowledged_before_a_kill_survive_it() {
                 if r.status() != 201 {
                     return;
                 }
-                let Ok(t) = r.json::<serde_json::Value>().await else { return };
-                acked.lock().unwrap().push((t["code"].as_str().unwrap().into(), t["number"].as_str().unwrap().into()));
+                let Ok(t) = r.json::<serde_json::Value>().await else {
+                    return;
+                };
+                acked.lock().unwrap().push((
+                    t["code"].as_str().unwrap().into(),
+                    t["number"].as_str().unwrap().into(),
+                ));
             }
         }));
     }
@@ -59,7 +64,11 @@ async fn tickets_acknowledged_before_a_kill_survive_it() {
     let mut numbers: HashSet<String> = acked.iter().map(|(_, n)| n.clone()).collect();
     for _ in 0..10 {
         let t = citizen.issue("alpha", "ktp").await;
-        assert!(numbers.insert(t["number"].as_str().unwrap().to_owned()), "number {} repeated after restart", t["number"]);
+        assert!(
+            numbers.insert(t["number"].as_str().unwrap().to_owned()),
+            "number {} repeated after restart",
+            t["number"]
+        );
     }
     // The seq continues with no gap: a fresh stream starts at the snapshot's
     // seq and the next event is seq + 1.
@@ -68,12 +77,19 @@ async fn tickets_acknowledged_before_a_kill_survive_it() {
     let seq = snap["seq"].as_u64().unwrap();
     assert!(seq as usize >= acked.len() + 10);
     citizen.issue("alpha", "kk").await;
-    assert_eq!(common::next_msg(&mut ws).await["seq"].as_u64(), Some(seq + 1));
+    assert_eq!(
+        common::next_msg(&mut ws).await["seq"].as_u64(),
+        Some(seq + 1)
+    );
     common::close(ws).await;
 
     server.sigkill();
     let out = server.cli(&["audit", "verify"], None);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     // Editing one event row is detected.
     let db = server.data.join("antrean.db");
     let edit = std::process::Command::new("sqlite3")
@@ -81,9 +97,18 @@ async fn tickets_acknowledged_before_a_kill_survive_it() {
         .arg("UPDATE events SET body = replace(body, '\"waiting\"', '\"done\"') WHERE office = 'alpha' AND seq = 5")
         .output()
         .expect("sqlite3 is installed (Debian package sqlite3; tests/run installs it)");
-    assert!(edit.status.success(), "{}", String::from_utf8_lossy(&edit.stderr));
+    assert!(
+        edit.status.success(),
+        "{}",
+        String::from_utf8_lossy(&edit.stderr)
+    );
     let out = server.cli(&["audit", "verify"], None);
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("BROKEN"));
 }
 

@@ -40,8 +40,14 @@ async fn office_stream_sends_a_snapshot_then_every_event_in_order() {
         if m["event"]["kind"] == "ticket_called" {
             assert_eq!(m["event"]["number"], "A001");
             assert_eq!(m["event"]["counter_name"], "Loket 2");
-            assert_eq!(m["event"]["announcement"]["id"], "Nomor antrean A satu, silakan menuju loket dua");
-            assert_eq!(m["event"]["announcement"]["en"], "Ticket number A one, please go to counter two");
+            assert_eq!(
+                m["event"]["announcement"]["id"],
+                "Nomor antrean A satu, silakan menuju loket dua"
+            );
+            assert_eq!(
+                m["event"]["announcement"]["en"],
+                "Ticket number A one, please go to counter two"
+            );
             assert_eq!(m["waiting"][0]["waiting"], 1);
         }
     }
@@ -83,13 +89,23 @@ async fn a_client_that_resumes_with_since_misses_nothing() {
     server.restart();
     let citizen = Client::new(&server.base);
     citizen.issue("alpha", "ktp").await;
-    let mut ws = connect(&server.ws(&format!("/api/v1/offices/alpha/live?since={}", last + 25))).await;
+    let mut ws =
+        connect(&server.ws(&format!("/api/v1/offices/alpha/live?since={}", last + 25))).await;
     let m = next_msg(&mut ws).await;
-    assert_eq!((m["type"].as_str(), m["seq"].as_u64()), (Some("event"), Some(last + 26)));
+    assert_eq!(
+        (m["type"].as_str(), m["seq"].as_u64()),
+        (Some("event"), Some(last + 26))
+    );
     let m = next_msg(&mut ws).await;
-    assert_eq!((m["type"].as_str(), m["seq"].as_u64()), (Some("event"), Some(last + 27)));
+    assert_eq!(
+        (m["type"].as_str(), m["seq"].as_u64()),
+        (Some("event"), Some(last + 27))
+    );
     let m = next_msg(&mut ws).await;
-    assert_eq!((m["type"].as_str(), m["seq"].as_u64()), (Some("snapshot"), Some(last + 27)));
+    assert_eq!(
+        (m["type"].as_str(), m["seq"].as_u64()),
+        (Some("snapshot"), Some(last + 27))
+    );
     // A seq from the future (another database) gets a snapshot.
     let mut ws = connect(&server.ws("/api/v1/offices/alpha/live?since=999999")).await;
     assert_eq!(next_msg(&mut ws).await["type"], "snapshot");
@@ -105,7 +121,10 @@ async fn the_ticket_stream_follows_one_ticket() {
     let code = mine["code"].as_str().unwrap();
     let mut ws = connect(&server.ws(&format!("/api/v1/tickets/{code}/live"))).await;
     let first = next_msg(&mut ws).await;
-    assert_eq!((first["type"].as_str(), first["ticket"]["ahead"].as_u64()), (Some("ticket"), Some(1)));
+    assert_eq!(
+        (first["type"].as_str(), first["ticket"]["ahead"].as_u64()),
+        (Some("ticket"), Some(1))
+    );
 
     clerk.act("alpha", "1", "open").await;
     clerk.act("alpha", "1", "call-next").await;

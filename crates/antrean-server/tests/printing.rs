@@ -13,8 +13,14 @@ use common::{Client, Server};
 use serde_json::{json, Value};
 
 fn run(cmd: &mut Command, package: &str) -> String {
-    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}; install the Debian package {package}"));
-    assert!(out.status.success(), "{cmd:?}: {}", String::from_utf8_lossy(&out.stderr));
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("{cmd:?}: {e}; install the Debian package {package}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -26,17 +32,34 @@ async fn the_pdf_qr_reads_back_the_ticket_url() {
     let code = t["code"].as_str().unwrap();
     let dir = tempfile::tempdir().unwrap();
     for (paper, width_mm) in [("80mm", 80.0), ("58mm", 58.0)] {
-        let r = citizen.http.get(server.url(&format!("/api/v1/tickets/{code}/ticket.pdf?paper={paper}"))).send().await.unwrap();
+        let r = citizen
+            .http
+            .get(server.url(&format!("/api/v1/tickets/{code}/ticket.pdf?paper={paper}")))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 200);
         assert_eq!(r.headers()["content-type"], "application/pdf");
         let pdf = dir.path().join(format!("{paper}.pdf"));
         std::fs::write(&pdf, r.bytes().await.unwrap()).unwrap();
         let prefix = dir.path().join(paper);
-        run(Command::new("pdftoppm").args(["-r", "203", "-png", "-singlefile"]).arg(&pdf).arg(&prefix), "poppler-utils");
+        run(
+            Command::new("pdftoppm")
+                .args(["-r", "203", "-png", "-singlefile"])
+                .arg(&pdf)
+                .arg(&prefix),
+            "poppler-utils",
+        );
         let png = prefix.with_extension("png");
-        let qr = run(Command::new("zbarimg").args(["--raw", "-q"]).arg(&png), "zbar-tools");
+        let qr = run(
+            Command::new("zbarimg").args(["--raw", "-q"]).arg(&png),
+            "zbar-tools",
+        );
         assert_eq!(qr.trim(), format!("http://antrean.test/t/{code}"));
-        let text = run(Command::new("pdftotext").arg(&pdf).arg("-"), "poppler-utils");
+        let text = run(
+            Command::new("pdftotext").arg(&pdf).arg("-"),
+            "poppler-utils",
+        );
         assert!(text.contains("A001"), "{text}");
         assert!(text.contains("Kantor Alpha"), "{text}");
         let info = run(Command::new("pdfinfo").arg(&pdf), "poppler-utils");
@@ -44,11 +67,24 @@ async fn the_pdf_qr_reads_back_the_ticket_url() {
         let width_pt: f64 = size.split_whitespace().nth(2).unwrap().parse().unwrap();
         assert!((width_pt * 25.4 / 72.0 - width_mm).abs() < 0.5, "{size}");
     }
-    let (s, e) = citizen.get(&format!("/api/v1/tickets/{code}/ticket.pdf?paper=a4")).await;
-    assert_eq!((s, e["error"]["code"].as_str()), (400, Some("invalid_query")));
+    let (s, e) = citizen
+        .get(&format!("/api/v1/tickets/{code}/ticket.pdf?paper=a4"))
+        .await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (400, Some("invalid_query"))
+    );
     let (s, e) = citizen.get("/api/v1/tickets/0000/ticket.pdf").await;
-    assert_eq!((s, e["error"]["code"].as_str()), (404, Some("unknown_ticket")));
-    let r = citizen.http.get(server.url(&format!("/api/v1/tickets/{code}/ticket.escpos?paper=58mm"))).send().await.unwrap();
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (404, Some("unknown_ticket"))
+    );
+    let r = citizen
+        .http
+        .get(server.url(&format!("/api/v1/tickets/{code}/ticket.escpos?paper=58mm")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.headers()["content-type"], "application/octet-stream");
     let bytes = r.bytes().await.unwrap();
     assert_eq!(qr_data(&bytes), format!("http://antrean.test/t/{code}"));
@@ -56,7 +92,10 @@ async fn the_pdf_qr_reads_back_the_ticket_url() {
 
 /// The data of the first `GS ( k` store command (fn 80) in an ESC/POS stream.
 fn qr_data(stream: &[u8]) -> String {
-    let at = stream.windows(3).position(|w| w == [0x1D, 0x28, 0x6B]).expect("a QR command");
+    let at = stream
+        .windows(3)
+        .position(|w| w == [0x1D, 0x28, 0x6B])
+        .expect("a QR command");
     let mut i = at;
     while i + 8 <= stream.len() {
         if stream[i..i + 3] == [0x1D, 0x28, 0x6B] {
@@ -75,15 +114,21 @@ fn qr_data(stream: &[u8]) -> String {
 #[tokio::test]
 async fn a_kiosk_ticket_prints_on_the_network_printer_and_survives_a_dead_one() {
     let printer = TcpListener::bind("127.0.0.1:0").unwrap();
-    let refused = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap(); // dropped: nobody listens
-    // A printer that stalls: its accept queue is full, so connecting hangs.
+    let refused = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap(); // dropped: nobody listens
+                   // A printer that stalls: its accept queue is full, so connecting hangs.
     let stalled = tokio::net::TcpSocket::new_v4().unwrap();
     stalled.bind("127.0.0.1:0".parse().unwrap()).unwrap();
     let stalled_addr = stalled.local_addr().unwrap();
     let stalled = stalled.listen(1).unwrap();
     let mut fillers = Vec::new();
     for _ in 0..4 {
-        if let Ok(s) = std::net::TcpStream::connect_timeout(&stalled_addr, std::time::Duration::from_millis(200)) {
+        if let Ok(s) = std::net::TcpStream::connect_timeout(
+            &stalled_addr,
+            std::time::Duration::from_millis(200),
+        ) {
             fillers.push(s);
         }
     }
@@ -114,19 +159,40 @@ async fn a_kiosk_ticket_prints_on_the_network_printer_and_survives_a_dead_one() 
     assert_eq!(t["print"]["ok"], true, "{t}");
     let stream = receive.join().unwrap();
     assert_eq!(&stream[..2], &[0x1B, 0x40], "initialise first");
-    let cut = stream.windows(2).rposition(|w| w == [0x1D, 0x56]).expect("a cut");
+    let cut = stream
+        .windows(2)
+        .rposition(|w| w == [0x1D, 0x56])
+        .expect("a cut");
     assert!(stream.len() - cut <= 4, "cut last");
-    assert_eq!(qr_data(&stream), format!("http://antrean.test/t/{}", t["code"].as_str().unwrap()));
-    assert!(stream.windows(4).any(|w| w == b"A001"), "the number is printed");
-    assert!(stream.iter().all(|&b| b < 0x80), "text in a printer code page, never raw UTF-8");
+    assert_eq!(
+        qr_data(&stream),
+        format!("http://antrean.test/t/{}", t["code"].as_str().unwrap())
+    );
+    assert!(
+        stream.windows(4).any(|w| w == b"A001"),
+        "the number is printed"
+    );
+    assert!(
+        stream.iter().all(|&b| b < 0x80),
+        "text in a printer code page, never raw UTF-8"
+    );
 
     for (printer, wording) in [("off", "refused"), ("stalled", "did not answer")] {
         let r = kiosk(printer).await.unwrap();
-        assert_eq!(r.status(), 201, "the ticket is issued even when the printer fails");
+        assert_eq!(
+            r.status(),
+            201,
+            "the ticket is issued even when the printer fails"
+        );
         let t: Value = r.json().await.unwrap();
         assert_eq!(t["print"]["ok"], false, "{t}");
-        assert!(t["print"]["error"].as_str().unwrap().contains(wording), "{t}");
-        let (s, again) = Client::new(&server.base).get(&format!("/api/v1/tickets/{}", t["code"].as_str().unwrap())).await;
+        assert!(
+            t["print"]["error"].as_str().unwrap().contains(wording),
+            "{t}"
+        );
+        let (s, again) = Client::new(&server.base)
+            .get(&format!("/api/v1/tickets/{}", t["code"].as_str().unwrap()))
+            .await;
         assert_eq!((s, again["status"].as_str()), (200, Some("waiting")));
     }
     let r = kiosk("nope").await.unwrap();

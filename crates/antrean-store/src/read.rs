@@ -145,12 +145,12 @@ impl Reader {
     /// A ticket of any day by its code.
     pub fn ticket(&self, code: &str) -> Result<Option<StoredTicket>> {
         self.with(|c| {
-            Ok(c.prepare_cached(&format!(
+            c.prepare_cached(&format!(
                 "SELECT {TICKET_COLUMNS} FROM tickets WHERE code = ?1"
             ))?
             .query_row([code], |r| Ok(ticket_from_row(r)))
             .optional()?
-            .transpose()?)
+            .transpose()
         })
     }
 

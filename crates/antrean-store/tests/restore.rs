@@ -55,7 +55,7 @@ fn append(store: &Store, office: &str, events: Vec<Event>) {
 }
 
 fn command(o: &Office, pick: u8, n: usize) -> Command {
-    let counter = if n % 3 == 0 { "2" } else { "1" }.to_owned();
+    let counter = if n.is_multiple_of(3) { "2" } else { "1" }.to_owned();
     let any_number = || {
         let mut v: Vec<_> = o
             .active_tickets()
@@ -67,9 +67,9 @@ fn command(o: &Office, pick: u8, n: usize) -> Command {
     match pick % 12 {
         0..=2 => Command::Issue {
             code: format!("c{n}"),
-            service: if n % 2 == 0 { "ktp" } else { "kk" }.into(),
-            priority: (n % 5 == 0).then_some(Priority::Child),
-            channel: if n % 4 == 0 {
+            service: if n.is_multiple_of(2) { "ktp" } else { "kk" }.into(),
+            priority: (n.is_multiple_of(5)).then_some(Priority::Child),
+            channel: if n.is_multiple_of(4) {
                 Channel::Online
             } else {
                 Channel::Kiosk

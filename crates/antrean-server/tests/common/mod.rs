@@ -25,7 +25,10 @@ live_connections_per_ip = 100000
 "#,
     )
     .unwrap();
-    for (id, name, extra) in [("alpha", "Kantor Alpha", alpha_extra), ("beta", "Kantor Beta", "")] {
+    for (id, name, extra) in [
+        ("alpha", "Kantor Alpha", alpha_extra),
+        ("beta", "Kantor Beta", ""),
+    ] {
         std::fs::write(
             dir.join(format!("offices/{id}.toml")),
             format!(
@@ -90,7 +93,13 @@ impl Server {
             std::fs::write(&main, format!("{text}\n{server_extra}\n")).unwrap();
         }
         let (child, base) = spawn(&config, &data, "127.0.0.1:0");
-        Server { child, base, config, data, _dir: dir }
+        Server {
+            child,
+            base,
+            config,
+            data,
+            _dir: dir,
+        }
     }
 
     /// Starts the binary again on the same data (after a kill).
@@ -119,7 +128,11 @@ impl Server {
     /// Runs an `antrean` subcommand on this server's config and data.
     pub fn cli(&self, args: &[&str], password: Option<&str>) -> std::process::Output {
         let mut cmd = Command::new(BIN);
-        cmd.arg("--config").arg(&self.config).arg("--data").arg(&self.data).args(args);
+        cmd.arg("--config")
+            .arg(&self.config)
+            .arg("--data")
+            .arg(&self.data)
+            .args(args);
         if let Some(p) = password {
             cmd.env("ANTREAN_PASSWORD", p);
         }
@@ -133,9 +146,18 @@ impl Server {
             args.extend(["--office", o]);
         }
         let out = self.cli(&args, Some("kata-sandi-rahasia"));
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let c = Client::new(&self.base);
-        let (status, body) = c.post("/api/v1/session", json!({"username": name, "password": "kata-sandi-rahasia"})).await;
+        let (status, body) = c
+            .post(
+                "/api/v1/session",
+                json!({"username": name, "password": "kata-sandi-rahasia"}),
+            )
+            .await;
         assert_eq!(status, 200, "{body}");
         c
     }
@@ -143,7 +165,11 @@ impl Server {
     /// Registers a kiosk and returns its token.
     pub fn kiosk_token(&self, office: &str, name: &str) -> String {
         let out = self.cli(&["device", "add", name, "--office", office], None);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap().trim().to_owned()
     }
 }
@@ -170,7 +196,10 @@ fn spawn(config: &Path, data: &Path, listen: &str) -> (Child, String) {
     let stdout = child.stdout.take().unwrap();
     let mut lines = BufReader::new(stdout).lines();
     let first = lines.next().expect("server printed nothing").unwrap();
-    let base = first.strip_prefix("Antrean serving on ").expect("first line names the address").to_owned();
+    let base = first
+        .strip_prefix("Antrean serving on ")
+        .expect("first line names the address")
+        .to_owned();
     // Keep draining stdout so the server never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
     (child, base)
@@ -185,7 +214,13 @@ pub struct Client {
 
 impl Client {
     pub fn new(base: &str) -> Client {
-        Client { http: reqwest::Client::builder().cookie_store(true).build().unwrap(), base: base.to_owned() }
+        Client {
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .unwrap(),
+            base: base.to_owned(),
+        }
     }
 
     pub fn base(&self) -> &str {
@@ -193,21 +228,42 @@ impl Client {
     }
 
     pub async fn get(&self, path: &str) -> (u16, Value) {
-        let r = self.http.get(format!("{}{path}", self.base)).send().await.unwrap();
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
         read(r).await
     }
 
     pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        let r = self.http.post(format!("{}{path}", self.base)).json(&body).send().await.unwrap();
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         read(r).await
     }
 
     pub async fn post_empty(&self, path: &str) -> (u16, Value) {
-        let r = self.http.post(format!("{}{path}", self.base)).send().await.unwrap();
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
         read(r).await
     }
 
-    pub async fn post_raw(&self, path: &str, content_type: &str, body: impl Into<reqwest::Body>) -> (u16, Value) {
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> (u16, Value) {
         let r = self
             .http
             .post(format!("{}{path}", self.base))
@@ -220,25 +276,38 @@ impl Client {
     }
 
     pub async fn issue(&self, office: &str, service: &str) -> Value {
-        let (status, body) = self.post(&format!("/api/v1/offices/{office}/tickets"), json!({"service": service})).await;
+        let (status, body) = self
+            .post(
+                &format!("/api/v1/offices/{office}/tickets"),
+                json!({"service": service}),
+            )
+            .await;
         assert_eq!(status, 201, "{body}");
         body
     }
 
     /// A counter action; returns status and body.
     pub async fn act(&self, office: &str, counter: &str, action: &str) -> (u16, Value) {
-        self.post_empty(&format!("/api/v1/offices/{office}/counters/{counter}/{action}")).await
+        self.post_empty(&format!(
+            "/api/v1/offices/{office}/counters/{counter}/{action}"
+        ))
+        .await
     }
 }
 
 async fn read(r: reqwest::Response) -> (u16, Value) {
     let status = r.status().as_u16();
     let text = r.text().await.unwrap();
-    let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+    let body = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or(Value::String(text))
+    };
     (status, body)
 }
 
-pub type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+pub type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 pub async fn connect(url: &str) -> Ws {
     tokio_tungstenite::connect_async(url).await.unwrap().0
