@@ -275,6 +275,19 @@ impl Office {
         u32::try_from(queued + pinned).unwrap_or(u32::MAX)
     }
 
+    /// The first `limit` tickets waiting for `service`, in the order a
+    /// counter serving only it would call them (priority lane first).
+    pub fn queue(&self, service: &str, limit: usize) -> Vec<&Ticket> {
+        self.queues.get(service).map_or_else(Vec::new, |q| {
+            q.priority
+                .iter()
+                .chain(&q.regular)
+                .filter_map(|(_, number)| self.ticket_by_number(number))
+                .take(limit)
+                .collect()
+        })
+    }
+
     /// Tickets still to be issued today: `(total, online)`, `None` unlimited.
     pub fn remaining_quota(&self, service: &str) -> (Option<u32>, Option<u32>) {
         let Some(def) = self.def.service(service) else {

@@ -164,6 +164,7 @@ fn snapshot(s: &State) -> ServerMsg {
             .map(|svc| views::waiting(&s.office, &svc.id))
             .collect(),
         recent_calls: s.recent_calls.iter().cloned().collect(),
+        now: views::local_time(cfg, Utc::now()),
     }
 }
 
@@ -451,6 +452,7 @@ fn remember_call(state: &mut State, e: &Event) {
                 .def
                 .counter(counter)
                 .map_or_else(|| counter.clone(), |c| c.name.clone()),
+            announcement: views::announcements(cfg, number, counter),
         });
         state.recent_calls.truncate(RECENT_CALLS);
     }

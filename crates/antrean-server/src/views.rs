@@ -91,6 +91,14 @@ pub struct CounterView {
     pub number: Option<String>,
     /// `called` or `serving` when it has a ticket.
     pub ticket_status: Option<String>,
+    /// Service of the current ticket.
+    pub ticket_service: Option<String>,
+    /// Whether the current ticket is in the priority lane.
+    pub ticket_priority: bool,
+    /// When the current ticket was called (first call of this round).
+    pub called_at: Option<String>,
+    /// When its service started.
+    pub started_at: Option<String>,
     /// Service ids in the order this counter serves them.
     pub services: Vec<String>,
 }
@@ -154,6 +162,14 @@ pub fn counters(cfg: &OfficeConfig, office: &Office) -> Vec<CounterView> {
                 reason: c.reason.clone(),
                 number: current.map(|t| t.number.clone()),
                 ticket_status: current.map(|t| t.status.as_str().into()),
+                ticket_service: current.map(|t| t.service.clone()),
+                ticket_priority: current.is_some_and(|t| t.priority.is_some()),
+                called_at: current
+                    .and_then(|t| t.called_at)
+                    .map(|at| local_time(cfg, at)),
+                started_at: current
+                    .and_then(|t| t.started_at)
+                    .map(|at| local_time(cfg, at)),
                 services: d.services.clone(),
             }
         })
@@ -208,13 +224,42 @@ pub struct RecentCall {
     pub service: String,
     pub counter: String,
     pub counter_name: String,
+    /// The sentence spoken for it, per office language.
+    pub announcement: BTreeMap<String, String>,
 }
+
+/// The spoken call, per office language.
+pub fn announcements(cfg: &OfficeConfig, number: &str, counter: &str) -> BTreeMap<String, String> {
+    let name = counter_name(cfg, counter);
+    cfg.def
+        .languages
+        .iter()
+        .map(|l| {
+            (
+                l.clone(),
+                announcement(number, counter, &name, l, cfg.number_reading),
+            )
+        })
+        .collect()
+}
+
+/// A waiting ticket as the public sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Queued {
+    pub number: String,
+    pub priority: bool,
+}
+
+/// How many waiting numbers per service the live stream lists.
+const NEXT_LISTED: usize = 10;
 
 /// Waiting citizens per service.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Waiting {
     pub service: String,
     pub waiting: u32,
+    /// The next numbers, in call order (priority lane first).
+    pub next: Vec<Queued>,
     pub estimated_wait_s: Option<u32>,
     pub remaining: Option<u32>,
 }
@@ -295,27 +340,14 @@ impl PublicEvent {
                 counter,
                 recall,
                 ..
-            } => {
-                let name = counter_name(cfg, counter);
-                PublicEvent::TicketCalled {
-                    announcement: cfg
-                        .def
-                        .languages
-                        .iter()
-                        .map(|l| {
-                            (
-                                l.clone(),
-                                announcement(number, counter, &name, l, cfg.number_reading),
-                            )
-                        })
-                        .collect(),
-                    number: s(number),
-                    service: s(service),
-                    counter: s(counter),
-                    counter_name: name,
-                    recall: *recall,
-                }
-            }
+            } => PublicEvent::TicketCalled {
+                announcement: announcements(cfg, number, counter),
+                number: s(number),
+                service: s(service),
+                counter: s(counter),
+                counter_name: counter_name(cfg, counter),
+                recall: *recall,
+            },
             EventKind::TicketServing {
                 number,
                 service,
@@ -410,6 +442,8 @@ pub enum ServerMsg {
         counters: Vec<CounterView>,
         services: Vec<Waiting>,
         recent_calls: Vec<RecentCall>,
+        /// The server's clock, for screens whose own clock is off.
+        now: String,
     },
     /// One event; `seq` is the previous one's plus one.
     Event {
@@ -451,6 +485,14 @@ pub fn waiting(office: &Office, service: &str) -> Waiting {
     Waiting {
         service: service.to_owned(),
         waiting: office.waiting(service),
+        next: office
+            .queue(service, NEXT_LISTED)
+            .into_iter()
+            .map(|t| Queued {
+                number: t.number.clone(),
+                priority: t.priority.is_some(),
+            })
+            .collect(),
         estimated_wait_s: office.estimated_wait_new_s(service),
         remaining: office.remaining_quota(service).0,
     }
