@@ -170,6 +170,21 @@ struct Issued {
     print: Option<crate::printing::PrintResult>,
 }
 
+/// Runs blocking work (SQLite reads, argon2) off the async runtime.
+pub async fn blocking<T, E>(
+    f: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    E: Send + 'static,
+    ApiError: From<E>,
+{
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?
+        .map_err(ApiError::from)
+}
+
 /// A fresh public ticket code: 80 random bits, URL-safe.
 fn new_code() -> String {
     let mut bytes = [0u8; 10];
@@ -208,9 +223,7 @@ async fn issue_ticket(
             })?;
             let reader = state.store.reader.clone();
             let hash = auth::token_hash(&token);
-            let found = tokio::task::spawn_blocking(move || reader.device(&hash))
-                .await
-                .map_err(|e| ApiError::Internal(e.into()))??;
+            let found = blocking(move || reader.device(&hash)).await?;
             let dev =
                 found.ok_or_else(|| ApiError::DeviceRequired("unknown device token".into()))?;
             if dev.office != office || dev.kind != "kiosk" {
@@ -264,9 +277,8 @@ pub async fn ticket_view(
     }
     let reader = state.store.reader.clone();
     let c = code.to_owned();
-    let stored = tokio::task::spawn_blocking(move || reader.ticket(&c))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))??
+    let stored = blocking(move || reader.ticket(&c))
+        .await?
         .ok_or(ApiError::UnknownTicket)?;
     let handle = state
         .offices
@@ -304,6 +316,25 @@ struct PaperQuery {
     paper: Option<String>,
 }
 
+/// The paper asked for, the ticket and what its printout shows.
+async fn printable(
+    state: &AppState,
+    code: &str,
+    q: &PaperQuery,
+) -> Result<
+    (
+        antrean_ticket::Paper,
+        TicketView,
+        antrean_ticket::PrintedTicket,
+    ),
+    ApiError,
+> {
+    let paper = printing::paper(q.paper.as_deref())?;
+    let (handle, view) = ticket_view(state, code).await?;
+    let job = printing::printed(&handle.cfg, &state.config.server.public_base_url, &view);
+    Ok((paper, view, job))
+}
+
 #[utoipa::path(get, path = "/api/v1/tickets/{code}/ticket.pdf", params(("code" = String, Path), PaperQuery),
     responses((status = 200, content_type = "application/pdf", description = "the printable ticket"), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn ticket_pdf(
@@ -311,13 +342,10 @@ async fn ticket_pdf(
     Path(code): Path<String>,
     AppQuery(q): AppQuery<PaperQuery>,
 ) -> Result<Response, ApiError> {
-    let paper = printing::paper(q.paper.as_deref())?;
-    let (handle, view) = ticket_view(&state, &code).await?;
-    let job = printing::printed(&handle.cfg, &state.config.server.public_base_url, &view);
-    let pdf = tokio::task::spawn_blocking(move || antrean_ticket::render_pdf(&job, paper))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?
-        .map_err(|e| ApiError::Internal(e.into()))?;
+    let (paper, view, job) = printable(&state, &code, &q).await?;
+    let pdf =
+        blocking(move || antrean_ticket::render_pdf(&job, paper).map_err(anyhow::Error::from))
+            .await?;
     let disposition = format!("inline; filename=\"antrean-{}.pdf\"", view.number);
     Ok((
         [
@@ -336,9 +364,7 @@ async fn ticket_escpos(
     Path(code): Path<String>,
     AppQuery(q): AppQuery<PaperQuery>,
 ) -> Result<Response, ApiError> {
-    let paper = printing::paper(q.paper.as_deref())?;
-    let (handle, view) = ticket_view(&state, &code).await?;
-    let job = printing::printed(&handle.cfg, &state.config.server.public_base_url, &view);
+    let (paper, _, job) = printable(&state, &code, &q).await?;
     let bytes = antrean_ticket::render_escpos(&job, paper);
     Ok(([(header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response())
 }
@@ -403,18 +429,16 @@ async fn sign_in(
     state.limits.sign_in.check(&user_key)?;
     let reader = state.store.reader.clone();
     let username = req.username.clone();
-    let user =
-        tokio::task::spawn_blocking(move || -> Result<Option<antrean_store::User>, ApiError> {
-            let user = reader.user(&username)?;
-            let hash = user
-                .as_ref()
-                .map_or(auth::dummy_hash(), |u| u.password_hash.as_str())
-                .to_owned();
-            let ok = auth::verify_password(&hash, &req.password);
-            Ok(user.filter(|_| ok))
-        })
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))??;
+    let user = blocking(move || -> Result<Option<antrean_store::User>, ApiError> {
+        let user = reader.user(&username)?;
+        let hash = user
+            .as_ref()
+            .map_or(auth::dummy_hash(), |u| u.password_hash.as_str())
+            .to_owned();
+        let ok = auth::verify_password(&hash, &req.password);
+        Ok(user.filter(|_| ok))
+    })
+    .await?;
     let Some(user) = user else {
         state.limits.sign_in.hit(&ip_key)?;
         state.limits.sign_in.hit(&user_key)?;
@@ -424,9 +448,7 @@ async fn sign_in(
     let hours = state.config.server.security.session_hours;
     let expires = chrono::Utc::now() + chrono::Duration::hours(i64::from(hours));
     let (store, hash, id) = (state.store.clone(), auth::token_hash(&token), user.id);
-    tokio::task::spawn_blocking(move || store.create_session(&hash, id, expires))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))??;
+    blocking(move || store.create_session(&hash, id, expires)).await?;
     let secure = if state.config.server.security.secure_cookies {
         "; Secure"
     } else {
@@ -449,9 +471,7 @@ async fn whoami(staff: Staff) -> Json<Me> {
 async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     if let Some(token) = auth::cookie_token(&headers) {
         let (store, hash) = (state.store.clone(), auth::token_hash(token));
-        tokio::task::spawn_blocking(move || store.delete_session(&hash))
-            .await
-            .map_err(|e| ApiError::Internal(e.into()))??;
+        blocking(move || store.delete_session(&hash)).await?;
     }
     let cookie = format!(
         "{}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0",

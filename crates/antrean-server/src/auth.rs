@@ -130,11 +130,9 @@ impl FromRequestParts<AppState> for Staff {
         let token = cookie_token(&parts.headers).ok_or(ApiError::Unauthenticated)?;
         let hash = token_hash(token);
         let reader = state.store.reader.clone();
-        let session =
-            tokio::task::spawn_blocking(move || reader.session(&hash, chrono::Utc::now()))
-                .await
-                .map_err(|e| ApiError::Internal(e.into()))??
-                .ok_or(ApiError::Unauthenticated)?;
+        let session = crate::api::blocking(move || reader.session(&hash, chrono::Utc::now()))
+            .await?
+            .ok_or(ApiError::Unauthenticated)?;
         let role = Role::parse(&session.user.role).ok_or(ApiError::Unauthenticated)?;
         Ok(Staff {
             user: session.user,

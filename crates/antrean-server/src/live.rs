@@ -18,6 +18,7 @@ use axum::extract::{ConnectInfo, Path, State};
 
 use crate::api::AppQuery;
 use axum::response::Response;
+use futures_util::future::{BoxFuture, FutureExt};
 use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
 
@@ -57,6 +58,22 @@ pub async fn office_live(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
 ) -> Result<Response, ApiError> {
     let handle = state.offices.get(&office)?.clone();
+    accept(ws, state, peer, move |conn, state| {
+        async move { office_stream(conn, &state, &handle, q.since).await }.boxed()
+    })
+}
+
+/// Upgrades to a WebSocket within the per-address limit and runs `stream`
+/// on it until it ends, then closes it properly.
+fn accept<F>(
+    ws: WebSocketUpgrade,
+    state: AppState,
+    peer: SocketAddr,
+    stream: F,
+) -> Result<Response, ApiError>
+where
+    F: for<'c> FnOnce(&'c mut Conn, AppState) -> BoxFuture<'c, Result<(), End>> + Send + 'static,
+{
     let guard = state.live_connections.acquire(
         peer.ip(),
         state.config.server.security.live_connections_per_ip,
@@ -67,7 +84,7 @@ pub async fn office_live(
             socket,
             shutdown: state.shutdown.clone(),
         };
-        if let Err(e) = office_stream(&mut conn, &state, &handle, q.since).await {
+        if let Err(e) = stream(&mut conn, state).await {
             tracing::debug!(error = %e, "live connection ended");
         }
         conn.close().await;
@@ -81,21 +98,9 @@ pub async fn ticket_live(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
 ) -> Result<Response, ApiError> {
     let (handle, view) = crate::api::ticket_view(&state, &code).await?;
-    let guard = state.live_connections.acquire(
-        peer.ip(),
-        state.config.server.security.live_connections_per_ip,
-    )?;
-    Ok(upgrade(ws).on_upgrade(move |socket| async move {
-        let _guard = guard;
-        let mut conn = Conn {
-            socket,
-            shutdown: state.shutdown.clone(),
-        };
-        if let Err(e) = ticket_stream(&mut conn, &state, &handle, code, view).await {
-            tracing::debug!(error = %e, "ticket connection ended");
-        }
-        conn.close().await;
-    }))
+    accept(ws, state, peer, move |conn, state| {
+        async move { ticket_stream(conn, &state, &handle, code, view).await }.boxed()
+    })
 }
 
 /// Why a connection ended.
@@ -253,10 +258,7 @@ async fn replay_from_log(
     let reader = state.store.reader.clone();
     let id = handle.cfg.def.id.clone();
     let events =
-        tokio::task::spawn_blocking(move || reader.events_since(&id, since, REPLAY_LIMIT + 1))
-            .await
-            .map_err(|e| ApiError::Internal(e.into()))?
-            .map_err(ApiError::from)?;
+        crate::api::blocking(move || reader.events_since(&id, since, REPLAY_LIMIT + 1)).await?;
     if events.len() > REPLAY_LIMIT {
         return Ok(());
     }
