@@ -1,0 +1,117 @@
+//! The `antrean` command as an operator uses it: graceful shutdown, a bad
+//! configuration refused with a clear message, users and the audit log.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::process::Command;
+
+use common::{connect, Server, BIN};
+use futures_util::StreamExt;
+use tokio_tungstenite::tungstenite::Message;
+
+#[tokio::test]
+async fn sigterm_closes_live_clients_and_exits_cleanly() {
+    let mut server = Server::start();
+    let mut ws = connect(&server.ws("/api/v1/offices/alpha/live")).await;
+    common::next_msg(&mut ws).await;
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    // The live client is told goodbye with a close frame.
+    let closed = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        while let Some(msg) = ws.next().await {
+            if let Ok(Message::Close(frame)) = msg {
+                return frame.map(|f| u16::from(f.code));
+            }
+        }
+        None
+    })
+    .await
+    .unwrap();
+    assert_eq!(closed, Some(1001), "going away");
+    let status = server.child.wait().unwrap();
+    assert!(status.success(), "{status}");
+}
+
+#[test]
+fn a_bad_configuration_stops_the_start_naming_file_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write_config(dir.path(), "");
+    let office = dir.path().join("offices/alpha.toml");
+    let text = std::fs::read_to_string(&office).unwrap();
+    std::fs::write(&office, text.replace("Asia/Jakarta", "Asia/Nowhere")).unwrap();
+    let out = Command::new(BIN)
+        .arg("--config")
+        .arg(dir.path())
+        .arg("--data")
+        .arg(dir.path().join("data"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("alpha.toml") && err.contains("time_zone") && err.contains("Asia/Nowhere"),
+        "{err}"
+    );
+}
+
+#[test]
+fn users_need_a_real_password_and_an_office() {
+    let server = Server::start();
+    let out = server.cli(
+        &["user", "add", "ani", "--role", "clerk"],
+        Some("kata-sandi-rahasia"),
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--office"));
+    let out = server.cli(
+        &["user", "add", "ani", "--role", "clerk", "--office", "alpha"],
+        Some("short"),
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("8 characters"));
+    let out = server.cli(
+        &["user", "add", "ani", "--role", "clerk", "--office", "gamma"],
+        Some("kata-sandi-rahasia"),
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown office"));
+    // From stdin when the variable is not set.
+    let mut child = Command::new(BIN)
+        .arg("--config")
+        .arg(&server.config)
+        .arg("--data")
+        .arg(&server.data)
+        .args([
+            "user",
+            "add",
+            "ani",
+            "--role",
+            "supervisor",
+            "--office",
+            "alpha",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"kata-sandi-rahasia\n")
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    let again = server.cli(
+        &["user", "add", "ani", "--role", "clerk", "--office", "alpha"],
+        Some("kata-sandi-rahasia"),
+    );
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+    let out = server.cli(&["audit", "verify"], None);
+    assert!(out.status.success());
+}
