@@ -325,12 +325,12 @@ impl Office {
         let n = if let Some(counter) = &ticket.target_counter {
             self.pinned
                 .get(counter)
-                .map_or(0, |q| q.range(..key).count())
+                .map_or(0, |q| count_before(q, &key))
         } else if let Some(q) = self.queues.get(&ticket.service) {
             if ticket.priority.is_some() {
-                q.priority.range(..key).count()
+                count_before(&q.priority, &key)
             } else {
-                q.priority.len() + q.regular.range(..key).count()
+                q.priority.len() + count_before(&q.regular, &key)
             }
         } else {
             0
@@ -907,6 +907,24 @@ impl Office {
     }
 }
 
+/// How many keys of `set` come before `key`, in O(min(before, after)):
+/// a ticket just issued is at the end of a long queue, and counting from the
+/// front every time would make issuing quadratic.
+fn count_before(set: &BTreeSet<QueueKey>, key: &QueueKey) -> usize {
+    let mut before = set.range(..key.clone());
+    let mut after = set.range(key.clone()..);
+    let mut n = 0;
+    loop {
+        match (before.next_back(), after.next()) {
+            // `n` pairs counted: `before` has exactly n, or `after` has
+            // exactly n and `before` the rest.
+            (None, _) => return n,
+            (Some(_), None) => return set.len() - n,
+            (Some(_), Some(_)) => n += 1,
+        }
+    }
+}
+
 fn queue_key(t: &Ticket) -> QueueKey {
     (t.issued_at, t.number.clone())
 }
@@ -942,5 +960,32 @@ fn requeued(t: &Ticket) -> EventKind {
         code: t.code.clone(),
         number: t.number.clone(),
         service: t.service.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn count_before_matches_a_plain_count_at_every_position() {
+        let t0 = Utc.timestamp_opt(0, 0).single().expect("epoch");
+        for len in 0..12 {
+            let set: BTreeSet<QueueKey> = (0..len)
+                .map(|i| (t0 + chrono::Duration::seconds(i * 2), format!("A{i:03}")))
+                .collect();
+            for probe in -1..=len * 2 {
+                let key = (t0 + chrono::Duration::seconds(probe), "A".to_owned());
+                assert_eq!(
+                    count_before(&set, &key),
+                    set.range(..key.clone()).count(),
+                    "len {len} probe {probe}"
+                );
+            }
+            for (i, key) in set.iter().enumerate() {
+                assert_eq!(count_before(&set, key), i, "len {len} member {i}");
+            }
+        }
     }
 }
