@@ -55,6 +55,8 @@ pub enum DomainError {
     TransferToSame(String),
     #[error("a pause needs a reason (1 to 64 characters)")]
     PauseReason,
+    #[error("`{step}` is not a step of the document workflow of `{service}`")]
+    UnknownStep { service: String, step: String },
     #[error("ticket code `{0}` is already in use")]
     DuplicateCode(String),
 }

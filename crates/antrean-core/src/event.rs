@@ -69,6 +69,14 @@ pub enum EventKind {
         number: String,
         service: String,
     },
+    /// The document applied for at the counter moved to a workflow step of
+    /// its service (after the ticket is done).
+    DocumentStatus {
+        code: String,
+        number: String,
+        service: String,
+        step: String,
+    },
     CounterState {
         counter: String,
         state: CounterStatus,
@@ -95,6 +103,7 @@ impl EventKind {
             EventKind::TicketRequeued { .. } => "ticket_requeued",
             EventKind::TicketTransferred { .. } => "ticket_transferred",
             EventKind::TicketCancelled { .. } => "ticket_cancelled",
+            EventKind::DocumentStatus { .. } => "document_status",
             EventKind::CounterState { .. } => "counter_state",
             EventKind::DayEnded { .. } => "day_ended",
         }
@@ -110,7 +119,8 @@ impl EventKind {
             | EventKind::TicketNoShow { code, .. }
             | EventKind::TicketRequeued { code, .. }
             | EventKind::TicketTransferred { code, .. }
-            | EventKind::TicketCancelled { code, .. } => Some(code),
+            | EventKind::TicketCancelled { code, .. }
+            | EventKind::DocumentStatus { code, .. } => Some(code),
             EventKind::CounterState { .. } | EventKind::DayEnded { .. } => None,
         }
     }

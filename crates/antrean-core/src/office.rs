@@ -72,6 +72,15 @@ pub enum Command {
     Requeue {
         number: String,
     },
+    /// Staff move the document of a finished ticket (of any day, so the
+    /// caller looks it up and passes what it knows) to a workflow step.
+    Document {
+        code: String,
+        number: String,
+        service: String,
+        status: TicketStatus,
+        step: String,
+    },
 }
 
 /// Where a transferred ticket goes.
@@ -517,6 +526,37 @@ impl Office {
                 expect_status(t, &[TicketStatus::NoShow], "requeued")?;
                 Ok(vec![requeued(t)])
             }
+            Command::Document {
+                code,
+                number,
+                service,
+                status,
+                step,
+            } => {
+                if *status != TicketStatus::Done {
+                    return Err(DomainError::InvalidTransition {
+                        number: number.clone(),
+                        from: *status,
+                        action: "given a document status (it must be done first)",
+                    });
+                }
+                let def = self
+                    .def
+                    .service(service)
+                    .ok_or_else(|| DomainError::UnknownService(service.clone()))?;
+                if !def.workflow.contains(step) {
+                    return Err(DomainError::UnknownStep {
+                        service: service.clone(),
+                        step: step.clone(),
+                    });
+                }
+                Ok(vec![EventKind::DocumentStatus {
+                    code: code.clone(),
+                    number: number.clone(),
+                    service: service.clone(),
+                    step: step.clone(),
+                }])
+            }
         }
     }
 
@@ -813,6 +853,8 @@ impl Office {
                     }
                 }
             }
+            // A finished ticket is no longer in the office's memory.
+            EventKind::DocumentStatus { .. } => {}
             EventKind::CounterState {
                 counter,
                 state,

@@ -52,6 +52,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/tickets/{code}", get(get_ticket))
         .route("/tickets/{code}/cancel", post(cancel_ticket))
+        .route("/tickets/{code}/document", post(set_document))
         .route("/tickets/{code}/ticket.pdf", get(ticket_pdf))
         .route("/tickets/{code}/ticket.escpos", get(ticket_escpos))
         .route("/tickets/{code}/live", get(live::ticket_live))
@@ -295,7 +296,10 @@ pub async fn ticket_view(
         .await?;
     let view = match live {
         Some(v) => v,
-        None => TicketView::new(&handle.cfg, None, &stored.ticket),
+        None => TicketView {
+            document: stored.document.clone(),
+            ..TicketView::new(&handle.cfg, None, &stored.ticket)
+        },
     };
     Ok((handle, view))
 }
@@ -389,6 +393,40 @@ async fn cancel_ticket(
         .execute(Command::Cancel { code }, Some("citizen".into()))
         .await?;
     outcome.ticket.map(Json).ok_or(ApiError::UnknownTicket)
+}
+
+/// Body of `POST /tickets/{code}/document`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct DocumentBody {
+    /// One of the service's `workflow` steps.
+    step: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/tickets/{code}/document", params(("code" = String, Path)), request_body = DocumentBody,
+    responses((status = 200, body = TicketView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn set_document(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(code): Path<String>,
+    AppJson(body): AppJson<DocumentBody>,
+) -> Result<Json<TicketView>, ApiError> {
+    let (handle, view) = ticket_view(&state, &code).await?;
+    staff.check_office(&view.office)?;
+    let cmd = Command::Document {
+        code: code.clone(),
+        number: view.number.clone(),
+        service: view.service.clone(),
+        status: antrean_core::TicketStatus::parse(&view.status)
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("stored status {}", view.status)))?,
+        step: body.step.clone(),
+    };
+    handle.execute(cmd, Some(staff.actor())).await?;
+    Ok(Json(TicketView {
+        document: Some(body.step),
+        ..view
+    }))
 }
 
 /// Sign-in body.

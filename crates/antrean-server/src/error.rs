@@ -83,6 +83,7 @@ impl ApiError {
                 D::TransferToSame(_) => (S::UNPROCESSABLE_ENTITY, "transfer_to_same"),
                 D::PauseReason => (S::BAD_REQUEST, "pause_reason_required"),
                 D::DuplicateCode(_) => (S::CONFLICT, "duplicate_code"),
+                D::UnknownStep { .. } => (S::UNPROCESSABLE_ENTITY, "unknown_step"),
             },
             ApiError::UnknownOffice(_) => (S::NOT_FOUND, "unknown_office"),
             ApiError::UnknownTicket => (S::NOT_FOUND, "unknown_ticket"),

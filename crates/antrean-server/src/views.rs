@@ -122,6 +122,8 @@ pub struct ServiceView {
     pub requirements: Vec<String>,
     pub completion_time: String,
     pub cost: String,
+    /// Steps of the document after the counter, in order.
+    pub workflow: Vec<String>,
 }
 
 /// An office with its services and counters, live.
@@ -195,6 +197,7 @@ pub fn services(cfg: &OfficeConfig, office: &Office, now: DateTime<Utc>) -> Vec<
                 requirements: s.standard.requirements.clone(),
                 completion_time: s.standard.completion_time.clone(),
                 cost: s.standard.cost.clone(),
+                workflow: s.workflow.clone(),
             }
         })
         .collect()
@@ -312,6 +315,11 @@ pub enum PublicEvent {
         number: String,
         service: String,
     },
+    DocumentStatus {
+        number: String,
+        service: String,
+        step: String,
+    },
     CounterState {
         counter: String,
         counter_name: String,
@@ -403,6 +411,16 @@ impl PublicEvent {
             } => PublicEvent::TicketCancelled {
                 number: s(number),
                 service: s(service),
+            },
+            EventKind::DocumentStatus {
+                number,
+                service,
+                step,
+                ..
+            } => PublicEvent::DocumentStatus {
+                number: s(number),
+                service: s(service),
+                step: s(step),
             },
             EventKind::CounterState {
                 counter,
@@ -514,6 +532,8 @@ pub fn touched_services(kind: &EventKind) -> Vec<&str> {
             ..
         } if from_service != service => vec![from_service, service],
         EventKind::TicketTransferred { service, .. } => vec![service],
-        EventKind::CounterState { .. } | EventKind::DayEnded { .. } => vec![],
+        EventKind::DocumentStatus { .. }
+        | EventKind::CounterState { .. }
+        | EventKind::DayEnded { .. } => vec![],
     }
 }

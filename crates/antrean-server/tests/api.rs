@@ -68,7 +68,32 @@ async fn a_ticket_lives_its_whole_life() {
     let (s, done) = clerk.act("alpha", "1", "finish").await;
     assert_eq!((s, done["status"].as_str()), (200, Some("done")));
     let (_, mine) = citizen.get(&format!("/api/v1/tickets/{code}")).await;
-    assert_eq!(mine["status"], "done");
+    assert_eq!(
+        (mine["status"].as_str(), mine["document"].as_str()),
+        (Some("done"), None)
+    );
+    // Then the document goes through the service's workflow, visible to the citizen.
+    let doc = format!("/api/v1/tickets/{code}/document");
+    let (s, t) = clerk.post(&doc, json!({"step": "dicetak"})).await;
+    assert_eq!((s, t["document"].as_str()), (200, Some("dicetak")));
+    let (_, mine) = citizen.get(&format!("/api/v1/tickets/{code}")).await;
+    assert_eq!(mine["document"], "dicetak");
+    let (s, e) = clerk.post(&doc, json!({"step": "hilang"})).await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (422, Some("unknown_step"))
+    );
+    let (s, e) = citizen.post(&doc, json!({"step": "siap diambil"})).await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (401, Some("unauthenticated"))
+    );
+    let waiting_doc = format!("/api/v1/tickets/{}/document", t2["code"].as_str().unwrap());
+    let (s, e) = clerk.post(&waiting_doc, json!({"step": "diterima"})).await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (409, Some("invalid_transition"))
+    );
 
     // The second citizen does not come: two calls, then no-show; requeue.
     assert_eq!(

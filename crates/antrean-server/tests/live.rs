@@ -143,6 +143,23 @@ async fn the_ticket_stream_follows_one_ticket() {
             break;
         }
     }
+    // After the counter, the document's steps reach the citizen live.
+    clerk.act("alpha", "1", "start").await;
+    clerk.act("alpha", "1", "finish").await;
+    let (s, _) = clerk
+        .post(
+            &format!("/api/v1/tickets/{code}/document"),
+            serde_json::json!({"step": "siap diambil"}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    loop {
+        let t = next_msg(&mut ws).await["ticket"].clone();
+        if t["document"] == "siap diambil" {
+            assert_eq!(t["status"], "done");
+            break;
+        }
+    }
     // Unknown tickets have no stream.
     let err = tokio_tungstenite::connect_async(server.ws("/api/v1/tickets/nope/live")).await;
     assert!(err.is_err());

@@ -27,6 +27,8 @@ pub struct Reader {
 pub struct StoredTicket {
     pub office: String,
     pub ticket: Ticket,
+    /// Workflow step of the document applied for, once staff set one.
+    pub document: Option<String>,
 }
 
 /// A staff account.
@@ -55,7 +57,7 @@ pub struct Device {
 }
 
 const TICKET_COLUMNS: &str = "code, day, number, seq_no, number_service, service, priority, channel, status, \
-    issued_at_ns, called_at_ns, started_at_ns, finished_at_ns, counter, target_counter, calls, office";
+    issued_at_ns, called_at_ns, started_at_ns, finished_at_ns, counter, target_counter, calls, office, document";
 
 impl Reader {
     pub(crate) fn new(path: PathBuf) -> Self {
@@ -260,6 +262,7 @@ fn ticket_from_row(r: &Row<'_>) -> Result<StoredTicket> {
     };
     Ok(StoredTicket {
         office: r.get(16)?,
+        document: r.get(17)?,
         ticket: Ticket {
             code: r.get(0)?,
             day: parse_day(&day)?,

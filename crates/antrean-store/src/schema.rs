@@ -7,7 +7,8 @@ use rusqlite::Connection;
 use crate::Result;
 
 /// Each entry moves the schema one version on; never edit a shipped one.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE events (
     id        INTEGER PRIMARY KEY,      -- order of the hash chain
     office    TEXT    NOT NULL,
@@ -85,7 +86,10 @@ CREATE TABLE devices (
     created_at_ns INTEGER NOT NULL,
     UNIQUE (office, name)
 );
-"#];
+"#,
+    // The status of the document applied for, after the counter.
+    "ALTER TABLE tickets ADD COLUMN document TEXT;",
+];
 
 /// Opens a connection with the settings every connection needs: WAL so that
 /// readers never block the writer, `synchronous=FULL` so that a commit is on

@@ -330,6 +330,10 @@ fn project(tx: &Transaction<'_>, office: &str, e: &Event) -> Result<()> {
                 .execute(params![office, day, service, channel])?;
             }
         }
+        EventKind::DocumentStatus { code, step, .. } => {
+            tx.prepare_cached("UPDATE tickets SET document = ?2 WHERE code = ?1")?
+                .execute(params![code, step])?;
+        }
         EventKind::CounterState {
             counter,
             state,

@@ -41,6 +41,7 @@ min_calls = 2
 id = "ktp"
 prefix = "A"
 name = {{ id = "KTP", en = "ID card" }}
+workflow = ["diterima", "dicetak", "siap diambil"]
 [[services]]
 id = "kk"
 prefix = "B"
