@@ -57,6 +57,8 @@ pub enum DomainError {
     PauseReason,
     #[error("`{step}` is not a step of the document workflow of `{service}`")]
     UnknownStep { service: String, step: String },
+    #[error("survey scores are 1 to 4, at least one answered")]
+    InvalidSurvey,
     #[error("ticket code `{0}` is already in use")]
     DuplicateCode(String),
 }

@@ -77,6 +77,12 @@ pub enum EventKind {
         service: String,
         step: String,
     },
+    /// A citizen answered the satisfaction survey (IKM) after being served.
+    SurveySubmitted {
+        code: String,
+        service: String,
+        answers: crate::ikm::Answers,
+    },
     CounterState {
         counter: String,
         state: CounterStatus,
@@ -104,6 +110,7 @@ impl EventKind {
             EventKind::TicketTransferred { .. } => "ticket_transferred",
             EventKind::TicketCancelled { .. } => "ticket_cancelled",
             EventKind::DocumentStatus { .. } => "document_status",
+            EventKind::SurveySubmitted { .. } => "survey_submitted",
             EventKind::CounterState { .. } => "counter_state",
             EventKind::DayEnded { .. } => "day_ended",
         }
@@ -120,7 +127,8 @@ impl EventKind {
             | EventKind::TicketRequeued { code, .. }
             | EventKind::TicketTransferred { code, .. }
             | EventKind::TicketCancelled { code, .. }
-            | EventKind::DocumentStatus { code, .. } => Some(code),
+            | EventKind::DocumentStatus { code, .. }
+            | EventKind::SurveySubmitted { code, .. } => Some(code),
             EventKind::CounterState { .. } | EventKind::DayEnded { .. } => None,
         }
     }

@@ -11,6 +11,7 @@
 mod error;
 mod estimate;
 mod event;
+pub mod ikm;
 mod model;
 mod office;
 pub mod words;

@@ -81,6 +81,14 @@ pub enum Command {
         status: TicketStatus,
         step: String,
     },
+    /// The citizen of a finished ticket answers the IKM survey.
+    Survey {
+        code: String,
+        number: String,
+        service: String,
+        status: TicketStatus,
+        answers: crate::ikm::Answers,
+    },
 }
 
 /// Where a transferred ticket goes.
@@ -526,6 +534,23 @@ impl Office {
                 expect_status(t, &[TicketStatus::NoShow], "requeued")?;
                 Ok(vec![requeued(t)])
             }
+            Command::Survey {
+                code,
+                number,
+                service,
+                status,
+                answers,
+            } => {
+                expect_done(number, *status, "rated (it must be done first)")?;
+                if !crate::ikm::valid(answers) {
+                    return Err(DomainError::InvalidSurvey);
+                }
+                Ok(vec![EventKind::SurveySubmitted {
+                    code: code.clone(),
+                    service: service.clone(),
+                    answers: *answers,
+                }])
+            }
             Command::Document {
                 code,
                 number,
@@ -533,13 +558,11 @@ impl Office {
                 status,
                 step,
             } => {
-                if *status != TicketStatus::Done {
-                    return Err(DomainError::InvalidTransition {
-                        number: number.clone(),
-                        from: *status,
-                        action: "given a document status (it must be done first)",
-                    });
-                }
+                expect_done(
+                    number,
+                    *status,
+                    "given a document status (it must be done first)",
+                )?;
                 let def = self
                     .def
                     .service(service)
@@ -854,7 +877,7 @@ impl Office {
                 }
             }
             // A finished ticket is no longer in the office's memory.
-            EventKind::DocumentStatus { .. } => {}
+            EventKind::DocumentStatus { .. } | EventKind::SurveySubmitted { .. } => {}
             EventKind::CounterState {
                 counter,
                 state,
@@ -982,6 +1005,22 @@ fn expect_status(
         Err(DomainError::InvalidTransition {
             number: t.number.clone(),
             from: t.status,
+            action,
+        })
+    }
+}
+
+fn expect_done(
+    number: &str,
+    status: TicketStatus,
+    action: &'static str,
+) -> Result<(), DomainError> {
+    if status == TicketStatus::Done {
+        Ok(())
+    } else {
+        Err(DomainError::InvalidTransition {
+            number: number.to_owned(),
+            from: status,
             action,
         })
     }

@@ -53,6 +53,8 @@ pub fn routes() -> Router<AppState> {
         .route("/tickets/{code}", get(get_ticket))
         .route("/tickets/{code}/cancel", post(cancel_ticket))
         .route("/tickets/{code}/document", post(set_document))
+        .route("/tickets/{code}/survey", post(answer_survey))
+        .route("/offices/{office}/report", get(report))
         .route("/tickets/{code}/ticket.pdf", get(ticket_pdf))
         .route("/tickets/{code}/ticket.escpos", get(ticket_escpos))
         .route("/tickets/{code}/live", get(live::ticket_live))
@@ -296,10 +298,17 @@ pub async fn ticket_view(
         .await?;
     let view = match live {
         Some(v) => v,
-        None => TicketView {
-            document: stored.document.clone(),
-            ..TicketView::new(&handle.cfg, None, &stored.ticket)
-        },
+        None => {
+            let survey_open = stored.ticket.status == antrean_core::TicketStatus::Done && {
+                let (reader, c) = (state.store.reader.clone(), code.to_owned());
+                !blocking(move || reader.has_survey(&c)).await?
+            };
+            TicketView {
+                document: stored.document.clone(),
+                survey_open,
+                ..TicketView::new(&handle.cfg, None, &stored.ticket)
+            }
+        }
     };
     Ok((handle, view))
 }
@@ -395,6 +404,77 @@ async fn cancel_ticket(
     outcome.ticket.map(Json).ok_or(ApiError::UnknownTicket)
 }
 
+/// Body of `POST /tickets/{code}/survey`: the nine IKM elements in order
+/// (persyaratan, prosedur, waktu penyelesaian, biaya, produk, kompetensi,
+/// perilaku, penanganan pengaduan, sarana prasarana), each 1–4 or null.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct SurveyBody {
+    #[schema(value_type = Vec<Option<u8>>)]
+    answers: antrean_core::ikm::Answers,
+}
+
+#[utoipa::path(post, path = "/api/v1/tickets/{code}/survey", params(("code" = String, Path)), request_body = SurveyBody,
+    responses((status = 204, description = "thank you"), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn answer_survey(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    AppJson(body): AppJson<SurveyBody>,
+) -> Result<StatusCode, ApiError> {
+    let (handle, view) = ticket_view(&state, &code).await?;
+    if view.status == "done" && !view.survey_open {
+        return Err(ApiError::SurveyAnswered);
+    }
+    let cmd = Command::Survey {
+        code,
+        number: view.number.clone(),
+        service: view.service.clone(),
+        status: stored_status(&view)?,
+        answers: body.answers,
+    };
+    // Anonymous: no actor is recorded with the answers.
+    handle.execute(cmd, None).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn stored_status(view: &TicketView) -> Result<antrean_core::TicketStatus, ApiError> {
+    antrean_core::TicketStatus::parse(&view.status)
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("stored status {}", view.status)))
+}
+
+/// `?from=YYYY-MM-DD&to=YYYY-MM-DD` (business days, both included; default today).
+#[derive(Debug, Deserialize, IntoParams)]
+struct ReportQuery {
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+}
+
+#[utoipa::path(get, path = "/api/v1/offices/{office}/report", params(("office" = String, Path), ReportQuery),
+    responses((status = 200, body = crate::views::Report), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn report(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(office): Path<String>,
+    AppQuery(q): AppQuery<ReportQuery>,
+) -> Result<Json<crate::views::Report>, ApiError> {
+    let handle = state.offices.get(&office)?;
+    staff.check_office(&office)?;
+    if staff.role == auth::Role::Clerk {
+        return Err(ApiError::Forbidden("reports are for supervisors".into()));
+    }
+    let today = handle.cfg.def.business_day(chrono::Utc::now());
+    let (from, to) = (q.from.unwrap_or(today), q.to.unwrap_or(today));
+    if from > to || (to - from).num_days() > 366 {
+        return Err(ApiError::InvalidQuery(
+            "`from` must not be after `to`, at most a year apart".into(),
+        ));
+    }
+    let reader = state.store.reader.clone();
+    let id = office.clone();
+    let figures = blocking(move || reader.report(&id, from, to)).await?;
+    Ok(Json(crate::views::Report::new(&office, from, to, &figures)))
+}
+
 /// Body of `POST /tickets/{code}/document`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -418,8 +498,7 @@ async fn set_document(
         code: code.clone(),
         number: view.number.clone(),
         service: view.service.clone(),
-        status: antrean_core::TicketStatus::parse(&view.status)
-            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("stored status {}", view.status)))?,
+        status: stored_status(&view)?,
         step: body.step.clone(),
     };
     handle.execute(cmd, Some(staff.actor())).await?;

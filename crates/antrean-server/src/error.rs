@@ -39,6 +39,8 @@ pub enum ApiError {
     RateLimited(u64),
     #[error("the office is recovering from a storage failure; try again")]
     Unavailable,
+    #[error("this ticket's survey was already answered")]
+    SurveyAnswered,
     #[error("no route")]
     NoRoute,
     #[error("internal error")]
@@ -84,6 +86,7 @@ impl ApiError {
                 D::PauseReason => (S::BAD_REQUEST, "pause_reason_required"),
                 D::DuplicateCode(_) => (S::CONFLICT, "duplicate_code"),
                 D::UnknownStep { .. } => (S::UNPROCESSABLE_ENTITY, "unknown_step"),
+                D::InvalidSurvey => (S::BAD_REQUEST, "invalid_survey"),
             },
             ApiError::UnknownOffice(_) => (S::NOT_FOUND, "unknown_office"),
             ApiError::UnknownTicket => (S::NOT_FOUND, "unknown_ticket"),
@@ -97,6 +100,7 @@ impl ApiError {
             ApiError::DeviceRequired(_) => (S::UNAUTHORIZED, "device_token_required"),
             ApiError::RateLimited(_) => (S::TOO_MANY_REQUESTS, "rate_limited"),
             ApiError::Unavailable => (S::SERVICE_UNAVAILABLE, "unavailable"),
+            ApiError::SurveyAnswered => (S::CONFLICT, "survey_already_answered"),
             ApiError::NoRoute => (S::NOT_FOUND, "no_route"),
             ApiError::Internal(_) => (S::INTERNAL_SERVER_ERROR, "internal"),
         }

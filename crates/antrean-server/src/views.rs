@@ -52,6 +52,9 @@ pub struct TicketView {
     pub estimated_wait_s: Option<u32>,
     /// Status of the document applied for, once the service has started it.
     pub document: Option<String>,
+    /// Whether the citizen may still answer the satisfaction survey (done,
+    /// not yet answered).
+    pub survey_open: bool,
 }
 
 impl TicketView {
@@ -74,6 +77,7 @@ impl TicketView {
             ahead: office.filter(|_| waiting).map(|o| o.ahead(t)),
             estimated_wait_s: office.and_then(|o| o.estimated_wait_s(t)),
             document: None,
+            survey_open: false,
         }
     }
 }
@@ -320,6 +324,10 @@ pub enum PublicEvent {
         service: String,
         step: String,
     },
+    /// Someone rated the service (anonymous: only the service is told).
+    SurveySubmitted {
+        service: String,
+    },
     CounterState {
         counter: String,
         counter_name: String,
@@ -421,6 +429,9 @@ impl PublicEvent {
                 number: s(number),
                 service: s(service),
                 step: s(step),
+            },
+            EventKind::SurveySubmitted { service, .. } => PublicEvent::SurveySubmitted {
+                service: s(service),
             },
             EventKind::CounterState {
                 counter,
@@ -533,7 +544,126 @@ pub fn touched_services(kind: &EventKind) -> Vec<&str> {
         } if from_service != service => vec![from_service, service],
         EventKind::TicketTransferred { service, .. } => vec![service],
         EventKind::DocumentStatus { .. }
+        | EventKind::SurveySubmitted { .. }
         | EventKind::CounterState { .. }
         | EventKind::DayEnded { .. } => vec![],
+    }
+}
+
+/// The satisfaction index over some answers (PermenPANRB 14/2017).
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct IkmView {
+    pub respondents: u32,
+    /// The nine elements, in order, as named in `nrr`.
+    pub elements: Vec<String>,
+    /// Mean score 1–4 per element (null: nobody answered it).
+    pub nrr: Vec<Option<f64>>,
+    /// 25–100; null without answers.
+    pub score: Option<f64>,
+    /// A–D.
+    pub grade: Option<String>,
+    pub grade_name: Option<String>,
+}
+
+impl IkmView {
+    pub fn new<'a>(answers: impl IntoIterator<Item = &'a antrean_core::ikm::Answers>) -> Self {
+        let r = antrean_core::ikm::compute(answers);
+        let round2 = |x: f64| (x * 100.0).round() / 100.0;
+        IkmView {
+            respondents: r.respondents,
+            elements: antrean_core::ikm::ELEMENTS
+                .iter()
+                .map(|e| (*e).to_owned())
+                .collect(),
+            nrr: r.nrr.iter().map(|n| n.map(round2)).collect(),
+            score: r.score.map(round2),
+            grade: r.grade.map(String::from),
+            grade_name: r.grade_name.map(str::to_owned),
+        }
+    }
+}
+
+/// Figures of one service (or all) over the report's days.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ServiceReport {
+    /// Service id; `null` for the office total.
+    pub service: Option<String>,
+    pub issued: u64,
+    pub done: u64,
+    pub no_show: u64,
+    pub cancelled: u64,
+    pub expired: u64,
+    pub priority: u64,
+    pub online: u64,
+    pub kiosk: u64,
+    /// Mean seconds from taking a ticket to being called.
+    pub mean_wait_s: Option<f64>,
+    /// Mean seconds at the counter.
+    pub mean_service_s: Option<f64>,
+    pub ikm: IkmView,
+}
+
+/// A supervisor's report over business days `from`..=`to`.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Report {
+    pub office: String,
+    pub from: String,
+    pub to: String,
+    pub services: Vec<ServiceReport>,
+    pub total: ServiceReport,
+}
+
+impl Report {
+    pub fn new(
+        office: &str,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        figures: &[antrean_store::ServiceFigures],
+    ) -> Self {
+        let one = |f: &antrean_store::ServiceFigures| ServiceReport {
+            service: Some(f.service.clone()),
+            issued: f.issued,
+            done: f.done,
+            no_show: f.no_show,
+            cancelled: f.cancelled,
+            expired: f.expired,
+            priority: f.priority,
+            online: f.online,
+            kiosk: f.kiosk,
+            mean_wait_s: f.mean_wait_s.map(f64::round),
+            mean_service_s: f.mean_service_s.map(f64::round),
+            ikm: IkmView::new(&f.surveys),
+        };
+        // Means over all services, weighted by the tickets they cover.
+        let weighted = |mean: fn(&antrean_store::ServiceFigures) -> Option<f64>,
+                        weight: fn(&antrean_store::ServiceFigures) -> u64| {
+            let (sum, n) = figures
+                .iter()
+                .filter_map(|f| mean(f).map(|m| (m * weight(f) as f64, weight(f))))
+                .fold((0.0, 0u64), |a, b| (a.0 + b.0, a.1 + b.1));
+            (n > 0).then(|| (sum / n as f64).round())
+        };
+        let sum = |g: fn(&antrean_store::ServiceFigures) -> u64| figures.iter().map(g).sum::<u64>();
+        let total = ServiceReport {
+            service: None,
+            issued: sum(|f| f.issued),
+            done: sum(|f| f.done),
+            no_show: sum(|f| f.no_show),
+            cancelled: sum(|f| f.cancelled),
+            expired: sum(|f| f.expired),
+            priority: sum(|f| f.priority),
+            online: sum(|f| f.online),
+            kiosk: sum(|f| f.kiosk),
+            mean_wait_s: weighted(|f| f.mean_wait_s, |f| f.issued - f.cancelled - f.expired),
+            mean_service_s: weighted(|f| f.mean_service_s, |f| f.done),
+            ikm: IkmView::new(figures.iter().flat_map(|f| &f.surveys)),
+        };
+        Report {
+            office: office.to_owned(),
+            from: from.to_string(),
+            to: to.to_string(),
+            services: figures.iter().map(one).collect(),
+            total,
+        }
     }
 }

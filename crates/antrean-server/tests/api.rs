@@ -562,3 +562,92 @@ async fn the_openapi_document_lists_every_endpoint() {
         assert!(paths.contains_key(p), "{p} missing");
     }
 }
+
+#[tokio::test]
+async fn citizens_rate_the_service_and_supervisors_see_the_report() {
+    let server = Server::start();
+    let citizen = Client::new(&server.base);
+    let clerk = server.staff("ani", "clerk", Some("alpha")).await;
+    let supervisor = server.staff("kepala", "supervisor", Some("alpha")).await;
+    clerk.act("alpha", "1", "open").await;
+    let mut codes = Vec::new();
+    for _ in 0..3 {
+        let t = citizen.issue("alpha", "ktp").await;
+        codes.push(t["code"].as_str().unwrap().to_owned());
+    }
+    for _ in 0..2 {
+        clerk.act("alpha", "1", "call-next").await;
+        clerk.act("alpha", "1", "start").await;
+        clerk.act("alpha", "1", "finish").await;
+    }
+    let (_, t) = citizen.get(&format!("/api/v1/tickets/{}", codes[0])).await;
+    assert_eq!(t["survey_open"], true);
+    let survey = |i: usize| format!("/api/v1/tickets/{}/survey", codes[i]);
+    let (s, _) = citizen
+        .post(&survey(0), json!({"answers": [4, 4, 4, 4, 4, 4, 4, 4, 4]}))
+        .await;
+    assert_eq!(s, 204);
+    let (s, e) = citizen
+        .post(&survey(0), json!({"answers": [1, 1, 1, 1, 1, 1, 1, 1, 1]}))
+        .await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (409, Some("survey_already_answered"))
+    );
+    let (_, t) = citizen.get(&format!("/api/v1/tickets/{}", codes[0])).await;
+    assert_eq!(t["survey_open"], false);
+    for (body, code) in [
+        (
+            json!({"answers": [5, 4, 4, 4, 4, 4, 4, 4, 4]}),
+            "invalid_survey",
+        ),
+        (
+            json!({"answers": [null, null, null, null, null, null, null, null, null]}),
+            "invalid_survey",
+        ),
+        (json!({"answers": [4, 4]}), "invalid_body"),
+        (json!({"answers": "bagus"}), "invalid_body"),
+    ] {
+        let (s, e) = citizen.post(&survey(1), body).await;
+        assert_eq!((s, e["error"]["code"].as_str()), (400, Some(code)), "{e}");
+    }
+    let (s, _) = citizen
+        .post(
+            &survey(1),
+            json!({"answers": [3, 3, 3, 3, 3, 3, 3, 3, null]}),
+        )
+        .await;
+    assert_eq!(s, 204);
+    // Not served yet: no survey.
+    let (s, e) = citizen
+        .post(&survey(2), json!({"answers": [4, 4, 4, 4, 4, 4, 4, 4, 4]}))
+        .await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (409, Some("invalid_transition"))
+    );
+
+    let (s, r) = supervisor.get("/api/v1/offices/alpha/report").await;
+    assert_eq!(s, 200, "{r}");
+    let total = &r["total"];
+    assert_eq!(
+        (total["issued"].as_u64(), total["done"].as_u64()),
+        (Some(3), Some(2))
+    );
+    assert_eq!(total["ikm"]["respondents"], 2);
+    // NRR 3.5 on eight elements, 4 on the ninth: (8 × 3.5 + 4) / 9 × 25 = 88.89 (A).
+    assert_eq!(total["ikm"]["score"], 88.89);
+    assert_eq!(total["ikm"]["grade"], "A");
+    assert_eq!(r["services"][0]["service"], "ktp");
+    let (s, _) = clerk.get("/api/v1/offices/alpha/report").await;
+    assert_eq!(s, 403, "reports are for supervisors");
+    let (s, e) = supervisor
+        .get("/api/v1/offices/alpha/report?from=2026-13-01")
+        .await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (400, Some("invalid_query"))
+    );
+    let (s, _) = supervisor.get("/api/v1/offices/beta/report").await;
+    assert_eq!(s, 403);
+}

@@ -17,7 +17,7 @@ mod writer;
 use std::path::{Path, PathBuf};
 
 pub use chain::ChainReport;
-pub use read::{Device, Reader, Session, StoredTicket, User};
+pub use read::{Device, Reader, ServiceFigures, Session, StoredTicket, User};
 pub use writer::{Done, Writer};
 
 /// What can go wrong below the domain.

@@ -31,6 +31,27 @@ pub struct StoredTicket {
     pub document: Option<String>,
 }
 
+/// What happened to one service's tickets over some days.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ServiceFigures {
+    pub service: String,
+    pub issued: u64,
+    pub done: u64,
+    pub no_show: u64,
+    pub cancelled: u64,
+    pub expired: u64,
+    /// Tickets in the priority lane.
+    pub priority: u64,
+    pub online: u64,
+    pub kiosk: u64,
+    /// From issue to (first) call, over tickets called.
+    pub mean_wait_s: Option<f64>,
+    /// From call to finish, over tickets done.
+    pub mean_service_s: Option<f64>,
+    /// IKM answers given for this service.
+    pub surveys: Vec<antrean_core::ikm::Answers>,
+}
+
 /// A staff account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
@@ -170,6 +191,70 @@ impl Reader {
                 Ok(Event { seq: u64::try_from(seq).unwrap_or(0), at: from_ns(at_ns), kind })
             })
             .collect()
+        })
+    }
+
+    /// Whether the ticket's citizen already answered the survey.
+    pub fn has_survey(&self, code: &str) -> Result<bool> {
+        self.with(|c| {
+            Ok(
+                c.prepare_cached("SELECT EXISTS (SELECT 1 FROM surveys WHERE code = ?1)")?
+                    .query_row([code], |r| r.get(0))?,
+            )
+        })
+    }
+
+    /// Figures per service over business days `from..=to` (`YYYY-MM-DD`).
+    pub fn report(
+        &self,
+        office: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<ServiceFigures>> {
+        let (from, to) = (from.to_string(), to.to_string());
+        self.with(|c| {
+            let mut out: Vec<ServiceFigures> = Vec::new();
+            let mut stmt = c.prepare_cached(
+                "SELECT number_service,
+                        count(*),
+                        sum(status = 'done'), sum(status = 'no_show'), sum(status = 'cancelled'), sum(status = 'expired'),
+                        sum(priority IS NOT NULL), sum(channel = 'online'), sum(channel = 'kiosk'),
+                        avg(CASE WHEN called_at_ns IS NOT NULL THEN (called_at_ns - issued_at_ns) / 1e9 END),
+                        avg(CASE WHEN status = 'done' THEN (finished_at_ns - called_at_ns) / 1e9 END)
+                 FROM tickets WHERE office = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY number_service",
+            )?;
+            let rows = stmt.query_map(params![office, from, to], |r| {
+                Ok(ServiceFigures {
+                    service: r.get(0)?,
+                    issued: r.get(1)?,
+                    done: r.get(2)?,
+                    no_show: r.get(3)?,
+                    cancelled: r.get(4)?,
+                    expired: r.get(5)?,
+                    priority: r.get(6)?,
+                    online: r.get(7)?,
+                    kiosk: r.get(8)?,
+                    mean_wait_s: r.get(9)?,
+                    mean_service_s: r.get(10)?,
+                    surveys: Vec::new(),
+                })
+            })?;
+            for row in rows {
+                out.push(row?);
+            }
+            let mut stmt = c.prepare_cached("SELECT service, answers FROM surveys WHERE office = ?1 AND day BETWEEN ?2 AND ?3")?;
+            let mut rows = stmt.query(params![office, from, to])?;
+            while let Some(r) = rows.next()? {
+                let service: String = r.get(0)?;
+                let answers: String = r.get(1)?;
+                let answers: antrean_core::ikm::Answers =
+                    serde_json::from_str(&answers).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                match out.iter_mut().find(|f| f.service == service) {
+                    Some(f) => f.surveys.push(answers),
+                    None => out.push(ServiceFigures { service, surveys: vec![answers], ..ServiceFigures::default() }),
+                }
+            }
+            Ok(out)
         })
     }
 

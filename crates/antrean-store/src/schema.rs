@@ -89,6 +89,17 @@ CREATE TABLE devices (
 "#,
     // The status of the document applied for, after the counter.
     "ALTER TABLE tickets ADD COLUMN document TEXT;",
+    // IKM answers: anonymous (no link to a person), one per ticket.
+    r#"
+CREATE TABLE surveys (
+    code    TEXT PRIMARY KEY,
+    office  TEXT NOT NULL,
+    service TEXT NOT NULL,
+    day     TEXT NOT NULL,
+    answers TEXT NOT NULL  -- JSON array of nine scores 1-4 or null
+);
+CREATE INDEX surveys_office_day ON surveys (office, day);
+"#,
 ];
 
 /// Opens a connection with the settings every connection needs: WAL so that

@@ -334,6 +334,20 @@ fn project(tx: &Transaction<'_>, office: &str, e: &Event) -> Result<()> {
             tx.prepare_cached("UPDATE tickets SET document = ?2 WHERE code = ?1")?
                 .execute(params![code, step])?;
         }
+        EventKind::SurveySubmitted {
+            code,
+            service,
+            answers,
+        } => {
+            // Counted on the day it was answered; a second answer is ignored.
+            let answers =
+                serde_json::to_string(answers).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let day = e.at.date_naive().to_string();
+            tx.prepare_cached(
+                "INSERT OR IGNORE INTO surveys (code, office, service, day, answers) VALUES (?1, ?2, ?3,                  coalesce((SELECT day FROM tickets WHERE code = ?1), ?5), ?4)",
+            )?
+            .execute(params![code, office, service, answers, day])?;
+        }
         EventKind::CounterState {
             counter,
             state,

@@ -1,0 +1,146 @@
+//! The citizen satisfaction index (Indeks Kepuasan Masyarakat) of
+//! PermenPANRB 14/2017: nine elements (unsur), each answered 1–4.
+//!
+//! NRR per element = sum of scores ÷ respondents who answered it; the index is
+//! the mean of the nine NRRs (each weighted 1/9); IKM = index × 25, which maps
+//! 1–4 onto 25–100. Grades: A 88.31–100 Sangat Baik, B 76.61–88.30 Baik,
+//! C 65.00–76.60 Kurang Baik, D 25.00–64.99 Tidak Baik.
+
+use serde::{Deserialize, Serialize};
+
+/// The nine elements, in the regulation's order.
+pub const ELEMENTS: [&str; 9] = [
+    "persyaratan",
+    "prosedur",
+    "waktu_penyelesaian",
+    "biaya",
+    "produk",
+    "kompetensi_pelaksana",
+    "perilaku_pelaksana",
+    "penanganan_pengaduan",
+    "sarana_prasarana",
+];
+
+/// One respondent's answers: a score 1–4 per element, or none when skipped.
+pub type Answers = [Option<u8>; 9];
+
+/// Whether every given score is within 1–4 and at least one is given.
+pub fn valid(answers: &Answers) -> bool {
+    answers.iter().any(Option::is_some) && answers.iter().flatten().all(|s| (1..=4).contains(s))
+}
+
+/// The result over a set of respondents.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ikm {
+    pub respondents: u32,
+    /// Mean score (NRR) per element; `None` where nobody answered it.
+    pub nrr: [Option<f64>; 9],
+    /// 25–100, from the elements answered; `None` with no answers at all.
+    pub score: Option<f64>,
+    /// `A`–`D`.
+    pub grade: Option<char>,
+    /// "Sangat Baik", "Baik", "Kurang Baik", "Tidak Baik".
+    pub grade_name: Option<&'static str>,
+}
+
+/// Computes the IKM over all respondents' answers.
+pub fn compute<'a>(all: impl IntoIterator<Item = &'a Answers>) -> Ikm {
+    let mut sums = [0u32; 9];
+    let mut counts = [0u32; 9];
+    let mut respondents = 0;
+    for answers in all {
+        respondents += 1;
+        for (i, s) in answers.iter().enumerate() {
+            if let Some(s) = s {
+                sums[i] += u32::from(*s);
+                counts[i] += 1;
+            }
+        }
+    }
+    let nrr: [Option<f64>; 9] =
+        std::array::from_fn(|i| (counts[i] > 0).then(|| f64::from(sums[i]) / f64::from(counts[i])));
+    let answered: Vec<f64> = nrr.iter().flatten().copied().collect();
+    // Elements nobody answered are left out rather than counted as zero.
+    let score =
+        (!answered.is_empty()).then(|| answered.iter().sum::<f64>() / answered.len() as f64 * 25.0);
+    let (grade, grade_name) = match score.map(grade) {
+        Some((g, n)) => (Some(g), Some(n)),
+        None => (None, None),
+    };
+    Ikm {
+        respondents,
+        nrr,
+        score,
+        grade,
+        grade_name,
+    }
+}
+
+/// The grade of an IKM score (PermenPANRB 14/2017, not the old 2004 bands).
+pub fn grade(score: f64) -> (char, &'static str) {
+    // Scores are compared at two decimals, as published.
+    let s = (score * 100.0).round() / 100.0;
+    if s >= 88.31 {
+        ('A', "Sangat Baik")
+    } else if s >= 76.61 {
+        ('B', "Baik")
+    } else if s >= 65.00 {
+        ('C', "Kurang Baik")
+    } else {
+        ('D', "Tidak Baik")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_regulation_example_computes() {
+        // Two respondents: all 4s, and all 3s: NRR 3.5 everywhere, IKM 87.5 (B).
+        let a = [Some(4); 9];
+        let b = [Some(3); 9];
+        let r = compute([&a, &b]);
+        assert_eq!(r.respondents, 2);
+        assert!(r.nrr.iter().all(|n| *n == Some(3.5)));
+        assert_eq!(r.score, Some(87.5));
+        assert_eq!((r.grade, r.grade_name), (Some('B'), Some("Baik")));
+    }
+
+    #[test]
+    fn grade_bands_follow_2017_rules() {
+        assert_eq!(grade(100.0).0, 'A');
+        assert_eq!(grade(88.31).0, 'A');
+        assert_eq!(grade(88.30).0, 'B');
+        assert_eq!(grade(76.61).0, 'B');
+        assert_eq!(grade(76.60).0, 'C');
+        assert_eq!(grade(65.0).0, 'C');
+        assert_eq!(grade(64.99).0, 'D');
+        assert_eq!(grade(25.0).0, 'D');
+    }
+
+    #[test]
+    fn skipped_elements_count_only_who_answered() {
+        let mut a = [Some(4); 9];
+        a[3] = None;
+        let mut b = [Some(2); 9];
+        b[3] = Some(1);
+        let r = compute([&a, &b]);
+        assert_eq!(r.nrr[3], Some(1.0));
+        assert_eq!(r.nrr[0], Some(3.0));
+        let expected = (8.0 * 3.0 + 1.0) / 9.0 * 25.0;
+        assert!((r.score.unwrap_or_default() - expected).abs() < 1e-9);
+    }
+
+    #[test]
+    fn validity() {
+        assert!(valid(&[Some(1); 9]));
+        assert!(!valid(&[None; 9]));
+        let mut bad = [Some(4); 9];
+        bad[2] = Some(5);
+        assert!(!valid(&bad));
+        bad[2] = Some(0);
+        assert!(!valid(&bad));
+        assert_eq!(compute([]).score, None);
+    }
+}
