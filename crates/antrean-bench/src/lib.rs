@@ -166,6 +166,9 @@ pub struct Machine {
     pub nproc: usize,
     pub cpu: String,
     pub kernel: String,
+    /// /proc/loadavg when the run began: the machine is shared, and other
+    /// work on it shows up in every figure.
+    pub loadavg_at_start: String,
 }
 
 /// Everything measured in one run.
@@ -203,7 +206,12 @@ fn machine() -> Machine {
         .unwrap_or_default()
         .trim()
         .to_owned();
+    let loadavg_at_start = std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
     Machine {
+        loadavg_at_start,
         nproc: std::thread::available_parallelism().map_or(1, usize::from),
         cpu,
         kernel,
@@ -213,6 +221,7 @@ fn machine() -> Machine {
 /// Runs the whole benchmark.
 pub async fn run(opts: &Options) -> anyhow::Result<Report> {
     let started = std::time::Instant::now();
+    let machine = machine();
     let plan = Plan::of(opts.mode);
     let say = |s: &str| {
         if opts.verbose {
@@ -369,7 +378,7 @@ pub async fn run(opts: &Options) -> anyhow::Result<Report> {
             per_ticket_bytes: tickets_rss.saturating_sub(idle_rss) / total.max(1),
         },
         restart,
-        machine: machine(),
+        machine,
         server: binary.display().to_string(),
         seconds: started.elapsed().as_secs_f64(),
     })
@@ -392,8 +401,8 @@ pub fn render(r: &Report) -> String {
     let mut s = String::new();
     let m = &r.machine;
     s += &format!(
-        "Antrean benchmark ({:?} mode, {:.0} s) on {} × {}, kernel {}\n\n",
-        r.mode, r.seconds, m.nproc, m.cpu, m.kernel
+        "Antrean benchmark ({:?} mode, {:.0} s) on {} × {}, kernel {}; load average at start {}\n\n",
+        r.mode, r.seconds, m.nproc, m.cpu, m.kernel, m.loadavg_at_start
     );
     s += "1. Ticket issuance (durable, POST /offices/{o}/tickets; baseline GET /offices)\n";
     s += "   conc   tickets/s   p50 ms   p99 ms   max ms | baseline/s  p50 ms  p99 ms | ratio\n";
@@ -440,6 +449,10 @@ pub fn render(r: &Report) -> String {
         s += &format!(
             "   {} clients × {} calls: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; last client p50 {:.2} ms; delivered {}/{}, gaps {}, out of order {}, resnapshots {}, failed clients {} (connect {:.1} s)\n",
             l.clients, l.calls, l.p50_ms, l.p99_ms, l.max_ms, l.last_client_p50_ms, l.delivered, l.expected, l.gaps, l.out_of_order, l.resnapshots, l.failed_clients, l.connect_s
+        );
+        s += &format!(
+            "   call loop {:.1} s: server CPU {:.1} s ({:.1} µs per event per client), bench CPU {:.1} s\n",
+            l.calls_s, l.server_cpu_s, l.server_cpu_us_per_delivery, l.client_cpu_s
         );
         if l.clients >= 1000 {
             s += &format!(

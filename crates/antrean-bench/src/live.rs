@@ -57,6 +57,13 @@ pub struct LiveResult {
     pub resnapshots: u64,
     /// Clients that failed to connect or whose stream broke.
     pub failed_clients: u64,
+    /// Wall time of the call loop, and the CPU the server and this bench
+    /// used in it: who the two shared cores went to.
+    pub calls_s: f64,
+    pub server_cpu_s: f64,
+    pub client_cpu_s: f64,
+    /// Server CPU per event delivered to one client (all 3 events per call).
+    pub server_cpu_us_per_delivery: f64,
     /// Time to open all the connections.
     pub connect_s: f64,
     pub rss_before_bytes: u64,
@@ -266,6 +273,8 @@ pub async fn run(
     tokio::time::sleep(settle).await;
     let rss_connected = server.rss()?;
 
+    let (server_cpu0, client_cpu0) = (server.cpu_s()?, crate::server::cpu_s("/proc/self/stat")?);
+    let calls_started = Instant::now();
     let mut sent: HashMap<String, Instant> = HashMap::with_capacity(calls);
     let n = connected as u64;
     for k in 0..calls as u64 {
@@ -283,6 +292,9 @@ pub async fn run(
         // call-next, start and finish are one event each.
         wait_for(&shared.events, n * 3 * (k + 1)).await;
     }
+    let calls_s = calls_started.elapsed().as_secs_f64();
+    let server_cpu = server.cpu_s()? - server_cpu0;
+    let client_cpu = crate::server::cpu_s("/proc/self/stat")? - client_cpu0;
     let _ = stop_tx.send(true);
     let mut lat: Vec<u32> = Vec::with_capacity(clients * calls);
     let mut last_per_call: HashMap<&str, u32> = HashMap::new();
@@ -328,6 +340,10 @@ pub async fn run(
         out_of_order,
         resnapshots,
         failed_clients: failed,
+        calls_s,
+        server_cpu_s: server_cpu,
+        client_cpu_s: client_cpu,
+        server_cpu_us_per_delivery: server_cpu * 1e6 / (3 * connected * calls).max(1) as f64,
         connect_s,
         rss_before_bytes: rss_before,
         rss_connected_bytes: rss_connected,

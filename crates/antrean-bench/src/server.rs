@@ -227,6 +227,11 @@ impl Server {
         Ok(kb * 1024)
     }
 
+    /// CPU time the server has used so far (user + system), in seconds.
+    pub fn cpu_s(&self) -> anyhow::Result<f64> {
+        cpu_s(&format!("/proc/{}/stat", self.pid()))
+    }
+
     /// SIGTERM (through `kill`, the workspace forbids unsafe code), then
     /// waits for the graceful shutdown; SIGKILL after 30 s.
     pub fn stop(mut self) -> anyhow::Result<Duration> {
@@ -279,4 +284,17 @@ pub async fn sign_in(conn: &mut Conn) -> anyhow::Result<()> {
     }
     conn.set_cookie(r.set_cookie.context("sign-in set no cookie")?);
     Ok(())
+}
+
+/// User + system CPU seconds of the process whose `/proc/.../stat` this is
+/// (fields 14 and 15, after the command name in parentheses).
+pub fn cpu_s(stat_path: &str) -> anyhow::Result<f64> {
+    let stat = std::fs::read_to_string(stat_path)?;
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).context("bad stat")?;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    // `rest` starts at field 3 (state): utime is field 14, stime 15.
+    let ticks: u64 = f.get(11).context("no utime")?.parse::<u64>()?
+        + f.get(12).context("no stime")?.parse::<u64>()?;
+    // The kernel reports in USER_HZ, 100 on Linux.
+    Ok(ticks as f64 / 100.0)
 }
