@@ -4,23 +4,19 @@
  * office (counters with their state and number, waiting per service,
  * the latest events) from the public live stream.
  */
-import { api, ApiError } from "../shared-ui/api.js";
+import { api } from "../shared-ui/api.js";
 import { byId, fill, h } from "../shared-ui/dom.js";
-import { applyI18n, clock, lang, loadLang, preferredLang, serviceName, t, waitText } from "../shared-ui/i18n.js";
-import { badgeFor, Live } from "../shared-ui/live.js";
-
-/** @typedef {import("../shared-ui/live.js").Counter} Counter */
-/** @typedef {import("../shared-ui/live.js").Waiting} Waiting */
+import { applyI18n, clock, langSwitch, loadLang, preferredLang, serviceName, t, waitText } from "../shared-ui/i18n.js";
+import { followOffice, OfficeState } from "../shared-ui/office.js";
+import { signedIn, signInForm, signOut, whoami } from "../shared-ui/session.js";
 
 /** @type {import("../shared-ui/api.js").Office | null} */
 let office = null;
-/** @type {Counter[]} */
-let counters = [];
-/** @type {Map<string, Waiting>} */
-const waiting = new Map();
+/** Counters and waiting figures, from the office's live stream. */
+let state = new OfficeState();
 /** @type {{at: string, text: string}[]} */
 let events = [];
-/** @type {Live | null} */
+/** @type {import("../shared-ui/live.js").Live | null} */
 let live = null;
 
 function render() {
@@ -29,7 +25,7 @@ function render() {
   byId("office-name").textContent = o.name;
   fill(
     byId("counters"),
-    counters.map((c) =>
+    state.counters.map((c) =>
       h(
         "tr",
         null,
@@ -42,7 +38,7 @@ function render() {
   fill(
     byId("services"),
     o.services.map((s) => {
-      const w = waiting.get(s.id);
+      const w = state.waiting.get(s.id);
       return h(
         "tr",
         null,
@@ -63,43 +59,24 @@ function render() {
 async function watch(id) {
   live?.stop();
   office = await api(`/offices/${encodeURIComponent(id)}`);
-  counters = office?.counters ?? [];
+  state = new OfficeState();
+  state.counters = office?.counters ?? [];
   events = [];
   render();
-  live = new Live(`/api/v1/offices/${encodeURIComponent(id)}/live`, {
-    resume: true,
-    onMessage: (msg) => {
-      if (msg.type === "snapshot") {
-        counters = msg.counters;
-        waiting.clear();
-        for (const w of msg.services) waiting.set(w.service, w);
-      } else if (msg.type === "event") {
-        const e = msg.event;
-        for (const w of msg.waiting ?? []) waiting.set(w.service, w);
-        const c = counters.find((x) => x.id === (e.counter ?? e.from_counter));
-        if (e.kind === "ticket_called" && c) Object.assign(c, { number: e.number, ticket_status: "called" });
-        if (e.kind === "ticket_serving" && c) c.ticket_status = "serving";
-        if (["ticket_done", "ticket_no_show", "ticket_transferred"].includes(e.kind) && c && c.number === e.number)
-          Object.assign(c, { number: null, ticket_status: null });
-        if (e.kind === "counter_state" && c) Object.assign(c, { state: e.state, reason: e.reason ?? null });
-        const what = [e.kind.replace(/_/g, " "), e.number, e.counter_name ?? (e.counter ? `#${e.counter}` : ""), e.state, e.reason].filter(Boolean).join(" · ");
-        events.unshift({ at: msg.at, text: what });
-      }
-      render();
-    },
-    onStatus: badgeFor(byId("offline"), () => t("live.reconnecting")),
-  }).start();
+  live = followOffice(id, (msg) => {
+    state.apply(msg);
+    if (msg.type === "event") {
+      const e = msg.event;
+      const what = [e.kind.replace(/_/g, " "), e.number, e.counter_name ?? (e.counter ? `#${e.counter}` : ""), e.state, e.reason].filter(Boolean).join(" · ");
+      events.unshift({ at: msg.at, text: what });
+    }
+    render();
+  });
 }
 
 async function start() {
-  /** @type {{username: string, role: string, office: string | null} | null} */
-  let me = null;
-  try {
-    me = await api("/session");
-  } catch {
-    me = null;
-  }
-  byId("whoami").textContent = me ? `${me.username} (${t(`role.${me.role}`)})` : "";
+  const me = await signedIn();
+  byId("whoami").textContent = whoami(me);
   byId("sign-out").hidden = !me;
   byId("signin").hidden = !!me;
   byId("monitor").hidden = !me;
@@ -120,39 +97,10 @@ async function start() {
 async function init() {
   await loadLang(preferredLang("id"));
   applyI18n();
-  const btn = byId("lang-btn");
-  const label = () => {
-    const other = lang() === "id" ? "en" : "id";
-    btn.textContent = other === "en" ? "English" : "Bahasa Indonesia";
-    btn.setAttribute("lang", other);
-  };
-  label();
-  btn.addEventListener("click", async () => {
-    await loadLang(lang() === "id" ? "en" : "id", { remember: true });
-    label();
-    applyI18n();
-    render();
-  });
-  byId("signin-form").addEventListener("submit", async (e) => {
-    e.preventDefault();
-    const err = byId("signin-error");
-    err.hidden = true;
-    try {
-      await api("/session", {
-        body: {
-          username: /** @type {HTMLInputElement} */ (byId("username")).value.trim(),
-          password: /** @type {HTMLInputElement} */ (byId("password")).value,
-        },
-      });
-      /** @type {HTMLInputElement} */ (byId("password")).value = "";
-      await start();
-    } catch (ex) {
-      err.textContent = ex instanceof ApiError && ex.status === 401 ? t("counter.bad_credentials") : ex instanceof Error ? ex.message : String(ex);
-      err.hidden = false;
-    }
-  });
+  langSwitch(byId("lang-btn"), render);
+  signInForm("admin.signin_title", start);
   byId("sign-out").addEventListener("click", async () => {
-    await api("/session", { method: "DELETE" }).catch(() => {});
+    await signOut();
     await start();
   });
   await start();

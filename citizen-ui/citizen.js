@@ -8,7 +8,7 @@
  */
 import { api, ApiError } from "../shared-ui/api.js";
 import { byId, fill, h } from "../shared-ui/dom.js";
-import { applyI18n, lang, loadLang, preferredLang, serviceName, t, waitText } from "../shared-ui/i18n.js";
+import { applyI18n, langSwitch, loadLang, preferredLang, serviceName, t, waitText } from "../shared-ui/i18n.js";
 import { badgeFor, Live } from "../shared-ui/live.js";
 import { chime, unlockAudio } from "../shared-ui/sound.js";
 
@@ -331,19 +331,7 @@ async function ticketPage(code) {
 
 async function init() {
   await loadLang(preferredLang("id"));
-  const btn = byId("lang-btn");
-  const label = () => {
-    const other = lang() === "id" ? "en" : "id";
-    btn.textContent = other === "en" ? "English" : "Bahasa Indonesia";
-    btn.setAttribute("lang", other);
-  };
-  label();
-  btn.addEventListener("click", async () => {
-    await loadLang(lang() === "id" ? "en" : "id", { remember: true });
-    label();
-    applyI18n();
-    rerender();
-  });
+  langSwitch(byId("lang-btn"), () => rerender());
   byId("called-ok").addEventListener("click", () => {
     byId("called").hidden = true;
     main.focus();

@@ -9,46 +9,37 @@
  */
 import { api, ApiError, officeFromPath } from "../shared-ui/api.js";
 import { byId, fill, h } from "../shared-ui/dom.js";
-import { applyI18n, lang, loadLang, preferredLang, serviceName, t } from "../shared-ui/i18n.js";
-import { badgeFor, Live, wsUrl } from "../shared-ui/live.js";
+import { applyI18n, langSwitch, loadLang, preferredLang, serviceName, t } from "../shared-ui/i18n.js";
+import { clearTicket, followOffice, OfficeState } from "../shared-ui/office.js";
+import { signedIn, signInError, signInForm, signOut, whoami } from "../shared-ui/session.js";
 
-/** @typedef {import("../shared-ui/live.js").Counter} Counter */
-/** @typedef {import("../shared-ui/live.js").EventMsg} EventMsg */
-/** @typedef {import("../shared-ui/live.js").ServerMsg} ServerMsg */
-/** @typedef {import("../shared-ui/live.js").Waiting} Waiting */
 /** @typedef {import("../shared-ui/live.js").Ticket} Ticket */
-/** @typedef {{number: string, service: string, priority: boolean, order: number, counter?: string | null}} Waiter */
 
 const officeId = officeFromPath();
 const COUNTER_KEY = `antrean.counter.${officeId}`;
+/** How many of a service's next numbers are listed. */
+const NEXT_SHOWN = 5;
 
 /** @type {import("../shared-ui/api.js").Office | null} */
 let office = null;
-/** @type {{username: string, role: string, office: string | null} | null} */
+/** @type {import("../shared-ui/session.js").Me | null} */
 let me = null;
 /** @type {string | null} */
 let counterId = null;
-/** @type {Counter[]} */
-let counters = [];
-/** @type {Map<string, Waiting>} */
-const waiting = new Map();
+/** Counters and waiting numbers, from the office's live stream. */
+const state = new OfficeState();
 /**
- * The waiting tickets by number, rebuilt from today's events (the public
- * stream has counts only in its snapshot): null until rebuilt.
- * @type {Map<string, Waiter> | null}
+ * The kind of priority of the current ticket, when this terminal called it
+ * (the stream says only whether it has one).
+ * @type {{number: string, kind: string} | null}
  */
-let waitList = null;
-/** Events that arrive while the list is being rebuilt. @type {EventMsg[]} */
-let buffered = [];
-let order = 0;
-/** What this terminal knows of its current ticket beyond the number. */
-let current = /** @type {{number: string, service?: string, priority?: string | null | boolean, since: number} | null} */ (null);
-/** @type {Live | null} */
+let priorityKind = null;
+/** @type {import("../shared-ui/live.js").Live | null} */
 let live = null;
 let busy = false;
 
 function counter() {
-  return counters.find((c) => c.id === counterId) ?? null;
+  return state.counter(counterId);
 }
 
 function show(/** @type {"signin" | "pick" | "work"} */ which) {
@@ -63,68 +54,6 @@ function message(text, error = false) {
   m.textContent = text;
   m.classList.toggle("is-error", error);
   m.setAttribute("role", error ? "alert" : "status");
-}
-
-// --- Waiting numbers ---------------------------------------------------------
-
-/** @param {Map<string, Waiter>} list @param {EventMsg} msg */
-function applyWait(list, msg) {
-  const e = msg.event;
-  const n = e.number ?? "";
-  switch (e.kind) {
-    case "ticket_issued":
-      list.set(n, { number: n, service: e.service ?? "", priority: !!e.priority, order: order++ });
-      break;
-    case "ticket_called":
-    case "ticket_cancelled":
-      list.delete(n);
-      break;
-    case "ticket_requeued":
-      list.set(n, { number: n, service: e.service ?? "", priority: false, order: order++ });
-      break;
-    case "ticket_transferred": {
-      const before = list.get(n);
-      list.set(n, { number: n, service: e.service ?? "", priority: before?.priority ?? false, order: before?.order ?? order++, counter: e.counter });
-      break;
-    }
-    case "day_ended":
-      list.clear();
-      break;
-  }
-}
-
-/** Replays today's events (`since=0`) up to `target` to learn who waits. */
-function rebuildWaitList(/** @type {number} */ target) {
-  waitList = null;
-  buffered = [];
-  /** @type {Map<string, Waiter>} */
-  const list = new Map();
-  const ws = new WebSocket(wsUrl(`/api/v1/offices/${encodeURIComponent(officeId)}/live?since=0`));
-  let last = 0;
-  const done = () => {
-    ws.onmessage = null;
-    ws.close();
-    for (const m of buffered) if (m.seq > last) applyWait(list, m);
-    buffered = [];
-    waitList = list;
-    renderQueue();
-  };
-  ws.onmessage = (ev) => {
-    /** @type {ServerMsg} */
-    const msg = JSON.parse(String(ev.data));
-    if (msg.type === "event") {
-      applyWait(list, msg);
-      last = msg.seq;
-      if (msg.seq >= target) done();
-    } else if (msg.type === "snapshot") {
-      last = msg.seq;
-      done();
-    }
-  };
-  ws.onerror = () => ws.close();
-  if (target === 0) {
-    ws.onopen = () => done();
-  }
 }
 
 // --- Rendering ---------------------------------------------------------------
@@ -153,26 +82,27 @@ function renderWork() {
     "act-requeue": true,
   };
   for (const [id, on] of Object.entries(enabled)) /** @type {HTMLButtonElement} */ (byId(id)).disabled = !on;
-  if (!has) current = null;
-  else if (!current || current.number !== c.number) current = { number: c.number ?? "", since: Date.now() };
   byId("current-number").textContent = c.number ?? "—";
   byId("current-status").textContent = has ? t(`status.${c.ticket_status}`) : open ? t("counter.idle") : "";
-  const svc = office.services.find((s) => s.id === current?.service);
-  byId("current-service").textContent = svc ? `· ${serviceName(svc)}` : "";
+  const svc = office.services.find((s) => s.id === c.ticket_service);
+  byId("current-service").textContent = has && svc ? `· ${serviceName(svc)}` : "";
   const prio = byId("current-prio");
-  prio.hidden = !current?.priority;
-  prio.textContent = typeof current?.priority === "string" ? t(`priority.${current.priority}`) : t("counter.priority");
+  prio.hidden = !has || !c.ticket_priority;
+  prio.textContent = priorityKind && priorityKind.number === c.number ? t(`priority.${priorityKind.kind}`) : t("counter.priority");
   tickTimer();
   renderQueue();
 }
 
+/** Time since the current ticket was called, or since its service started. */
 function tickTimer() {
   const el = byId("current-timer");
-  if (!current) {
+  const c = counter();
+  const since = Date.parse((c?.ticket_status === "serving" ? c.started_at : c?.called_at) ?? "");
+  if (!c?.number || !since) {
     el.textContent = "";
     return;
   }
-  const s = Math.max(0, Math.floor((Date.now() - current.since) / 1000));
+  const s = Math.max(0, Math.floor((state.now() - since) / 1000));
   el.textContent = `${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
 }
 
@@ -188,17 +118,12 @@ function renderQueue() {
     services
       .filter((s) => mine.has(s.id))
       .map((s) => {
-        const next = waitList
-          ? [...waitList.values()]
-              .filter((w) => w.service === s.id && (!w.counter || w.counter === counterId))
-              .sort((a, b) => Number(b.priority) - Number(a.priority) || a.order - b.order)
-              .slice(0, 5)
-          : null;
+        const next = state.waiting.get(s.id)?.next.slice(0, NEXT_SHOWN) ?? null;
         return h(
           "tr",
           null,
           h("th", { scope: "row" }, h("span", { class: "c-prefix" }, s.prefix), " ", serviceName(s)),
-          h("td", { class: "num c-count" }, String(waiting.get(s.id)?.waiting ?? s.waiting)),
+          h("td", { class: "num c-count" }, String(state.waiting.get(s.id)?.waiting ?? s.waiting)),
           h(
             "td",
             { class: "c-next" },
@@ -215,7 +140,7 @@ function renderQueue() {
     byId("others"),
     services
       .filter((s) => !mine.has(s.id))
-      .map((s) => h("li", null, h("span", { class: "c-prefix" }, s.prefix), " ", serviceName(s), ": ", h("strong", { class: "num" }, String(waiting.get(s.id)?.waiting ?? s.waiting)))),
+      .map((s) => h("li", null, h("span", { class: "c-prefix" }, s.prefix), " ", serviceName(s), ": ", h("strong", { class: "num" }, String(state.waiting.get(s.id)?.waiting ?? s.waiting)))),
   );
 }
 
@@ -234,13 +159,7 @@ async function act(action, body) {
     if (action === "call-next" && res == null) {
       message(t("counter.nobody"));
     } else if (res && "number" in res && "code" in res) {
-      /** @type {Ticket} */
-      const tk = res;
-      if (["called", "serving"].includes(tk.status) && tk.counter === counterId) {
-        const since = Date.parse((tk.status === "called" ? tk.called_at : null) ?? "") || Date.now();
-        current = { number: tk.number, service: tk.service, priority: tk.priority, since: tk.status === "serving" ? Date.now() : since };
-      }
-      message(t(`counter.done.${action}`, { number: tk.number }));
+      message(t(`counter.done.${action}`, { number: res.number }));
     } else {
       message(t(`counter.done.${action}`, { number: "" }));
     }
@@ -266,11 +185,19 @@ function applyLocal(action, res) {
   /** @type {Ticket} */
   const tk = res;
   if (tk.counter === counterId && (tk.status === "called" || tk.status === "serving")) {
-    c.number = tk.number;
-    c.ticket_status = tk.status;
+    const same = c.number === tk.number;
+    if (tk.priority) priorityKind = { number: tk.number, kind: tk.priority };
+    Object.assign(c, {
+      number: tk.number,
+      ticket_status: tk.status,
+      ticket_service: tk.service,
+      ticket_priority: !!tk.priority,
+      called_at: tk.called_at ?? (same ? c.called_at : null),
+      // The ticket does not say when its service started; the stream will.
+      started_at: tk.status === "serving" ? (same && c.started_at) || new Date(state.now()).toISOString() : null,
+    });
   } else if (c.number === tk.number) {
-    c.number = null;
-    c.ticket_status = null;
+    clearTicket(c);
   }
 }
 
@@ -326,7 +253,7 @@ async function transfer() {
       "select",
       { id: "transfer-to", name: "to", required: true },
       h("optgroup", { label: t("counter.services") }, office.services.map((s) => h("option", { value: `service:${s.id}` }, `${s.prefix} · ${serviceName(s)}`))),
-      h("optgroup", { label: t("counter.counters") }, counters.filter((c) => c.id !== counterId).map((c) => h("option", { value: `counter:${c.id}` }, c.name))),
+      h("optgroup", { label: t("counter.counters") }, state.counters.filter((c) => c.id !== counterId).map((c) => h("option", { value: `counter:${c.id}` }, c.name))),
     ),
   ]);
   const to = String(data?.get("to") ?? "");
@@ -389,7 +316,7 @@ function pickCounter() {
   show("pick");
   fill(
     byId("pick-list"),
-    counters.map((c) =>
+    state.counters.map((c) =>
       h(
         "li",
         null,
@@ -423,83 +350,15 @@ function pickCounter() {
 
 function startLive() {
   if (live) return;
-  live = new Live(`/api/v1/offices/${encodeURIComponent(officeId)}/live`, {
-    resume: true,
-    onMessage: (msg) => {
-      if (msg.type === "snapshot") {
-        counters = msg.counters;
-        waiting.clear();
-        for (const w of msg.services) waiting.set(w.service, w);
-        const c = counter();
-        const call = c && msg.recent_calls.find((r) => r.counter === c.id && r.number === c.number);
-        if (c?.number && call && (!current || current.number !== c.number || !current.service)) {
-          current = { number: c.number, service: call.service, since: Date.parse(call.at) || Date.now() };
-        }
-        rebuildWaitList(msg.seq);
-      } else if (msg.type === "event") {
-        for (const w of msg.waiting ?? []) waiting.set(w.service, w);
-        if (waitList) applyWait(waitList, msg);
-        else buffered.push(msg);
-        applyEvent(msg);
-      }
-      if (!byId("work").hidden) renderWork();
-    },
-    onStatus: badgeFor(byId("offline"), () => t("live.reconnecting")),
-  }).start();
-}
-
-/** @param {EventMsg} msg */
-function applyEvent(msg) {
-  const e = msg.event;
-  const c = counters.find((x) => x.id === e.counter);
-  switch (e.kind) {
-    case "ticket_called":
-      if (c) {
-        c.number = e.number ?? null;
-        c.ticket_status = "called";
-        if (c.id === counterId && (!current || current.number !== e.number || e.recall)) {
-          const prio = current && current.number === e.number ? current.priority : undefined;
-          current = { number: e.number ?? "", service: e.service, priority: prio, since: Date.parse(msg.at) || Date.now() };
-        }
-      }
-      break;
-    case "ticket_serving":
-      if (c) {
-        c.ticket_status = "serving";
-        if (c.id === counterId && current) current.since = Date.parse(msg.at) || Date.now();
-      }
-      break;
-    case "ticket_done":
-    case "ticket_no_show":
-      if (c && c.number === e.number) {
-        c.number = null;
-        c.ticket_status = null;
-      }
-      break;
-    case "ticket_transferred": {
-      const from = counters.find((x) => x.id === e.from_counter);
-      if (from && from.number === e.number) {
-        from.number = null;
-        from.ticket_status = null;
-      }
-      break;
-    }
-    case "counter_state":
-      if (c) {
-        c.state = e.state ?? c.state;
-        c.reason = e.reason ?? null;
-      }
-      break;
-  }
+  live = followOffice(officeId, (msg) => {
+    state.apply(msg);
+    if (!byId("work").hidden) renderWork();
+  });
 }
 
 async function start() {
-  try {
-    me = await api("/session");
-  } catch {
-    me = null;
-  }
-  byId("whoami").textContent = me ? `${me.username} (${t(`role.${me.role}`)})` : "";
+  me = await signedIn();
+  byId("whoami").textContent = whoami(me);
   if (!me) {
     show("signin");
     byId("username").focus();
@@ -507,19 +366,17 @@ async function start() {
   }
   if (me.office && me.office !== officeId) {
     show("signin");
-    const err = byId("signin-error");
-    err.textContent = t("counter.wrong_office");
-    err.hidden = false;
+    signInError(t("counter.wrong_office"));
     return;
   }
-  counters = office?.counters ?? [];
+  if (!live) state.counters = office?.counters ?? [];
   startLive();
   try {
     counterId = localStorage.getItem(COUNTER_KEY);
   } catch {
     counterId = null;
   }
-  if (counterId && counters.some((c) => c.id === counterId)) {
+  if (counterId && state.counters.some((c) => c.id === counterId)) {
     show("work");
     renderWork();
   } else pickCounter();
@@ -528,17 +385,7 @@ async function start() {
 async function init() {
   await loadLang(preferredLang("id"));
   applyI18n();
-  const langBtn = byId("lang-btn");
-  const label = () => {
-    const other = lang() === "id" ? "en" : "id";
-    langBtn.textContent = other === "en" ? "English" : "Bahasa Indonesia";
-    langBtn.setAttribute("lang", other);
-  };
-  label();
-  langBtn.addEventListener("click", async () => {
-    await loadLang(lang() === "id" ? "en" : "id", { remember: true });
-    label();
-    applyI18n();
+  langSwitch(byId("lang-btn"), () => {
     if (!byId("work").hidden) renderWork();
     else if (!byId("pick").hidden) pickCounter();
   });
@@ -552,26 +399,9 @@ async function init() {
   byId("office-name").textContent = office.name;
   document.title = `${t("counter.title")} · ${office.name}`;
 
-  byId("signin-form").addEventListener("submit", async (e) => {
-    e.preventDefault();
-    const err = byId("signin-error");
-    err.hidden = true;
-    try {
-      await api("/session", {
-        body: {
-          username: /** @type {HTMLInputElement} */ (byId("username")).value.trim(),
-          password: /** @type {HTMLInputElement} */ (byId("password")).value,
-        },
-      });
-      /** @type {HTMLInputElement} */ (byId("password")).value = "";
-      await start();
-    } catch (ex) {
-      err.textContent = ex instanceof ApiError && ex.status === 401 ? t("counter.bad_credentials") : ex instanceof Error ? ex.message : String(ex);
-      err.hidden = false;
-    }
-  });
+  signInForm("counter.signin_title", start);
   byId("sign-out").addEventListener("click", async () => {
-    await api("/session", { method: "DELETE" }).catch(() => {});
+    await signOut();
     me = null;
     live?.stop();
     live = null;

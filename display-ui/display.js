@@ -11,17 +11,15 @@
  * cuts another off; the seq of the last announced call is kept on the
  * device so a reload never repeats one; calls in a snapshot are shown, not
  * announced; calls replayed after a long absence (older than
- * {@link STALE_MS}) are shown, not announced.
+ * {@link STALE_MS} by the server's clock) are shown, not announced.
  */
-import { api, officeFromPath } from "../shared-ui/api.js";
+import { api, ApiError, officeFromPath } from "../shared-ui/api.js";
 import { byId, fill, h } from "../shared-ui/dom.js";
 import { applyI18n, clock, loadLang, longDate, preferredLang, serviceName, speechLang, t } from "../shared-ui/i18n.js";
-import { badgeFor, Live } from "../shared-ui/live.js";
+import { followOffice, OfficeState } from "../shared-ui/office.js";
 import { audioBlocked, chime, speak, unlockAudio } from "../shared-ui/sound.js";
 
-/** @typedef {import("../shared-ui/live.js").Counter} Counter */
 /** @typedef {import("../shared-ui/live.js").RecentCall} RecentCall */
-/** @typedef {import("../shared-ui/live.js").Waiting} Waiting */
 /** @typedef {{seq: number, number: string, counter: string, counter_name: string, text: string, recall: boolean}} Call */
 
 const officeId = officeFromPath();
@@ -34,12 +32,8 @@ const RECENT_SHOWN = 6;
 let office = null;
 /** Announcement language: the office's first. */
 let voiceLang = "id";
-/** Server clock minus ours, from the HTTP Date header. */
-let skewMs = 0;
-/** @type {Counter[]} */
-let counters = [];
-/** @type {Map<string, Waiting>} */
-const waiting = new Map();
+/** Counters, waiting counts and the server's clock, from the live stream. */
+const state = new OfficeState();
 /** @type {RecentCall[]} */
 let recent = [];
 /** @type {Call[]} */
@@ -66,7 +60,7 @@ function setAnnounced(seq) {
 function renderCounters() {
   fill(
     byId("counters"),
-    counters.map((c) =>
+    state.counters.map((c) =>
       h(
         "li",
         { class: `d-counter is-${c.state}${c.ticket_status ? " has-" + c.ticket_status : ""}`, "data-counter": c.id },
@@ -100,7 +94,7 @@ function renderWaiting() {
         null,
         h("span", { class: "d-prefix", "aria-hidden": "true" }, s.prefix),
         h("span", { class: "d-svc" }, serviceName(s)),
-        h("span", { class: "d-count num" }, String(waiting.get(s.id)?.waiting ?? s.waiting)),
+        h("span", { class: "d-count num" }, String(state.waiting.get(s.id)?.waiting ?? s.waiting)),
       ),
     ),
   );
@@ -127,64 +121,35 @@ function showNow(call, spoken, flash) {
 /** @param {import("../shared-ui/live.js").EventMsg} msg */
 function onEvent(msg) {
   const e = msg.event;
-  const c = counters.find((x) => x.id === e.counter);
-  switch (e.kind) {
-    case "ticket_called": {
-      if (c) {
-        c.number = e.number ?? null;
-        c.ticket_status = "called";
-      }
-      const call = { seq: msg.seq, at: msg.at, number: e.number ?? "", service: e.service ?? "", counter: e.counter ?? "", counter_name: e.counter_name ?? "" };
-      recent = [call, ...recent.filter((r) => r.seq !== msg.seq)].slice(0, 20);
-      const fresh = Date.now() + skewMs - Date.parse(msg.at) < STALE_MS;
-      if (msg.seq > lastAnnounced() && fresh) {
-        queue.push({
-          seq: msg.seq,
-          number: call.number,
-          counter: call.counter,
-          counter_name: call.counter_name,
-          recall: !!e.recall,
-          text: e.announcement?.[voiceLang] ?? Object.values(e.announcement ?? {})[0] ?? `${call.number} → ${call.counter_name}`,
-        });
-        void play();
-      } else if (!playing) {
-        showNow(call, "", false);
-      }
-      break;
+  if (e.kind === "ticket_called") {
+    /** @type {RecentCall} */
+    const call = {
+      seq: msg.seq,
+      at: msg.at,
+      number: e.number ?? "",
+      service: e.service ?? "",
+      counter: e.counter ?? "",
+      counter_name: e.counter_name ?? "",
+      announcement: e.announcement ?? {},
+    };
+    recent = [call, ...recent.filter((r) => r.seq !== msg.seq)].slice(0, 20);
+    const fresh = state.now() - Date.parse(msg.at) < STALE_MS;
+    if (msg.seq > lastAnnounced() && fresh) {
+      queue.push({
+        seq: msg.seq,
+        number: call.number,
+        counter: call.counter,
+        counter_name: call.counter_name,
+        recall: !!e.recall,
+        text: call.announcement[voiceLang] ?? Object.values(call.announcement)[0] ?? `${call.number} → ${call.counter_name}`,
+      });
+      void play();
+    } else if (!playing) {
+      showNow(call, "", false);
     }
-    case "ticket_serving":
-      if (c) c.ticket_status = "serving";
-      break;
-    case "ticket_done":
-    case "ticket_no_show":
-      if (c && c.number === e.number) {
-        c.number = null;
-        c.ticket_status = null;
-      }
-      break;
-    case "ticket_transferred": {
-      const from = counters.find((x) => x.id === e.from_counter);
-      if (from && from.number === e.number) {
-        from.number = null;
-        from.ticket_status = null;
-      }
-      break;
-    }
-    case "counter_state":
-      if (c) {
-        c.state = e.state ?? c.state;
-        c.reason = e.reason ?? null;
-      }
-      break;
-    case "day_ended":
-      recent = [];
-      for (const x of counters) {
-        x.number = null;
-        x.ticket_status = null;
-      }
-      break;
+  } else if (e.kind === "day_ended") {
+    recent = [];
   }
-  for (const w of msg.waiting ?? []) waiting.set(w.service, w);
   renderCounters();
   renderRecent();
   renderWaiting();
@@ -218,7 +183,7 @@ function markCounter(id) {
 }
 
 function tick() {
-  const now = new Date(Date.now() + skewMs);
+  const now = new Date(state.now());
   byId("clock").textContent = clock(now, office?.time_zone, true);
   byId("date").textContent = longDate(now, office?.time_zone);
 }
@@ -232,11 +197,7 @@ function setTicker(text) {
 }
 
 async function loadOffice() {
-  const res = await fetch(`/api/v1/offices/${encodeURIComponent(officeId)}`);
-  const date = res.headers.get("date");
-  if (date) skewMs = Date.parse(date) - Date.now();
-  if (!res.ok) throw new Error((await res.json().catch(() => null))?.error?.message ?? res.statusText);
-  office = await res.json();
+  office = await api(`/offices/${encodeURIComponent(officeId)}`);
 }
 
 async function init() {
@@ -244,7 +205,7 @@ async function init() {
     await loadOffice();
   } catch (e) {
     await loadLang("id");
-    byId("spoken").textContent = e instanceof Error ? e.message : String(e);
+    byId("spoken").textContent = e instanceof ApiError && e.status === 0 ? t("err.network") : e instanceof Error ? e.message : String(e);
     return;
   }
   if (!office) return;
@@ -254,7 +215,7 @@ async function init() {
   document.title = `${office.name} · ${t("display.title")}`;
   byId("office-name").textContent = office.name;
   setTicker(office.running_text);
-  counters = office.counters;
+  state.counters = office.counters;
   renderCounters();
   renderWaiting();
   tick();
@@ -272,30 +233,24 @@ async function init() {
   });
   setTimeout(checkAudio, 500);
 
-  new Live(`/api/v1/offices/${encodeURIComponent(officeId)}/live`, {
-    resume: true,
-    onMessage: (msg) => {
-      if (msg.type === "snapshot") {
-        counters = msg.counters;
-        waiting.clear();
-        for (const w of msg.services) waiting.set(w.service, w);
-        recent = msg.recent_calls;
-        // The server never goes back in seq unless its data was reset: then
-        // forget what was announced, or no call would be spoken again.
-        if (msg.seq < lastAnnounced()) setAnnounced(msg.seq);
-        if (msg.running_text) setTicker(msg.running_text);
-        // Shown, never announced.
-        if (!playing && recent[0]) showNow(recent[0], "", false);
-        renderCounters();
-        renderRecent();
-        renderWaiting();
-      } else if (msg.type === "event") {
-        onEvent(msg);
-        if (msg.event.kind === "day_ended") void loadOffice().then(renderWaiting).catch(() => {});
-      }
-    },
-    onStatus: badgeFor(byId("offline"), () => t("live.reconnecting")),
-  }).start();
+  followOffice(officeId, (msg) => {
+    state.apply(msg);
+    if (msg.type === "snapshot") {
+      recent = msg.recent_calls;
+      // The server never goes back in seq unless its data was reset: then
+      // forget what was announced, or no call would be spoken again.
+      if (msg.seq < lastAnnounced()) setAnnounced(msg.seq);
+      if (msg.running_text) setTicker(msg.running_text);
+      // Shown, never announced.
+      if (!playing && recent[0]) showNow(recent[0], "", false);
+      renderCounters();
+      renderRecent();
+      renderWaiting();
+    } else if (msg.type === "event") {
+      onEvent(msg);
+      if (msg.event.kind === "day_ended") void loadOffice().then(renderWaiting).catch(() => {});
+    }
+  });
 }
 
 void init();

@@ -16,8 +16,8 @@
  */
 import { api, ApiError, officeFromPath } from "../shared-ui/api.js";
 import { byId, fill, h } from "../shared-ui/dom.js";
-import { applyI18n, clock, lang, loadLang, serviceName, speechLang, t, waitText } from "../shared-ui/i18n.js";
-import { badgeFor, Live } from "../shared-ui/live.js";
+import { applyI18n, clock, labelLangButton, lang, loadLang, serviceName, speechLang, t, waitText } from "../shared-ui/i18n.js";
+import { followOffice } from "../shared-ui/office.js";
 import { qrSvg } from "../shared-ui/qr.js";
 import { speak, stopSpeaking, unlockAudio } from "../shared-ui/sound.js";
 
@@ -339,10 +339,7 @@ async function listen() {
 /** @param {string} l */
 async function setLang(l) {
   await loadLang(l);
-  const btn = byId("lang-btn");
-  const other = l === "id" ? "en" : "id";
-  btn.textContent = other === "en" ? "English" : "Bahasa Indonesia";
-  btn.setAttribute("lang", other);
+  labelLangButton(byId("lang-btn"));
   applyI18n();
   renderServices();
   renderPriorities();
@@ -405,20 +402,16 @@ async function init() {
   setInterval(tick, 10_000);
   // Opening hours and quotas: refresh the whole office now and then.
   setInterval(() => void loadOffice().catch(() => {}), 60_000);
-  new Live(`/api/v1/offices/${officeId}/live`, {
-    resume: true,
-    onMessage: (msg) => {
-      if (msg.type === "snapshot") {
-        live.clear();
-        for (const w of msg.services) live.set(w.service, w);
-      } else if (msg.type === "event") {
-        for (const w of msg.waiting ?? []) live.set(w.service, w);
-        if (msg.event.kind === "day_ended") void loadOffice().catch(() => {});
-      }
-      if (screen === "start") renderServices();
-    },
-    onStatus: badgeFor(byId("offline"), () => t("live.reconnecting")),
-  }).start();
+  followOffice(officeId, (msg) => {
+    if (msg.type === "snapshot") {
+      live.clear();
+      for (const w of msg.services) live.set(w.service, w);
+    } else if (msg.type === "event") {
+      for (const w of msg.waiting ?? []) live.set(w.service, w);
+      if (msg.event.kind === "day_ended") void loadOffice().catch(() => {});
+    }
+    if (screen === "start") renderServices();
+  });
 }
 
 void init();

@@ -53,6 +53,29 @@ export async function loadLang(lang, opts = {}) {
   }
 }
 
+/** Labels a language button with the language it switches to. @param {HTMLElement} btn */
+export function labelLangButton(btn) {
+  const other = current === "id" ? "en" : "id";
+  btn.textContent = other === "en" ? "English" : "Bahasa Indonesia";
+  btn.setAttribute("lang", other);
+}
+
+/**
+ * Makes `btn` switch between Indonesian and English (kept on this device),
+ * then fills the page's `data-i18n` strings and calls `onChange` to redraw.
+ * @param {HTMLElement} btn
+ * @param {() => void} onChange
+ */
+export function langSwitch(btn, onChange) {
+  labelLangButton(btn);
+  btn.addEventListener("click", async () => {
+    await loadLang(current === "id" ? "en" : "id", { remember: true });
+    labelLangButton(btn);
+    applyI18n();
+    onChange();
+  });
+}
+
 /** The current language code. */
 export function lang() {
   return current;

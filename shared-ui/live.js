@@ -9,11 +9,17 @@
 
 /**
  * @typedef {{id: string, name: string, state: string, reason: string | null, number: string | null,
- *   ticket_status: string | null, services: string[]}} Counter
- * @typedef {{service: string, waiting: number, estimated_wait_s: number | null, remaining: number | null}} Waiting
- * @typedef {{seq: number, at: string, number: string, service: string, counter: string, counter_name: string}} RecentCall
+ *   ticket_status: string | null, ticket_service: string | null, ticket_priority: boolean,
+ *   called_at: string | null, started_at: string | null, services: string[]}} Counter
+ *   (`called_at`: the first call of the current ticket's round; `started_at`: its service's start)
+ * @typedef {{number: string, priority: boolean}} Queued
+ * @typedef {{service: string, waiting: number, next: Queued[], estimated_wait_s: number | null,
+ *   remaining: number | null}} Waiting (`next`: the next numbers in call order, priority lane first)
+ * @typedef {{seq: number, at: string, number: string, service: string, counter: string, counter_name: string,
+ *   announcement: Record<string, string>}} RecentCall
  * @typedef {{type: "snapshot", seq: number, office: string, name: string, day: string, languages: string[],
- *   running_text: string, counters: Counter[], services: Waiting[], recent_calls: RecentCall[]}} Snapshot
+ *   running_text: string, counters: Counter[], services: Waiting[], recent_calls: RecentCall[],
+ *   now: string}} Snapshot (`now`: the server's clock)
  * @typedef {{kind: string, number?: string, service?: string, counter?: string | null, counter_name?: string,
  *   recall?: boolean, priority?: boolean, announcement?: Record<string, string>, state?: string,
  *   reason?: string | null, from_service?: string, from_counter?: string, day?: string, next_day?: string}} PublicEvent

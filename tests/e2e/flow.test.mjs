@@ -171,4 +171,47 @@ describe("a day at the office", { timeout: 180000 }, () => {
     const v = await axe(counter);
     assert.deepEqual(v, [], JSON.stringify(v, null, 2));
   });
+
+  it("a reloaded counter page keeps its ticket, timer and priority mark, and lists the next numbers", async () => {
+    const cookie = await server.clerkCookie();
+    const take = (/** @type {string | null} */ priority) =>
+      server.api(`/offices/${OFFICE}/tickets`, {
+        body: { service: "ktp-el", priority, channel: "kiosk" },
+        headers: { authorization: `Bearer ${server.token}` },
+      });
+    const regular = await take(null);
+    const elderly = await take("elderly");
+    const pregnant = await take("pregnant");
+    await server.counter(cookie, "1", "start");
+    await server.counter(cookie, "1", "finish");
+    await server.counter(cookie, "1", "call", { number: elderly.number });
+    await counter.waitForTimeout(2200);
+
+    await counter.reload();
+    await counter.locator("#current-number", { hasText: elderly.number }).waitFor(T);
+    assert.equal(await counter.locator("#current-status").textContent(), "Dipanggil");
+    assert.equal(await counter.locator("#current-service").textContent(), "· KTP Elektronik");
+    await counter.locator("#current-prio:not([hidden])").waitFor(T);
+    // The timer counts from the call, not from the reload.
+    const [mm, ss] = ((await counter.locator("#current-timer").textContent()) ?? "").split(":").map(Number);
+    assert.ok(mm * 60 + ss >= 2, `timer ${mm}:${ss}`);
+    // The next numbers, in call order: the priority lane first.
+    await counter.locator("#queue .c-chip").nth(1).waitFor(T);
+    assert.deepEqual(await counter.locator("#queue .c-chip").allTextContents(), [pregnant.number, regular.number]);
+    assert.deepEqual(
+      await counter.locator("#queue .c-chip").evaluateAll((els) => els.map((el) => el.classList.contains("is-prio"))),
+      [true, false],
+    );
+    // Started: the timer counts from the start.
+    await counter.locator("#act-start").click();
+    await counter.locator("#current-status", { hasText: "Sedang dilayani" }).waitFor(T);
+    await counter.locator("#current-timer", { hasText: /^00:0[01]$/ }).waitFor(T);
+    await counter.reload();
+    await counter.locator("#act-finish:not([disabled])").waitFor(T);
+    await counter.locator("#current-prio:not([hidden])").waitFor(T);
+    const c1 = (await server.api(`/offices/${OFFICE}`)).counters.find((/** @type {any} */ c) => c.id === "1");
+    const [m2, s2] = ((await counter.locator("#current-timer").textContent()) ?? "").split(":").map(Number);
+    const sinceStart = (Date.now() - Date.parse(c1.started_at)) / 1000;
+    assert.ok(Math.abs(m2 * 60 + s2 - sinceStart) <= 2, `timer ${m2}:${s2}, started ${sinceStart} s ago`);
+  });
 });
