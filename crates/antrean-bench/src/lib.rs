@@ -296,7 +296,7 @@ pub async fn run(opts: &Options) -> anyhow::Result<Report> {
             baseline_p99_ms: base.p99_ms,
         });
     }
-    // The rest of the tickets, in ten slices: the rate per slice shows how
+    // The rest of the tickets, in ten slices when they are many: the rate per slice shows how
     // issuance scales with the number of tickets already waiting.
     let mut fill = Vec::new();
     let remaining = plan.tickets.saturating_sub(issued + live_tickets);
@@ -305,7 +305,11 @@ pub async fn run(opts: &Options) -> anyhow::Result<Report> {
             "issuing {remaining} more tickets (total {})",
             plan.tickets
         ));
-        let slice = remaining.div_ceil(10);
+        let slice = if remaining >= 100_000 {
+            remaining.div_ceil(10)
+        } else {
+            remaining
+        };
         while issued + live_tickets < plan.tickets {
             let n = slice.min(plan.tickets - issued - live_tickets);
             let r = issue::run(server.addr, Kind::Issue, FILL_CONCURRENCY, Until::Count(n)).await?;
