@@ -288,6 +288,18 @@ pub async fn ticket_view(
         .get(&stored.office)
         .map_err(|_| ApiError::UnknownTicket)?
         .clone();
+    let view = ticket_view_in(state, &handle, code, Some(stored)).await?;
+    Ok((handle, view))
+}
+
+/// The view of a ticket of `handle`'s office: from the live office while the
+/// ticket is in it, else from the database (`stored`, when already read).
+pub async fn ticket_view_in(
+    state: &AppState,
+    handle: &OfficeHandle,
+    code: &str,
+    stored: Option<antrean_store::StoredTicket>,
+) -> Result<TicketView, ApiError> {
     let c = code.to_owned();
     let live = handle
         .read(move |s| {
@@ -296,21 +308,27 @@ pub async fn ticket_view(
                 .map(|t| TicketView::new(&s.cfg, Some(&s.office), t))
         })
         .await?;
-    let view = match live {
-        Some(v) => v,
+    if let Some(v) = live {
+        return Ok(v);
+    }
+    let stored = match stored {
+        Some(s) => s,
         None => {
-            let survey_open = stored.ticket.status == antrean_core::TicketStatus::Done && {
-                let (reader, c) = (state.store.reader.clone(), code.to_owned());
-                !blocking(move || reader.has_survey(&c)).await?
-            };
-            TicketView {
-                document: stored.document.clone(),
-                survey_open,
-                ..TicketView::new(&handle.cfg, None, &stored.ticket)
-            }
+            let (reader, c) = (state.store.reader.clone(), code.to_owned());
+            blocking(move || reader.ticket(&c))
+                .await?
+                .ok_or(ApiError::UnknownTicket)?
         }
     };
-    Ok((handle, view))
+    let survey_open = stored.ticket.status == antrean_core::TicketStatus::Done && {
+        let (reader, c) = (state.store.reader.clone(), code.to_owned());
+        !blocking(move || reader.has_survey(&c)).await?
+    };
+    Ok(TicketView {
+        document: stored.document.clone(),
+        survey_open,
+        ..TicketView::new(&handle.cfg, None, &stored.ticket)
+    })
 }
 
 #[utoipa::path(get, path = "/api/v1/tickets/{code}", params(("code" = String, Path)),

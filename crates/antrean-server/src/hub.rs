@@ -21,7 +21,7 @@ pub struct Frame {
     pub text: Utf8Bytes,
     /// The ticket the event is about (for ticket streams; never sent).
     pub code: Option<String>,
-    /// Services whose queue changed (for ticket streams).
+    /// Services whose waiting citizens may have moved (for ticket streams).
     pub services: Vec<String>,
 }
 

@@ -304,7 +304,7 @@ async fn ticket_stream(
             }
         };
         if relevant {
-            let (_, view) = crate::api::ticket_view(state, &code).await?;
+            let view = crate::api::ticket_view_in(state, handle, &code, None).await?;
             if view != shown {
                 service = view.service.clone();
                 shown = view;

@@ -354,10 +354,7 @@ impl Task {
                         .to_json()
                         .into(),
                     code: e.kind.ticket_code().map(str::to_owned),
-                    services: views::touched_services(&e.kind)
-                        .into_iter()
-                        .map(str::to_owned)
-                        .collect(),
+                    services: views::moves_queues(&cfg, &e.kind),
                 })
             })
             .collect();

@@ -550,6 +550,24 @@ pub fn touched_services(kind: &EventKind) -> Vec<&str> {
     }
 }
 
+/// Services whose waiting citizens' place or estimate an event may change:
+/// what ticket streams listen for. A regular ticket issued at the end of a
+/// queue moves nobody; a counter opening or closing changes estimates.
+pub fn moves_queues(cfg: &OfficeConfig, kind: &EventKind) -> Vec<String> {
+    match kind {
+        EventKind::TicketIssued { ticket } if ticket.priority.is_none() => vec![],
+        EventKind::CounterState { counter, .. } => cfg
+            .def
+            .counter(counter)
+            .map(|c| c.services.clone())
+            .unwrap_or_default(),
+        other => touched_services(other)
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+    }
+}
+
 /// The satisfaction index over some answers (PermenPANRB 14/2017).
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct IkmView {
@@ -654,7 +672,10 @@ impl Report {
             priority: sum(|f| f.priority),
             online: sum(|f| f.online),
             kiosk: sum(|f| f.kiosk),
-            mean_wait_s: weighted(|f| f.mean_wait_s, |f| f.issued - f.cancelled - f.expired),
+            mean_wait_s: weighted(
+                |f| f.mean_wait_s,
+                |f| f.issued.saturating_sub(f.cancelled + f.expired),
+            ),
             mean_service_s: weighted(|f| f.mean_service_s, |f| f.done),
             ikm: IkmView::new(figures.iter().flat_map(|f| &f.surveys)),
         };
