@@ -79,7 +79,7 @@ pub async fn run(
     store: Store,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let offices = Offices::start(&config.offices, &store).await?;
+    let offices = Offices::start(&config.offices, &store);
     let sec = &config.server.security;
     let limits = Limits {
         online: RateLimit::new(

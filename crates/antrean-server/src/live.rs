@@ -19,8 +19,9 @@ use axum::extract::{ConnectInfo, Path, State};
 use crate::api::AppQuery;
 use axum::response::Response;
 use futures_util::future::{BoxFuture, FutureExt};
+use futures_util::SinkExt;
 use serde::Deserialize;
-use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
 use crate::error::ApiError;
 use crate::hub::{Backlog, Frame};
@@ -35,6 +36,11 @@ const SILENT_LIMIT: Duration = Duration::from_secs(60);
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 /// Missed events replayed from the log at most; beyond, a snapshot.
 const REPLAY_LIMIT: usize = 2000;
+/// Frames sent in one write at most.
+const MAX_BATCH: usize = 64;
+/// Bytes gathered before a write: a few events; memory stays small per
+/// connection.
+const WRITE_BUFFER: usize = 8 * 1024;
 
 #[derive(Debug, Deserialize)]
 pub struct LiveQuery {
@@ -45,7 +51,7 @@ fn upgrade(ws: WebSocketUpgrade) -> WebSocketUpgrade {
     // Clients only send pongs and closes: small buffers keep memory per
     // connection in kilobytes.
     ws.read_buffer_size(1024)
-        .write_buffer_size(0)
+        .write_buffer_size(WRITE_BUFFER)
         .max_message_size(4096)
         .max_frame_size(4096)
 }
@@ -130,7 +136,23 @@ struct Conn {
 
 impl Conn {
     async fn send(&mut self, text: Utf8Bytes) -> Result<(), End> {
-        match tokio::time::timeout(SEND_TIMEOUT, self.socket.send(Message::Text(text))).await {
+        self.send_all(vec![text]).await
+    }
+
+    /// Sends frames with one flush (one write to the socket when they fit
+    /// the buffer) under one deadline.
+    async fn send_all(&mut self, texts: Vec<Utf8Bytes>) -> Result<(), End> {
+        if texts.is_empty() {
+            return Ok(());
+        }
+        let socket = &mut self.socket;
+        let write = async move {
+            for t in texts {
+                socket.feed(Message::Text(t)).await?;
+            }
+            socket.flush().await
+        };
+        match tokio::time::timeout(SEND_TIMEOUT, write).await {
             Ok(Ok(())) => Ok(()),
             Ok(Err(_)) => Err(End::Closed),
             Err(_) => Err(End::Slow),
@@ -235,11 +257,29 @@ async fn office_stream(
     let mut last_heard = tokio::time::Instant::now();
     loop {
         match conn.next(&mut rx, &mut ping, &mut last_heard).await? {
-            Wake::Frame(f) if f.seq > last => {
-                conn.send(f.text.clone()).await?;
-                last = f.seq;
+            Wake::Frame(f) => {
+                // Whatever else is already waiting goes out in the same write.
+                let mut batch = Vec::new();
+                let mut lagged = false;
+                let mut next = Some(f);
+                while let Some(f) = next.take() {
+                    if f.seq > last {
+                        last = f.seq;
+                        batch.push(f.text.clone());
+                    }
+                    if batch.len() < MAX_BATCH {
+                        match rx.try_recv() {
+                            Ok(f) => next = Some(f),
+                            Err(TryRecvError::Lagged(_)) => lagged = true,
+                            Err(_) => {}
+                        }
+                    }
+                }
+                conn.send_all(batch).await?;
+                if lagged {
+                    last = send_snapshot(conn, handle).await?;
+                }
             }
-            Wake::Frame(_) => {}
             Wake::Lagged => last = send_snapshot(conn, handle).await?,
             Wake::Ping => conn.ping().await?,
         }

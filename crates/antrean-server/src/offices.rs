@@ -79,14 +79,18 @@ pub struct OfficeHandle {
 pub struct Offices(Arc<HashMap<String, OfficeHandle>>);
 
 impl Offices {
-    /// Rebuilds each office from the store and starts its task.
-    pub async fn start(configs: &[Arc<OfficeConfig>], store: &Store) -> anyhow::Result<Offices> {
-        let mut map = HashMap::new();
-        for cfg in configs {
-            let handle = start_office(Arc::clone(cfg), store.clone()).await?;
-            map.insert(cfg.def.id.clone(), handle);
-        }
-        Ok(Offices(Arc::new(map)))
+    /// Starts each office's task; each rebuilds itself from the store.
+    pub fn start(configs: &[Arc<OfficeConfig>], store: &Store) -> Offices {
+        let map = configs
+            .iter()
+            .map(|cfg| {
+                (
+                    cfg.def.id.clone(),
+                    start_office(Arc::clone(cfg), store.clone()),
+                )
+            })
+            .collect();
+        Offices(Arc::new(map))
     }
 
     pub fn get(&self, id: &str) -> Result<&OfficeHandle, ApiError> {
@@ -194,26 +198,33 @@ async fn restore(cfg: &Arc<OfficeConfig>, store: &Store) -> anyhow::Result<State
     Ok(state)
 }
 
-async fn start_office(cfg: Arc<OfficeConfig>, store: Store) -> anyhow::Result<OfficeHandle> {
-    let state = restore(&cfg, &store).await?;
-    let seq = state.office.seq();
-    let hub = Hub::new(seq);
-    let (durable_tx, durable) = watch::channel(Durable { seq, failures: 0 });
+/// Starts an office's task. Its state is rebuilt from the database by the
+/// task itself, so the server answers at once and every office restores in
+/// parallel; requests to an office queue until it is ready.
+fn start_office(cfg: Arc<OfficeConfig>, store: Store) -> OfficeHandle {
+    let hub = Hub::new(0);
+    let (durable_tx, durable) = watch::channel(Durable::default());
     let (tx, rx) = mpsc::channel(QUEUE);
+    let blank = Office::new(Arc::clone(&cfg.def), cfg.def.business_day(Utc::now()));
     let task = Task {
-        state,
+        state: State {
+            cfg: Arc::clone(&cfg),
+            office: blank,
+            recent_calls: VecDeque::new(),
+        },
         store,
         hub: hub.clone(),
         durable: Arc::new(durable_tx),
-        failed: Arc::new(AtomicBool::new(false)),
+        // Not yet read from the database: the task's first act.
+        failed: Arc::new(AtomicBool::new(true)),
     };
     tokio::spawn(task.run(rx));
-    Ok(OfficeHandle {
+    OfficeHandle {
         cfg,
         hub,
         tx,
         durable,
-    })
+    }
 }
 
 struct Task {
@@ -257,7 +268,7 @@ impl Task {
         }
         match restore(&self.state.cfg, &self.store).await {
             Ok(state) => {
-                tracing::warn!(office = %state.cfg.def.id, seq = state.office.seq(), "office rebuilt from the database");
+                tracing::info!(office = %state.cfg.def.id, seq = state.office.seq(), "office state read from the database");
                 self.state = state;
                 self.store.writer.reset(&self.state.cfg.def.id);
                 self.hub.reset(self.state.office.seq());

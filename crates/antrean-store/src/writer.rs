@@ -208,14 +208,16 @@ fn in_savepoint<T>(
     tx: &Transaction<'_>,
     f: impl FnOnce(&Transaction<'_>) -> Result<T>,
 ) -> Result<T> {
-    tx.execute_batch("SAVEPOINT job")?;
+    // Cached statements: a savepoint per job must stay cheap.
+    tx.prepare_cached("SAVEPOINT job")?.execute([])?;
     match f(tx) {
         Ok(v) => {
-            tx.execute_batch("RELEASE job")?;
+            tx.prepare_cached("RELEASE job")?.execute([])?;
             Ok(v)
         }
         Err(e) => {
-            tx.execute_batch("ROLLBACK TO job; RELEASE job")?;
+            tx.prepare_cached("ROLLBACK TO job")?.execute([])?;
+            tx.prepare_cached("RELEASE job")?.execute([])?;
             Err(e)
         }
     }
@@ -402,10 +404,14 @@ fn insert_ticket(tx: &Transaction<'_>, office: &str, t: &Ticket) -> Result<()> {
             next_seq = max(next_seq, excluded.next_seq), total = total + 1, online = online + excluded.online",
     )?
     .execute(params![office, day, t.number_service, t.seq_no, i64::from(t.channel == antrean_core::Channel::Online)])?;
-    tx.prepare_cached(
-        "INSERT INTO office_days (office, day) VALUES (?1, ?2) ON CONFLICT (office) DO UPDATE SET day = max(day, excluded.day)",
-    )?
-    .execute(params![office, day])?;
+    // The first number of a service on a day marks the office's business day
+    // (every later ticket of the day has the same).
+    if t.seq_no == 1 {
+        tx.prepare_cached(
+            "INSERT INTO office_days (office, day) VALUES (?1, ?2) ON CONFLICT (office) DO UPDATE SET day = max(day, excluded.day)",
+        )?
+        .execute(params![office, day])?;
+    }
     Ok(())
 }
 
