@@ -1,8 +1,9 @@
 //! The writer thread: the only write connection, and group commit.
 //!
 //! Jobs queue on a channel. The thread takes everything queued, writes it in
-//! one transaction (each job in its own savepoint, so one bad job fails
-//! alone), commits once (`synchronous=FULL`: one fsync), and only then calls
+//! one transaction (account changes each in a savepoint, so a refused one
+//! fails alone; events, which fail only when storage does, fail the batch),
+//! commits once (`synchronous=FULL`: one fsync), and only then calls
 //! each job's [`Done`] in order. Under load one fsync carries many jobs; alone
 //! a job waits for one fsync.
 //!
@@ -150,10 +151,22 @@ fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, mut last_hash: String) {
         let mut results: Vec<(Done, Result<()>)> = Vec::with_capacity(jobs.len());
         let committed = (|| -> Result<()> {
             let tx = conn.transaction()?;
+            // Events are written without a savepoint each (they fail only
+            // when the disk or the database does): the first failure fails
+            // the whole batch, and every office in it rebuilds itself.
+            let mut batch_error: Option<String> = None;
             for job in jobs.drain(..) {
                 match job {
                     Job::Reset { office } => {
                         failed.remove(&office);
+                    }
+                    Job::Events { done, .. } | Job::Exec { done, .. } if batch_error.is_some() => {
+                        results.push((
+                            done,
+                            Err(StoreError::Corrupt(
+                                "an earlier write of the batch failed".into(),
+                            )),
+                        ));
                     }
                     Job::Events { office, done, .. } if failed.contains(&office) => {
                         // Refused without touching the database.
@@ -165,14 +178,11 @@ fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, mut last_hash: String) {
                         events,
                         done,
                     } => {
-                        let hash = last_hash.clone();
-                        let r = in_savepoint(&tx, |sp| {
-                            write_events(sp, &office, actor.as_deref(), &events, &mut last_hash)
-                        });
-                        if r.is_err() {
-                            last_hash = hash;
-                            tracing::error!(office, error = ?r, "writing events failed; office stops until rebuilt");
-                            failed.insert(office);
+                        let r =
+                            write_events(&tx, &office, actor.as_deref(), &events, &mut last_hash);
+                        if let Err(e) = &r {
+                            tracing::error!(office, error = %e, "writing events failed; the offices of the batch stop until rebuilt");
+                            batch_error = Some(e.to_string());
                         }
                         results.push((done, r));
                     }
@@ -182,8 +192,10 @@ fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, mut last_hash: String) {
                     }
                 }
             }
-            tx.commit()?;
-            Ok(())
+            match batch_error {
+                Some(e) => Err(StoreError::Corrupt(e)),
+                None => Ok(tx.commit()?),
+            }
         })();
         match committed {
             Ok(()) => {
@@ -192,7 +204,7 @@ fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, mut last_hash: String) {
                 }
             }
             Err(e) => {
-                tracing::error!(error = %e, "commit failed; every office in it stops until rebuilt");
+                tracing::error!(error = %e, "batch not written; every office in it stops until rebuilt");
                 last_hash = hash_before;
                 for (done, _) in results {
                     done(Err(StoreError::Corrupt(format!("commit failed: {e}"))));
