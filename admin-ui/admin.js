@@ -2,16 +2,29 @@
 /**
  * @file A minimal supervisor page: sign in, then a live monitor of an
  * office (counters with their state and number, waiting per service,
- * the latest events) from the public live stream.
+ * the latest events) from the public live stream, and a report over a
+ * range of business days: per service tickets, outcomes, channels, mean
+ * wait and service time, and the satisfaction index (IKM) with its grade.
  */
-import { api } from "../shared-ui/api.js";
+import { api, errorText } from "../shared-ui/api.js";
 import { byId, fill, h } from "../shared-ui/dom.js";
-import { applyI18n, clock, langSwitch, loadLang, preferredLang, serviceName, t, waitText } from "../shared-ui/i18n.js";
+import { applyI18n, clock, duration, langSwitch, loadLang, num, preferredLang, serviceName, t, waitText } from "../shared-ui/i18n.js";
 import { followOffice, OfficeState } from "../shared-ui/office.js";
 import { signedIn, signInForm, signOut, whoami } from "../shared-ui/session.js";
 
+/**
+ * @typedef {{respondents: number, elements: string[], nrr: (number | null)[], score: number | null,
+ *   grade: string | null, grade_name: string | null}} Ikm
+ * @typedef {{service: string | null, issued: number, done: number, no_show: number, cancelled: number,
+ *   expired: number, priority: number, online: number, kiosk: number, mean_wait_s: number | null,
+ *   mean_service_s: number | null, ikm: Ikm}} ServiceReport (`service` null: the office total)
+ * @typedef {{office: string, from: string, to: string, services: ServiceReport[], total: ServiceReport}} Report
+ */
+
 /** @type {import("../shared-ui/api.js").Office | null} */
 let office = null;
+/** The report on screen. @type {Report | null} */
+let report = null;
 /** Counters and waiting figures, from the office's live stream. */
 let state = new OfficeState();
 /** @type {{at: string, text: string}[]} */
@@ -53,6 +66,110 @@ function render() {
     byId("events"),
     events.slice(0, 40).map((e) => h("li", null, `${clock(new Date(e.at), o.time_zone, true)} ${e.text}`)),
   );
+  renderReport();
+}
+
+// --- Report ------------------------------------------------------------------
+
+/** The report's columns: heading key and cell text. @type {[string, (r: ServiceReport) => string][]} */
+const COLUMNS = [
+  ["report.issued", (r) => num(r.issued)],
+  ["report.done", (r) => num(r.done)],
+  ["report.no_show", (r) => num(r.no_show)],
+  ["report.cancelled", (r) => num(r.cancelled)],
+  ["report.expired", (r) => num(r.expired)],
+  ["report.priority", (r) => num(r.priority)],
+  ["report.online", (r) => num(r.online)],
+  ["report.kiosk", (r) => num(r.kiosk)],
+  ["report.mean_wait", (r) => duration(r.mean_wait_s)],
+  ["report.mean_service", (r) => duration(r.mean_service_s)],
+  ["report.respondents", (r) => num(r.ikm.respondents)],
+  ["report.score", (r) => num(r.ikm.score)],
+  ["report.grade", (r) => gradeText(r.ikm)],
+];
+
+/** "A · Sangat Baik" (the grade's name in the current language). @param {Ikm} ikm */
+function gradeText(ikm) {
+  return ikm.grade ? `${ikm.grade} · ${t(`ikm.grade.${ikm.grade}`)}` : t("none");
+}
+
+/** A table in a scrollable region (reachable by keyboard when it scrolls). @param {HTMLTableElement} table */
+function scrollable(table) {
+  return h("div", { class: "a-scroll", role: "region", tabindex: "0", "aria-label": t("report.scroll") }, table);
+}
+
+function renderReport() {
+  const r = report;
+  const o = office;
+  if (!r || !o) {
+    fill(byId("report"));
+    return;
+  }
+  const name = (/** @type {string | null} */ id) => {
+    const s = o.services.find((x) => x.id === id);
+    return s ? serviceName(s) : (id ?? t("report.total"));
+  };
+  const row = (/** @type {ServiceReport} */ sr) =>
+    h("tr", { "data-service": sr.service ?? "total" }, h("th", { scope: "row" }, name(sr.service)), COLUMNS.map(([, cell]) => h("td", { class: "num" }, cell(sr))));
+  const ikm = r.total.ikm;
+  fill(
+    byId("report"),
+    scrollable(
+      h(
+        "table",
+        { class: "a-table", id: "report-table" },
+        h("caption", null, t("report.caption", { from: r.from, to: r.to })),
+        h("thead", null, h("tr", null, h("th", { scope: "col" }, t("report.service")), COLUMNS.map(([key]) => h("th", { scope: "col" }, t(key))))),
+        h("tbody", null, r.services.map(row)),
+        h("tfoot", null, row(r.total)),
+      ),
+    ),
+    h("h3", null, t("report.ikm_title")),
+    ikm.score == null
+      ? h("p", { id: "ikm-summary" }, t("report.ikm_empty"))
+      : h(
+          "p",
+          { class: "a-ikm-summary", id: "ikm-summary" },
+          t("report.ikm_summary", { score: num(ikm.score), grade: ikm.grade ?? "", name: ikm.grade ? t(`ikm.grade.${ikm.grade}`) : "", n: ikm.respondents }),
+        ),
+    ikm.respondents > 0 &&
+      scrollable(
+        h(
+          "table",
+          { class: "a-table", id: "ikm-table" },
+          h("caption", null, t("report.ikm_caption")),
+          h("thead", null, h("tr", null, h("th", { scope: "col" }, t("report.element")), h("th", { scope: "col" }, t("report.nrr")))),
+          h(
+            "tbody",
+            null,
+            // The elements in the regulation's order, named by number in the strings.
+            ikm.elements.map((_, i) => h("tr", null, h("th", { scope: "row" }, `${i + 1}. ${t(`ikm.${i + 1}`)}`), h("td", { class: "num" }, num(ikm.nrr[i])))),
+          ),
+        ),
+      ),
+  );
+}
+
+/** Loads the report for the form's dates; shows the server's refusal (e.g. a clerk, or `from` after `to`). */
+async function loadReport() {
+  if (!office) return;
+  const from = /** @type {HTMLInputElement} */ (byId("report-from")).value;
+  const to = /** @type {HTMLInputElement} */ (byId("report-to")).value;
+  const status = byId("report-status");
+  status.classList.remove("is-error");
+  status.setAttribute("role", "status");
+  status.textContent = t("report.loading");
+  try {
+    const q = new URLSearchParams({ from, to });
+    report = await api(`/offices/${encodeURIComponent(office.id)}/report?${q}`);
+    status.textContent = t("report.loaded", { from: report?.from ?? from, to: report?.to ?? to });
+  } catch (e) {
+    report = null;
+    status.classList.add("is-error");
+    status.setAttribute("role", "alert");
+    status.textContent = errorText(e);
+  }
+  renderReport();
 }
 
 /** @param {string} id */
@@ -62,7 +179,11 @@ async function watch(id) {
   state = new OfficeState();
   state.counters = office?.counters ?? [];
   events = [];
+  report = null;
+  // Today, the office's business day, until the supervisor picks a range.
+  for (const id of ["report-from", "report-to"]) /** @type {HTMLInputElement} */ (byId(id)).value = office?.day ?? "";
   render();
+  void loadReport();
   live = followOffice(id, (msg) => {
     state.apply(msg);
     if (msg.type === "event") {
@@ -99,6 +220,10 @@ async function init() {
   applyI18n();
   langSwitch(byId("lang-btn"), render);
   signInForm("admin.signin_title", start);
+  byId("report-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    void loadReport();
+  });
   byId("sign-out").addEventListener("click", async () => {
     await signOut();
     await start();

@@ -3,14 +3,16 @@
  * @file The citizen's page, for phones: `/` lists the offices, `/o/{office}`
  * its services (quota left, completion time, cost, requirements) to take a
  * ticket online, `/t/{code}` the ticket, live, with a full-screen "go to
- * counter 3" when it is called. One small page (well under 60 KB), so
+ * counter 3" when it is called, and once done its document's progress and
+ * the satisfaction survey (done.js). One small page (well under 60 KB), so
  * it loads on slow 3G.
  */
-import { api, ApiError } from "../shared-ui/api.js";
+import { api, errorText } from "../shared-ui/api.js";
 import { byId, fill, h } from "../shared-ui/dom.js";
 import { applyI18n, langSwitch, loadLang, preferredLang, serviceName, t, waitText } from "../shared-ui/i18n.js";
 import { badgeFor, Live } from "../shared-ui/live.js";
 import { chime, unlockAudio } from "../shared-ui/sound.js";
+import { DocumentStatus, Survey } from "./done.js";
 
 /** @typedef {import("../shared-ui/api.js").Office} Office */
 /** @typedef {import("../shared-ui/api.js").Service} Service */
@@ -61,8 +63,7 @@ function go(/** @type {string} */ path) {
 }
 
 function errorView(/** @type {unknown} */ e) {
-  const msg = e instanceof ApiError && e.status === 0 ? t("err.network") : e instanceof ApiError ? e.message : String(e);
-  return h("p", { class: "error-msg", role: "alert" }, msg);
+  return h("p", { class: "error-msg", role: "alert" }, errorText(e));
 }
 
 async function route() {
@@ -217,6 +218,13 @@ async function ticketPage(code) {
   /** @type {HTMLElement | null} */
   let error = null;
   let confirmCancel = false;
+  // The page is laid out once: live updates redraw the ticket card and the
+  // document's steps, and leave the survey (and a hand in it) alone.
+  const card = h("section", { class: "ticket", "aria-labelledby": "ticket-number" });
+  const doc = new DocumentStatus();
+  const survey = new Survey(code);
+  const back = h("p", { class: "back" });
+  fill(main, card, doc.el, survey.el, back);
 
   const render = () => {
     const s = service();
@@ -224,57 +232,55 @@ async function ticketPage(code) {
     const st = ticket.status;
     const waiting = st === "waiting";
     fill(
-      main,
-      h(
-        "section",
-        { class: "ticket", "aria-labelledby": "ticket-number" },
-        h("p", { class: "office" }, o.name),
-        h("p", { class: "service" }, s ? serviceName(s) : ticket.service),
-        h("h1", { class: "number num", id: "ticket-number" }, h("span", { class: "visually-hidden" }, t("cit.your_number") + " "), ticket.number),
-        h("p", null, h("span", { class: `status status-${st}`, id: "ticket-status", "aria-live": "polite" }, t(`status.${st}`))),
-        waiting &&
-          h(
-            "dl",
-            { class: "big-facts" },
-            h("div", null, h("dt", null, t("cit.ahead")), h("dd", { class: "num", id: "ticket-ahead" }, String(ticket.ahead ?? "–"))),
-            h("div", null, h("dt", null, t("cit.estimate")), h("dd", { id: "ticket-estimate" }, waitText(ticket.estimated_wait_s))),
-          ),
-        (st === "called" || st === "serving") &&
-          h("p", { class: "where" }, t(st === "called" ? "cit.go_to" : "cit.served_at", { counter: ticket.counter_name ?? "" })),
-        waiting && h("p", { class: "hint" }, t("cit.live_hint")),
-        st === "done" && h("p", { class: "hint" }, t("cit.thanks")),
-        st === "no_show" && h("p", { class: "hint" }, t("cit.no_show_hint")),
-        error,
-        waiting &&
-          (confirmCancel
-            ? h(
+      card,
+      h("p", { class: "office" }, o.name),
+      h("p", { class: "service" }, s ? serviceName(s) : ticket.service),
+      h("h1", { class: "number num", id: "ticket-number" }, h("span", { class: "visually-hidden" }, t("cit.your_number") + " "), ticket.number),
+      h("p", null, h("span", { class: `status status-${st}`, id: "ticket-status", "aria-live": "polite" }, t(`status.${st}`))),
+      waiting &&
+        h(
+          "dl",
+          { class: "big-facts" },
+          h("div", null, h("dt", null, t("cit.ahead")), h("dd", { class: "num", id: "ticket-ahead" }, String(ticket.ahead ?? "–"))),
+          h("div", null, h("dt", null, t("cit.estimate")), h("dd", { id: "ticket-estimate" }, waitText(ticket.estimated_wait_s))),
+        ),
+      (st === "called" || st === "serving") &&
+        h("p", { class: "where" }, t(st === "called" ? "cit.go_to" : "cit.served_at", { counter: ticket.counter_name ?? "" })),
+      waiting && h("p", { class: "hint" }, t("cit.live_hint")),
+      st === "done" && h("p", { class: "hint" }, t("cit.thanks")),
+      st === "no_show" && h("p", { class: "hint" }, t("cit.no_show_hint")),
+      error,
+      waiting &&
+        (confirmCancel
+          ? h(
+              "div",
+              { class: "confirm", role: "group" },
+              h("p", null, t("cit.cancel_confirm")),
+              h(
                 "div",
-                { class: "confirm", role: "group" },
-                h("p", null, t("cit.cancel_confirm")),
-                h(
-                  "div",
-                  { class: "row" },
-                  h("button", { type: "button", class: "btn btn-stop", id: "cancel-yes", onclick: cancel }, t("cit.cancel_yes")),
-                  h("button", { type: "button", class: "btn", onclick: () => ((confirmCancel = false), render()) }, t("cit.cancel_no")),
-                ),
-              )
-            : h(
-                "button",
-                {
-                  type: "button",
-                  class: "btn btn-stop",
-                  id: "cancel",
-                  onclick: () => {
-                    confirmCancel = true;
-                    render();
-                    /** @type {HTMLElement | null} */ (document.getElementById("cancel-yes"))?.focus();
-                  },
+                { class: "row" },
+                h("button", { type: "button", class: "btn btn-stop", id: "cancel-yes", onclick: cancel }, t("cit.cancel_yes")),
+                h("button", { type: "button", class: "btn", onclick: () => ((confirmCancel = false), render()) }, t("cit.cancel_no")),
+              ),
+            )
+          : h(
+              "button",
+              {
+                type: "button",
+                class: "btn btn-stop",
+                id: "cancel",
+                onclick: () => {
+                  confirmCancel = true;
+                  render();
+                  /** @type {HTMLElement | null} */ (document.getElementById("cancel-yes"))?.focus();
                 },
-                t("cit.cancel"),
-              )),
-        h("p", null, h("a", { href: `/o/${o.id}`, onclick: link(`/o/${o.id}`) }, t("cit.back_services"))),
-      ),
+              },
+              t("cit.cancel"),
+            )),
     );
+    doc.update(st === "done" ? (s?.workflow ?? []) : [], ticket.document);
+    survey.show(st === "done" && ticket.survey_open);
+    fill(back, h("a", { href: `/o/${o.id}`, onclick: link(`/o/${o.id}`) }, t("cit.back_services")));
     showCalled();
   };
 
@@ -308,22 +314,30 @@ async function ticketPage(code) {
     render();
   };
 
-  rerender = render;
+  rerender = () => {
+    if (!survey.el.hidden) survey.render();
+    render();
+  };
   render();
   const final = ["done", "cancelled", "expired"];
-  if (final.includes(ticket.status)) {
-    if (myTickets()[ticket.office] === code) rememberTicket(ticket.office, null);
-    return;
-  }
+  /** Whether nothing more can change: final, and any document at its last step. */
+  const settled = () => {
+    if (!final.includes(ticket.status)) return false;
+    const workflow = ticket.status === "done" ? (service()?.workflow ?? []) : [];
+    return workflow.length === 0 || ticket.document === workflow[workflow.length - 1];
+  };
+  const forget = () => {
+    if (final.includes(ticket.status) && myTickets()[ticket.office] === code) rememberTicket(ticket.office, null);
+  };
+  forget();
+  if (settled()) return;
   live = new Live(`/api/v1/tickets/${encodeURIComponent(code)}/live`, {
     onMessage: (msg) => {
       if (msg.type !== "ticket") return;
       ticket = msg.ticket;
       render();
-      if (final.includes(ticket.status)) {
-        if (myTickets()[ticket.office] === code) rememberTicket(ticket.office, null);
-        live?.stop();
-      }
+      forget();
+      if (settled()) live?.stop();
     },
     onStatus: badgeFor(byId("offline"), () => t("live.reconnecting")),
   }).start();

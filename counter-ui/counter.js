@@ -4,10 +4,12 @@
  * it, and works the queue: call next, recall, start, finish, no-show,
  * transfer (to a service or a counter), call a given number, requeue a
  * late arrival, pause with a reason. Buttons have keyboard shortcuts.
- * The current ticket, the waiting counts and the next numbers come from
+ * The "document status" panel moves a done ticket's document through its
+ * service's workflow: the ticket just finished here, or any by its code
+ * (typed, or read by a barcode scanner that types it). The current ticket, the waiting counts and the next numbers come from
  * the office's public live stream, so what the display shows, this shows.
  */
-import { api, ApiError, officeFromPath } from "../shared-ui/api.js";
+import { api, ApiError, errorText, officeFromPath } from "../shared-ui/api.js";
 import { byId, fill, h } from "../shared-ui/dom.js";
 import { applyI18n, langSwitch, loadLang, preferredLang, serviceName, t } from "../shared-ui/i18n.js";
 import { clearTicket, followOffice, OfficeState } from "../shared-ui/office.js";
@@ -37,6 +39,12 @@ let priorityKind = null;
 /** @type {import("../shared-ui/live.js").Live | null} */
 let live = null;
 let busy = false;
+/**
+ * The ticket of the "document status" panel: the last finished here, or
+ * the one looked up by its code.
+ * @type {Ticket | null}
+ */
+let docTicket = null;
 
 function counter() {
   return state.counter(counterId);
@@ -48,9 +56,9 @@ function show(/** @type {"signin" | "pick" | "work"} */ which) {
   byId("change-counter").hidden = which !== "work";
 }
 
-/** @param {string} text @param {boolean} [error] */
-function message(text, error = false) {
-  const m = byId("message");
+/** @param {string} text @param {boolean} [error] @param {string} [id] where: the counter's line or the document panel's */
+function message(text, error = false, id = "message") {
+  const m = byId(id);
   m.textContent = text;
   m.classList.toggle("is-error", error);
   m.setAttribute("role", error ? "alert" : "status");
@@ -144,6 +152,65 @@ function renderQueue() {
   );
 }
 
+/** The "document status" panel: the ticket and its service's workflow steps as buttons. */
+function renderDoc() {
+  const tk = docTicket;
+  const svc = office?.services.find((s) => s.id === tk?.service);
+  const workflow = svc?.workflow ?? [];
+  fill(
+    byId("doc-ticket"),
+    !tk
+      ? h("p", { class: "c-hint" }, t("counter.doc.hint"))
+      : [
+          h("p", { class: "c-doc-ticket", id: "doc-number" }, t("counter.doc.ticket", { number: tk.number, service: svc ? serviceName(svc) : tk.service })),
+          h("p", { id: "doc-current" }, tk.document ? t("counter.doc.current", { step: tk.document }) : t("counter.doc.no_status")),
+          workflow.length === 0
+            ? h("p", null, t("counter.doc.no_workflow"))
+            : h(
+                "div",
+                { class: "c-doc-steps", role: "group", "aria-labelledby": "doc-steps-label" },
+                h("span", { id: "doc-steps-label", class: "visually-hidden" }, `${t("counter.doc.steps")} (${tk.number})`),
+                workflow.map((step) =>
+                  h("button", { type: "button", class: "btn", "data-step": step, "aria-pressed": String(tk.document === step), onclick: () => void setDocument(step) }, step),
+                ),
+              ),
+        ],
+  );
+}
+
+/** Looks a ticket up by its code for the document panel. @param {SubmitEvent} e */
+async function findDocTicket(e) {
+  e.preventDefault();
+  const input = /** @type {HTMLInputElement} */ (byId("doc-code"));
+  // A scanner reading the ticket's QR types its whole address: keep the code.
+  const code = input.value.trim().split("/").pop()?.toLowerCase() ?? "";
+  if (!code) return;
+  try {
+    docTicket = await api(`/tickets/${encodeURIComponent(code)}`);
+    message("", false, "doc-message");
+    input.value = "";
+  } catch (err) {
+    docTicket = null;
+    message(errorText(err), true, "doc-message");
+  }
+  renderDoc();
+}
+
+/** Moves the panel's ticket's document to `step`; shows the server's refusal. @param {string} step */
+async function setDocument(step) {
+  const tk = docTicket;
+  if (!tk) return;
+  try {
+    docTicket = await api(`/tickets/${encodeURIComponent(tk.code)}/document`, { body: { step } });
+    message(t("counter.doc.set", { number: tk.number, step }), false, "doc-message");
+  } catch (e) {
+    message(errorText(e), true, "doc-message");
+    if (e instanceof ApiError && e.status === 401) void start();
+  }
+  renderDoc();
+  /** @type {HTMLElement | null} */ (byId("doc-ticket").querySelector(`[data-step="${CSS.escape(step)}"]`))?.focus();
+}
+
 // --- Actions -----------------------------------------------------------------
 
 /**
@@ -163,11 +230,16 @@ async function act(action, body) {
     } else {
       message(t(`counter.done.${action}`, { number: "" }));
     }
+    if (action === "finish" && res?.code) {
+      docTicket = res;
+      message("", false, "doc-message");
+      renderDoc();
+    }
     // Show at once; the stream confirms a moment later.
     applyLocal(action, res);
     renderWork();
   } catch (e) {
-    message(e instanceof ApiError && e.status === 0 ? t("err.network") : e instanceof Error ? e.message : String(e), true);
+    message(errorText(e), true);
     if (e instanceof ApiError && e.status === 401) void start();
   } finally {
     busy = false;
@@ -281,7 +353,7 @@ async function requeue() {
     const tk = await api(`/offices/${officeId}/tickets/${encodeURIComponent(n)}/requeue`, { method: "POST" });
     message(t("counter.done.requeue", { number: tk.number }));
   } catch (e) {
-    message(e instanceof Error ? e.message : String(e), true);
+    message(errorText(e), true);
   }
 }
 
@@ -388,6 +460,7 @@ async function init() {
   langSwitch(byId("lang-btn"), () => {
     if (!byId("work").hidden) renderWork();
     else if (!byId("pick").hidden) pickCounter();
+    renderDoc();
   });
   try {
     office = await api(`/offices/${encodeURIComponent(officeId)}`);
@@ -419,6 +492,8 @@ async function init() {
   byId("act-transfer").addEventListener("click", () => void transfer());
   byId("act-call").addEventListener("click", () => void callNumber());
   byId("act-requeue").addEventListener("click", () => void requeue());
+  byId("doc-form").addEventListener("submit", (e) => void findDocTicket(/** @type {SubmitEvent} */ (e)));
+  renderDoc();
   document.addEventListener("keydown", onKey);
   setInterval(tickTimer, 1000);
   await start();

@@ -4,11 +4,13 @@
  * {@link ApiError} carrying the server's own message, which screens show
  * as is (a clerk reads "counter 1 still has ticket A001...").
  */
+import { t } from "./i18n.js";
 
 /**
  * @typedef {{id: string, prefix: string, names: Record<string, string>, waiting: number,
  *   estimated_wait_s: number | null, remaining: number | null, remaining_online: number | null,
- *   open: boolean, requirements: string[], completion_time: string, cost: string}} Service
+ *   open: boolean, requirements: string[], completion_time: string, cost: string,
+ *   workflow: string[]}} Service (`workflow`: the steps of its document after the counter)
  * @typedef {{id: string, name: string, address: string, time_zone: string, languages: string[],
  *   open: boolean, running_text: string, day: string, services: Service[],
  *   counters: import("./live.js").Counter[]}} Office
@@ -55,6 +57,16 @@ export async function api(path, opts = {}) {
     throw new ApiError(res.status, err.code ?? "http_" + res.status, err.message ?? res.statusText);
   }
   return data;
+}
+
+/**
+ * What to tell the user about a failed call: the server's message, or
+ * "cannot reach the server" when there was no answer.
+ * @param {unknown} e
+ */
+export function errorText(e) {
+  if (e instanceof ApiError && e.status === 0) return t("err.network");
+  return e instanceof Error ? e.message : String(e);
 }
 
 /** The office id in a path like `/kiosk/{office}`, `/o/{office}`. */

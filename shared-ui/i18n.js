@@ -135,6 +135,32 @@ export function waitText(seconds) {
   return t("wait.about", { min: rounded });
 }
 
+/** The locale of the current language, for numbers and dates. */
+function locale() {
+  return current === "en" ? "en-GB" : "id-ID";
+}
+
+/**
+ * A number in the current language ("90,63" in Indonesian), or "–" for null.
+ * @param {number | null | undefined} x
+ * @param {number} [digits] at most this many decimals
+ */
+export function num(x, digits = 2) {
+  if (x == null) return t("none");
+  return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(x);
+}
+
+/**
+ * A duration in minutes and seconds ("4 mnt 05 dtk"), or "–" for null.
+ * @param {number | null | undefined} seconds
+ */
+export function duration(seconds) {
+  if (seconds == null) return t("none");
+  const s = Math.round(seconds);
+  if (s < 60) return t("dur.s", { s });
+  return t("dur.ms", { m: Math.floor(s / 60), s: String(s % 60).padStart(2, "0") });
+}
+
 /**
  * The local time of day, HH:MM, in the office's time zone.
  * @param {Date} date
@@ -142,7 +168,7 @@ export function waitText(seconds) {
  * @param {boolean} [seconds]
  */
 export function clock(date, timeZone, seconds = false) {
-  return new Intl.DateTimeFormat(current === "en" ? "en-GB" : "id-ID", {
+  return new Intl.DateTimeFormat(locale(), {
     hour: "2-digit",
     minute: "2-digit",
     ...(seconds ? { second: "2-digit" } : {}),
@@ -159,7 +185,7 @@ export function clock(date, timeZone, seconds = false) {
  * @param {string} [timeZone]
  */
 export function longDate(date, timeZone) {
-  return new Intl.DateTimeFormat(current === "en" ? "en-GB" : "id-ID", {
+  return new Intl.DateTimeFormat(locale(), {
     weekday: "long",
     day: "numeric",
     month: "long",

@@ -27,7 +27,8 @@
  * @typedef {{code: string, number: string, office: string, service: string, status: string,
  *   priority: string | null, channel: string, issued_at: string, called_at: string | null,
  *   counter: string | null, counter_name: string | null, ahead: number | null,
- *   estimated_wait_s: number | null, document: string | null}} Ticket
+ *   estimated_wait_s: number | null, document: string | null, survey_open: boolean}} Ticket
+ *   (`document`: the step of its `workflow` the document is at; `survey_open`: done and not yet rated)
  * @typedef {{type: "ticket", seq: number, ticket: Ticket}} TicketMsg
  * @typedef {Snapshot | EventMsg | TicketMsg} ServerMsg
  * @typedef {"connecting" | "live" | "reconnecting"} LiveStatus

@@ -1,10 +1,12 @@
 // The whole path of a ticket through the screens: a kiosk ticket and an
 // online one, called from the counter page, announced by the display
 // (chime, exact sentence, in order, never cut off, never repeated after a
-// reload), shown on the citizen's phone, across a server restart.
+// reload), shown on the citizen's phone, across a server restart; after the
+// service, the satisfaction survey, the document's steps set at the counter
+// and seen live on the phone, and the supervisor's report.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { axe, CLERK, launchBrowser, OFFICE, screenshot, speechRecorder, spoken, startServer } from "./helpers.mjs";
+import { axe, CLERK, launchBrowser, OFFICE, screenshot, speechRecorder, spoken, startServer, SUPERVISOR } from "./helpers.mjs";
 
 const T = { timeout: 15000 };
 
@@ -16,6 +18,8 @@ describe("a day at the office", { timeout: 180000 }, () => {
   /** @type {import("playwright-core").Page} */ let phone;
   /** @type {import("playwright-core").Page} */ let counter;
   let phoneCode = "";
+  /** The elderly citizen's ticket, being served at counter 1 at the end of the morning. */
+  let elderly = { code: "", number: "" };
 
   before(async () => {
     server = await startServer();
@@ -63,7 +67,7 @@ describe("a day at the office", { timeout: 180000 }, () => {
     await phone.goto(`${server.url}/o/${OFFICE}`);
     await phone.locator('button[data-service="ktp-el"]').click();
     await phone.locator("#confirm-take").click();
-    await phone.waitForURL(/\/t\/[0-9a-f]+$/, T);
+    await phone.waitForURL(/\/t\/[0-9a-hjkmnp-tv-z]+$/, T);
     phoneCode = new URL(phone.url()).pathname.split("/").pop() ?? "";
     await phone.locator("#ticket-number").waitFor(T);
     assert.match((await phone.locator("#ticket-number").textContent()) ?? "", /A002$/);
@@ -180,7 +184,7 @@ describe("a day at the office", { timeout: 180000 }, () => {
         headers: { authorization: `Bearer ${server.token}` },
       });
     const regular = await take(null);
-    const elderly = await take("elderly");
+    elderly = await take("elderly");
     const pregnant = await take("pregnant");
     await server.counter(cookie, "1", "start");
     await server.counter(cookie, "1", "finish");
@@ -213,5 +217,108 @@ describe("a day at the office", { timeout: 180000 }, () => {
     const [m2, s2] = ((await counter.locator("#current-timer").textContent()) ?? "").split(":").map(Number);
     const sinceStart = (Date.now() - Date.parse(c1.started_at)) / 1000;
     assert.ok(Math.abs(m2 * 60 + s2 - sinceStart) <= 2, `timer ${m2}:${s2}, started ${sinceStart} s ago`);
+  });
+
+  /** Fails with axe's serious and critical findings, if any. @param {import("playwright-core").Page} p */
+  async function axeClean(p) {
+    const v = await axe(p);
+    assert.deepEqual(v, [], JSON.stringify(v, null, 2));
+  }
+
+  it("the citizen whose ticket is done answers the satisfaction survey", async () => {
+    assert.equal((await server.api(`/tickets/${phoneCode}`)).status, "done");
+    await phone.goto(`${server.url}/t/${phoneCode}`);
+    await phone.locator("#survey-form").waitFor(T);
+    // Nine questions, each a fieldset with a legend and four worded options.
+    assert.equal(await phone.locator("#survey-form fieldset").count(), 9);
+    assert.equal(await phone.locator("#survey-form fieldset legend").count(), 9);
+    assert.equal(await phone.locator("#survey-form fieldset").nth(3).locator("input[type=radio]").count(), 4);
+    assert.match((await phone.locator("#survey-form fieldset").nth(3).textContent()) ?? "", /Sangat mahal.*Cukup mahal.*Murah.*Gratis/);
+    // Every option is a large target.
+    const small = await phone.locator("#survey-form label.option").evaluateAll((els) => els.filter((el) => el.getBoundingClientRect().height < 44).length);
+    assert.equal(small, 0);
+    // Sending nothing is refused here, with a reason.
+    await phone.locator("#survey-submit").click();
+    await phone.locator("#survey-error").waitFor(T);
+    await axeClean(phone);
+    // Answers by their words; the 8th question is skipped.
+    const answers = [4, 4, 3, 4, 3, 4, 4, null, 3];
+    for (const [i, a] of answers.entries()) {
+      if (a != null) await phone.locator(`#survey-form fieldset:nth-of-type(${i + 1}) input[value="${a}"]`).check();
+    }
+    await phone.locator("#survey-form fieldset").nth(1).scrollIntoViewIfNeeded();
+    await screenshot(phone, "citizen-390x844-survey");
+    await phone.locator("#survey-submit").click();
+    await phone.locator("#survey-thanks").waitFor(T);
+    assert.match((await phone.locator("#survey-thanks").textContent()) ?? "", /Terima kasih/);
+    assert.equal((await server.api(`/tickets/${phoneCode}`)).survey_open, false);
+    await axeClean(phone);
+  });
+
+  it("the clerk moves a document through its steps; the citizen sees it live", async () => {
+    await phone.locator("#doc-steps li").first().waitFor(T);
+    assert.match((await phone.locator("#doc-now").textContent()) ?? "", /belum diproses/);
+    await phone.evaluate(() => (/** @type {any} */ (window).__sameLoad = true));
+    // Finishing the elderly citizen's ticket offers its steps at once.
+    await counter.locator("#act-finish").click();
+    await counter.locator("#doc-number", { hasText: elderly.number }).waitFor(T);
+    assert.equal(await counter.locator("#doc-ticket [data-step]").count(), 6);
+    // Another ticket by its code (a scanner types the QR's whole address).
+    await counter.locator("#doc-code").fill(`${server.url}/t/${phoneCode}`);
+    await counter.locator("#doc-form button[type=submit]").click();
+    await counter.locator("#doc-number", { hasText: "A002" }).waitFor(T);
+    await counter.locator('#doc-ticket [data-step="verifikasi"]').click();
+    await counter.locator('#doc-ticket [data-step="verifikasi"][aria-pressed="true"]').waitFor(T);
+    assert.equal(await counter.locator("#doc-message").textContent(), "Dokumen A002: verifikasi.");
+    await axeClean(counter);
+    await screenshot(counter, "counter-1366x768-document");
+    // The phone shows it without a reload.
+    await phone.locator('#doc-steps li[aria-current="step"]', { hasText: "verifikasi" }).waitFor(T);
+    assert.equal(await phone.locator("#doc-now").textContent(), "Tahap sekarang: verifikasi (tahap 2 dari 6).");
+    assert.equal(await phone.locator("#doc-steps li.is-done").count(), 1);
+    assert.equal(await phone.evaluate(() => /** @type {any} */ (window).__sameLoad), true, "no reload");
+    await screenshot(phone, "citizen-390x844-document");
+    await axeClean(phone);
+    // A refusal shows the server's message: a ticket not done yet.
+    const waiting = await server.takeOnline("akta");
+    await counter.locator("#doc-code").fill(waiting.code);
+    await counter.locator("#doc-form button[type=submit]").click();
+    await counter.locator("#doc-number", { hasText: waiting.number }).waitFor(T);
+    await counter.locator("#doc-ticket [data-step]").first().click();
+    await counter.locator("#doc-message.is-error").waitFor(T);
+    assert.ok(((await counter.locator("#doc-message").textContent()) ?? "").length > 0);
+  });
+
+  it("the supervisor's report counts the survey: 1 respondent, IKM 90.63, grade A", async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    const admin = await ctx.newPage();
+    await admin.goto(`${server.url}/admin`);
+    await admin.locator("#username").fill(SUPERVISOR.username);
+    await admin.locator("#password").fill(SUPERVISOR.password);
+    await admin.locator("#signin-form button[type=submit]").click();
+    await admin.locator("#report-table tfoot tr").waitFor(T);
+    const total = admin.locator('#report-table tfoot tr[data-service="total"]');
+    const cells = await total.locator("td").allTextContents();
+    const head = await admin.locator("#report-table thead th").allTextContents();
+    const col = (/** @type {string} */ name) => cells[head.indexOf(name) - 1];
+    assert.equal(col("Responden IKM"), "1");
+    assert.equal(col("Nilai IKM"), "90,63");
+    assert.equal(col("Mutu pelayanan"), "A · Sangat Baik");
+    assert.equal(col("Selesai"), "3");
+    const ktp = await admin.locator('#report-table tbody tr[data-service="ktp-el"] td').allTextContents();
+    assert.equal(ktp[head.indexOf("Responden IKM") - 1], "1");
+    assert.match((await admin.locator("#ikm-summary").textContent()) ?? "", /^IKM 90,63 dari 100 · mutu A \(Sangat Baik\) · 1 responden$/);
+    // (29 / 8 answered elements) × 25; the skipped element has no NRR.
+    assert.deepEqual(await admin.locator("#ikm-table tbody td").allTextContents(), ["4", "4", "3", "4", "3", "4", "4", "–", "3"]);
+    await admin.locator(".a-report").scrollIntoViewIfNeeded();
+    await screenshot(admin, "admin-1366x768-report");
+    await axeClean(admin);
+    // A range the server refuses: its message is shown.
+    await admin.locator("#report-from").fill("2030-01-02");
+    await admin.locator("#report-to").fill("2030-01-01");
+    await admin.locator("#report-form button[type=submit]").click();
+    await admin.locator("#report-status.is-error").waitFor(T);
+    assert.match((await admin.locator("#report-status").textContent()) ?? "", /from/);
+    await ctx.close();
   });
 });

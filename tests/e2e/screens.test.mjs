@@ -1,6 +1,7 @@
 // Every screen at its target size: a screenshot in artifacts/, no serious
-// or critical axe-core violation; kiosk targets at least 64 px high; the
-// kiosk's QR code reads back; the idle warning can be extended; the
+// or critical axe-core violation (also a done ticket's survey and document
+// steps, and the report); kiosk targets at least 64 px high; the kiosk's QR
+// code reads back; the idle warning can be extended; the
 // citizen page's first load stays under 60 KB transferred.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -140,7 +141,7 @@ describe("screens", { timeout: 240000 }, () => {
       const qrFile = path.join(ARTIFACTS, `kiosk-${w}x${h}-qr.png`);
       await p.locator("#result-qr svg").screenshot({ path: qrFile });
       const read = readQr(qrFile);
-      if (read !== null) assert.match(read, new RegExp(`^${server.url}/t/[0-9a-f]{20}$`));
+      if (read !== null) assert.match(read, new RegExp(`^${server.url}/t/[0-9a-hjkmnp-tv-z]{23}$`));
       // "Dengarkan" reads the screen aloud in Indonesian.
       await p.locator("#listen").click();
       await p.waitForFunction(() => /** @type {any} */ (window).__spoken.some((/** @type {any} */ s) => s.text.includes("Nomor antrean Anda")), null, T);
@@ -213,7 +214,25 @@ describe("screens", { timeout: 240000 }, () => {
     const cookie = await server.clerkCookie();
     await server.counter(cookie, "4", "call-next");
     await p.locator("#events li").first().waitFor(T);
+    await p.locator("#report-table tfoot tr").waitFor(T);
     await check(p, "admin-1366x768-monitor");
+    await p.close();
+  });
+
+  it("citizen: a done ticket's document steps and survey, in English (phone)", async () => {
+    // (Last: it ends counter 1's ticket, which the display test shows.)
+    const cookie = await server.clerkCookie();
+    await server.counter(cookie, "1", "start");
+    const done = await server.counter(cookie, "1", "finish");
+    await server.api(`/tickets/${done.code}/document`, { body: { step: "perekaman" }, headers: { cookie } });
+    const p = await page({ width: 390, height: 844 }, true);
+    await p.goto(`${server.url}/t/${done.code}?lang=en`);
+    await p.locator("#survey-form").waitFor(T);
+    assert.equal(await p.locator("#doc-now").textContent(), "Current step: perekaman (step 3 of 6).");
+    const legend = await p.locator("#survey-form fieldset").first().locator("legend").textContent();
+    assert.equal(legend, "Question 1 of 9 How well do the service's requirements fit the kind of service?");
+    await p.locator("#doc-steps").scrollIntoViewIfNeeded();
+    await check(p, "citizen-390x844-done-en");
     await p.close();
   });
 });
