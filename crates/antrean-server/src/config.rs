@@ -274,12 +274,27 @@ fn read(file: &Path) -> Result<String, ConfigError> {
 
 fn parse<T: serde::de::DeserializeOwned>(file: &Path, text: &str) -> Result<T, ConfigError> {
     toml::from_str(text).map_err(|e| {
-        let key = e.span().map_or("-".to_owned(), |s| {
-            let line = text[..s.start].lines().count().max(1);
-            format!("line {line}")
-        });
+        let key = e.span().map_or("-".to_owned(), |s| key_at(text, s.start));
         err(file, &key, e.message())
     })
+}
+
+/// Names the key at a byte offset: `[[services]] name (line 12)`.
+fn key_at(text: &str, offset: usize) -> String {
+    let before = &text[..offset.min(text.len())];
+    let line_no = before.matches('\n').count() + 1;
+    let line = text.lines().nth(line_no - 1).unwrap_or_default();
+    let table = before
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))
+        .map(|t| format!("{t} "))
+        .unwrap_or_default();
+    match line.split_once('=') {
+        Some((key, _)) => format!("{table}{} (line {line_no})", key.trim()),
+        None => format!("{table}(line {line_no})"),
+    }
 }
 
 fn is_slug(s: &str) -> bool {
