@@ -564,7 +564,12 @@ services = ["ktp"]
             ),
             (
                 GOOD.replace("name = \"X\"", "name = 5"),
-                "line 3",
+                "name (line 3)",
+                "invalid type",
+            ),
+            (
+                GOOD.replace("prefix = \"A\"", "prefix = 1"),
+                "[[services]] prefix (line 7)",
                 "invalid type",
             ),
             (format!("{GOOD}\ncolour = \"red\""), "line", "unknown field"),
