@@ -215,11 +215,7 @@ impl Office {
                 *slot = c;
             }
         }
-        for t in saved.tickets {
-            if office.def.service(&t.service).is_some() {
-                office.insert(t);
-            }
-        }
+        office.restore_tickets(saved.tickets);
         for c in &mut office.counters {
             if c.current
                 .as_ref()
@@ -233,6 +229,57 @@ impl Office {
             office.times.observe(&service, secs);
         }
         office
+    }
+
+    /// Puts the day's open tickets back, building each queue in one go from
+    /// sorted keys (a restart with a long queue must not insert one by one).
+    fn restore_tickets(&mut self, tickets: Vec<Ticket>) {
+        self.tickets.reserve(tickets.len());
+        self.by_number.reserve(tickets.len());
+        let mut priority: HashMap<String, Vec<QueueKey>> = HashMap::new();
+        let mut regular: HashMap<String, Vec<QueueKey>> = HashMap::new();
+        let mut pinned: HashMap<String, Vec<QueueKey>> = HashMap::new();
+        for t in tickets {
+            if self.def.service(&t.service).is_none() {
+                continue;
+            }
+            match t.status {
+                TicketStatus::Waiting => {
+                    let lane = match (&t.target_counter, t.priority) {
+                        (Some(c), _) => pinned.entry(c.clone()),
+                        (None, Some(_)) => priority.entry(t.service.clone()),
+                        (None, None) => regular.entry(t.service.clone()),
+                    };
+                    lane.or_default().push(queue_key(&t));
+                }
+                TicketStatus::Called | TicketStatus::Serving => {
+                    if let Some(c) = self
+                        .counters
+                        .iter_mut()
+                        .find(|c| Some(&c.id) == t.counter.as_ref())
+                    {
+                        c.current = Some(t.code.clone());
+                    }
+                }
+                _ => {}
+            }
+            self.by_number.insert(t.number.clone(), t.code.clone());
+            self.tickets.insert(t.code.clone(), t);
+        }
+        // `collect` into a BTreeSet sorts, then builds the tree in bulk.
+        for (service, keys) in priority {
+            if let Some(q) = self.queues.get_mut(&service) {
+                q.priority = keys.into_iter().collect();
+            }
+        }
+        for (service, keys) in regular {
+            if let Some(q) = self.queues.get_mut(&service) {
+                q.regular = keys.into_iter().collect();
+            }
+        }
+        for (counter, keys) in pinned {
+            self.pinned.insert(counter, keys.into_iter().collect());
+        }
     }
 
     pub fn def(&self) -> &Arc<OfficeDef> {

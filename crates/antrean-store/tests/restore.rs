@@ -82,8 +82,13 @@ fn command(o: &Office, pick: u8, n: usize) -> Command {
         7 => Command::Finish { counter },
         8 => Command::NoShow { counter },
         9 => Command::Transfer {
+            to: if n.is_multiple_of(2) {
+                TransferTarget::Service("kk".into())
+            } else {
+                // To the other counter: a ticket waiting for one counter only.
+                TransferTarget::Counter(if counter == "1" { "2" } else { "1" }.into())
+            },
             counter,
-            to: TransferTarget::Service("kk".into()),
         },
         10 => Command::Cancel {
             code: any_number().1,
