@@ -946,25 +946,12 @@ impl Office {
         }
     }
 
+    /// Adds a ticket just issued (waiting) to the maps and its queue.
     fn insert(&mut self, ticket: Ticket) {
         let code = ticket.code.clone();
         self.by_number.insert(ticket.number.clone(), code.clone());
-        let counter = ticket.counter.clone();
-        let status = ticket.status;
         self.tickets.insert(code.clone(), ticket);
-        match status {
-            TicketStatus::Waiting => self.enqueue(&code),
-            TicketStatus::Called | TicketStatus::Serving => {
-                if let Some(c) = self
-                    .counters
-                    .iter_mut()
-                    .find(|c| Some(&c.id) == counter.as_ref())
-                {
-                    c.current = Some(code);
-                }
-            }
-            _ => {}
-        }
+        self.enqueue(&code);
     }
 
     fn remove(&mut self, code: &str) -> Option<Ticket> {

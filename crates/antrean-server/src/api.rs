@@ -252,7 +252,7 @@ async fn issue_ticket(
             (Channel::Kiosk, Some(format!("device:{}", dev.name)))
         }
         ChannelIn::Counter => {
-            let staff = staff_from(&state, &headers).await?;
+            let staff = Staff::from_headers(&state, &headers).await?;
             staff.check_office(&office)?;
             (Channel::Counter, Some(staff.actor()))
         }
@@ -275,13 +275,6 @@ async fn issue_ticket(
         None => None,
     };
     Ok((StatusCode::CREATED, Json(Issued { ticket, print })).into_response())
-}
-
-async fn staff_from(state: &AppState, headers: &HeaderMap) -> Result<Staff, ApiError> {
-    let mut parts = axum::http::Request::new(()).into_parts().0;
-    parts.headers = headers.clone();
-    <Staff as axum::extract::FromRequestParts<AppState>>::from_request_parts(&mut parts, state)
-        .await
 }
 
 /// The view of a ticket by its code, live when it is still in its office.
@@ -423,9 +416,8 @@ async fn cancel_ticket(
     let (handle, view) = ticket_view(&state, &code).await?;
     if view.status != "waiting" {
         return Err(antrean_core::DomainError::InvalidTransition {
+            from: stored_status(&view)?,
             number: view.number,
-            from: antrean_core::TicketStatus::parse(&view.status)
-                .unwrap_or(antrean_core::TicketStatus::Expired),
             action: "cancelled",
         }
         .into());

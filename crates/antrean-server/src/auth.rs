@@ -127,7 +127,14 @@ impl FromRequestParts<AppState> for Staff {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = cookie_token(&parts.headers).ok_or(ApiError::Unauthenticated)?;
+        Staff::from_headers(state, &parts.headers).await
+    }
+}
+
+impl Staff {
+    /// The staff member whose session cookie the request carries.
+    pub async fn from_headers(state: &AppState, headers: &HeaderMap) -> Result<Staff, ApiError> {
+        let token = cookie_token(headers).ok_or(ApiError::Unauthenticated)?;
         let hash = token_hash(token);
         let reader = state.store.reader.clone();
         let session = crate::api::blocking(move || reader.session(&hash, chrono::Utc::now()))

@@ -103,11 +103,6 @@ impl Hub {
         };
         (rx, backlog)
     }
-
-    /// Live clients now.
-    pub fn receivers(&self) -> usize {
-        self.lock().tx.receiver_count()
-    }
 }
 
 #[cfg(test)]

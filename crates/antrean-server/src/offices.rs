@@ -32,6 +32,10 @@ struct Durable {
     failures: u64,
 }
 
+/// A read of the office's state; also given the failed writes so far, so
+/// that its answer knows which durable state it waits for.
+type ReadFn = Box<dyn FnOnce(&State, u64) + Send>;
+
 /// What an office task is asked to do.
 enum Msg {
     Command {
@@ -39,7 +43,7 @@ enum Msg {
         actor: Option<String>,
         reply: oneshot::Sender<Reply<Outcome>>,
     },
-    Read(Box<dyn FnOnce(&State) + Send>),
+    Read(ReadFn),
 }
 
 /// An answer and the seq that must be durable before it may be shown.
@@ -119,16 +123,15 @@ impl OfficeHandle {
         f: impl FnOnce(&State) -> T + Send + 'static,
     ) -> Result<T, ApiError> {
         let (tx, rx) = oneshot::channel();
-        let msg = Msg::Read(Box::new(move |state: &State| {
+        let msg = Msg::Read(Box::new(move |state: &State, failures: u64| {
             let _ = tx.send(Reply {
                 value: Ok(f(state)),
                 seq: state.office.seq(),
-                failures: 0,
+                failures,
             });
         }));
         self.tx.send(msg).await.map_err(|_| ApiError::Unavailable)?;
-        let mut r = rx.await.map_err(|_| ApiError::Unavailable)?;
-        r.failures = self.durable.borrow().failures;
+        let r = rx.await.map_err(|_| ApiError::Unavailable)?;
         self.settle(r).await
     }
 
@@ -293,7 +296,7 @@ impl Task {
 
     fn handle(&mut self, msg: Msg) {
         match msg {
-            Msg::Read(f) => f(&self.state),
+            Msg::Read(f) => f(&self.state, self.failures()),
             Msg::Command { cmd, actor, reply } => {
                 let now = Utc::now();
                 let before = involved_ticket(&self.state.office, &cmd);
@@ -456,10 +459,7 @@ fn remember_call(state: &mut State, e: &Event) {
             number: number.clone(),
             service: service.clone(),
             counter: counter.clone(),
-            counter_name: cfg
-                .def
-                .counter(counter)
-                .map_or_else(|| counter.clone(), |c| c.name.clone()),
+            counter_name: views::counter_name(cfg, counter),
             announcement: views::announcements(cfg, number, counter),
         });
         state.recent_calls.truncate(RECENT_CALLS);

@@ -20,7 +20,8 @@ pub fn local_time(cfg: &OfficeConfig, at: DateTime<Utc>) -> String {
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
-fn counter_name(cfg: &OfficeConfig, id: &str) -> String {
+/// A counter's name ("Loket 3"), or its id when it is no longer configured.
+pub fn counter_name(cfg: &OfficeConfig, id: &str) -> String {
     cfg.def
         .counter(id)
         .map_or_else(|| id.to_owned(), |c| c.name.clone())
