@@ -147,7 +147,7 @@ impl Reader {
             // The last citizens served today, oldest first, to seed estimates.
             let mut stmt = c.prepare(
                 "SELECT service, finished_at_ns - called_at_ns FROM tickets
-                 WHERE office = ?1 AND status = 'done' AND day = ?2 AND called_at_ns IS NOT NULL
+                 WHERE office = ?1 AND status = 'done' AND day = ?2 AND called_at_ns IS NOT NULL AND finished_at_ns IS NOT NULL
                  ORDER BY finished_at_ns DESC LIMIT 100",
             )?;
             let mut service_times: Vec<(String, f64)> = stmt
