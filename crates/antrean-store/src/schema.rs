@@ -178,7 +178,8 @@ mod tests {
                     ('c2', 'o', '2026-11-28', 'A002', 2, 'a', 'a', 'elderly', 'kiosk', 'waiting', 4, NULL, NULL, NULL, 0, NULL);",
         )?;
         migrate(&conn)?;
-        let rows: Vec<(String, Option<String>, Option<i64>, Option<String>)> = conn
+        type Row = (String, Option<String>, Option<i64>, Option<String>);
+        let rows: Vec<Row> = conn
             .prepare("SELECT code, priority, finished_at_ns, document FROM tickets ORDER BY code")?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
             .collect::<rusqlite::Result<_>>()?;
