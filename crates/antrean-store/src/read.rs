@@ -113,17 +113,7 @@ impl Reader {
             let day: Option<String> = c
                 .query_row("SELECT day FROM office_days WHERE office = ?1", [office], |r| r.get(0))
                 .optional()?;
-            let Some(day) = day else {
-                return Ok(Restore { seq: u64::try_from(seq).unwrap_or(0), ..Restore::default() });
-            };
-            let mut tickets = Vec::new();
-            let mut stmt = c.prepare(&format!(
-                "SELECT {TICKET_COLUMNS} FROM tickets WHERE office = ?1 AND day = ?2 AND status IN ('waiting', 'called', 'serving', 'no_show')"
-            ))?;
-            let mut rows = stmt.query(params![office, day])?;
-            while let Some(r) = rows.next()? {
-                tickets.push(ticket_from_row(r)?.ticket);
-            }
+            // Counters first: one may have opened before the day's first ticket.
             let mut counters = Vec::new();
             let mut stmt = c.prepare("SELECT id, status, reason, current, regular_streak FROM counters WHERE office = ?1")?;
             let mut rows = stmt.query([office])?;
@@ -137,6 +127,20 @@ impl Reader {
                     current: r.get(3)?,
                     regular_streak: u32::try_from(streak).unwrap_or(u32::MAX),
                 });
+            }
+            let Some(day) = day else {
+                return Ok(Restore { seq: u64::try_from(seq).unwrap_or(0), counters, ..Restore::default() });
+            };
+            const OPEN: &str = "office = ?1 AND day = ?2 AND status IN ('waiting', 'called', 'serving', 'no_show')";
+            // Counted first (from the index alone), so that a long queue is
+            // not copied over and over as the list grows.
+            let open: usize = c.query_row(&format!("SELECT count(*) FROM tickets WHERE {OPEN}"), params![office, day], |r| r.get(0))?;
+            let mut tickets = Vec::with_capacity(open);
+            let mut stmt = c.prepare(&format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE {OPEN}"))?;
+            let mut rows = stmt.query(params![office, day])?;
+            let today = parse_day(&day)?;
+            while let Some(r) = rows.next()? {
+                tickets.push(ticket_from_row(r, Some((&day, today)))?);
             }
             let mut counts = HashMap::new();
             let mut stmt = c.prepare("SELECT service, next_seq, total, online FROM service_days WHERE office = ?1 AND day = ?2")?;
@@ -171,7 +175,7 @@ impl Reader {
             c.prepare_cached(&format!(
                 "SELECT {TICKET_COLUMNS} FROM tickets WHERE code = ?1"
             ))?
-            .query_row([code], |r| Ok(ticket_from_row(r)))
+            .query_row([code], |r| Ok(stored_ticket_from_row(r)))
             .optional()?
             .transpose()
         })
@@ -323,48 +327,64 @@ fn parse_day(s: &str) -> Result<NaiveDate> {
         .map_err(|_| StoreError::Corrupt(format!("day {s}")))
 }
 
-fn ticket_from_row(r: &Row<'_>) -> Result<StoredTicket> {
+/// A text column, without copying it.
+fn text<'r>(r: &'r Row<'_>, i: usize) -> Result<Option<&'r str>> {
+    r.get_ref(i)?
+        .as_str_or_null()
+        .map_err(|e| StoreError::Corrupt(format!("column {i}: {e}")))
+}
+
+fn stored_ticket_from_row(r: &Row<'_>) -> Result<StoredTicket> {
+    Ok(StoredTicket {
+        office: r.get(16)?,
+        document: r.get(17)?,
+        ticket: ticket_from_row(r, None)?,
+    })
+}
+
+/// The ticket of a row of [`TICKET_COLUMNS`]; `day` is a day already parsed
+/// (most rows read together share it).
+fn ticket_from_row(r: &Row<'_>, day: Option<(&str, NaiveDate)>) -> Result<Ticket> {
     let corrupt = |what: &str, v: &str| StoreError::Corrupt(format!("{what} `{v}`"));
-    let day: String = r.get(1)?;
-    let priority: Option<String> = r.get(6)?;
-    let priority = match priority {
+    let required = |i: usize, what: &str| text(r, i)?.ok_or_else(|| corrupt(what, "NULL"));
+    let day = match (required(1, "day")?, day) {
+        (text, Some((known, parsed))) if text == known => parsed,
+        (text, _) => parse_day(text)?,
+    };
+    let priority = match text(r, 6)? {
         None => None,
         Some(p) => Some(
             Priority::ALL
                 .into_iter()
                 .find(|x| x.as_str() == p)
-                .ok_or_else(|| corrupt("priority", &p))?,
+                .ok_or_else(|| corrupt("priority", p))?,
         ),
     };
-    let channel: String = r.get(7)?;
+    let channel = required(7, "channel")?;
     let channel = [Channel::Online, Channel::Kiosk, Channel::Counter]
         .into_iter()
         .find(|c| c.as_str() == channel)
-        .ok_or_else(|| corrupt("channel", &channel))?;
-    let status: String = r.get(8)?;
+        .ok_or_else(|| corrupt("channel", channel))?;
+    let status = required(8, "status")?;
     let ns = |i: usize| -> rusqlite::Result<Option<chrono::DateTime<chrono::Utc>>> {
         Ok(r.get::<_, Option<i64>>(i)?.map(from_ns))
     };
-    Ok(StoredTicket {
-        office: r.get(16)?,
-        document: r.get(17)?,
-        ticket: Ticket {
-            code: r.get(0)?,
-            day: parse_day(&day)?,
-            number: r.get(2)?,
-            seq_no: r.get(3)?,
-            number_service: r.get(4)?,
-            service: r.get(5)?,
-            priority,
-            channel,
-            status: TicketStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?,
-            issued_at: from_ns(r.get(9)?),
-            called_at: ns(10)?,
-            started_at: ns(11)?,
-            finished_at: ns(12)?,
-            counter: r.get(13)?,
-            target_counter: r.get(14)?,
-            calls: r.get(15)?,
-        },
+    Ok(Ticket {
+        code: r.get(0)?,
+        day,
+        number: r.get(2)?,
+        seq_no: r.get(3)?,
+        number_service: r.get(4)?,
+        service: r.get(5)?,
+        priority,
+        channel,
+        status: TicketStatus::parse(status).ok_or_else(|| corrupt("status", status))?,
+        issued_at: from_ns(r.get(9)?),
+        called_at: ns(10)?,
+        started_at: ns(11)?,
+        finished_at: ns(12)?,
+        counter: r.get(13)?,
+        target_counter: r.get(14)?,
+        calls: r.get(15)?,
     })
 }

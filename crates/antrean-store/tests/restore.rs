@@ -125,6 +125,21 @@ proptest! {
 }
 
 #[test]
+fn a_counter_opened_before_the_first_ticket_is_still_open_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let def = def();
+    let t0 = Utc.with_ymd_and_hms(2026, 11, 28, 1, 0, 0).unwrap();
+    let mut live = Office::new(def.clone(), def.business_day(t0));
+    let open = Command::Open {
+        counter: "2".into(),
+    };
+    append(&store, "o", live.execute(&open, t0).unwrap());
+    let restored = Office::restore(def, t0, store.reader.restore("o").unwrap());
+    assert_eq!(restored, live);
+}
+
+#[test]
 fn the_chain_verifies_and_notices_an_edited_or_deleted_row() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
