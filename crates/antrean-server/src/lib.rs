@@ -25,6 +25,7 @@ use std::time::Duration;
 use antrean_store::Store;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
+use axum::serve::ListenerExt;
 use axum::Router;
 use tokio::net::TcpListener;
 use tower_http::timeout::TimeoutLayer;
@@ -98,6 +99,12 @@ pub async fn run(
         shutdown: stop_rx,
     };
     let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    // Live frames and answers are small and must leave at once: no Nagle.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "cannot set TCP_NODELAY");
+        }
+    });
     axum::serve(listener, app)
         .with_graceful_shutdown(async move {
             shutdown.await;

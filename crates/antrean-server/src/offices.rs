@@ -177,14 +177,15 @@ fn snapshot(s: &State) -> ServerMsg {
 
 async fn restore(cfg: &Arc<OfficeConfig>, store: &Store) -> anyhow::Result<State> {
     let reader = store.reader.clone();
-    let id = cfg.def.id.clone();
-    let (saved, recent) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
-        let saved = reader.restore(&id)?;
-        let recent = reader.events_since(&id, saved.seq.saturating_sub(200), 200)?;
-        Ok((saved, recent))
+    let def = Arc::clone(&cfg.def);
+    // Reading and indexing a long queue takes a while: off the async
+    // workers, so that other offices and requests go on meanwhile.
+    let (office, recent) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+        let saved = reader.restore(&def.id)?;
+        let recent = reader.events_since(&def.id, saved.seq.saturating_sub(200), 200)?;
+        Ok((Office::restore(def, Utc::now(), saved), recent))
     })
     .await??;
-    let office = Office::restore(Arc::clone(&cfg.def), Utc::now(), saved);
     let mut state = State {
         cfg: Arc::clone(cfg),
         office,
