@@ -7,6 +7,7 @@
 //! See BENCHMARKS.md at the workspace root for the method and the figures.
 #![forbid(unsafe_code)]
 
+pub mod fanout;
 pub mod http;
 pub mod issue;
 pub mod live;
@@ -271,6 +272,13 @@ pub async fn run(opts: &Options) -> anyhow::Result<Report> {
         live_tickets += calls as u64;
         lives.push(r);
     }
+    // The floor under each live run, with the live clients gone (a process
+    // may hold 20,000 descriptors here).
+    for l in &mut lives {
+        say(&format!("plain TCP fan-out: {} connections", l.clients));
+        // A WebSocket text frame to a client has a 4-byte header.
+        l.floor = Some(fanout::run(l.clients, l.calls, l.called_frame_bytes + 4).await?);
+    }
     drop(clerk);
 
     let mut levels = Vec::new();
@@ -464,6 +472,12 @@ pub fn render(r: &Report) -> String {
             "   call loop {:.1} s: server CPU {:.1} s ({:.1} µs per event per client), bench CPU {:.1} s\n",
             l.calls_s, l.server_cpu_s, l.server_cpu_us_per_delivery, l.client_cpu_s
         );
+        if let Some(f) = &l.floor {
+            s += &format!(
+                "   floor, the same fan-out as plain TCP between two processes ({} B messages): p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; last connection p50 {:.2} ms; Antrean's p99 is {:.1}× it\n",
+                f.bytes, f.p50_ms, f.p99_ms, f.max_ms, f.last_client_p50_ms, l.p99_ms / f.p99_ms.max(0.001)
+            );
+        }
         if l.clients >= 1000 {
             s += &format!(
                 "   target p99 ≤ {target} ms at {} clients: [{}]\n",

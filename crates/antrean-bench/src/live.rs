@@ -24,6 +24,7 @@ use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::Message;
 
+use crate::fanout::FanoutResult;
 use crate::http::Conn;
 use crate::server::{Server, LIVE_OFFICE, LIVE_SERVICE};
 use crate::stats;
@@ -66,6 +67,10 @@ pub struct LiveResult {
     pub server_cpu_us_per_delivery: f64,
     /// Time to open all the connections.
     pub connect_s: f64,
+    /// Size of a `ticket_called` frame's text.
+    pub called_frame_bytes: usize,
+    /// The same fan-out as plain TCP between two processes: the floor.
+    pub floor: Option<FanoutResult>,
     pub rss_before_bytes: u64,
     pub rss_connected_bytes: u64,
     /// (rss_connected − rss_before) / clients.
@@ -108,6 +113,8 @@ struct Shared {
     events: AtomicU64,
     /// `ticket_called` events received, all clients together.
     called: AtomicU64,
+    /// Size of a `ticket_called` frame's text.
+    called_bytes: AtomicUsize,
 }
 
 async fn connect(
@@ -187,6 +194,7 @@ async fn client(
                 }) = &m.event
                 {
                     if kind == "ticket_called" {
+                        shared.called_bytes.store(text.len(), Ordering::Relaxed);
                         log.called.push((n.to_string(), at));
                         shared.called.fetch_add(1, Ordering::Relaxed);
                     }
@@ -345,6 +353,8 @@ pub async fn run(
         client_cpu_s: client_cpu,
         server_cpu_us_per_delivery: server_cpu * 1e6 / (3 * connected * calls).max(1) as f64,
         connect_s,
+        called_frame_bytes: shared.called_bytes.load(Ordering::Relaxed),
+        floor: None,
         rss_before_bytes: rss_before,
         rss_connected_bytes: rss_connected,
         per_connection_bytes: rss_connected.saturating_sub(rss_before) / clients.max(1) as u64,

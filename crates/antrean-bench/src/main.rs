@@ -32,11 +32,29 @@ struct Cli {
     /// No progress lines on stderr.
     #[arg(long)]
     silent: bool,
+    /// Internal: be the other end of the plain TCP fan-out at this address.
+    #[arg(long, hide = true)]
+    fanout_peer: Option<std::net::SocketAddr>,
+    #[arg(long, hide = true, default_value_t = 0)]
+    clients: usize,
+    #[arg(long, hide = true, default_value_t = 0)]
+    rounds: usize,
+    #[arg(long, hide = true, default_value_t = 0)]
+    bytes: usize,
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(addr) = cli.fanout_peer {
+        return match antrean_bench::fanout::peer(addr, cli.clients, cli.rounds, cli.bytes).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("antrean-bench fan-out peer: {e:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let mode = match (cli.quick, cli.tiny) {
         (_, true) => Mode::Tiny,
         (true, _) => Mode::Quick,

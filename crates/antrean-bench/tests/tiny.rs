@@ -58,6 +58,13 @@ fn tiny_run_reports_every_figure_and_delivers_every_event() {
         assert_eq!(run["delivered"], run["expected"], "{run}");
         assert_eq!(run["gaps"], 0, "{run}");
         assert_eq!(run["out_of_order"], 0, "{run}");
+        let floor = &run["floor"];
+        assert_eq!(floor["clients"], 20, "{run}");
+        assert!(floor["p99_ms"].as_f64().is_some_and(|v| v > 0.0), "{run}");
+        assert!(
+            floor["bytes"].as_u64().is_some_and(|b| b > 100),
+            "the floor sends frame-sized messages: {run}"
+        );
     }
     let memory = &report["memory"];
     for key in ["idle_rss_bytes", "per_connection_bytes"] {
