@@ -165,7 +165,7 @@ pub struct Office {
     day: NaiveDate,
     seq: u64,
     /// Tickets that are not final, by code.
-    tickets: HashMap<String, Ticket>,
+    tickets: HashMap<String, Box<Ticket>>,
     /// Number → code of the same tickets.
     by_number: HashMap<String, String>,
     queues: HashMap<String, ServiceQueue>,
@@ -264,7 +264,7 @@ impl Office {
                 _ => {}
             }
             self.by_number.insert(t.number.clone(), t.code.clone());
-            self.tickets.insert(t.code.clone(), t);
+            self.tickets.insert(t.code.clone(), Box::new(t));
         }
         // `collect` into a BTreeSet sorts, then builds the tree in bulk.
         for (service, keys) in priority {
@@ -305,16 +305,16 @@ impl Office {
 
     /// A ticket of today that is not final.
     pub fn ticket(&self, code: &str) -> Option<&Ticket> {
-        self.tickets.get(code)
+        self.tickets.get(code).map(|t| &**t)
     }
 
     pub fn ticket_by_number(&self, number: &str) -> Option<&Ticket> {
-        self.by_number.get(number).and_then(|c| self.tickets.get(c))
+        self.by_number.get(number).and_then(|c| self.ticket(c))
     }
 
     /// Tickets of today that are not final, in no particular order.
     pub fn active_tickets(&self) -> impl Iterator<Item = &Ticket> {
-        self.tickets.values()
+        self.tickets.values().map(|t| &**t)
     }
 
     pub fn counts(&self, service: &str) -> ServiceCounts {
@@ -799,7 +799,7 @@ impl Office {
         self.counter_or_err(counter)?
             .current
             .as_ref()
-            .and_then(|code| self.tickets.get(code))
+            .and_then(|code| self.ticket(code))
             .ok_or_else(|| DomainError::NoCurrentTicket(counter.to_owned()))
     }
 
@@ -950,7 +950,7 @@ impl Office {
     fn insert(&mut self, ticket: Ticket) {
         let code = ticket.code.clone();
         self.by_number.insert(ticket.number.clone(), code.clone());
-        self.tickets.insert(code.clone(), ticket);
+        self.tickets.insert(code.clone(), Box::new(ticket));
         self.enqueue(&code);
     }
 
@@ -959,7 +959,7 @@ impl Office {
         self.release_counter(code);
         let t = self.tickets.remove(code)?;
         self.by_number.remove(&t.number);
-        Some(t)
+        Some(*t)
     }
 
     fn release_counter(&mut self, code: &str) {
