@@ -128,10 +128,13 @@ pub async fn run(
 
 /// Writes a small record and fsyncs it, in a loop for `time`, in `dir`:
 /// how many durable commits per second the disk allows one at a time.
-pub fn fsync_rate(dir: &Path, time: Duration) -> anyhow::Result<f64> {
+/// The disk's raw fsync rate, and the CPU one write + fsync costs here (a
+/// virtual disk charges the guest for each flush).
+pub fn fsync_rate(dir: &Path, time: Duration) -> anyhow::Result<(f64, f64)> {
     let path = dir.join("fsync-probe");
     let mut f = std::fs::File::create(&path)?;
     let record = [b'x'; 128];
+    let cpu0 = crate::server::cpu_s("/proc/thread-self/stat")?;
     let start = Instant::now();
     let mut n = 0u64;
     while start.elapsed() < time {
@@ -140,7 +143,8 @@ pub fn fsync_rate(dir: &Path, time: Duration) -> anyhow::Result<f64> {
         n += 1;
     }
     let rate = n as f64 / start.elapsed().as_secs_f64();
+    let cpu_us = (crate::server::cpu_s("/proc/thread-self/stat")? - cpu0) * 1e6 / n.max(1) as f64;
     drop(f);
     std::fs::remove_file(&path)?;
-    Ok(rate)
+    Ok((rate, cpu_us))
 }

@@ -80,6 +80,9 @@ impl Plan {
     }
 }
 
+/// The name of the server's database writer thread.
+const WRITER_THREAD: &str = "antrean-writer";
+
 /// Connections that issue the bulk of the tickets for the memory and
 /// restart figures.
 const FILL_CONCURRENCY: usize = 64;
@@ -108,6 +111,11 @@ pub struct Level {
     pub baseline_per_s: f64,
     pub baseline_p50_ms: f64,
     pub baseline_p99_ms: f64,
+    /// Server CPU per answered request (user + system, all threads).
+    pub server_cpu_us_per_ticket: f64,
+    pub server_cpu_us_per_baseline: f64,
+    /// ... of which the writer thread (SQLite and the fsync), per ticket.
+    pub writer_cpu_us_per_ticket: f64,
 }
 
 /// The headline issuance figures (concurrency 32) plus the disk's limit.
@@ -119,6 +127,8 @@ pub struct IssueSummary {
     pub p99_ms: f64,
     pub baseline_per_s: f64,
     pub fsync_per_s: f64,
+    /// CPU time of one write + fsync on the data disk.
+    pub fsync_cpu_us: f64,
     /// tickets_per_s / baseline_per_s.
     pub ratio_to_baseline: f64,
 }
@@ -247,7 +257,7 @@ pub async fn run(opts: &Options) -> anyhow::Result<Report> {
     let dirs = Dirs::create(opts.data_parent.as_deref())?;
     server::add_user(&binary, &dirs)?;
     say("measuring the disk's fsync rate");
-    let fsync_per_s = issue::fsync_rate(&dirs.data, plan.fsync_time)?;
+    let (fsync_per_s, fsync_cpu_us) = issue::fsync_rate(&dirs.data, plan.fsync_time)?;
 
     say("starting the server");
     let server = Server::start(&binary, &dirs).await?;
@@ -285,6 +295,7 @@ pub async fn run(opts: &Options) -> anyhow::Result<Report> {
     let mut issued = 0u64;
     for &c in &plan.levels {
         say(&format!("issuance at concurrency {c}"));
+        let cpu0 = server.cpu_s()?;
         let base: RunResult = issue::run(
             server.addr,
             Kind::Baseline,
@@ -292,8 +303,11 @@ pub async fn run(opts: &Options) -> anyhow::Result<Report> {
             Until::Elapsed(plan.per_level),
         )
         .await?;
+        let (cpu1, writer1) = (server.cpu_s()?, server.thread_cpu_s(WRITER_THREAD)?);
         let iss: RunResult =
             issue::run(server.addr, Kind::Issue, c, Until::Elapsed(plan.per_level)).await?;
+        let (cpu2, writer2) = (server.cpu_s()?, server.thread_cpu_s(WRITER_THREAD)?);
+        let per = |cpu: f64, n: u64| cpu * 1e6 / n.max(1) as f64;
         issued += iss.requests;
         levels.push(Level {
             concurrency: c,
@@ -305,6 +319,9 @@ pub async fn run(opts: &Options) -> anyhow::Result<Report> {
             baseline_per_s: base.per_s,
             baseline_p50_ms: base.p50_ms,
             baseline_p99_ms: base.p99_ms,
+            server_cpu_us_per_ticket: per(cpu2 - cpu1, iss.requests),
+            server_cpu_us_per_baseline: per(cpu1 - cpu0, base.requests),
+            writer_cpu_us_per_ticket: per(writer2 - writer1, iss.requests),
         });
     }
     // The rest of the tickets, in ten slices when they are many: the rate per slice shows how
@@ -382,6 +399,7 @@ pub async fn run(opts: &Options) -> anyhow::Result<Report> {
             p99_ms: head.p99_ms,
             baseline_per_s: head.baseline_per_s,
             fsync_per_s,
+            fsync_cpu_us,
             ratio_to_baseline: head.tickets_per_s / head.baseline_per_s.max(f64::MIN_POSITIVE),
         },
         issue_levels: levels,
@@ -423,10 +441,10 @@ pub fn render(r: &Report) -> String {
         r.mode, r.seconds, m.nproc, m.cpu, m.kernel, m.loadavg_at_start
     );
     s += "1. Ticket issuance (durable, POST /offices/{o}/tickets; baseline GET /offices)\n";
-    s += "   conc   tickets/s   p50 ms   p99 ms   max ms | baseline/s  p50 ms  p99 ms | ratio\n";
+    s += "   conc   tickets/s   p50 ms   p99 ms   max ms | baseline/s  p50 ms  p99 ms | ratio | server CPU µs per ticket (writer thread) / per baseline\n";
     for l in &r.issue_levels {
         s += &format!(
-            "   {:>4} {:>11.0} {:>8.2} {:>8.2} {:>8.2} | {:>10.0} {:>7.2} {:>7.2} | {:>4.0}%\n",
+            "   {:>4} {:>11.0} {:>8.2} {:>8.2} {:>8.2} | {:>10.0} {:>7.2} {:>7.2} | {:>4.0}% | {:>5.1} ({:.1}) / {:.1}\n",
             l.concurrency,
             l.tickets_per_s,
             l.p50_ms,
@@ -435,7 +453,10 @@ pub fn render(r: &Report) -> String {
             l.baseline_per_s,
             l.baseline_p50_ms,
             l.baseline_p99_ms,
-            100.0 * l.tickets_per_s / l.baseline_per_s.max(f64::MIN_POSITIVE)
+            100.0 * l.tickets_per_s / l.baseline_per_s.max(f64::MIN_POSITIVE),
+            l.server_cpu_us_per_ticket,
+            l.writer_cpu_us_per_ticket,
+            l.server_cpu_us_per_baseline
         );
     }
     if !r.fill.is_empty() {
@@ -451,8 +472,8 @@ pub fn render(r: &Report) -> String {
     }
     let i = &r.issue;
     s += &format!(
-        "   raw fsync rate of the data disk: {:.0}/s\n",
-        i.fsync_per_s
+        "   raw fsync rate of the data disk: {:.0}/s, {:.0} µs of CPU each\n",
+        i.fsync_per_s, i.fsync_cpu_us
     );
     s += &format!(
         "   target ≥ 20,000 tickets/s at concurrency 32: {:.0} [{}]; ≥ 40% of baseline: {:.0}% [{}]\n\n",

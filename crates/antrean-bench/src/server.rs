@@ -232,6 +232,19 @@ impl Server {
         cpu_s(&format!("/proc/{}/stat", self.pid()))
     }
 
+    /// CPU seconds used so far by the server's threads named `name` (the
+    /// names are visible from outside, like the RSS).
+    pub fn thread_cpu_s(&self, name: &str) -> anyhow::Result<f64> {
+        let mut total = 0.0;
+        for task in std::fs::read_dir(format!("/proc/{}/task", self.pid()))? {
+            let dir = task?.path();
+            if std::fs::read_to_string(dir.join("comm"))?.trim() == name {
+                total += cpu_s(&dir.join("stat").to_string_lossy())?;
+            }
+        }
+        Ok(total)
+    }
+
     /// SIGTERM (through `kill`, the workspace forbids unsafe code), then
     /// waits for the graceful shutdown; SIGKILL after 30 s.
     pub fn stop(mut self) -> anyhow::Result<Duration> {
