@@ -123,10 +123,22 @@ impl IntoResponse for ApiError {
             }),
         )
             .into_response();
-        if let ApiError::RateLimited(secs) = self {
-            if let Ok(v) = secs.to_string().parse() {
-                res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+        match self {
+            ApiError::RateLimited(secs) => {
+                if let Ok(v) = secs.to_string().parse() {
+                    res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+                }
             }
+            // The rest of the body was never read, so the connection cannot
+            // carry another request: say so, or the client reuses it and
+            // its next request fails.
+            ApiError::TooLarge(_) => {
+                res.headers_mut().insert(
+                    axum::http::header::CONNECTION,
+                    axum::http::HeaderValue::from_static("close"),
+                );
+            }
+            _ => {}
         }
         res
     }

@@ -651,3 +651,29 @@ async fn citizens_rate_the_service_and_supervisors_see_the_report() {
     let (s, _) = supervisor.get("/api/v1/offices/beta/report").await;
     assert_eq!(s, 403);
 }
+
+#[tokio::test]
+async fn a_body_too_large_closes_the_connection_it_could_not_read_to_the_end() {
+    let server = Server::start();
+    let client = reqwest::Client::new();
+    let r = client
+        .post(format!("{}/api/v1/offices/alpha/tickets", server.base))
+        .header("content-type", "application/json")
+        .body(format!("{{\"service\": \"{}\"}}", "x".repeat(64 * 1024)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+    assert_eq!(
+        r.headers().get("connection").map(|v| v.as_bytes()),
+        Some(&b"close"[..]),
+        "a client must not send its next request on this connection"
+    );
+    // The same client goes on, on a new connection.
+    let r = client
+        .get(format!("{}/api/v1/offices", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
