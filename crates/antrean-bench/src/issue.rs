@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use anyhow::bail;
+use anyhow::{bail, Context};
 use serde::Serialize;
 
 use crate::http::Conn;
@@ -45,6 +45,17 @@ pub struct RunResult {
     pub p99_ms: f64,
     pub max_ms: f64,
     pub seconds: f64,
+    /// The codes of the tickets issued (issuance only).
+    #[serde(skip)]
+    pub codes: Vec<String>,
+}
+
+/// The `code` of a ticket answer, found without parsing the whole answer.
+fn code_of(body: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(body).ok()?;
+    let start = text.find("\"code\":\"")? + "\"code\":\"".len();
+    let len = text[start..].find('"')?;
+    Some(text[start..start + len].to_owned())
 }
 
 /// Runs `concurrency` closed-loop connections until `until`.
@@ -73,6 +84,7 @@ pub async fn run(
         tasks.push(tokio::spawn(async move {
             // Latencies in microseconds; u32 keeps a million of them at 4 MB.
             let mut lat: Vec<u32> = Vec::with_capacity(4096);
+            let mut codes: Vec<String> = Vec::new();
             let bodies: Vec<Vec<u8>> = SERVICES
                 .iter()
                 .map(|s| format!("{{\"service\":\"{s}\",\"channel\":\"online\"}}").into_bytes())
@@ -105,14 +117,19 @@ pub async fn run(
                     );
                 }
                 lat.push(u32::try_from(t.elapsed().as_micros()).unwrap_or(u32::MAX));
+                if kind == Kind::Issue {
+                    codes.push(code_of(&r.body).context("a ticket answer without a code")?);
+                }
                 i += 1;
             }
-            Ok(lat)
+            Ok((lat, codes))
         }));
     }
-    let mut all = Vec::new();
+    let (mut all, mut codes) = (Vec::new(), Vec::new());
     for t in tasks {
-        all.extend(t.await??);
+        let (lat, c) = t.await??;
+        all.extend(lat);
+        codes.extend(c);
     }
     let seconds = start.elapsed().as_secs_f64();
     all.sort_unstable();
@@ -123,13 +140,55 @@ pub async fn run(
         p99_ms: stats::percentile_ms(&all, 0.99),
         max_ms: stats::percentile_ms(&all, 1.0),
         seconds,
+        codes,
     })
 }
 
+/// Cancels every ticket of `codes` as its citizen would, over `concurrency`
+/// connections: the tickets become history (final, out of today's queue).
+/// Returns cancellations per second.
+pub async fn cancel_all(
+    addr: SocketAddr,
+    codes: Vec<String>,
+    concurrency: usize,
+) -> anyhow::Result<f64> {
+    let start = Instant::now();
+    let n = codes.len();
+    let per = n.div_ceil(concurrency.max(1)).max(1);
+    let mut tasks = Vec::new();
+    let mut codes = codes.into_iter();
+    loop {
+        let chunk: Vec<String> = codes.by_ref().take(per).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        let mut conn = Conn::connect(addr).await?;
+        tasks.push(tokio::spawn(async move {
+            for code in chunk {
+                let r = conn
+                    .post(&format!("/api/v1/tickets/{code}/cancel"), b"")
+                    .await?;
+                if r.status != 200 {
+                    bail!(
+                        "cancelling {code} answered {}: {}",
+                        r.status,
+                        String::from_utf8_lossy(&r.body)
+                    );
+                }
+            }
+            anyhow::Ok(())
+        }));
+    }
+    for t in tasks {
+        t.await??;
+    }
+    Ok(n as f64 / start.elapsed().as_secs_f64())
+}
+
 /// Writes a small record and fsyncs it, in a loop for `time`, in `dir`:
-/// how many durable commits per second the disk allows one at a time.
-/// The disk's raw fsync rate, and the CPU one write + fsync costs here (a
-/// virtual disk charges the guest for each flush).
+/// how many durable commits per second the disk allows one at a time, and
+/// the CPU one write + fsync costs here (a virtual disk charges the guest
+/// for each flush).
 pub fn fsync_rate(dir: &Path, time: Duration) -> anyhow::Result<(f64, f64)> {
     let path = dir.join("fsync-probe");
     let mut f = std::fs::File::create(&path)?;

@@ -71,15 +71,22 @@ fn tiny_run_reports_every_figure_and_delivers_every_event() {
         assert!(memory[key].is_u64(), "memory.{key} in {memory}");
     }
     assert!(memory["idle_rss_bytes"].as_u64().is_some_and(|v| v > 0));
-    let restart = &report["restart"];
-    assert!(
-        restart["tickets"].as_u64().is_some_and(|t| t > 0),
-        "{restart}"
-    );
-    assert!(restart["ready_ms"].as_f64().is_some(), "{restart}");
-    // Nothing acknowledged was lost across the restart.
-    assert_eq!(
-        restart["waiting_after_restart"], restart["issued_to_those_offices"],
-        "{restart}"
-    );
+    for (key, open) in [("restart_all_open", true), ("restart", false)] {
+        let restart = &report[key];
+        assert!(
+            restart["tickets"].as_u64().is_some_and(|t| t > 0),
+            "{key}: {restart}"
+        );
+        assert!(restart["ready_ms"].as_f64().is_some(), "{key}: {restart}");
+        assert_eq!(
+            restart["open"].as_u64().is_some_and(|n| n > 0),
+            open,
+            "{key}: {restart}"
+        );
+        // Nothing acknowledged was lost across the restart, nothing came back.
+        assert_eq!(
+            restart["waiting_after_restart"], restart["open"],
+            "{key}: {restart}"
+        );
+    }
 }
