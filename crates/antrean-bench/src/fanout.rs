@@ -138,26 +138,22 @@ pub async fn peer(
         out.write_all(format!("{round}\n").as_bytes()).await?;
         out.flush().await?;
     }
-    let mut all: Vec<u32> = Vec::with_capacity(clients * rounds);
-    let mut last_per_round: std::collections::HashMap<u64, u32> = Default::default();
+    // A round is known by its send time, which all its messages carry.
+    let mut lat = stats::Fanout::with_capacity(clients * rounds);
     for r in readers {
         for (sent, us) in r.await? {
-            all.push(us);
-            let e = last_per_round.entry(sent).or_default();
-            *e = (*e).max(us);
+            lat.add(sent, us);
         }
     }
-    all.sort_unstable();
-    let mut last: Vec<u32> = last_per_round.into_values().collect();
-    last.sort_unstable();
+    let s = lat.summary();
     let result = FanoutResult {
         clients,
         rounds,
         bytes,
-        p50_ms: stats::percentile_ms(&all, 0.50),
-        p99_ms: stats::percentile_ms(&all, 0.99),
-        max_ms: stats::percentile_ms(&all, 1.0),
-        last_client_p50_ms: stats::percentile_ms(&last, 0.50),
+        p50_ms: s.p50_ms,
+        p99_ms: s.p99_ms,
+        max_ms: s.max_ms,
+        last_client_p50_ms: s.last_p50_ms,
     };
     out.write_all(format!("{}\n", serde_json::to_string(&result)?).as_bytes())
         .await?;

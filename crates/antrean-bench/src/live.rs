@@ -304,10 +304,8 @@ pub async fn run(
     let server_cpu = server.cpu_s()? - server_cpu0;
     let client_cpu = crate::server::cpu_s("/proc/self/stat")? - client_cpu0;
     let _ = stop_tx.send(true);
-    let mut lat: Vec<u32> = Vec::with_capacity(clients * calls);
-    let mut last_per_call: HashMap<&str, u32> = HashMap::new();
-    let (mut gaps, mut out_of_order, mut resnapshots, mut failed, mut delivered) =
-        (0, 0, 0, 0u64, 0u64);
+    let mut lat = stats::Fanout::with_capacity(clients * calls);
+    let (mut gaps, mut out_of_order, mut resnapshots, mut failed) = (0, 0, 0, 0u64);
     let mut logs = Vec::with_capacity(clients);
     for t in tasks {
         match t.await? {
@@ -323,25 +321,21 @@ pub async fn run(
             if let Some(t) = sent.get(number) {
                 let us =
                     u32::try_from(at.saturating_duration_since(*t).as_micros()).unwrap_or(u32::MAX);
-                lat.push(us);
-                let e = last_per_call.entry(number.as_str()).or_default();
-                *e = (*e).max(us);
-                delivered += 1;
+                lat.add(number.as_str(), us);
             }
         }
     }
     expect(clerk, &format!("{counter_path}/close"), 200).await?;
-    lat.sort_unstable();
-    let mut last: Vec<u32> = last_per_call.into_values().collect();
-    last.sort_unstable();
+    let delivered = lat.len() as u64;
+    let s = lat.summary();
     Ok(LiveResult {
         clients,
         calls,
-        p50_ms: stats::percentile_ms(&lat, 0.50),
-        p99_ms: stats::percentile_ms(&lat, 0.99),
-        max_ms: stats::percentile_ms(&lat, 1.0),
-        last_client_p50_ms: stats::percentile_ms(&last, 0.50),
-        last_client_max_ms: stats::percentile_ms(&last, 1.0),
+        p50_ms: s.p50_ms,
+        p99_ms: s.p99_ms,
+        max_ms: s.max_ms,
+        last_client_p50_ms: s.last_p50_ms,
+        last_client_max_ms: s.last_max_ms,
         delivered,
         expected: (clients * calls) as u64,
         gaps,
