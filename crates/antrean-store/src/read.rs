@@ -131,12 +131,10 @@ impl Reader {
             let Some(day) = day else {
                 return Ok(Restore { seq: u64::try_from(seq).unwrap_or(0), counters, ..Restore::default() });
             };
-            const OPEN: &str = "office = ?1 AND day = ?2 AND status IN ('waiting', 'called', 'serving', 'no_show')";
-            // Counted first (from the index alone), so that a long queue is
-            // not copied over and over as the list grows.
-            let open: usize = c.query_row(&format!("SELECT count(*) FROM tickets WHERE {OPEN}"), params![office, day], |r| r.get(0))?;
-            let mut tickets = Vec::with_capacity(open);
-            let mut stmt = c.prepare(&format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE {OPEN}"))?;
+            let mut tickets = Vec::new();
+            let mut stmt = c.prepare(&format!(
+                "SELECT {TICKET_COLUMNS} FROM tickets WHERE office = ?1 AND day = ?2 AND status IN ('waiting', 'called', 'serving', 'no_show')"
+            ))?;
             let mut rows = stmt.query(params![office, day])?;
             let today = parse_day(&day)?;
             while let Some(r) = rows.next()? {
