@@ -161,10 +161,14 @@ async fn client(
     };
     shared.connected.fetch_add(1, Ordering::Relaxed);
     let mut log = ClientLog::default();
+    // Made once: a new `changed()` per message would register with the
+    // watch (a lock shared by every client) on each event.
+    let mut stopped = std::pin::pin!(stop.changed());
     loop {
         let msg = tokio::select! {
+            biased;
             m = ws.next() => m,
-            _ = stop.changed() => break,
+            _ = &mut stopped => break,
         };
         let text = match msg {
             Some(Ok(Message::Text(t))) => t,

@@ -9,8 +9,10 @@
 //!
 //! Ticket stream: the ticket's view whenever it or its queue changes.
 
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
@@ -86,10 +88,7 @@ where
     )?;
     Ok(upgrade(ws).on_upgrade(move |socket| async move {
         let _guard = guard;
-        let mut conn = Conn {
-            socket,
-            shutdown: state.shutdown.clone(),
-        };
+        let mut conn = Conn::new(socket, state.shutdown.clone());
         if let Err(e) = stream(&mut conn, state).await {
             tracing::debug!(error = %e, "live connection ended");
         }
@@ -131,20 +130,38 @@ enum Wake {
 
 struct Conn {
     socket: WebSocket,
-    shutdown: tokio::sync::watch::Receiver<bool>,
+    /// Resolves once when the server shuts down; polled only when nothing
+    /// else is ready, and kept across waits (no registration per event).
+    shutdown: BoxFuture<'static, ()>,
+    ping: tokio::time::Interval,
+    last_heard: tokio::time::Instant,
 }
 
 impl Conn {
+    fn new(socket: WebSocket, mut shutdown: tokio::sync::watch::Receiver<bool>) -> Conn {
+        let shutdown = async move {
+            let _ = shutdown.wait_for(|stop| *stop).await;
+        }
+        .boxed();
+        let mut ping =
+            tokio::time::interval_at(tokio::time::Instant::now() + PING_EVERY, PING_EVERY);
+        ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        Conn {
+            socket,
+            shutdown,
+            ping,
+            last_heard: tokio::time::Instant::now(),
+        }
+    }
+
     async fn send(&mut self, text: Utf8Bytes) -> Result<(), End> {
-        self.send_all(vec![text]).await
+        self.send_all(std::iter::once(text)).await
     }
 
     /// Sends frames with one flush (one write to the socket when they fit
-    /// the buffer) under one deadline.
-    async fn send_all(&mut self, texts: Vec<Utf8Bytes>) -> Result<(), End> {
-        if texts.is_empty() {
-            return Ok(());
-        }
+    /// the buffer). A deadline starts only when the socket cannot take them
+    /// at once: most sends finish on the first try and need no timer.
+    async fn send_all(&mut self, texts: impl IntoIterator<Item = Utf8Bytes>) -> Result<(), End> {
         let socket = &mut self.socket;
         let write = async move {
             for t in texts {
@@ -152,7 +169,13 @@ impl Conn {
             }
             socket.flush().await
         };
-        match tokio::time::timeout(SEND_TIMEOUT, write).await {
+        let mut write = std::pin::pin!(write);
+        let first = std::future::poll_fn(|cx| Poll::Ready(write.as_mut().poll(cx))).await;
+        let done = match first {
+            Poll::Ready(r) => Ok(r),
+            Poll::Pending => tokio::time::timeout(SEND_TIMEOUT, write).await,
+        };
+        match done {
             Ok(Ok(())) => Ok(()),
             Ok(Err(_)) => Err(End::Closed),
             Err(_) => Err(End::Slow),
@@ -164,30 +187,30 @@ impl Conn {
     }
 
     /// Waits for the next frame, ping time, a client message or shutdown.
+    /// Frames come first: a wake-up for a frame polls nothing else.
     async fn next(
         &mut self,
         rx: &mut tokio::sync::broadcast::Receiver<Arc<Frame>>,
-        ping: &mut tokio::time::Interval,
-        last_heard: &mut tokio::time::Instant,
     ) -> Result<Wake, End> {
         loop {
             tokio::select! {
+                biased;
                 frame = rx.recv() => return match frame {
                     Ok(f) => Ok(Wake::Frame(f)),
                     Err(RecvError::Lagged(_)) => Ok(Wake::Lagged),
                     Err(RecvError::Closed) => Err(End::Shutdown),
                 },
-                _ = ping.tick() => {
-                    if last_heard.elapsed() > SILENT_LIMIT {
+                msg = self.socket.recv() => match msg {
+                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return Err(End::Closed),
+                    Some(Ok(_)) => self.last_heard = tokio::time::Instant::now(),
+                },
+                _ = self.ping.tick() => {
+                    if self.last_heard.elapsed() > SILENT_LIMIT {
                         return Err(End::Slow);
                     }
                     return Ok(Wake::Ping);
                 }
-                msg = self.socket.recv() => match msg {
-                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return Err(End::Closed),
-                    Some(Ok(_)) => *last_heard = tokio::time::Instant::now(),
-                },
-                _ = self.shutdown.changed() => return Err(End::Shutdown),
+                () = &mut self.shutdown => return Err(End::Shutdown),
             }
         }
     }
@@ -215,12 +238,6 @@ impl Conn {
         )
         .await;
     }
-}
-
-fn ping_interval() -> tokio::time::Interval {
-    let mut i = tokio::time::interval_at(tokio::time::Instant::now() + PING_EVERY, PING_EVERY);
-    i.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    i
 }
 
 /// Sends a fresh snapshot; returns its seq.
@@ -253,13 +270,12 @@ async fn office_stream(
         }
         (None, _) => send_snapshot(conn, handle).await?,
     };
-    let mut ping = ping_interval();
-    let mut last_heard = tokio::time::Instant::now();
+    // Reused for every write: no allocation per event.
+    let mut batch = Vec::with_capacity(MAX_BATCH);
     loop {
-        match conn.next(&mut rx, &mut ping, &mut last_heard).await? {
+        match conn.next(&mut rx).await? {
             Wake::Frame(f) => {
                 // Whatever else is already waiting goes out in the same write.
-                let mut batch = Vec::new();
                 let mut lagged = false;
                 let mut next = Some(f);
                 while let Some(f) = next.take() {
@@ -275,7 +291,7 @@ async fn office_stream(
                         }
                     }
                 }
-                conn.send_all(batch).await?;
+                conn.send_all(batch.drain(..)).await?;
                 if lagged {
                     last = send_snapshot(conn, handle).await?;
                 }
@@ -329,10 +345,8 @@ async fn ticket_stream(
         ticket: shown.clone(),
     })
     .await?;
-    let mut ping = ping_interval();
-    let mut last_heard = tokio::time::Instant::now();
     loop {
-        let relevant = match conn.next(&mut rx, &mut ping, &mut last_heard).await? {
+        let relevant = match conn.next(&mut rx).await? {
             Wake::Frame(f) => {
                 seq = seq.max(f.seq);
                 f.code.as_deref() == Some(code.as_str()) || f.services.contains(&service)
