@@ -48,6 +48,37 @@ pub struct RunResult {
     /// The codes of the tickets issued (issuance only).
     #[serde(skip)]
     pub codes: Vec<String>,
+    /// Every latency, sorted.
+    #[serde(skip)]
+    latencies_us: Vec<u32>,
+}
+
+impl RunResult {
+    fn of(mut latencies_us: Vec<u32>, seconds: f64, codes: Vec<String>) -> RunResult {
+        latencies_us.sort_unstable();
+        RunResult {
+            requests: latencies_us.len() as u64,
+            per_s: latencies_us.len() as f64 / seconds,
+            p50_ms: stats::percentile_ms(&latencies_us, 0.50),
+            p99_ms: stats::percentile_ms(&latencies_us, 0.99),
+            max_ms: stats::percentile_ms(&latencies_us, 1.0),
+            seconds,
+            codes,
+            latencies_us,
+        }
+    }
+
+    /// Several runs of the same kind as one: their requests over their
+    /// summed time.
+    pub fn combine(runs: Vec<RunResult>) -> RunResult {
+        let seconds = runs.iter().map(|r| r.seconds).sum();
+        let (mut lat, mut codes) = (Vec::new(), Vec::new());
+        for r in runs {
+            lat.extend(r.latencies_us);
+            codes.extend(r.codes);
+        }
+        RunResult::of(lat, seconds, codes)
+    }
 }
 
 /// The `code` of a ticket answer, found without parsing the whole answer.
@@ -131,17 +162,7 @@ pub async fn run(
         all.extend(lat);
         codes.extend(c);
     }
-    let seconds = start.elapsed().as_secs_f64();
-    all.sort_unstable();
-    Ok(RunResult {
-        requests: all.len() as u64,
-        per_s: all.len() as f64 / seconds,
-        p50_ms: stats::percentile_ms(&all, 0.50),
-        p99_ms: stats::percentile_ms(&all, 0.99),
-        max_ms: stats::percentile_ms(&all, 1.0),
-        seconds,
-        codes,
-    })
+    Ok(RunResult::of(all, start.elapsed().as_secs_f64(), codes))
 }
 
 /// Cancels every ticket of `codes` as its citizen would, over `concurrency`

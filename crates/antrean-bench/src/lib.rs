@@ -41,7 +41,10 @@ pub enum Mode {
 #[derive(Debug, Clone)]
 struct Plan {
     levels: Vec<usize>,
+    /// Time for each of issuance and its baseline at one concurrency...
     per_level: Duration,
+    /// ... in this many alternating slices.
+    slices: u32,
     fsync_time: Duration,
     /// (clients, calls) per live run; the first gives the memory figure.
     live: Vec<(usize, usize)>,
@@ -55,6 +58,7 @@ impl Plan {
             Mode::Full => Plan {
                 levels: vec![1, 8, 32, 128],
                 per_level: Duration::from_secs(5),
+                slices: 5,
                 fsync_time: Duration::from_secs(1),
                 live: vec![(10_000, 50), (1_000, 200)],
                 tickets: 1_000_000,
@@ -63,6 +67,7 @@ impl Plan {
             Mode::Quick => Plan {
                 levels: vec![1, 8, 32, 128],
                 per_level: Duration::from_secs(2),
+                slices: 4,
                 fsync_time: Duration::from_secs(1),
                 live: vec![(1_000, 50)],
                 tickets: 50_000,
@@ -71,6 +76,7 @@ impl Plan {
             Mode::Tiny => Plan {
                 levels: vec![1, 32],
                 per_level: Duration::from_millis(300),
+                slices: 2,
                 fsync_time: Duration::from_millis(200),
                 live: vec![(20, 5)],
                 tickets: 0,
@@ -305,21 +311,25 @@ pub async fn run(opts: &Options) -> anyhow::Result<Report> {
     let mut codes: Vec<String> = Vec::new();
     for &c in &plan.levels {
         say(&format!("issuance at concurrency {c}"));
-        let cpu0 = server.cpu_s()?;
-        let base: RunResult = issue::run(
-            server.addr,
-            Kind::Baseline,
-            c,
-            Until::Elapsed(plan.per_level),
-        )
-        .await?;
-        let (cpu1, writer1) = (server.cpu_s()?, server.thread_cpu_s(WRITER_THREAD)?);
-        let iss: RunResult =
-            issue::run(server.addr, Kind::Issue, c, Until::Elapsed(plan.per_level)).await?;
-        let (cpu2, writer2) = (server.cpu_s()?, server.thread_cpu_s(WRITER_THREAD)?);
+        // The baseline and issuance take turns in short slices, so that a
+        // change in the machine's load (it is shared) weighs on both alike.
+        let slice = Until::Elapsed(plan.per_level / plan.slices);
+        let (mut bases, mut issues) = (Vec::new(), Vec::new());
+        let (mut base_cpu, mut issue_cpu, mut writer_cpu) = (0.0, 0.0, 0.0);
+        for _ in 0..plan.slices {
+            let cpu0 = server.cpu_s()?;
+            bases.push(issue::run(server.addr, Kind::Baseline, c, slice).await?);
+            let (cpu1, writer1) = (server.cpu_s()?, server.thread_cpu_s(WRITER_THREAD)?);
+            issues.push(issue::run(server.addr, Kind::Issue, c, slice).await?);
+            let (cpu2, writer2) = (server.cpu_s()?, server.thread_cpu_s(WRITER_THREAD)?);
+            base_cpu += cpu1 - cpu0;
+            issue_cpu += cpu2 - cpu1;
+            writer_cpu += writer2 - writer1;
+        }
+        let (base, mut iss) = (RunResult::combine(bases), RunResult::combine(issues));
         let per = |cpu: f64, n: u64| cpu * 1e6 / n.max(1) as f64;
         issued += iss.requests;
-        codes.extend(iss.codes);
+        codes.append(&mut iss.codes);
         levels.push(Level {
             concurrency: c,
             tickets_per_s: iss.per_s,
@@ -330,9 +340,9 @@ pub async fn run(opts: &Options) -> anyhow::Result<Report> {
             baseline_per_s: base.per_s,
             baseline_p50_ms: base.p50_ms,
             baseline_p99_ms: base.p99_ms,
-            server_cpu_us_per_ticket: per(cpu2 - cpu1, iss.requests),
-            server_cpu_us_per_baseline: per(cpu1 - cpu0, base.requests),
-            writer_cpu_us_per_ticket: per(writer2 - writer1, iss.requests),
+            server_cpu_us_per_ticket: per(issue_cpu, iss.requests),
+            server_cpu_us_per_baseline: per(base_cpu, base.requests),
+            writer_cpu_us_per_ticket: per(writer_cpu, iss.requests),
         });
     }
     // The rest of the tickets, in ten slices when they are many: the rate per slice shows how
