@@ -270,8 +270,9 @@ async fn office_stream(
         }
         (None, _) => send_snapshot(conn, handle).await?,
     };
-    // Reused for every write: no allocation per event.
-    let mut batch = Vec::with_capacity(MAX_BATCH);
+    // Reused for every write: no allocation per event. It grows to the
+    // largest burst seen, not to `MAX_BATCH`: idle connections stay small.
+    let mut batch = Vec::new();
     loop {
         match conn.next(&mut rx).await? {
             Wake::Frame(f) => {
