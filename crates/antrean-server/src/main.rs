@@ -81,6 +81,12 @@ enum AuditCmd {
     Verify,
 }
 
+/// mimalloc instead of the system allocator: in A/B runs of the bench,
+/// 5-10 % less server CPU per ticket and per live delivery, 30 % less memory
+/// per live connection and per waiting ticket, for 12 MiB more at idle.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
