@@ -37,6 +37,10 @@ pub struct FanoutResult {
     pub max_ms: f64,
     /// Per round, the time until the last connection had it: the median.
     pub last_client_p50_ms: f64,
+    /// CPU per message of the sending process (this bench) and of the
+    /// reading peer, over the rounds.
+    pub sender_cpu_us_per_delivery: f64,
+    pub reader_cpu_us_per_delivery: f64,
 }
 
 fn now_ns() -> u64 {
@@ -77,6 +81,7 @@ pub async fn run(clients: usize, rounds: usize, bytes: usize) -> anyhow::Result<
             }
         });
     }
+    let cpu0 = crate::server::cpu_s("/proc/self/stat")?;
     for round in 1..=rounds {
         let mut msg = vec![b' '; bytes];
         msg[..8].copy_from_slice(&now_ns().to_le_bytes());
@@ -89,6 +94,7 @@ pub async fn run(clients: usize, rounds: usize, bytes: usize) -> anyhow::Result<
             bail!("the fan-out peer said {line:?} after round {round}");
         }
     }
+    let sender_cpu = crate::server::cpu_s("/proc/self/stat")? - cpu0;
     // Closing every connection ends the peer's readers; it then reports.
     drop(tx);
     let report = lines
@@ -96,7 +102,9 @@ pub async fn run(clients: usize, rounds: usize, bytes: usize) -> anyhow::Result<
         .await?
         .context("no report from the peer")?;
     peer.wait().await?;
-    Ok(serde_json::from_str(&report)?)
+    let mut result: FanoutResult = serde_json::from_str(&report)?;
+    result.sender_cpu_us_per_delivery = sender_cpu * 1e6 / (clients * rounds).max(1) as f64;
+    Ok(result)
 }
 
 /// The peer's side (`antrean-bench --fanout-peer ADDR`): opens `clients`
@@ -131,6 +139,7 @@ pub async fn peer(
     }
     let mut out = tokio::io::stdout();
     let n = clients as u64;
+    let cpu0 = crate::server::cpu_s("/proc/self/stat")?;
     for round in 1..=rounds as u64 {
         while received.load(Ordering::Relaxed) < n * round {
             tokio::time::sleep(Duration::from_millis(1)).await;
@@ -138,6 +147,7 @@ pub async fn peer(
         out.write_all(format!("{round}\n").as_bytes()).await?;
         out.flush().await?;
     }
+    let reader_cpu = crate::server::cpu_s("/proc/self/stat")? - cpu0;
     // A round is known by its send time, which all its messages carry.
     let mut lat = stats::Fanout::with_capacity(clients * rounds);
     for r in readers {
@@ -154,6 +164,8 @@ pub async fn peer(
         p99_ms: s.p99_ms,
         max_ms: s.max_ms,
         last_client_p50_ms: s.last_p50_ms,
+        sender_cpu_us_per_delivery: 0.0,
+        reader_cpu_us_per_delivery: reader_cpu * 1e6 / (clients * rounds).max(1) as f64,
     };
     out.write_all(format!("{}\n", serde_json::to_string(&result)?).as_bytes())
         .await?;

@@ -65,6 +65,8 @@ pub struct LiveResult {
     pub client_cpu_s: f64,
     /// Server CPU per event delivered to one client (all 3 events per call).
     pub server_cpu_us_per_delivery: f64,
+    /// This bench's CPU per event received by one client.
+    pub client_cpu_us_per_delivery: f64,
     /// Time to open all the connections.
     pub connect_s: f64,
     /// Size of a `ticket_called` frame's text.
@@ -350,6 +352,7 @@ pub async fn run(
         server_cpu_s: server_cpu,
         client_cpu_s: client_cpu,
         server_cpu_us_per_delivery: server_cpu * 1e6 / (3 * connected * calls).max(1) as f64,
+        client_cpu_us_per_delivery: client_cpu * 1e6 / (3 * connected * calls).max(1) as f64,
         connect_s,
         called_frame_bytes: shared.called_bytes.load(Ordering::Relaxed),
         floor: None,

@@ -65,6 +65,14 @@ fn tiny_run_reports_every_figure_and_delivers_every_event() {
             floor["bytes"].as_u64().is_some_and(|b| b > 100),
             "the floor sends frame-sized messages: {run}"
         );
+        // CPU shares are measured on both sides of both fan-outs.
+        for v in [
+            &run["client_cpu_us_per_delivery"],
+            &floor["sender_cpu_us_per_delivery"],
+            &floor["reader_cpu_us_per_delivery"],
+        ] {
+            assert!(v.as_f64().is_some_and(|v| v >= 0.0), "{run}");
+        }
     }
     let memory = &report["memory"];
     for key in ["idle_rss_bytes", "per_connection_bytes"] {
