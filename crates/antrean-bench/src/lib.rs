@@ -46,8 +46,10 @@ struct Plan {
     /// ... in this many alternating slices.
     slices: u32,
     fsync_time: Duration,
-    /// (clients, calls) per live run; the first gives the memory figure.
+    /// (clients, calls) per live run.
     live: Vec<(usize, usize)>,
+    /// Idle live connections for the memory figure.
+    idle_connections: usize,
     tickets: u64,
     settle: Duration,
 }
@@ -61,6 +63,7 @@ impl Plan {
                 slices: 5,
                 fsync_time: Duration::from_secs(1),
                 live: vec![(10_000, 50), (1_000, 200)],
+                idle_connections: 10_000,
                 tickets: 1_000_000,
                 settle: Duration::from_secs(1),
             },
@@ -70,6 +73,7 @@ impl Plan {
                 slices: 4,
                 fsync_time: Duration::from_secs(1),
                 live: vec![(1_000, 50)],
+                idle_connections: 10_000,
                 tickets: 50_000,
                 settle: Duration::from_millis(500),
             },
@@ -79,6 +83,7 @@ impl Plan {
                 slices: 2,
                 fsync_time: Duration::from_millis(200),
                 live: vec![(20, 5)],
+                idle_connections: 20,
                 tickets: 0,
                 settle: Duration::from_millis(100),
             },
@@ -143,6 +148,7 @@ pub struct IssueSummary {
 pub struct Memory {
     /// Just after start, nothing connected.
     pub idle_rss_bytes: u64,
+    /// Per idle live connection: the RSS slope from half to all of them.
     pub per_connection_bytes: u64,
     /// Idle live connections the per-connection figure comes from.
     pub connections: usize,
@@ -258,7 +264,14 @@ pub async fn run(opts: &Options) -> anyhow::Result<Report> {
     };
     // 10,000 live clients need 10,000 descriptors here and as many in the
     // server, which inherits the raised limit.
-    let want = plan.live.iter().map(|l| l.0 as u64).max().unwrap_or(0) + 1024;
+    let want = plan
+        .live
+        .iter()
+        .map(|l| l.0)
+        .chain([plan.idle_connections])
+        .max()
+        .unwrap_or(0) as u64
+        + 1024;
     let got = rlimit::increase_nofile_limit(want).context("raising the open file limit")?;
     if got < want {
         bail!("only {got} file descriptors allowed, {want} needed");
@@ -277,6 +290,9 @@ pub async fn run(opts: &Options) -> anyhow::Result<Report> {
     let server = Server::start(&binary, &dirs).await?;
     tokio::time::sleep(plan.settle).await;
     let idle_rss = server.rss()?;
+
+    say(&format!("{} idle live connections", plan.idle_connections));
+    let idle = live::idle_memory(&server, plan.idle_connections, plan.settle).await?;
 
     let mut clerk = Conn::connect(server.addr).await?;
     server::sign_in(&mut clerk).await?;
@@ -393,9 +409,6 @@ pub async fn run(opts: &Options) -> anyhow::Result<Report> {
         .or_else(|| levels.last())
         .context("no issuance level ran")?
         .clone();
-    let (connections, per_connection_bytes) = lives
-        .first()
-        .map_or((0, 0), |l| (l.clients, l.per_connection_bytes));
     Ok(Report {
         mode: opts.mode,
         issue: IssueSummary {
@@ -413,8 +426,8 @@ pub async fn run(opts: &Options) -> anyhow::Result<Report> {
         live: lives,
         memory: Memory {
             idle_rss_bytes: idle_rss,
-            per_connection_bytes,
-            connections,
+            per_connection_bytes: idle.per_connection_bytes,
+            connections: idle.connections,
             tickets: total,
             tickets_rss_bytes: tickets_rss,
             per_ticket_bytes: tickets_rss.saturating_sub(idle_rss) / total.max(1),

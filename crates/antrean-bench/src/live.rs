@@ -73,10 +73,6 @@ pub struct LiveResult {
     pub called_frame_bytes: usize,
     /// The same fan-out as plain TCP between two processes: the floor.
     pub floor: Option<FanoutResult>,
-    pub rss_before_bytes: u64,
-    pub rss_connected_bytes: u64,
-    /// (rss_connected − rss_before) / clients.
-    pub per_connection_bytes: u64,
 }
 
 /// The parts of a `ServerMsg` the client looks at.
@@ -213,6 +209,49 @@ async fn client(
     Ok(log)
 }
 
+/// Server memory per idle live connection.
+#[derive(Debug, Clone, Serialize)]
+pub struct IdleMemory {
+    pub connections: usize,
+    /// Server RSS with half of the connections open, then with all.
+    pub rss_half_bytes: u64,
+    pub rss_all_bytes: u64,
+    /// (rss_all − rss_half) / (connections − connections / 2): the slope,
+    /// which memory the allocator already holds cannot hide as it hides the
+    /// first connections.
+    pub per_connection_bytes: u64,
+}
+
+/// Opens `n` live connections (each reads its snapshot, then idles), half
+/// then the rest, reading the server's RSS after each half; then closes them.
+pub async fn idle_memory(
+    server: &Server,
+    n: usize,
+    settle: Duration,
+) -> anyhow::Result<IdleMemory> {
+    use futures_util::stream::{self, TryStreamExt};
+    let open = |count: usize| {
+        stream::iter((0..count).map(|_| connect(server.addr)))
+            .buffer_unordered(CONNECTING)
+            .map_ok(|(ws, _)| ws)
+            .try_collect::<Vec<_>>()
+    };
+    let half = n / 2;
+    let mut conns = open(half).await?;
+    tokio::time::sleep(settle).await;
+    let rss_half = server.rss()?;
+    conns.extend(open(n - half).await?);
+    tokio::time::sleep(settle).await;
+    let rss_all = server.rss()?;
+    drop(conns);
+    Ok(IdleMemory {
+        connections: n,
+        rss_half_bytes: rss_half,
+        rss_all_bytes: rss_all,
+        per_connection_bytes: rss_all.saturating_sub(rss_half) / (n - half).max(1) as u64,
+    })
+}
+
 /// Waits until `counter` reaches `target`; false on timeout.
 async fn wait_for(counter: &AtomicU64, target: u64) -> bool {
     let deadline = Instant::now() + DELIVERY_TIMEOUT;
@@ -260,7 +299,6 @@ pub async fn run(
     let counter_path = format!("{base}/counters/{counter}");
     expect(clerk, &format!("{counter_path}/open"), 200).await?;
 
-    let rss_before = server.rss()?;
     let shared = Arc::new(Shared::default());
     let gate = Arc::new(tokio::sync::Semaphore::new(CONNECTING));
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -285,7 +323,6 @@ pub async fn run(
     let connect_s = t0.elapsed().as_secs_f64();
     let connected = shared.connected.load(Ordering::Relaxed);
     tokio::time::sleep(settle).await;
-    let rss_connected = server.rss()?;
 
     let (server_cpu0, client_cpu0) = (server.cpu_s()?, crate::server::cpu_s("/proc/self/stat")?);
     let calls_started = Instant::now();
@@ -356,8 +393,5 @@ pub async fn run(
         connect_s,
         called_frame_bytes: shared.called_bytes.load(Ordering::Relaxed),
         floor: None,
-        rss_before_bytes: rss_before,
-        rss_connected_bytes: rss_connected,
-        per_connection_bytes: rss_connected.saturating_sub(rss_before) / clients.max(1) as u64,
     })
 }
