@@ -10,7 +10,7 @@ use antrean_core::{
     ServiceStandard, TransferTarget,
 };
 use antrean_store::{ChainReport, Store};
-use chrono::{TimeZone, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use proptest::prelude::*;
 
 fn def() -> Arc<OfficeDef> {
@@ -41,6 +41,41 @@ fn def() -> Arc<OfficeDef> {
         min_calls: 1,
         priority_ratio: Some(1),
     })
+}
+
+/// An empty store and a fresh office `o` at its first instant.
+struct Fresh {
+    /// Holds the store's directory for as long as the test runs.
+    _dir: tempfile::TempDir,
+    store: Store,
+    def: Arc<OfficeDef>,
+    t0: DateTime<Utc>,
+    live: Office,
+}
+
+fn fresh() -> Fresh {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let def = def();
+    let t0 = Utc.with_ymd_and_hms(2026, 11, 28, 1, 0, 0).unwrap();
+    let live = Office::new(def.clone(), def.business_day(t0));
+    Fresh {
+        _dir: dir,
+        store,
+        def,
+        t0,
+        live,
+    }
+}
+
+/// A kiosk ticket for `ktp` with code `c{n}`.
+fn issue(n: usize) -> Command {
+    Command::Issue {
+        code: format!("c{n}"),
+        service: "ktp".into(),
+        priority: None,
+        channel: Channel::Kiosk,
+    }
 }
 
 fn append(store: &Store, office: &str, events: Vec<Event>) {
@@ -105,11 +140,7 @@ proptest! {
 
     #[test]
     fn restored_office_equals_the_live_one(picks in prop::collection::vec(any::<u8>(), 1..300)) {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        let def = def();
-        let t0 = Utc.with_ymd_and_hms(2026, 11, 28, 1, 0, 0).unwrap();
-        let mut live = Office::new(def.clone(), def.business_day(t0));
+        let Fresh { _dir, store, def, t0, mut live } = fresh();
         for (n, pick) in picks.iter().enumerate() {
             let now = t0 + chrono::Duration::seconds(n as i64 * 30);
             let cmd = command(&live, *pick, n);
@@ -126,11 +157,13 @@ proptest! {
 
 #[test]
 fn a_counter_opened_before_the_first_ticket_is_still_open_after_a_restart() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
-    let def = def();
-    let t0 = Utc.with_ymd_and_hms(2026, 11, 28, 1, 0, 0).unwrap();
-    let mut live = Office::new(def.clone(), def.business_day(t0));
+    let Fresh {
+        _dir,
+        store,
+        def,
+        t0,
+        mut live,
+    } = fresh();
     let open = Command::Open {
         counter: "2".into(),
     };
@@ -141,19 +174,15 @@ fn a_counter_opened_before_the_first_ticket_is_still_open_after_a_restart() {
 
 #[test]
 fn the_chain_verifies_and_notices_an_edited_or_deleted_row() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
-    let def = def();
-    let t0 = Utc.with_ymd_and_hms(2026, 11, 28, 1, 0, 0).unwrap();
-    let mut live = Office::new(def.clone(), def.business_day(t0));
+    let Fresh {
+        _dir,
+        store,
+        t0,
+        mut live,
+        ..
+    } = fresh();
     for n in 0..20 {
-        let cmd = Command::Issue {
-            code: format!("c{n}"),
-            service: "ktp".into(),
-            priority: None,
-            channel: Channel::Kiosk,
-        };
-        append(&store, "o", live.execute(&cmd, t0).unwrap());
+        append(&store, "o", live.execute(&issue(n), t0).unwrap());
     }
     assert_eq!(
         store.reader.verify_chain().unwrap(),
@@ -169,17 +198,14 @@ fn the_chain_verifies_and_notices_an_edited_or_deleted_row() {
         ChainReport::Broken { seq: 5, .. } => {}
         other => panic!("{other:?}"),
     }
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
-    let mut live = Office::new(def.clone(), def.business_day(t0));
+    let Fresh {
+        _dir,
+        store,
+        mut live,
+        ..
+    } = fresh();
     for n in 0..5 {
-        let cmd = Command::Issue {
-            code: format!("c{n}"),
-            service: "ktp".into(),
-            priority: None,
-            channel: Channel::Kiosk,
-        };
-        append(&store, "o", live.execute(&cmd, t0).unwrap());
+        append(&store, "o", live.execute(&issue(n), t0).unwrap());
     }
     let conn = rusqlite::Connection::open(store.path()).unwrap();
     conn.execute("DELETE FROM events WHERE seq = 3", [])
@@ -192,17 +218,13 @@ fn the_chain_verifies_and_notices_an_edited_or_deleted_row() {
 
 #[test]
 fn a_failed_write_stops_the_office_until_reset() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
-    let def = def();
-    let t0 = Utc.with_ymd_and_hms(2026, 11, 28, 1, 0, 0).unwrap();
-    let mut live = Office::new(def.clone(), def.business_day(t0));
-    let issue = |n: usize| Command::Issue {
-        code: format!("c{n}"),
-        service: "ktp".into(),
-        priority: None,
-        channel: Channel::Kiosk,
-    };
+    let Fresh {
+        _dir,
+        store,
+        def,
+        t0,
+        mut live,
+    } = fresh();
     append(&store, "o", live.execute(&issue(0), t0).unwrap());
     // The same seq again violates UNIQUE (office, seq): the write fails...
     let mut stale = Office::new(def.clone(), def.business_day(t0));
