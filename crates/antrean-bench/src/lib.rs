@@ -148,10 +148,10 @@ pub struct IssueSummary {
 pub struct Memory {
     /// Just after start, nothing connected.
     pub idle_rss_bytes: u64,
-    /// Per idle live connection: the RSS slope from half to all of them.
-    pub per_connection_bytes: u64,
-    /// Idle live connections the per-connection figure comes from.
-    pub connections: usize,
+    /// With idle live connections open (flattened: `connections`,
+    /// `per_connection_bytes`...).
+    #[serde(flatten)]
+    pub idle: live::IdleMemory,
     /// Tickets issued in all (all waiting) when `tickets_rss_bytes` was read.
     pub tickets: u64,
     pub tickets_rss_bytes: u64,
@@ -426,8 +426,7 @@ pub async fn run(opts: &Options) -> anyhow::Result<Report> {
         live: lives,
         memory: Memory {
             idle_rss_bytes: idle_rss,
-            per_connection_bytes: idle.per_connection_bytes,
-            connections: idle.connections,
+            idle,
             tickets: total,
             tickets_rss_bytes: tickets_rss,
             per_ticket_bytes: tickets_rss.saturating_sub(idle_rss) / total.max(1),
@@ -580,9 +579,9 @@ pub fn render(r: &Report) -> String {
     );
     s += &format!(
         "   per idle live connection ({} connections): {:.1} KiB [target ≤ 16 KiB: {}]\n",
-        mem.connections,
-        mem.per_connection_bytes as f64 / 1024.0,
-        verdict(mem.per_connection_bytes <= 16 << 10)
+        mem.idle.connections,
+        mem.idle.per_connection_bytes as f64 / 1024.0,
+        verdict(mem.idle.per_connection_bytes <= 16 << 10)
     );
     s += &format!(
         "   after {} tickets (all waiting): {:.1} MiB, {} bytes per ticket\n",
