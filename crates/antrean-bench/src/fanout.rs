@@ -103,7 +103,7 @@ pub async fn run(clients: usize, rounds: usize, bytes: usize) -> anyhow::Result<
         .context("no report from the peer")?;
     peer.wait().await?;
     let mut result: FanoutResult = serde_json::from_str(&report)?;
-    result.sender_cpu_us_per_delivery = sender_cpu * 1e6 / (clients * rounds).max(1) as f64;
+    result.sender_cpu_us_per_delivery = stats::us_each(sender_cpu, (clients * rounds) as u64);
     Ok(result)
 }
 
@@ -165,7 +165,7 @@ pub async fn peer(
         max_ms: s.max_ms,
         last_client_p50_ms: s.last_p50_ms,
         sender_cpu_us_per_delivery: 0.0,
-        reader_cpu_us_per_delivery: reader_cpu * 1e6 / (clients * rounds).max(1) as f64,
+        reader_cpu_us_per_delivery: stats::us_each(reader_cpu, (clients * rounds) as u64),
     };
     out.write_all(format!("{}\n", serde_json::to_string(&result)?).as_bytes())
         .await?;

@@ -223,7 +223,7 @@ pub fn fsync_rate(dir: &Path, time: Duration) -> anyhow::Result<(f64, f64)> {
         n += 1;
     }
     let rate = n as f64 / start.elapsed().as_secs_f64();
-    let cpu_us = (crate::server::cpu_s("/proc/thread-self/stat")? - cpu0) * 1e6 / n.max(1) as f64;
+    let cpu_us = stats::us_each(crate::server::cpu_s("/proc/thread-self/stat")? - cpu0, n);
     drop(f);
     std::fs::remove_file(&path)?;
     Ok((rate, cpu_us))

@@ -343,7 +343,6 @@ pub async fn run(opts: &Options) -> anyhow::Result<Report> {
             writer_cpu += writer2 - writer1;
         }
         let (base, mut iss) = (RunResult::combine(bases), RunResult::combine(issues));
-        let per = |cpu: f64, n: u64| cpu * 1e6 / n.max(1) as f64;
         issued += iss.requests;
         codes.append(&mut iss.codes);
         levels.push(Level {
@@ -356,9 +355,9 @@ pub async fn run(opts: &Options) -> anyhow::Result<Report> {
             baseline_per_s: base.per_s,
             baseline_p50_ms: base.p50_ms,
             baseline_p99_ms: base.p99_ms,
-            server_cpu_us_per_ticket: per(issue_cpu, iss.requests),
-            server_cpu_us_per_baseline: per(base_cpu, base.requests),
-            writer_cpu_us_per_ticket: per(writer_cpu, iss.requests),
+            server_cpu_us_per_ticket: stats::us_each(issue_cpu, iss.requests),
+            server_cpu_us_per_baseline: stats::us_each(base_cpu, base.requests),
+            writer_cpu_us_per_ticket: stats::us_each(writer_cpu, iss.requests),
         });
     }
     // The rest of the tickets, in ten slices when they are many: the rate per slice shows how

@@ -1,4 +1,4 @@
-//! Percentiles of latencies kept in microseconds.
+//! Percentiles of latencies kept in microseconds, and CPU per operation.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -57,6 +57,11 @@ impl<K: Hash + Eq> Fanout<K> {
             last_max_ms: percentile_ms(&last, 1.0),
         }
     }
+}
+
+/// Microseconds per operation of `seconds` spent on `n` operations.
+pub fn us_each(seconds: f64, n: u64) -> f64 {
+    seconds * 1e6 / n.max(1) as f64
 }
 
 /// The `q` quantile (0..=1, nearest rank) of sorted microseconds, in ms.
