@@ -1,11 +1,11 @@
 //! The writer thread: the only write connection, and group commit.
 //!
-//! Jobs queue on a channel. The thread takes everything queued, writes it in
-//! one transaction (account changes each in a savepoint, so a refused one
-//! fails alone; events, which fail only when storage does, fail the batch),
-//! commits once (`synchronous=FULL`: one fsync), and only then calls
-//! each job's [`Done`] in order. Under load one fsync carries many jobs; alone
-//! a job waits for one fsync.
+//! Jobs queue on a channel. The thread takes everything queued, and whatever
+//! arrives while it writes, in one transaction (account changes each in a
+//! savepoint, so a refused one fails alone; events, which fail only when
+//! storage does, fail the batch), commits once (`synchronous=FULL`: one
+//! fsync), and only then calls each job's [`Done`] in order. Under load one
+//! fsync carries many jobs; alone a job waits for one fsync.
 //!
 //! Fail-stop: when an office's events cannot be written, that office is
 //! marked failed and its later jobs are refused until it sends
@@ -133,29 +133,20 @@ impl Writer {
 fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, mut last_hash: String) {
     let mut failed: HashSet<String> = HashSet::new();
     while let Ok(first) = rx.recv() {
-        let mut jobs = vec![first];
-        while jobs.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(job) => jobs.push(job),
-                Err(_) => break,
-            }
-        }
         let hash_before = last_hash.clone();
-        let offices: HashSet<String> = jobs
-            .iter()
-            .filter_map(|j| match j {
-                Job::Events { office, .. } => Some(office.clone()),
-                _ => None,
-            })
-            .collect();
-        let mut results: Vec<(Done, Result<()>)> = Vec::with_capacity(jobs.len());
+        // Offices with events in the batch: all of them stop if it fails.
+        let mut offices: HashSet<String> = HashSet::new();
+        let mut results: Vec<(Done, Result<()>)> = Vec::new();
         let committed = (|| -> Result<()> {
             let tx = conn.transaction()?;
             // Events are written without a savepoint each (they fail only
             // when the disk or the database does): the first failure fails
             // the whole batch, and every office in it rebuilds itself.
             let mut batch_error: Option<String> = None;
-            for job in jobs.drain(..) {
+            let mut next = Some(first);
+            // Jobs that arrive while the batch is being written join it, up
+            // to MAX_BATCH: one fsync carries them all.
+            while let Some(job) = next.take() {
                 match job {
                     Job::Reset { office } => {
                         failed.remove(&office);
@@ -184,12 +175,16 @@ fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, mut last_hash: String) {
                             tracing::error!(office, error = %e, "writing events failed; the offices of the batch stop until rebuilt");
                             batch_error = Some(e.to_string());
                         }
+                        offices.insert(office);
                         results.push((done, r));
                     }
                     Job::Exec { exec, done } => {
                         let r = in_savepoint(&tx, |sp| exec(sp));
                         results.push((done, r));
                     }
+                }
+                if results.len() < MAX_BATCH && batch_error.is_none() {
+                    next = rx.try_recv().ok();
                 }
             }
             match batch_error {
