@@ -3,6 +3,7 @@
 //! and names the file, the key and what is wrong.
 
 use std::collections::{BTreeMap, HashSet};
+use std::num::NonZeroU64;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -60,7 +61,15 @@ pub struct Security {
     pub live_connections_per_ip: u32,
     /// Seconds a request may take before it is answered 408.
     pub request_timeout_s: u64,
+    /// Seconds between pings to live clients (displays, phones); one that
+    /// answers none of three is dropped.
+    pub live_ping_s: NonZeroU64,
 }
+
+const DEFAULT_LIVE_PING_S: NonZeroU64 = match NonZeroU64::new(20) {
+    Some(s) => s,
+    None => NonZeroU64::MIN,
+};
 
 impl Default for Security {
     fn default() -> Self {
@@ -72,6 +81,7 @@ impl Default for Security {
             sign_in_failures: 10,
             live_connections_per_ip: 2000,
             request_timeout_s: 10,
+            live_ping_s: DEFAULT_LIVE_PING_S,
         }
     }
 }
@@ -581,5 +591,19 @@ services = ["ktp"]
             assert!(e.key.contains(key), "{text}");
             assert!(text.contains(problem), "{text}");
         }
+    }
+
+    #[test]
+    fn a_ping_interval_of_zero_is_refused() {
+        let (dir, _) = write_office(GOOD);
+        let main = dir.path().join("antrean.toml");
+        std::fs::write(&main, "[security]\nlive_ping_s = 0\n").unwrap();
+        let text = Config::load(dir.path()).unwrap_err().to_string();
+        assert!(text.contains("antrean.toml"), "{text}");
+        assert!(text.contains("live_ping_s"), "{text}");
+        assert!(text.contains("nonzero"), "{text}");
+        std::fs::write(&main, "[security]\nlive_ping_s = 5\n").unwrap();
+        let config = Config::load(dir.path()).unwrap();
+        assert_eq!(config.server.security.live_ping_s.get(), 5);
     }
 }

@@ -1,6 +1,8 @@
 //! The live hub of one office: every durable event, serialised once, fanned
 //! out to every live client through a `broadcast` channel, and kept in a ring
-//! so that a client that reconnects with `?since=N` misses nothing.
+//! so that a client that reconnects with `?since=N` misses nothing. The same
+//! channel carries the office's ping beat, so that a connection needs no
+//! timer of its own.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -25,6 +27,14 @@ pub struct Frame {
     pub services: Vec<String>,
 }
 
+/// What the hub sends each subscriber.
+#[derive(Debug, Clone)]
+pub enum Note {
+    Frame(Arc<Frame>),
+    /// Time to ping the client (and to drop it if it has gone silent).
+    Ping,
+}
+
 /// What a subscriber missed since the seq it gave.
 #[derive(Debug)]
 pub enum Backlog {
@@ -44,7 +54,7 @@ pub struct Hub {
 struct Inner {
     ring: VecDeque<Arc<Frame>>,
     last_seq: u64,
-    tx: broadcast::Sender<Arc<Frame>>,
+    tx: broadcast::Sender<Note>,
 }
 
 impl Hub {
@@ -75,8 +85,14 @@ impl Hub {
             inner.last_seq = f.seq;
             inner.ring.push_back(Arc::clone(&f));
             // No receiver is fine: nobody is watching.
-            let _ = inner.tx.send(f);
+            let _ = inner.tx.send(Note::Frame(f));
         }
+    }
+
+    /// Asks every subscriber to ping its client.
+    pub fn ping(&self) {
+        // No receiver is fine: nobody is watching.
+        let _ = self.lock().tx.send(Note::Ping);
     }
 
     /// The office was rebuilt after a failure at `seq`.
@@ -87,7 +103,7 @@ impl Hub {
     }
 
     /// Subscribes, and tells atomically what was missed after `since`.
-    pub fn subscribe(&self, since: Option<u64>) -> (broadcast::Receiver<Arc<Frame>>, Backlog) {
+    pub fn subscribe(&self, since: Option<u64>) -> (broadcast::Receiver<Note>, Backlog) {
         let inner = self.lock();
         let rx = inner.tx.subscribe();
         let backlog = match since {

@@ -80,7 +80,8 @@ pub async fn run(
     store: Store,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let offices = Offices::start(&config.offices, &store);
+    let ping_every = Duration::from_secs(config.server.security.live_ping_s.get());
+    let offices = Offices::start(&config.offices, &store, ping_every);
     let sec = &config.server.security;
     let limits = Limits {
         online: RateLimit::new(

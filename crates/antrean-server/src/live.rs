@@ -1,5 +1,6 @@
 //! The live WebSocket streams: one task per connection that `select!`s over
-//! the office's broadcast, the socket, a ping interval and shutdown.
+//! the office's broadcast (events and the ping beat), the socket and
+//! shutdown.
 //!
 //! Office stream: a snapshot, then every event in seq order. With `?since=N`
 //! it resumes: the missed events from the hub's ring or the log, or a fresh
@@ -26,14 +27,14 @@ use serde::Deserialize;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
 use crate::error::ApiError;
-use crate::hub::{Backlog, Frame};
+use crate::hub::{Backlog, Frame, Note};
 use crate::offices::OfficeHandle;
 use crate::views::ServerMsg;
 use crate::AppState;
 
-const PING_EVERY: Duration = Duration::from_secs(20);
-/// No frame at all from the client for this long: it is gone.
-const SILENT_LIMIT: Duration = Duration::from_secs(60);
+/// Pings a client may leave unanswered (it sends no frame at all) before it
+/// is taken as gone.
+const SILENT_PINGS: u32 = 3;
 /// A client that cannot take a frame within this time is dropped.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 /// Missed events replayed from the log at most; beyond, a snapshot.
@@ -88,7 +89,8 @@ where
     )?;
     Ok(upgrade(ws).on_upgrade(move |socket| async move {
         let _guard = guard;
-        let mut conn = Conn::new(socket, state.shutdown.clone());
+        let ping_every = Duration::from_secs(state.config.server.security.live_ping_s.get());
+        let mut conn = Conn::new(socket, state.shutdown.clone(), ping_every * SILENT_PINGS);
         if let Err(e) = stream(&mut conn, state).await {
             tracing::debug!(error = %e, "live connection ended");
         }
@@ -133,23 +135,25 @@ struct Conn {
     /// Resolves once when the server shuts down; polled only when nothing
     /// else is ready, and kept across waits (no registration per event).
     shutdown: BoxFuture<'static, ()>,
-    ping: tokio::time::Interval,
+    /// No frame at all from the client for this long: it is gone.
+    silent_limit: Duration,
     last_heard: tokio::time::Instant,
 }
 
 impl Conn {
-    fn new(socket: WebSocket, mut shutdown: tokio::sync::watch::Receiver<bool>) -> Conn {
+    fn new(
+        socket: WebSocket,
+        mut shutdown: tokio::sync::watch::Receiver<bool>,
+        silent_limit: Duration,
+    ) -> Conn {
         let shutdown = async move {
             let _ = shutdown.wait_for(|stop| *stop).await;
         }
         .boxed();
-        let mut ping =
-            tokio::time::interval_at(tokio::time::Instant::now() + PING_EVERY, PING_EVERY);
-        ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         Conn {
             socket,
             shutdown,
-            ping,
+            silent_limit,
             last_heard: tokio::time::Instant::now(),
         }
     }
@@ -186,17 +190,16 @@ impl Conn {
         self.send(msg.to_json().into()).await
     }
 
-    /// Waits for the next frame, ping time, a client message or shutdown.
-    /// Frames come first: a wake-up for a frame polls nothing else.
-    async fn next(
-        &mut self,
-        rx: &mut tokio::sync::broadcast::Receiver<Arc<Frame>>,
-    ) -> Result<Wake, End> {
+    /// Waits for the next frame, the office's ping beat, a client message or
+    /// shutdown. Frames come first: a wake-up for a frame polls nothing else,
+    /// and there is no timer per connection to poll.
+    async fn next(&mut self, rx: &mut tokio::sync::broadcast::Receiver<Note>) -> Result<Wake, End> {
         loop {
             tokio::select! {
                 biased;
-                frame = rx.recv() => return match frame {
-                    Ok(f) => Ok(Wake::Frame(f)),
+                note = rx.recv() => return match note {
+                    Ok(Note::Frame(f)) => Ok(Wake::Frame(f)),
+                    Ok(Note::Ping) => Ok(Wake::Ping),
                     Err(RecvError::Lagged(_)) => Ok(Wake::Lagged),
                     Err(RecvError::Closed) => Err(End::Shutdown),
                 },
@@ -204,18 +207,16 @@ impl Conn {
                     Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return Err(End::Closed),
                     Some(Ok(_)) => self.last_heard = tokio::time::Instant::now(),
                 },
-                _ = self.ping.tick() => {
-                    if self.last_heard.elapsed() > SILENT_LIMIT {
-                        return Err(End::Slow);
-                    }
-                    return Ok(Wake::Ping);
-                }
                 () = &mut self.shutdown => return Err(End::Shutdown),
             }
         }
     }
 
+    /// Pings the client, or gives up on it when it has been silent too long.
     async fn ping(&mut self) -> Result<(), End> {
+        if self.last_heard.elapsed() > self.silent_limit {
+            return Err(End::Slow);
+        }
         match tokio::time::timeout(
             SEND_TIMEOUT,
             self.socket.send(Message::Ping(Default::default())),
@@ -277,7 +278,7 @@ async fn office_stream(
         match conn.next(&mut rx).await? {
             Wake::Frame(f) => {
                 // Whatever else is already waiting goes out in the same write.
-                let mut lagged = false;
+                let (mut lagged, mut ping) = (false, false);
                 let mut next = Some(f);
                 while let Some(f) = next.take() {
                     if f.seq > last {
@@ -286,7 +287,8 @@ async fn office_stream(
                     }
                     if batch.len() < MAX_BATCH {
                         match rx.try_recv() {
-                            Ok(f) => next = Some(f),
+                            Ok(Note::Frame(f)) => next = Some(f),
+                            Ok(Note::Ping) => ping = true,
                             Err(TryRecvError::Lagged(_)) => lagged = true,
                             Err(_) => {}
                         }
@@ -295,6 +297,9 @@ async fn office_stream(
                 conn.send_all(batch.drain(..)).await?;
                 if lagged {
                     last = send_snapshot(conn, handle).await?;
+                }
+                if ping {
+                    conn.ping().await?;
                 }
             }
             Wake::Lagged => last = send_snapshot(conn, handle).await?,

@@ -83,14 +83,15 @@ pub struct OfficeHandle {
 pub struct Offices(Arc<HashMap<String, OfficeHandle>>);
 
 impl Offices {
-    /// Starts each office's task; each rebuilds itself from the store.
-    pub fn start(configs: &[Arc<OfficeConfig>], store: &Store) -> Offices {
+    /// Starts each office's task; each rebuilds itself from the store, and
+    /// beats its live clients' pings every `ping_every`.
+    pub fn start(configs: &[Arc<OfficeConfig>], store: &Store, ping_every: Duration) -> Offices {
         let map = configs
             .iter()
             .map(|cfg| {
                 (
                     cfg.def.id.clone(),
-                    start_office(Arc::clone(cfg), store.clone()),
+                    start_office(Arc::clone(cfg), store.clone(), ping_every),
                 )
             })
             .collect();
@@ -205,7 +206,7 @@ async fn restore(cfg: &Arc<OfficeConfig>, store: &Store) -> anyhow::Result<State
 /// Starts an office's task. Its state is rebuilt from the database by the
 /// task itself, so the server answers at once and every office restores in
 /// parallel; requests to an office queue until it is ready.
-fn start_office(cfg: Arc<OfficeConfig>, store: Store) -> OfficeHandle {
+fn start_office(cfg: Arc<OfficeConfig>, store: Store, ping_every: Duration) -> OfficeHandle {
     let hub = Hub::new(0);
     let (durable_tx, durable) = watch::channel(Durable::default());
     let (tx, rx) = mpsc::channel(QUEUE);
@@ -222,7 +223,7 @@ fn start_office(cfg: Arc<OfficeConfig>, store: Store) -> OfficeHandle {
         // Not yet read from the database: the task's first act.
         failed: Arc::new(AtomicBool::new(true)),
     };
-    tokio::spawn(task.run(rx));
+    tokio::spawn(task.run(rx, ping_every));
     OfficeHandle {
         cfg,
         hub,
@@ -241,9 +242,13 @@ struct Task {
 }
 
 impl Task {
-    async fn run(mut self, mut rx: mpsc::Receiver<Msg>) {
+    async fn run(mut self, mut rx: mpsc::Receiver<Msg>, ping_every: Duration) {
         // Ends the business day at local midnight even when nobody acts.
         let mut tick = tokio::time::interval(Duration::from_secs(20));
+        // One timer for all of the office's live connections.
+        let mut ping =
+            tokio::time::interval_at(tokio::time::Instant::now() + ping_every, ping_every);
+        ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
                 msg = rx.recv() => {
@@ -260,6 +265,7 @@ impl Task {
                         self.roll_over();
                     }
                 }
+                _ = ping.tick() => self.hub.ping(),
             }
         }
     }

@@ -164,3 +164,62 @@ async fn the_ticket_stream_follows_one_ticket() {
     let err = tokio_tungstenite::connect_async(server.ws("/api/v1/tickets/nope/live")).await;
     assert!(err.is_err());
 }
+
+#[tokio::test]
+async fn live_clients_are_pinged_and_a_silent_one_is_dropped() {
+    use futures_util::StreamExt;
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio_tungstenite::tungstenite::Message;
+
+    // A ping a second: a client that answers none of three is gone.
+    let server = Server::start_with("live_ping_s = 1", "");
+    let mut answering = connect(&server.ws("/api/v1/offices/alpha/live")).await;
+    assert_eq!(next_msg(&mut answering).await["type"], "snapshot");
+    // The silent client upgrades by hand and then never writes a byte.
+    let host = server.base.trim_start_matches("http://");
+    let mut silent = tokio::net::TcpStream::connect(host).await.unwrap();
+    silent
+        .write_all(
+            format!(
+                "GET /api/v1/offices/alpha/live HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\n\
+                 Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
+                 Sec-WebSocket-Version: 13\r\n\r\n"
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+
+    // The answering client reads (the library answers each ping) for
+    // longer than the silent limit.
+    let (mut pings, until) = (0, Instant::now() + Duration::from_secs(6));
+    while let Ok(msg) = tokio::time::timeout_at(until.into(), answering.next()).await {
+        match msg.expect("the answering client stays connected").unwrap() {
+            Message::Ping(_) => pings += 1,
+            Message::Close(c) => panic!("the answering client was dropped: {c:?}"),
+            _ => {}
+        }
+    }
+    assert!(pings >= 4, "{pings} pings in 6 s");
+
+    // The silent one was pinged, told goodbye (close 1001) and disconnected.
+    let mut got = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), silent.read_to_end(&mut got))
+        .await
+        .expect("the silent client is still connected")
+        .unwrap();
+    let text = String::from_utf8_lossy(&got);
+    assert!(text.starts_with("HTTP/1.1 101"), "{text}");
+    assert!(
+        got.ends_with(&[0x88, 5, 0x03, 0xE9, b'b', b'y', b'e']),
+        "{got:?}"
+    );
+    assert!(got.windows(2).any(|w| w == [0x89, 0]), "pinged first");
+
+    // The answering one still gets events.
+    Client::new(&server.base).issue("alpha", "ktp").await;
+    let m = next_msg(&mut answering).await;
+    assert_eq!(m["event"]["kind"], "ticket_issued");
+    close(answering).await;
+}
