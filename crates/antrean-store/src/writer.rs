@@ -145,19 +145,12 @@ fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, mut last_hash: String) {
             let mut batch_error: Option<String> = None;
             let mut next = Some(first);
             // Jobs that arrive while the batch is being written join it, up
-            // to MAX_BATCH: one fsync carries them all.
+            // to MAX_BATCH: one fsync carries them all. After a failed write
+            // none join: they wait for the next batch.
             while let Some(job) = next.take() {
                 match job {
                     Job::Reset { office } => {
                         failed.remove(&office);
-                    }
-                    Job::Events { done, .. } | Job::Exec { done, .. } if batch_error.is_some() => {
-                        results.push((
-                            done,
-                            Err(StoreError::Corrupt(
-                                "an earlier write of the batch failed".into(),
-                            )),
-                        ));
                     }
                     Job::Events { office, done, .. } if failed.contains(&office) => {
                         // Refused without touching the database.
