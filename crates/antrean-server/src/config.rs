@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::num::NonZeroU64;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use antrean_core::words::NumberReading;
 use antrean_core::{CallPolicy, CounterDef, Hours, OfficeDef, ServiceDef, ServiceStandard};
@@ -70,6 +71,13 @@ const DEFAULT_LIVE_PING_S: NonZeroU64 = match NonZeroU64::new(20) {
     Some(s) => s,
     None => NonZeroU64::MIN,
 };
+
+impl Security {
+    /// Time between pings to live clients.
+    pub fn live_ping(&self) -> Duration {
+        Duration::from_secs(self.live_ping_s.get())
+    }
+}
 
 impl Default for Security {
     fn default() -> Self {

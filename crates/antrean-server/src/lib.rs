@@ -80,8 +80,7 @@ pub async fn run(
     store: Store,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let ping_every = Duration::from_secs(config.server.security.live_ping_s.get());
-    let offices = Offices::start(&config.offices, &store, ping_every);
+    let offices = Offices::start(&config.offices, &store, config.server.security.live_ping());
     let sec = &config.server.security;
     let limits = Limits {
         online: RateLimit::new(

@@ -89,8 +89,8 @@ where
     )?;
     Ok(upgrade(ws).on_upgrade(move |socket| async move {
         let _guard = guard;
-        let ping_every = Duration::from_secs(state.config.server.security.live_ping_s.get());
-        let mut conn = Conn::new(socket, state.shutdown.clone(), ping_every * SILENT_PINGS);
+        let silent_limit = state.config.server.security.live_ping() * SILENT_PINGS;
+        let mut conn = Conn::new(socket, state.shutdown.clone(), silent_limit);
         if let Err(e) = stream(&mut conn, state).await {
             tracing::debug!(error = %e, "live connection ended");
         }
