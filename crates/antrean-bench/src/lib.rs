@@ -23,7 +23,7 @@ use serde::Serialize;
 use crate::http::Conn;
 use crate::issue::{Kind, RunResult, Until};
 use crate::live::LiveResult;
-use crate::server::{Dirs, Server, ISSUE_OFFICES};
+use crate::server::{CpuMeter, CpuUse, Dirs, Server, ISSUE_OFFICES};
 
 /// How much to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -127,6 +127,43 @@ pub struct Level {
     pub server_cpu_us_per_baseline: f64,
     /// ... of which the writer thread (SQLite and the fsync), per ticket.
     pub writer_cpu_us_per_ticket: f64,
+    /// This bench's CPU (the load generator, on the same cores) per request.
+    pub bench_cpu_us_per_ticket: f64,
+    pub bench_cpu_us_per_baseline: f64,
+    /// Share of the cores' time idle or waiting for I/O during each.
+    pub idle_share_tickets: f64,
+    pub idle_share_baseline: f64,
+    /// The ratio issuance would reach if it kept the cores as busy as the
+    /// baseline does: (server + bench CPU per baseline request) / (server +
+    /// bench CPU per ticket). Only less CPU per ticket raises it.
+    pub ratio_at_equal_core_use: f64,
+}
+
+impl Level {
+    fn new(c: usize, iss: &RunResult, base: &RunResult, iu: &CpuUse, bu: &CpuUse) -> Level {
+        let per_ticket = |s: f64| stats::us_each(s, iss.requests);
+        let per_base = |s: f64| stats::us_each(s, base.requests);
+        Level {
+            concurrency: c,
+            tickets_per_s: iss.per_s,
+            p50_ms: iss.p50_ms,
+            p99_ms: iss.p99_ms,
+            max_ms: iss.max_ms,
+            tickets: iss.requests,
+            baseline_per_s: base.per_s,
+            baseline_p50_ms: base.p50_ms,
+            baseline_p99_ms: base.p99_ms,
+            server_cpu_us_per_ticket: per_ticket(iu.server_s),
+            server_cpu_us_per_baseline: per_base(bu.server_s),
+            writer_cpu_us_per_ticket: per_ticket(iu.writer_s),
+            bench_cpu_us_per_ticket: per_ticket(iu.bench_s),
+            bench_cpu_us_per_baseline: per_base(bu.bench_s),
+            idle_share_tickets: iu.idle_share(),
+            idle_share_baseline: bu.idle_share(),
+            ratio_at_equal_core_use: per_base(bu.server_s + bu.bench_s)
+                / per_ticket(iu.server_s + iu.bench_s).max(f64::MIN_POSITIVE),
+        }
+    }
 }
 
 /// The headline issuance figures (concurrency 32) plus the disk's limit.
@@ -142,6 +179,8 @@ pub struct IssueSummary {
     pub fsync_cpu_us: f64,
     /// tickets_per_s / baseline_per_s.
     pub ratio_to_baseline: f64,
+    /// See [`Level::ratio_at_equal_core_use`].
+    pub ratio_at_equal_core_use: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -331,34 +370,20 @@ pub async fn run(opts: &Options) -> anyhow::Result<Report> {
         // change in the machine's load (it is shared) weighs on both alike.
         let slice = Until::Elapsed(plan.per_level / plan.slices);
         let (mut bases, mut issues) = (Vec::new(), Vec::new());
-        let (mut base_cpu, mut issue_cpu, mut writer_cpu) = (0.0, 0.0, 0.0);
+        let (mut base_use, mut issue_use) = (CpuUse::default(), CpuUse::default());
         for _ in 0..plan.slices {
-            let cpu0 = server.cpu_s()?;
+            let m0 = CpuMeter::read(&server, WRITER_THREAD)?;
             bases.push(issue::run(server.addr, Kind::Baseline, c, slice).await?);
-            let (cpu1, writer1) = (server.cpu_s()?, server.thread_cpu_s(WRITER_THREAD)?);
+            let m1 = CpuMeter::read(&server, WRITER_THREAD)?;
             issues.push(issue::run(server.addr, Kind::Issue, c, slice).await?);
-            let (cpu2, writer2) = (server.cpu_s()?, server.thread_cpu_s(WRITER_THREAD)?);
-            base_cpu += cpu1 - cpu0;
-            issue_cpu += cpu2 - cpu1;
-            writer_cpu += writer2 - writer1;
+            let m2 = CpuMeter::read(&server, WRITER_THREAD)?;
+            base_use += m0.until(&m1);
+            issue_use += m1.until(&m2);
         }
         let (base, mut iss) = (RunResult::combine(bases), RunResult::combine(issues));
         issued += iss.requests;
         codes.append(&mut iss.codes);
-        levels.push(Level {
-            concurrency: c,
-            tickets_per_s: iss.per_s,
-            p50_ms: iss.p50_ms,
-            p99_ms: iss.p99_ms,
-            max_ms: iss.max_ms,
-            tickets: iss.requests,
-            baseline_per_s: base.per_s,
-            baseline_p50_ms: base.p50_ms,
-            baseline_p99_ms: base.p99_ms,
-            server_cpu_us_per_ticket: stats::us_each(issue_cpu, iss.requests),
-            server_cpu_us_per_baseline: stats::us_each(base_cpu, base.requests),
-            writer_cpu_us_per_ticket: stats::us_each(writer_cpu, iss.requests),
-        });
+        levels.push(Level::new(c, &iss, &base, &issue_use, &base_use));
     }
     // The rest of the tickets, in ten slices when they are many: the rate per slice shows how
     // issuance scales with the number of tickets already waiting.
@@ -419,6 +444,7 @@ pub async fn run(opts: &Options) -> anyhow::Result<Report> {
             fsync_per_s,
             fsync_cpu_us,
             ratio_to_baseline: head.tickets_per_s / head.baseline_per_s.max(f64::MIN_POSITIVE),
+            ratio_at_equal_core_use: head.ratio_at_equal_core_use,
         },
         issue_levels: levels,
         fill,
@@ -515,6 +541,14 @@ pub fn render(r: &Report) -> String {
             l.server_cpu_us_per_ticket,
             l.writer_cpu_us_per_ticket,
             l.server_cpu_us_per_baseline
+        );
+        s += &format!(
+            "          bench CPU µs per ticket / per baseline {:.1} / {:.1}; cores idle {:.0}% / {:.0}%; ratio if issuance kept the cores as busy as the baseline: {:.0}%\n",
+            l.bench_cpu_us_per_ticket,
+            l.bench_cpu_us_per_baseline,
+            100.0 * l.idle_share_tickets,
+            100.0 * l.idle_share_baseline,
+            100.0 * l.ratio_at_equal_core_use
         );
     }
     if !r.fill.is_empty() {

@@ -311,3 +311,73 @@ pub fn cpu_s(stat_path: &str) -> anyhow::Result<f64> {
     // The kernel reports in USER_HZ, 100 on Linux.
     Ok(ticks as f64 / 100.0)
 }
+
+/// Where the machine's CPU went between two readings: the server (and its
+/// writer thread), this bench (the load generator), and nobody.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CpuUse {
+    pub server_s: f64,
+    pub writer_s: f64,
+    pub bench_s: f64,
+    /// Clock ticks of all cores (`/proc/stat`), and of those idle or
+    /// waiting for I/O.
+    all_ticks: u64,
+    idle_ticks: u64,
+}
+
+impl CpuUse {
+    /// Share of the cores' time nobody used.
+    pub fn idle_share(&self) -> f64 {
+        self.idle_ticks as f64 / self.all_ticks.max(1) as f64
+    }
+}
+
+impl std::ops::AddAssign for CpuUse {
+    fn add_assign(&mut self, o: CpuUse) {
+        self.server_s += o.server_s;
+        self.writer_s += o.writer_s;
+        self.bench_s += o.bench_s;
+        self.all_ticks += o.all_ticks;
+        self.idle_ticks += o.idle_ticks;
+    }
+}
+
+/// One reading of the counters behind [`CpuUse`].
+#[derive(Debug, Clone, Copy)]
+pub struct CpuMeter(CpuUse);
+
+impl CpuMeter {
+    /// Reads the counters now; `writer` names the server thread to single out.
+    pub fn read(server: &Server, writer: &str) -> anyhow::Result<CpuMeter> {
+        let stat = std::fs::read_to_string("/proc/stat")?;
+        // "cpu  user nice system idle iowait irq softirq steal ...": all cores.
+        let ticks: Vec<u64> = stat
+            .lines()
+            .next()
+            .context("empty /proc/stat")?
+            .split_whitespace()
+            .skip(1)
+            .take(8)
+            .map(str::parse)
+            .collect::<Result<_, _>>()?;
+        Ok(CpuMeter(CpuUse {
+            server_s: server.cpu_s()?,
+            writer_s: server.thread_cpu_s(writer)?,
+            bench_s: cpu_s("/proc/self/stat")?,
+            all_ticks: ticks.iter().sum(),
+            idle_ticks: ticks.get(3..5).context("short /proc/stat")?.iter().sum(),
+        }))
+    }
+
+    /// What was used from this reading until `later`.
+    pub fn until(&self, later: &CpuMeter) -> CpuUse {
+        let (a, b) = (&self.0, &later.0);
+        CpuUse {
+            server_s: b.server_s - a.server_s,
+            writer_s: b.writer_s - a.writer_s,
+            bench_s: b.bench_s - a.bench_s,
+            all_ticks: b.all_ticks.saturating_sub(a.all_ticks),
+            idle_ticks: b.idle_ticks.saturating_sub(a.idle_ticks),
+        }
+    }
+}

@@ -40,6 +40,29 @@ fn tiny_run_reports_every_figure_and_delivers_every_event() {
             "issue.{key} in {issue}"
         );
     }
+    // Where the cores went during issuance: the server, the bench, nobody.
+    for level in report["issue_levels"].as_array().expect("issue_levels") {
+        for key in ["bench_cpu_us_per_ticket", "bench_cpu_us_per_baseline"] {
+            assert!(
+                level[key].as_f64().is_some_and(|v| v > 0.0),
+                "{key} in {level}"
+            );
+        }
+        for key in ["idle_share_tickets", "idle_share_baseline"] {
+            assert!(
+                level[key]
+                    .as_f64()
+                    .is_some_and(|v| (0.0..=1.0).contains(&v)),
+                "{key} in {level}"
+            );
+        }
+    }
+    assert!(
+        issue["ratio_at_equal_core_use"]
+            .as_f64()
+            .is_some_and(|v| v > 0.0),
+        "{issue}"
+    );
     let live = report["live"].as_array().expect("live is a list");
     assert!(!live.is_empty());
     for run in live {
