@@ -14,6 +14,7 @@ mod event;
 pub mod ikm;
 mod model;
 mod office;
+mod ranked;
 pub mod words;
 
 pub use error::DomainError;

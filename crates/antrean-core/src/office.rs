@@ -6,7 +6,7 @@
 //! [`Office::apply`] is the only code that mutates state, so replaying the
 //! events of a day rebuilds exactly the same office.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -18,6 +18,7 @@ use crate::model::{
     format_number, CallPolicy, Channel, CounterDef, CounterStatus, OfficeDef, Priority, Ticket,
     TicketStatus,
 };
+use crate::ranked::RankedSet;
 
 /// Something a clerk, a citizen, a kiosk or a timer asks of an office.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,8 +141,8 @@ type QueueKey = (DateTime<Utc>, String);
 /// The waiting tickets of one service, priority lane apart.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct ServiceQueue {
-    priority: BTreeSet<QueueKey>,
-    regular: BTreeSet<QueueKey>,
+    priority: RankedSet<QueueKey>,
+    regular: RankedSet<QueueKey>,
 }
 
 /// What the store remembers of a day, to rebuild an office after a restart.
@@ -170,7 +171,7 @@ pub struct Office {
     by_number: HashMap<String, String>,
     queues: HashMap<String, ServiceQueue>,
     /// Tickets transferred to one counter, by counter id.
-    pinned: HashMap<String, BTreeSet<QueueKey>>,
+    pinned: HashMap<String, RankedSet<QueueKey>>,
     /// In the configured order.
     counters: Vec<Counter>,
     counts: HashMap<String, ServiceCounts>,
@@ -266,7 +267,7 @@ impl Office {
             self.by_number.insert(t.number.clone(), t.code.clone());
             self.tickets.insert(t.code.clone(), Box::new(t));
         }
-        // `collect` into a BTreeSet sorts, then builds the tree in bulk.
+        // `collect` sorts once and fills the blocks in bulk.
         for (service, keys) in priority {
             if let Some(q) = self.queues.get_mut(&service) {
                 q.priority = keys.into_iter().collect();
@@ -380,21 +381,21 @@ impl Office {
         u32::try_from(n).unwrap_or(u32::MAX)
     }
 
-    /// People who will be called before this waiting ticket.
+    /// People who will be called before this waiting ticket. Asked on every
+    /// refresh of a citizen's page and after every call, for everyone
+    /// watching: a rank in the queue's `RankedSet`, not a walk through it.
     pub fn ahead(&self, ticket: &Ticket) -> u32 {
         if ticket.status != TicketStatus::Waiting {
             return 0;
         }
         let key = queue_key(ticket);
         let n = if let Some(counter) = &ticket.target_counter {
-            self.pinned
-                .get(counter)
-                .map_or(0, |q| count_before(q, &key))
+            self.pinned.get(counter).map_or(0, |q| q.rank(&key))
         } else if let Some(q) = self.queues.get(&ticket.service) {
             if ticket.priority.is_some() {
-                count_before(&q.priority, &key)
+                q.priority.rank(&key)
             } else {
-                q.priority.len() + count_before(&q.regular, &key)
+                q.priority.len() + q.regular.rank(&key)
             }
         } else {
             0
@@ -1006,24 +1007,6 @@ impl Office {
     }
 }
 
-/// How many keys of `set` come before `key`, in O(min(before, after)):
-/// a ticket just issued is at the end of a long queue, and counting from the
-/// front every time would make issuing quadratic.
-fn count_before(set: &BTreeSet<QueueKey>, key: &QueueKey) -> usize {
-    let mut before = set.range(..key.clone());
-    let mut after = set.range(key.clone()..);
-    let mut n = 0;
-    loop {
-        match (before.next_back(), after.next()) {
-            // `n` pairs counted: `before` has exactly n, or `after` has
-            // exactly n and `before` the rest.
-            (None, _) => return n,
-            (Some(_), None) => return set.len() - n,
-            (Some(_), Some(_)) => n += 1,
-        }
-    }
-}
-
 fn queue_key(t: &Ticket) -> QueueKey {
     (t.issued_at, t.number.clone())
 }
@@ -1075,32 +1058,5 @@ fn requeued(t: &Ticket) -> EventKind {
         code: t.code.clone(),
         number: t.number.clone(),
         service: t.service.clone(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeZone;
-
-    #[test]
-    fn count_before_matches_a_plain_count_at_every_position() {
-        let t0 = Utc.timestamp_opt(0, 0).single().expect("epoch");
-        for len in 0..12 {
-            let set: BTreeSet<QueueKey> = (0..len)
-                .map(|i| (t0 + chrono::Duration::seconds(i * 2), format!("A{i:03}")))
-                .collect();
-            for probe in -1..=len * 2 {
-                let key = (t0 + chrono::Duration::seconds(probe), "A".to_owned());
-                assert_eq!(
-                    count_before(&set, &key),
-                    set.range(..key.clone()).count(),
-                    "len {len} probe {probe}"
-                );
-            }
-            for (i, key) in set.iter().enumerate() {
-                assert_eq!(count_before(&set, key), i, "len {len} member {i}");
-            }
-        }
     }
 }
