@@ -91,9 +91,6 @@ impl Plan {
     }
 }
 
-/// The name of the server's database writer thread.
-const WRITER_THREAD: &str = "antrean-writer";
-
 /// Connections that issue the bulk of the tickets for the memory and
 /// restart figures.
 const FILL_CONCURRENCY: usize = 64;
@@ -372,11 +369,11 @@ pub async fn run(opts: &Options) -> anyhow::Result<Report> {
         let (mut bases, mut issues) = (Vec::new(), Vec::new());
         let (mut base_use, mut issue_use) = (CpuUse::default(), CpuUse::default());
         for _ in 0..plan.slices {
-            let m0 = CpuMeter::read(&server, WRITER_THREAD)?;
+            let m0 = CpuMeter::read(&server)?;
             bases.push(issue::run(server.addr, Kind::Baseline, c, slice).await?);
-            let m1 = CpuMeter::read(&server, WRITER_THREAD)?;
+            let m1 = CpuMeter::read(&server)?;
             issues.push(issue::run(server.addr, Kind::Issue, c, slice).await?);
-            let m2 = CpuMeter::read(&server, WRITER_THREAD)?;
+            let m2 = CpuMeter::read(&server)?;
             base_use += m0.until(&m1);
             issue_use += m1.until(&m2);
         }

@@ -26,7 +26,7 @@ use tokio_tungstenite::tungstenite::Message;
 
 use crate::fanout::FanoutResult;
 use crate::http::Conn;
-use crate::server::{Server, LIVE_OFFICE, LIVE_SERVICE};
+use crate::server::{CpuMeter, Server, LIVE_OFFICE, LIVE_SERVICE};
 use crate::stats;
 
 /// Live connections being opened at once.
@@ -324,7 +324,7 @@ pub async fn run(
     let connected = shared.connected.load(Ordering::Relaxed);
     tokio::time::sleep(settle).await;
 
-    let (server_cpu0, client_cpu0) = (server.cpu_s()?, crate::server::cpu_s("/proc/self/stat")?);
+    let cpu0 = CpuMeter::read(server)?;
     let calls_started = Instant::now();
     let mut sent: HashMap<String, Instant> = HashMap::with_capacity(calls);
     let n = connected as u64;
@@ -344,8 +344,8 @@ pub async fn run(
         wait_for(&shared.events, n * 3 * (k + 1)).await;
     }
     let calls_s = calls_started.elapsed().as_secs_f64();
-    let server_cpu = server.cpu_s()? - server_cpu0;
-    let client_cpu = crate::server::cpu_s("/proc/self/stat")? - client_cpu0;
+    let used = cpu0.until(&CpuMeter::read(server)?);
+    let (server_cpu, client_cpu) = (used.server_s, used.bench_s);
     let _ = stop_tx.send(true);
     let mut lat = stats::Fanout::with_capacity(clients * calls);
     let (mut gaps, mut out_of_order, mut resnapshots, mut failed) = (0, 0, 0, 0u64);

@@ -228,13 +228,13 @@ impl Server {
     }
 
     /// CPU time the server has used so far (user + system), in seconds.
-    pub fn cpu_s(&self) -> anyhow::Result<f64> {
+    fn cpu_s(&self) -> anyhow::Result<f64> {
         cpu_s(&format!("/proc/{}/stat", self.pid()))
     }
 
     /// CPU seconds used so far by the server's threads named `name` (the
     /// names are visible from outside, like the RSS).
-    pub fn thread_cpu_s(&self, name: &str) -> anyhow::Result<f64> {
+    fn thread_cpu_s(&self, name: &str) -> anyhow::Result<f64> {
         let mut total = 0.0;
         for task in std::fs::read_dir(format!("/proc/{}/task", self.pid()))? {
             let dir = task?.path();
@@ -312,6 +312,9 @@ pub fn cpu_s(stat_path: &str) -> anyhow::Result<f64> {
     Ok(ticks as f64 / 100.0)
 }
 
+/// The name of the server's database writer thread.
+const WRITER_THREAD: &str = "antrean-writer";
+
 /// Where the machine's CPU went between two readings: the server (and its
 /// writer thread), this bench (the load generator), and nobody.
 #[derive(Debug, Clone, Copy, Default)]
@@ -347,8 +350,8 @@ impl std::ops::AddAssign for CpuUse {
 pub struct CpuMeter(CpuUse);
 
 impl CpuMeter {
-    /// Reads the counters now; `writer` names the server thread to single out.
-    pub fn read(server: &Server, writer: &str) -> anyhow::Result<CpuMeter> {
+    /// Reads the counters now.
+    pub fn read(server: &Server) -> anyhow::Result<CpuMeter> {
         let stat = std::fs::read_to_string("/proc/stat")?;
         // "cpu  user nice system idle iowait irq softirq steal ...": all cores.
         let ticks: Vec<u64> = stat
@@ -362,7 +365,7 @@ impl CpuMeter {
             .collect::<Result<_, _>>()?;
         Ok(CpuMeter(CpuUse {
             server_s: server.cpu_s()?,
-            writer_s: server.thread_cpu_s(writer)?,
+            writer_s: server.thread_cpu_s(WRITER_THREAD)?,
             bench_s: cpu_s("/proc/self/stat")?,
             all_ticks: ticks.iter().sum(),
             idle_ticks: ticks.get(3..5).context("short /proc/stat")?.iter().sum(),
