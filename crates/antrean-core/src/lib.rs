@@ -11,6 +11,7 @@
 mod error;
 mod estimate;
 mod event;
+mod ids;
 pub mod ikm;
 mod model;
 mod office;
@@ -20,6 +21,7 @@ pub mod words;
 pub use error::DomainError;
 pub use estimate::ServiceTimes;
 pub use event::{Event, EventKind};
+pub use ids::{CounterId, OfficeId, ServiceId, TicketCode};
 pub use model::{
     CallPolicy, Channel, CounterDef, CounterStatus, Hours, OfficeDef, Priority, ServiceDef,
     ServiceStandard, Ticket, TicketStatus,
