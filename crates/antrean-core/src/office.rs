@@ -14,6 +14,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::error::DomainError;
 use crate::estimate::{self, ServiceTimes};
 use crate::event::{Event, EventKind};
+use crate::ids::{CounterId, ServiceId, TicketCode};
 use crate::model::{
     format_number, CallPolicy, Channel, CounterDef, CounterStatus, OfficeDef, Priority, Ticket,
     TicketStatus,
@@ -26,47 +27,47 @@ pub enum Command {
     /// Take a ticket. `code` is the fresh random public code, chosen by the
     /// caller so that the rules stay deterministic.
     Issue {
-        code: String,
-        service: String,
+        code: TicketCode,
+        service: ServiceId,
         priority: Option<Priority>,
         channel: Channel,
     },
     /// The citizen gives up a waiting ticket.
     Cancel {
-        code: String,
+        code: TicketCode,
     },
     Open {
-        counter: String,
+        counter: CounterId,
     },
     Pause {
-        counter: String,
+        counter: CounterId,
         reason: String,
     },
     Close {
-        counter: String,
+        counter: CounterId,
     },
     CallNext {
-        counter: String,
+        counter: CounterId,
     },
     /// Call a given number out of order (a late arrival, a citizen who asks).
     CallNumber {
-        counter: String,
+        counter: CounterId,
         number: String,
     },
     Recall {
-        counter: String,
+        counter: CounterId,
     },
     Start {
-        counter: String,
+        counter: CounterId,
     },
     Finish {
-        counter: String,
+        counter: CounterId,
     },
     NoShow {
-        counter: String,
+        counter: CounterId,
     },
     Transfer {
-        counter: String,
+        counter: CounterId,
         to: TransferTarget,
     },
     /// A no-show citizen arrived late: back into the queue.
@@ -76,17 +77,17 @@ pub enum Command {
     /// Staff move the document of a finished ticket (of any day, so the
     /// caller looks it up and passes what it knows) to a workflow step.
     Document {
-        code: String,
+        code: TicketCode,
         number: String,
-        service: String,
+        service: ServiceId,
         status: TicketStatus,
         step: String,
     },
     /// The citizen of a finished ticket answers the IKM survey.
     Survey {
-        code: String,
+        code: TicketCode,
         number: String,
-        service: String,
+        service: ServiceId,
         status: TicketStatus,
         answers: crate::ikm::Answers,
     },
@@ -95,8 +96,8 @@ pub enum Command {
 /// Where a transferred ticket goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TransferTarget {
-    Service(String),
-    Counter(String),
+    Service(ServiceId),
+    Counter(CounterId),
 }
 
 /// A counter's state during the day.
@@ -479,12 +480,11 @@ impl Office {
                 service,
                 priority,
                 channel,
-            } => self.decide_issue(code, service, *priority, *channel, now),
+            } => self.decide_issue(code.as_str(), service.as_str(), *priority, *channel, now),
             Command::Cancel { code } => {
                 let t = self
-                    .tickets
-                    .get(code)
-                    .ok_or_else(|| DomainError::UnknownTicket(code.clone()))?;
+                    .ticket(code.as_str())
+                    .ok_or_else(|| DomainError::UnknownTicket(code.as_str().to_owned()))?;
                 expect_status(t, &[TicketStatus::Waiting], "cancelled")?;
                 Ok(vec![EventKind::TicketCancelled {
                     code: t.code.clone(),
@@ -493,27 +493,32 @@ impl Office {
                 }])
             }
             Command::Open { counter } => {
-                self.decide_counter_state(counter, CounterStatus::Open, None)
+                self.decide_counter_state(counter.as_str(), CounterStatus::Open, None)
             }
             Command::Pause { counter, reason } => {
                 let reason = reason.trim();
                 if reason.is_empty() || reason.chars().count() > 64 {
                     return Err(DomainError::PauseReason);
                 }
-                self.decide_counter_state(counter, CounterStatus::Paused, Some(reason.to_owned()))
+                self.decide_counter_state(
+                    counter.as_str(),
+                    CounterStatus::Paused,
+                    Some(reason.to_owned()),
+                )
             }
             Command::Close { counter } => {
-                self.decide_counter_state(counter, CounterStatus::Closed, None)
+                self.decide_counter_state(counter.as_str(), CounterStatus::Closed, None)
             }
             Command::CallNext { counter } => {
-                let (def, c) = self.open_idle_counter(counter)?;
+                let (def, c) = self.open_idle_counter(counter.as_str())?;
                 Ok(self
                     .next_for(def, c)
-                    .map(|t| called(t, counter, false))
+                    .map(|t| called(t, counter.as_str(), false))
                     .into_iter()
                     .collect())
             }
             Command::CallNumber { counter, number } => {
+                let counter = counter.as_str();
                 let (def, _) = self.open_idle_counter(counter)?;
                 let t = self.by_number_or_err(number)?;
                 expect_status(t, &[TicketStatus::Waiting, TicketStatus::NoShow], "called")?;
@@ -523,7 +528,7 @@ impl Office {
                 };
                 if !served_here {
                     return Err(DomainError::NotServedHere {
-                        counter: counter.clone(),
+                        counter: counter.to_owned(),
                         service: t.service.clone(),
                     });
                 }
@@ -535,32 +540,32 @@ impl Office {
                 Ok(kinds)
             }
             Command::Recall { counter } => {
-                let t = self.current(counter)?;
+                let t = self.current(counter.as_str())?;
                 expect_status(t, &[TicketStatus::Called], "recalled")?;
-                Ok(vec![called(t, counter, true)])
+                Ok(vec![called(t, counter.as_str(), true)])
             }
             Command::Start { counter } => {
-                let t = self.current(counter)?;
+                let t = self.current(counter.as_str())?;
                 expect_status(t, &[TicketStatus::Called], "started")?;
                 Ok(vec![EventKind::TicketServing {
                     code: t.code.clone(),
                     number: t.number.clone(),
                     service: t.service.clone(),
-                    counter: counter.clone(),
+                    counter: counter.as_str().to_owned(),
                 }])
             }
             Command::Finish { counter } => {
-                let t = self.current(counter)?;
+                let t = self.current(counter.as_str())?;
                 expect_status(t, &[TicketStatus::Serving], "finished")?;
                 Ok(vec![EventKind::TicketDone {
                     code: t.code.clone(),
                     number: t.number.clone(),
                     service: t.service.clone(),
-                    counter: counter.clone(),
+                    counter: counter.as_str().to_owned(),
                 }])
             }
             Command::NoShow { counter } => {
-                let t = self.current(counter)?;
+                let t = self.current(counter.as_str())?;
                 expect_status(t, &[TicketStatus::Called], "marked no-show")?;
                 if t.calls < self.def.min_calls {
                     return Err(DomainError::MinCallsNotReached {
@@ -573,10 +578,10 @@ impl Office {
                     code: t.code.clone(),
                     number: t.number.clone(),
                     service: t.service.clone(),
-                    counter: counter.clone(),
+                    counter: counter.as_str().to_owned(),
                 }])
             }
-            Command::Transfer { counter, to } => self.decide_transfer(counter, to),
+            Command::Transfer { counter, to } => self.decide_transfer(counter.as_str(), to),
             Command::Requeue { number } => {
                 let t = self.by_number_or_err(number)?;
                 expect_status(t, &[TicketStatus::NoShow], "requeued")?;
@@ -594,8 +599,8 @@ impl Office {
                     return Err(DomainError::InvalidSurvey);
                 }
                 Ok(vec![EventKind::SurveySubmitted {
-                    code: code.clone(),
-                    service: service.clone(),
+                    code: code.as_str().to_owned(),
+                    service: service.as_str().to_owned(),
                     answers: *answers,
                 }])
             }
@@ -613,18 +618,18 @@ impl Office {
                 )?;
                 let def = self
                     .def
-                    .service(service)
-                    .ok_or_else(|| DomainError::UnknownService(service.clone()))?;
+                    .service(service.as_str())
+                    .ok_or_else(|| DomainError::UnknownService(service.as_str().to_owned()))?;
                 if !def.workflow.contains(step) {
                     return Err(DomainError::UnknownStep {
-                        service: service.clone(),
+                        service: service.as_str().to_owned(),
                         step: step.clone(),
                     });
                 }
                 Ok(vec![EventKind::DocumentStatus {
-                    code: code.clone(),
+                    code: code.as_str().to_owned(),
                     number: number.clone(),
-                    service: service.clone(),
+                    service: service.as_str().to_owned(),
                     step: step.clone(),
                 }])
             }
@@ -730,23 +735,30 @@ impl Office {
         )?;
         let (service, target_counter) = match to {
             TransferTarget::Service(s) => {
+                let s = s.as_str();
                 if self.def.service(s).is_none() {
-                    return Err(DomainError::UnknownService(s.clone()));
+                    return Err(DomainError::UnknownService(s.to_owned()));
                 }
-                if *s == t.service {
+                if s == t.service {
                     return Err(DomainError::TransferToSame(t.number.clone()));
                 }
-                if !self.def.counters.iter().any(|c| c.services.contains(s)) {
-                    return Err(DomainError::ServiceNotServed(s.clone()));
+                if !self
+                    .def
+                    .counters
+                    .iter()
+                    .any(|c| c.services.iter().any(|x| x == s))
+                {
+                    return Err(DomainError::ServiceNotServed(s.to_owned()));
                 }
-                (s.clone(), None)
+                (s.to_owned(), None)
             }
             TransferTarget::Counter(c) => {
+                let c = c.as_str();
                 self.counter_or_err(c)?;
                 if c == counter {
                     return Err(DomainError::TransferToSame(t.number.clone()));
                 }
-                (t.service.clone(), Some(c.clone()))
+                (t.service.clone(), Some(c.to_owned()))
             }
         };
         Ok(vec![EventKind::TicketTransferred {

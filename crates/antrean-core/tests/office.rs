@@ -45,15 +45,11 @@ fn issue(
     }
 }
 
-fn c(id: &str) -> String {
-    id.to_owned()
-}
-
 fn open(o: &mut Office, counter: &str) {
     run(
         o,
         Command::Open {
-            counter: c(counter),
+            counter: counter.into(),
         },
         0,
     )
@@ -65,7 +61,7 @@ fn call_next(o: &mut Office, counter: &str, secs: i64) -> Option<String> {
     let evs = run(
         o,
         Command::CallNext {
-            counter: c(counter),
+            counter: counter.into(),
         },
         secs,
     )
@@ -80,7 +76,7 @@ fn clear(o: &mut Office, counter: &str, secs: i64) {
     run(
         o,
         Command::Start {
-            counter: c(counter),
+            counter: counter.into(),
         },
         secs,
     )
@@ -88,7 +84,7 @@ fn clear(o: &mut Office, counter: &str, secs: i64) {
     run(
         o,
         Command::Finish {
-            counter: c(counter),
+            counter: counter.into(),
         },
         secs + 1,
     )
@@ -116,7 +112,14 @@ fn seq_increases_by_one_per_event() {
     let mut o = office();
     issue(&mut o, "a", "ktp", None, 0);
     open(&mut o, "1");
-    let evs = run(&mut o, Command::CallNext { counter: c("1") }, 5).unwrap();
+    let evs = run(
+        &mut o,
+        Command::CallNext {
+            counter: "1".into(),
+        },
+        5,
+    )
+    .unwrap();
     assert_eq!(evs[0].seq, 3);
     assert_eq!(o.seq(), 3);
 }
@@ -192,22 +195,48 @@ fn illegal_transitions_are_refused_and_change_nothing() {
     let mut o = office();
     issue(&mut o, "a", "ktp", None, 0);
     // A closed counter calls nobody.
-    let err = run(&mut o, Command::CallNext { counter: c("1") }, 1).unwrap_err();
+    let err = run(
+        &mut o,
+        Command::CallNext {
+            counter: "1".into(),
+        },
+        1,
+    )
+    .unwrap_err();
     assert!(matches!(err, DomainError::CounterNotOpen { .. }));
     open(&mut o, "1");
     assert!(matches!(
-        run(&mut o, Command::Open { counter: c("1") }, 1).unwrap_err(),
+        run(
+            &mut o,
+            Command::Open {
+                counter: "1".into()
+            },
+            1
+        )
+        .unwrap_err(),
         DomainError::CounterAlreadyInState { .. }
     ));
     assert!(matches!(
-        run(&mut o, Command::Start { counter: c("1") }, 1).unwrap_err(),
+        run(
+            &mut o,
+            Command::Start {
+                counter: "1".into()
+            },
+            1
+        )
+        .unwrap_err(),
         DomainError::NoCurrentTicket(_)
     ));
     call_next(&mut o, "1", 2);
     let before = o.clone();
     for (cmd, want) in [
-        (Command::Finish { counter: c("1") }, "finished"),
-        (Command::Cancel { code: c("a") }, "cancelled"),
+        (
+            Command::Finish {
+                counter: "1".into(),
+            },
+            "finished",
+        ),
+        (Command::Cancel { code: "a".into() }, "cancelled"),
     ] {
         match run(&mut o, cmd, 3).unwrap_err() {
             DomainError::InvalidTransition { from, action, .. } => {
@@ -218,21 +247,56 @@ fn illegal_transitions_are_refused_and_change_nothing() {
         }
     }
     assert!(matches!(
-        run(&mut o, Command::CallNext { counter: c("1") }, 3).unwrap_err(),
+        run(
+            &mut o,
+            Command::CallNext {
+                counter: "1".into()
+            },
+            3
+        )
+        .unwrap_err(),
         DomainError::CounterBusy { .. }
     ));
     assert!(matches!(
-        run(&mut o, Command::Close { counter: c("1") }, 3).unwrap_err(),
+        run(
+            &mut o,
+            Command::Close {
+                counter: "1".into()
+            },
+            3
+        )
+        .unwrap_err(),
         DomainError::CounterBusy { .. }
     ));
     assert_eq!(o, before, "refused commands changed the office");
-    run(&mut o, Command::Start { counter: c("1") }, 4).unwrap();
+    run(
+        &mut o,
+        Command::Start {
+            counter: "1".into(),
+        },
+        4,
+    )
+    .unwrap();
     assert!(matches!(
-        run(&mut o, Command::Recall { counter: c("1") }, 5).unwrap_err(),
+        run(
+            &mut o,
+            Command::Recall {
+                counter: "1".into()
+            },
+            5
+        )
+        .unwrap_err(),
         DomainError::InvalidTransition { .. }
     ));
     assert!(matches!(
-        run(&mut o, Command::NoShow { counter: c("1") }, 5).unwrap_err(),
+        run(
+            &mut o,
+            Command::NoShow {
+                counter: "1".into()
+            },
+            5
+        )
+        .unwrap_err(),
         DomainError::InvalidTransition { .. }
     ));
 }
@@ -245,28 +309,70 @@ fn no_show_needs_min_calls_and_a_late_citizen_can_be_requeued() {
     open(&mut o, "1");
     call_next(&mut o, "1", 2);
     assert!(matches!(
-        run(&mut o, Command::NoShow { counter: c("1") }, 3).unwrap_err(),
+        run(
+            &mut o,
+            Command::NoShow {
+                counter: "1".into()
+            },
+            3
+        )
+        .unwrap_err(),
         DomainError::MinCallsNotReached {
             calls: 1,
             min: 2,
             ..
         }
     ));
-    run(&mut o, Command::Recall { counter: c("1") }, 60).unwrap();
-    run(&mut o, Command::NoShow { counter: c("1") }, 120).unwrap();
+    run(
+        &mut o,
+        Command::Recall {
+            counter: "1".into(),
+        },
+        60,
+    )
+    .unwrap();
+    run(
+        &mut o,
+        Command::NoShow {
+            counter: "1".into(),
+        },
+        120,
+    )
+    .unwrap();
     assert_eq!(o.ticket("a").unwrap().status, TicketStatus::NoShow);
-    run(&mut o, Command::Requeue { number: c("A001") }, 200).unwrap();
+    run(
+        &mut o,
+        Command::Requeue {
+            number: "A001".into(),
+        },
+        200,
+    )
+    .unwrap();
     let a = o.ticket("a").unwrap();
     assert_eq!((a.status, a.calls), (TicketStatus::Waiting, 0));
     // Calling a no-show by number requeues and calls in one go.
     assert_eq!(call_next(&mut o, "1", 210).as_deref(), Some("A001"));
-    run(&mut o, Command::Recall { counter: c("1") }, 220).unwrap();
-    run(&mut o, Command::NoShow { counter: c("1") }, 230).unwrap();
+    run(
+        &mut o,
+        Command::Recall {
+            counter: "1".into(),
+        },
+        220,
+    )
+    .unwrap();
+    run(
+        &mut o,
+        Command::NoShow {
+            counter: "1".into(),
+        },
+        230,
+    )
+    .unwrap();
     let evs = run(
         &mut o,
         Command::CallNumber {
-            counter: c("1"),
-            number: c("A001"),
+            counter: "1".into(),
+            number: "A001".into(),
         },
         240,
     )
@@ -283,12 +389,19 @@ fn transfer_keeps_the_original_issue_time() {
     open(&mut o, "1");
     open(&mut o, "3");
     call_next(&mut o, "1", 20);
-    run(&mut o, Command::Start { counter: c("1") }, 21).unwrap();
+    run(
+        &mut o,
+        Command::Start {
+            counter: "1".into(),
+        },
+        21,
+    )
+    .unwrap();
     run(
         &mut o,
         Command::Transfer {
-            counter: c("1"),
-            to: TransferTarget::Service(c("akta")),
+            counter: "1".into(),
+            to: TransferTarget::Service("akta".into()),
         },
         30,
     )
@@ -314,8 +427,8 @@ fn transfer_to_a_counter_is_called_there_only() {
     run(
         &mut o,
         Command::Transfer {
-            counter: c("1"),
-            to: TransferTarget::Counter(c("3")),
+            counter: "1".into(),
+            to: TransferTarget::Counter("3".into()),
         },
         3,
     )
@@ -323,14 +436,14 @@ fn transfer_to_a_counter_is_called_there_only() {
     assert_eq!(call_next(&mut o, "1", 4).as_deref(), Some("A002"));
     assert_eq!(call_next(&mut o, "3", 5).as_deref(), Some("A001"));
     for (to, want) in [
-        (TransferTarget::Service(c("nope")), "unknown"),
-        (TransferTarget::Counter(c("1")), "same"),
-        (TransferTarget::Service(c("ktp")), "same"),
+        (TransferTarget::Service("nope".into()), "unknown"),
+        (TransferTarget::Counter("1".into()), "same"),
+        (TransferTarget::Service("ktp".into()), "same"),
     ] {
         let err = run(
             &mut o,
             Command::Transfer {
-                counter: c("1"),
+                counter: "1".into(),
                 to,
             },
             6,
@@ -437,7 +550,7 @@ fn pause_needs_a_reason_and_an_open_counter() {
         run(
             &mut o,
             Command::Pause {
-                counter: c("1"),
+                counter: "1".into(),
                 reason: "istirahat".into()
             },
             0
@@ -450,7 +563,7 @@ fn pause_needs_a_reason_and_an_open_counter() {
         run(
             &mut o,
             Command::Pause {
-                counter: c("1"),
+                counter: "1".into(),
                 reason: "  ".into()
             },
             0
@@ -461,7 +574,7 @@ fn pause_needs_a_reason_and_an_open_counter() {
     run(
         &mut o,
         Command::Pause {
-            counter: c("1"),
+            counter: "1".into(),
             reason: "sholat".into(),
         },
         0,

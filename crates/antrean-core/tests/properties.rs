@@ -6,7 +6,9 @@ mod common;
 
 use std::collections::HashSet;
 
-use antrean_core::{Channel, Command, EventKind, Office, Priority, TicketStatus, TransferTarget};
+use antrean_core::{
+    Channel, Command, CounterId, EventKind, Office, Priority, TicketStatus, TransferTarget,
+};
 use proptest::prelude::*;
 
 const SERVICES: [&str; 3] = ["ktp", "kk", "akta"];
@@ -79,14 +81,14 @@ fn nth_ticket(o: &Office, nth: usize) -> Option<(String, String)> {
 }
 
 fn command(o: &Office, step: &Step, n: usize) -> Option<Command> {
-    let c = |i: &usize| COUNTERS[*i].to_owned();
+    let c = |i: &usize| -> CounterId { COUNTERS[*i].into() };
     Some(match step {
         Step::Issue {
             service,
             priority,
             online,
         } => Command::Issue {
-            code: format!("code{n}"),
+            code: format!("code{n}").into(),
             service: SERVICES[*service].into(),
             priority: priority.then_some(Priority::Elderly),
             channel: if *online {
@@ -96,7 +98,7 @@ fn command(o: &Office, step: &Step, n: usize) -> Option<Command> {
             },
         },
         Step::Cancel { nth } => Command::Cancel {
-            code: nth_ticket(o, *nth)?.1,
+            code: nth_ticket(o, *nth)?.1.into(),
         },
         Step::Open(i) => Command::Open { counter: c(i) },
         Step::Pause(i) => Command::Pause {
@@ -190,7 +192,7 @@ proptest! {
                             // Priority before regular (without a ratio, and unless the ticket was sent to this counter).
                             let t = live.ticket(code).unwrap();
                             if ratio.is_none() && t.priority.is_none() && before.ticket(code).unwrap().target_counter.is_none() {
-                                let cdef = def.counter(counter).unwrap();
+                                let cdef = def.counter(counter.as_str()).unwrap();
                                 let skipped = before.active_tickets().any(|w| w.status == TicketStatus::Waiting
                                     && w.priority.is_some() && w.target_counter.is_none() && cdef.services.contains(&w.service));
                                 prop_assert!(!skipped, "a regular ticket was called before a waiting priority one");

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use std::sync::{mpsc, Arc};
 
 use antrean_core::{
-    CallPolicy, Channel, Command, CounterDef, Event, Office, OfficeDef, Priority, ServiceDef,
-    ServiceStandard, TransferTarget,
+    CallPolicy, Channel, Command, CounterDef, CounterId, Event, Office, OfficeDef, Priority,
+    ServiceDef, ServiceStandard, TransferTarget,
 };
 use antrean_store::{ChainReport, Store};
 use chrono::{DateTime, TimeZone, Utc};
@@ -71,7 +71,7 @@ fn fresh() -> Fresh {
 /// A kiosk ticket for `ktp` with code `c{n}`.
 fn issue(n: usize) -> Command {
     Command::Issue {
-        code: format!("c{n}"),
+        code: format!("c{n}").into(),
         service: "ktp".into(),
         priority: None,
         channel: Channel::Kiosk,
@@ -90,7 +90,7 @@ fn append(store: &Store, office: &str, events: Vec<Event>) {
 }
 
 fn command(o: &Office, pick: u8, n: usize) -> Command {
-    let counter = if n.is_multiple_of(3) { "2" } else { "1" }.to_owned();
+    let counter: CounterId = if n.is_multiple_of(3) { "2" } else { "1" }.into();
     let any_number = || {
         let mut v: Vec<_> = o
             .active_tickets()
@@ -101,7 +101,7 @@ fn command(o: &Office, pick: u8, n: usize) -> Command {
     };
     match pick % 12 {
         0..=2 => Command::Issue {
-            code: format!("c{n}"),
+            code: format!("c{n}").into(),
             service: if n.is_multiple_of(2) { "ktp" } else { "kk" }.into(),
             priority: (n.is_multiple_of(5)).then_some(Priority::Child),
             channel: if n.is_multiple_of(4) {
@@ -121,12 +121,12 @@ fn command(o: &Office, pick: u8, n: usize) -> Command {
                 TransferTarget::Service("kk".into())
             } else {
                 // To the other counter: a ticket waiting for one counter only.
-                TransferTarget::Counter(if counter == "1" { "2" } else { "1" }.into())
+                TransferTarget::Counter(if counter.as_str() == "1" { "2" } else { "1" }.into())
             },
             counter,
         },
         10 => Command::Cancel {
-            code: any_number().1,
+            code: any_number().1.into(),
         },
         _ => Command::CallNumber {
             counter,
