@@ -4,8 +4,8 @@
 //! Everything here is pure: time comes in as an argument, randomness (ticket
 //! codes) comes in inside commands, and nothing touches a disk or a socket.
 //! The server feeds [`Command`]s to [`Office::execute`], which returns the
-//! [`Event`]s that happened; the same events rebuild the same state with
-//! [`Office::apply`].
+//! [`Event`]s that happened and the ticket they were about ([`Executed`]);
+//! the same events rebuild the same state with [`Office::apply`].
 #![forbid(unsafe_code)]
 
 mod error;
@@ -26,4 +26,4 @@ pub use model::{
     CallPolicy, Channel, CounterDef, CounterStatus, Hours, OfficeDef, Priority, ServiceDef,
     ServiceStandard, Ticket, TicketStatus,
 };
-pub use office::{Command, Counter, Office, Restore, ServiceCounts, TransferTarget};
+pub use office::{Command, Counter, Executed, Office, Restore, ServiceCounts, TransferTarget};

@@ -2,7 +2,8 @@
 //! change it.
 //!
 //! [`Office::execute`] decides a [`Command`] against the current state and,
-//! when the rules allow it, applies the resulting [`Event`]s and returns them.
+//! when the rules allow it, applies the resulting [`Event`]s and returns them
+//! with the ticket they are about ([`Executed`]).
 //! [`Office::apply`] is the only code that mutates state, so replaying the
 //! events of a day rebuilds exactly the same office.
 
@@ -98,6 +99,20 @@ pub enum Command {
 pub enum TransferTarget {
     Service(ServiceId),
     Counter(CounterId),
+}
+
+/// What a command did: its events, and the ticket it was about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Executed {
+    /// In order, already applied; empty when there was nothing to do (a
+    /// call with nobody waiting).
+    pub events: Vec<Event>,
+    /// The ticket the last event is about, as it is after the command; also
+    /// when the command took it out of the office (done or cancelled, with
+    /// its final status and `finished_at`). `None` for events about no
+    /// ticket, and for document and survey events, whose tickets are no
+    /// longer in the office.
+    pub ticket: Option<Ticket>,
 }
 
 /// A counter's state during the day.
@@ -448,28 +463,42 @@ impl Office {
             next_day: today,
             expired,
         };
-        Some(self.record(kind, now))
+        Some(self.record(kind, now).0)
     }
 
-    /// Decides `cmd` at `now`; on success applies and returns the events.
-    /// Call [`Office::roll_over`] first. A refused command changes nothing.
-    pub fn execute(
-        &mut self,
-        cmd: &Command,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<Event>, DomainError> {
+    /// Decides `cmd` at `now`; on success applies the events and returns
+    /// them with the ticket they are about. Call [`Office::roll_over`]
+    /// first. A refused command changes nothing.
+    pub fn execute(&mut self, cmd: &Command, now: DateTime<Utc>) -> Result<Executed, DomainError> {
         let kinds = self.decide(cmd, now)?;
-        Ok(kinds.into_iter().map(|k| self.record(k, now)).collect())
+        let mut events = Vec::with_capacity(kinds.len());
+        let mut removed = None;
+        for kind in kinds {
+            let (event, gone) = self.record(kind, now);
+            removed = gone;
+            events.push(event);
+        }
+        // A ticket still in the office is copied once, after the last event.
+        let ticket = removed.or_else(|| {
+            events
+                .last()
+                .and_then(|e| e.kind.ticket_code())
+                .and_then(|code| self.ticket(code))
+                .cloned()
+        });
+        Ok(Executed { events, ticket })
     }
 
-    fn record(&mut self, kind: EventKind, at: DateTime<Utc>) -> Event {
+    /// Numbers and applies one event; also returns the ticket the event took
+    /// out of the office, if it did.
+    fn record(&mut self, kind: EventKind, at: DateTime<Utc>) -> (Event, Option<Ticket>) {
         let event = Event {
             seq: self.seq + 1,
             at,
             kind,
         };
-        self.apply(&event);
-        event
+        let removed = self.apply_event(&event);
+        (event, removed)
     }
 
     /// The events that `cmd` causes, without changing anything.
@@ -841,6 +870,13 @@ impl Office {
     /// Applies one event. Events come from [`Office::decide`] or from the log,
     /// so they are trusted: an event that does not fit is ignored.
     pub fn apply(&mut self, event: &Event) {
+        self.apply_event(event);
+    }
+
+    /// [`Office::apply`], also returning the ticket the event took out of
+    /// the office (done or cancelled), in its final state: the office keeps
+    /// no copy of it afterwards.
+    fn apply_event(&mut self, event: &Event) -> Option<Ticket> {
         self.seq = event.seq;
         let at = event.at;
         match &event.kind {
@@ -863,9 +899,7 @@ impl Office {
                 ..
             } => {
                 self.unqueue(code);
-                let Some(t) = self.tickets.get_mut(code) else {
-                    return;
-                };
+                let t = self.tickets.get_mut(code)?;
                 if !recall {
                     t.called_at = Some(at);
                     t.target_counter = None;
@@ -889,12 +923,14 @@ impl Office {
                 }
             }
             EventKind::TicketDone { code, .. } => {
-                if let Some(t) = self.remove(code) {
-                    if let Some(called_at) = t.called_at {
-                        self.times
-                            .observe(&t.service, (at - called_at).as_seconds_f64());
-                    }
+                let mut t = self.remove(code)?;
+                if let Some(called_at) = t.called_at {
+                    self.times
+                        .observe(&t.service, (at - called_at).as_seconds_f64());
                 }
+                t.status = TicketStatus::Done;
+                t.finished_at = Some(at);
+                return Some(t);
             }
             EventKind::TicketNoShow { code, .. } => {
                 self.release_counter(code);
@@ -927,14 +963,16 @@ impl Office {
                 self.enqueue(code);
             }
             EventKind::TicketCancelled { code, .. } => {
-                if let Some(t) = self.remove(code) {
-                    if let Some(counts) = self.counts.get_mut(&t.number_service) {
-                        counts.total = counts.total.saturating_sub(1);
-                        if t.channel == Channel::Online {
-                            counts.online = counts.online.saturating_sub(1);
-                        }
+                let mut t = self.remove(code)?;
+                if let Some(counts) = self.counts.get_mut(&t.number_service) {
+                    counts.total = counts.total.saturating_sub(1);
+                    if t.channel == Channel::Online {
+                        counts.online = counts.online.saturating_sub(1);
                     }
                 }
+                t.status = TicketStatus::Cancelled;
+                t.finished_at = Some(at);
+                return Some(t);
             }
             // A finished ticket is no longer in the office's memory.
             EventKind::DocumentStatus { .. } | EventKind::SurveySubmitted { .. } => {}
@@ -957,6 +995,7 @@ impl Office {
                 self.times = times;
             }
         }
+        None
     }
 
     /// Adds a ticket just issued (waiting) to the maps and its queue.

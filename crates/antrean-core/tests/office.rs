@@ -4,7 +4,8 @@
 mod common;
 
 use antrean_core::{
-    Channel, Command, DomainError, Event, EventKind, Office, Priority, TicketStatus, TransferTarget,
+    Channel, Command, DomainError, EventKind, Executed, Office, Priority, TicketStatus,
+    TransferTarget,
 };
 use common::*;
 
@@ -14,7 +15,7 @@ fn office() -> Office {
     Office::new(def, day)
 }
 
-fn run(o: &mut Office, cmd: Command, secs: i64) -> Result<Vec<Event>, DomainError> {
+fn run(o: &mut Office, cmd: Command, secs: i64) -> Result<Executed, DomainError> {
     if let Some(ev) = o.roll_over(at(secs)) {
         let _ = ev;
     }
@@ -39,7 +40,7 @@ fn issue(
         secs,
     )
     .unwrap();
-    match &evs[0].kind {
+    match &evs.events[0].kind {
         EventKind::TicketIssued { ticket } => ticket.number.clone(),
         other => panic!("unexpected {other:?}"),
     }
@@ -66,7 +67,7 @@ fn call_next(o: &mut Office, counter: &str, secs: i64) -> Option<String> {
         secs,
     )
     .unwrap();
-    evs.first().map(|e| match &e.kind {
+    evs.events.first().map(|e| match &e.kind {
         EventKind::TicketCalled { number, .. } => number.clone(),
         other => panic!("unexpected {other:?}"),
     })
@@ -120,7 +121,7 @@ fn seq_increases_by_one_per_event() {
         5,
     )
     .unwrap();
-    assert_eq!(evs[0].seq, 3);
+    assert_eq!(evs.events[0].seq, 3);
     assert_eq!(o.seq(), 3);
 }
 
@@ -377,7 +378,7 @@ fn no_show_needs_min_calls_and_a_late_citizen_can_be_requeued() {
         240,
     )
     .unwrap();
-    let kinds: Vec<_> = evs.iter().map(|e| e.kind.name()).collect();
+    let kinds: Vec<_> = evs.events.iter().map(|e| e.kind.name()).collect();
     assert_eq!(kinds, ["ticket_requeued", "ticket_called"]);
 }
 
@@ -581,4 +582,118 @@ fn pause_needs_a_reason_and_an_open_counter() {
     )
     .unwrap();
     assert_eq!(o.counter("1").unwrap().reason.as_deref(), Some("sholat"));
+}
+
+#[test]
+fn execute_returns_the_ticket_as_the_command_left_it() {
+    let mut o = office();
+    let issued = run(
+        &mut o,
+        Command::Issue {
+            code: "a".into(),
+            service: "ktp".into(),
+            priority: None,
+            channel: Channel::Kiosk,
+        },
+        0,
+    )
+    .unwrap();
+    assert_eq!(issued.ticket.as_ref(), o.ticket("a"));
+    issue(&mut o, "b", "ktp", None, 1);
+    open(&mut o, "1");
+    let called = run(
+        &mut o,
+        Command::CallNext {
+            counter: "1".into(),
+        },
+        2,
+    )
+    .unwrap();
+    let t = called.ticket.unwrap();
+    assert_eq!((t.code.as_str(), t.status), ("a", TicketStatus::Called));
+    assert_eq!(Some(&t), o.ticket("a"));
+    run(
+        &mut o,
+        Command::Start {
+            counter: "1".into(),
+        },
+        3,
+    )
+    .unwrap();
+    // Finished: gone from the office, returned as done.
+    let done = run(
+        &mut o,
+        Command::Finish {
+            counter: "1".into(),
+        },
+        4,
+    )
+    .unwrap();
+    let t = done.ticket.unwrap();
+    assert_eq!(
+        (t.code.as_str(), t.status, t.finished_at),
+        ("a", TicketStatus::Done, Some(at(4)))
+    );
+    assert_eq!(t.started_at, Some(at(3)));
+    assert!(o.ticket("a").is_none());
+    // Cancelled: the same.
+    let cancelled = run(&mut o, Command::Cancel { code: "b".into() }, 5).unwrap();
+    let t = cancelled.ticket.unwrap();
+    assert_eq!(
+        (t.code.as_str(), t.status, t.finished_at),
+        ("b", TicketStatus::Cancelled, Some(at(5)))
+    );
+    assert!(o.ticket("b").is_none());
+    // Nobody waiting: nothing happened, about no ticket.
+    let nobody = run(
+        &mut o,
+        Command::CallNext {
+            counter: "1".into(),
+        },
+        6,
+    )
+    .unwrap();
+    assert_eq!(
+        nobody,
+        Executed {
+            events: vec![],
+            ticket: None
+        }
+    );
+    // A counter event is about no ticket.
+    let closed = run(
+        &mut o,
+        Command::Close {
+            counter: "1".into(),
+        },
+        7,
+    )
+    .unwrap();
+    assert_eq!((closed.events.len(), closed.ticket), (1, None));
+}
+
+#[test]
+fn a_document_step_is_about_a_ticket_no_longer_in_the_office() {
+    let mut def = office_def();
+    def.services[0].workflow = vec!["received".into(), "ready".into()];
+    let def = arc(def);
+    let mut o = Office::new(def.clone(), def.business_day(at(0)));
+    issue(&mut o, "a", "ktp", None, 0);
+    open(&mut o, "1");
+    call_next(&mut o, "1", 1);
+    clear(&mut o, "1", 2);
+    let doc = run(
+        &mut o,
+        Command::Document {
+            code: "a".into(),
+            number: "A001".into(),
+            service: "ktp".into(),
+            status: TicketStatus::Done,
+            step: "ready".into(),
+        },
+        10,
+    )
+    .unwrap();
+    assert_eq!(doc.events[0].kind.name(), "document_status");
+    assert_eq!(doc.ticket, None);
 }

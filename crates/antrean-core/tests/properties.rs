@@ -7,7 +7,8 @@ mod common;
 use std::collections::HashSet;
 
 use antrean_core::{
-    Channel, Command, CounterId, EventKind, Office, Priority, TicketStatus, TransferTarget,
+    Channel, Command, CounterId, EventKind, Executed, Office, Priority, TicketStatus,
+    TransferTarget,
 };
 use proptest::prelude::*;
 
@@ -182,7 +183,24 @@ proptest! {
             let Some(cmd) = command(&live, step, n) else { continue };
             let before = live.clone();
             match live.execute(&cmd, now) {
-                Ok(events) => {
+                Ok(Executed { events, ticket }) => {
+                    // The returned ticket is the one the last event is about, as it is now.
+                    let about = events.last().and_then(|e| e.kind.ticket_code());
+                    prop_assert_eq!(ticket.as_ref().map(|t| t.code.as_str()), about);
+                    if let (Some(t), Some(last)) = (&ticket, events.last()) {
+                        match &last.kind {
+                            EventKind::TicketDone { .. } => prop_assert_eq!((t.status, t.finished_at), (TicketStatus::Done, Some(now))),
+                            EventKind::TicketCancelled { .. } => prop_assert_eq!((t.status, t.finished_at), (TicketStatus::Cancelled, Some(now))),
+                            _ => prop_assert_eq!(Some(t), live.ticket(&t.code)),
+                        }
+                        if t.status.is_final() {
+                            prop_assert!(live.ticket(&t.code).is_none());
+                            let mut was = before.ticket(&t.code).unwrap().clone();
+                            was.status = t.status;
+                            was.finished_at = t.finished_at;
+                            prop_assert_eq!(&was, t, "only the status and finish time change when a ticket leaves");
+                        }
+                    }
                     for e in &events {
                         prop_assert_eq!(e.seq, log.last().map_or(1, |l: &antrean_core::Event| l.seq + 1));
                         if let EventKind::TicketIssued { ticket } = &e.kind {

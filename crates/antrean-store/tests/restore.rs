@@ -144,9 +144,14 @@ proptest! {
         for (n, pick) in picks.iter().enumerate() {
             let now = t0 + chrono::Duration::seconds(n as i64 * 30);
             let cmd = command(&live, *pick, n);
-            if let Ok(events) = live.execute(&cmd, now) {
-                if !events.is_empty() {
-                    append(&store, "o", events);
+            if let Ok(done) = live.execute(&cmd, now) {
+                if !done.events.is_empty() {
+                    append(&store, "o", done.events);
+                }
+                // The ticket the office returns is the one the store now holds.
+                if let Some(t) = done.ticket {
+                    let stored = store.reader.ticket(&t.code).unwrap().unwrap();
+                    prop_assert_eq!(stored.ticket, t);
                 }
             }
         }
@@ -167,7 +172,7 @@ fn a_counter_opened_before_the_first_ticket_is_still_open_after_a_restart() {
     let open = Command::Open {
         counter: "2".into(),
     };
-    append(&store, "o", live.execute(&open, t0).unwrap());
+    append(&store, "o", live.execute(&open, t0).unwrap().events);
     let restored = Office::restore(def, t0, store.reader.restore("o").unwrap());
     assert_eq!(restored, live);
 }
@@ -182,7 +187,7 @@ fn the_chain_verifies_and_notices_an_edited_or_deleted_row() {
         ..
     } = fresh();
     for n in 0..20 {
-        append(&store, "o", live.execute(&issue(n), t0).unwrap());
+        append(&store, "o", live.execute(&issue(n), t0).unwrap().events);
     }
     assert_eq!(
         store.reader.verify_chain().unwrap(),
@@ -205,7 +210,7 @@ fn the_chain_verifies_and_notices_an_edited_or_deleted_row() {
         ..
     } = fresh();
     for n in 0..5 {
-        append(&store, "o", live.execute(&issue(n), t0).unwrap());
+        append(&store, "o", live.execute(&issue(n), t0).unwrap().events);
     }
     let conn = rusqlite::Connection::open(store.path()).unwrap();
     conn.execute("DELETE FROM events WHERE seq = 3", [])
@@ -225,10 +230,10 @@ fn a_failed_write_stops_the_office_until_reset() {
         t0,
         mut live,
     } = fresh();
-    append(&store, "o", live.execute(&issue(0), t0).unwrap());
+    append(&store, "o", live.execute(&issue(0), t0).unwrap().events);
     // The same seq again violates UNIQUE (office, seq): the write fails...
     let mut stale = Office::new(def.clone(), def.business_day(t0));
-    let dup = stale.execute(&issue(9), t0).unwrap();
+    let dup = stale.execute(&issue(9), t0).unwrap().events;
     let (tx, rx) = mpsc::channel();
     let tx2 = tx.clone();
     store.writer.append(
@@ -238,7 +243,7 @@ fn a_failed_write_stops_the_office_until_reset() {
         Box::new(move |r| tx.send(r.is_ok()).unwrap()),
     );
     // ...and a later, valid batch of the same office is refused too.
-    let next = live.execute(&issue(1), t0).unwrap();
+    let next = live.execute(&issue(1), t0).unwrap().events;
     store.writer.append(
         "o",
         None,
