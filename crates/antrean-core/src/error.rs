@@ -59,6 +59,8 @@ pub enum DomainError {
     UnknownStep { service: String, step: String },
     #[error("survey scores are 1 to 4, at least one answered")]
     InvalidSurvey,
+    #[error("ticket {number}'s survey was already answered")]
+    SurveyAnswered { number: String },
     #[error("ticket code `{0}` is already in use")]
     DuplicateCode(String),
 }

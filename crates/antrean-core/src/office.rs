@@ -7,7 +7,7 @@
 //! [`Office::apply`] is the only code that mutates state, so replaying the
 //! events of a day rebuilds exactly the same office.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -81,15 +81,22 @@ pub enum Command {
         code: TicketCode,
         number: String,
         service: ServiceId,
+        /// The status in storage; the office's own wins while the ticket is
+        /// still live.
         status: TicketStatus,
         step: String,
     },
-    /// The citizen of a finished ticket answers the IKM survey.
+    /// The citizen of a finished ticket answers the IKM survey, once.
     Survey {
         code: TicketCode,
         number: String,
         service: ServiceId,
+        /// The status in storage; the office's own wins while the ticket is
+        /// still live.
         status: TicketStatus,
+        /// Whether storage already held an answer when the caller looked the
+        /// ticket up. Answers since then are known to the office.
+        answered: bool,
         answers: crate::ikm::Answers,
     },
 }
@@ -192,6 +199,16 @@ pub struct Office {
     counters: Vec<Counter>,
     counts: HashMap<String, ServiceCounts>,
     times: ServiceTimes,
+    /// Codes of the tickets whose survey was answered this business day.
+    /// With the caller's `answered` from storage this makes one answer per
+    /// ticket: storage knows the answers before the caller looked, this set
+    /// those that came after. Not restored after a restart, when every
+    /// answer already applied is in storage.
+    surveyed: HashSet<String>,
+    /// The same for the day before: an answer given just before midnight may
+    /// still be on its way to storage. Older ones are dropped, so memory
+    /// stays bounded.
+    surveyed_before: HashSet<String>,
 }
 
 impl Office {
@@ -218,6 +235,8 @@ impl Office {
             counters,
             counts: HashMap::new(),
             times: ServiceTimes::default(),
+            surveyed: HashSet::new(),
+            surveyed_before: HashSet::new(),
         }
     }
 
@@ -621,9 +640,24 @@ impl Office {
                 number,
                 service,
                 status,
+                answered,
                 answers,
             } => {
-                expect_done(number, *status, "rated (it must be done first)")?;
+                expect_done(
+                    number,
+                    self.status_of(code, *status),
+                    "rated (it must be done first)",
+                )?;
+                // Storage knows the answers before the caller's look-up, the
+                // office those since: together, one answer per ticket.
+                if *answered
+                    || self.surveyed.contains(code.as_str())
+                    || self.surveyed_before.contains(code.as_str())
+                {
+                    return Err(DomainError::SurveyAnswered {
+                        number: number.clone(),
+                    });
+                }
                 if !crate::ikm::valid(answers) {
                     return Err(DomainError::InvalidSurvey);
                 }
@@ -642,7 +676,7 @@ impl Office {
             } => {
                 expect_done(
                     number,
-                    *status,
+                    self.status_of(code, *status),
                     "given a document status (it must be done first)",
                 )?;
                 let def = self
@@ -663,6 +697,14 @@ impl Office {
                 }])
             }
         }
+    }
+
+    /// The status of a ticket whose caller read `stored` from storage: while
+    /// the ticket is in the office, the office's (storage catches up only at
+    /// the next commit); once it has left, storage's, which is final and
+    /// never changes again.
+    fn status_of(&self, code: &TicketCode, stored: TicketStatus) -> TicketStatus {
+        self.ticket(code.as_str()).map_or(stored, |t| t.status)
     }
 
     fn decide_issue(
@@ -975,7 +1017,10 @@ impl Office {
                 return Some(t);
             }
             // A finished ticket is no longer in the office's memory.
-            EventKind::DocumentStatus { .. } | EventKind::SurveySubmitted { .. } => {}
+            EventKind::DocumentStatus { .. } => {}
+            EventKind::SurveySubmitted { code, .. } => {
+                self.surveyed.insert(code.clone());
+            }
             EventKind::CounterState {
                 counter,
                 state,
@@ -989,10 +1034,12 @@ impl Office {
             EventKind::DayEnded { next_day, .. } => {
                 let seq = self.seq;
                 let times = std::mem::take(&mut self.times);
+                let surveyed = std::mem::take(&mut self.surveyed);
                 *self = Office::new(Arc::clone(&self.def), *next_day);
                 self.seq = seq;
                 // Yesterday's service times are still the best guess today.
                 self.times = times;
+                self.surveyed_before = surveyed;
             }
         }
         None

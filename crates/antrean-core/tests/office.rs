@@ -697,3 +697,150 @@ fn a_document_step_is_about_a_ticket_no_longer_in_the_office() {
     assert_eq!(doc.events[0].kind.name(), "document_status");
     assert_eq!(doc.ticket, None);
 }
+
+/// A survey for `code`, with what storage said when it was looked up.
+fn survey(code: &str, number: &str, status: TicketStatus, answered: bool) -> Command {
+    Command::Survey {
+        code: code.into(),
+        number: number.into(),
+        service: "ktp".into(),
+        status,
+        answered,
+        answers: [Some(4); 9],
+    }
+}
+
+/// An office where A001 (code `a`) is done and A002 (code `b`) is served at
+/// counter 1.
+fn one_done_one_serving() -> Office {
+    let mut o = office();
+    issue(&mut o, "a", "ktp", None, 0);
+    issue(&mut o, "b", "ktp", None, 1);
+    open(&mut o, "1");
+    call_next(&mut o, "1", 2);
+    clear(&mut o, "1", 3);
+    call_next(&mut o, "1", 5);
+    run(
+        &mut o,
+        Command::Start {
+            counter: "1".into(),
+        },
+        6,
+    )
+    .unwrap();
+    o
+}
+
+#[test]
+fn a_ticket_is_rated_once_even_when_two_answers_race_past_storage() {
+    let mut o = one_done_one_serving();
+    // Both callers looked the ticket up before either answer was stored.
+    let first = run(&mut o, survey("a", "A001", TicketStatus::Done, false), 10).unwrap();
+    assert_eq!(first.events[0].kind.name(), "survey_submitted");
+    assert_eq!(
+        first.ticket, None,
+        "a done ticket is no longer in the office"
+    );
+    let before = o.clone();
+    assert_eq!(
+        run(&mut o, survey("a", "A001", TicketStatus::Done, false), 11).unwrap_err(),
+        DomainError::SurveyAnswered {
+            number: "A001".into()
+        }
+    );
+    assert_eq!(o, before, "the refused answer changed the office");
+    assert_eq!(
+        DomainError::SurveyAnswered {
+            number: "A001".into()
+        }
+        .to_string(),
+        "ticket A001's survey was already answered"
+    );
+}
+
+#[test]
+fn an_answer_in_storage_refuses_a_survey_and_the_office_remembers_a_day_back() {
+    let mut o = one_done_one_serving();
+    // Answered in an earlier run of the office: storage says so.
+    assert!(matches!(
+        run(&mut o, survey("a", "A001", TicketStatus::Done, true), 10).unwrap_err(),
+        DomainError::SurveyAnswered { .. }
+    ));
+    run(&mut o, survey("a", "A001", TicketStatus::Done, false), 11).unwrap();
+    // After midnight the office still knows yesterday's answers...
+    let next_day = 24 * 3600;
+    assert!(matches!(
+        run(
+            &mut o,
+            survey("a", "A001", TicketStatus::Done, false),
+            next_day
+        )
+        .unwrap_err(),
+        DomainError::SurveyAnswered { .. }
+    ));
+    // ...and forgets them a day later, when storage has long had them.
+    let later = run(
+        &mut o,
+        survey("a", "A001", TicketStatus::Done, false),
+        2 * next_day,
+    );
+    assert!(later.is_ok(), "{later:?}");
+}
+
+#[test]
+fn a_ticket_still_in_the_office_is_not_done_whatever_storage_says() {
+    let mut def = office_def();
+    def.services[0].workflow = vec!["ready".into()];
+    let def = arc(def);
+    let mut o = Office::new(def.clone(), def.business_day(at(0)));
+    issue(&mut o, "b", "ktp", None, 0);
+    open(&mut o, "1");
+    call_next(&mut o, "1", 1);
+    run(
+        &mut o,
+        Command::Start {
+            counter: "1".into(),
+        },
+        2,
+    )
+    .unwrap();
+    let before = o.clone();
+    let document = Command::Document {
+        code: "b".into(),
+        number: "A001".into(),
+        service: "ktp".into(),
+        status: TicketStatus::Done,
+        step: "ready".into(),
+    };
+    for cmd in [document, survey("b", "A001", TicketStatus::Done, false)] {
+        match run(&mut o, cmd, 3).unwrap_err() {
+            DomainError::InvalidTransition { from, .. } => {
+                assert_eq!(from, TicketStatus::Serving)
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(o, before);
+    // Storage decides once the ticket has left the office.
+    run(
+        &mut o,
+        Command::Finish {
+            counter: "1".into(),
+        },
+        4,
+    )
+    .unwrap();
+    assert!(matches!(
+        run(
+            &mut o,
+            survey("b", "A001", TicketStatus::Cancelled, false),
+            5
+        )
+        .unwrap_err(),
+        DomainError::InvalidTransition {
+            from: TicketStatus::Cancelled,
+            ..
+        }
+    ));
+    run(&mut o, survey("b", "A001", TicketStatus::Done, false), 6).unwrap();
+}

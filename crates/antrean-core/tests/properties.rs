@@ -4,11 +4,11 @@
 
 mod common;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use antrean_core::{
-    Channel, Command, CounterId, EventKind, Executed, Office, Priority, TicketStatus,
-    TransferTarget,
+    Channel, Command, CounterId, DomainError, EventKind, Executed, Office, Priority, Ticket,
+    TicketStatus, TransferTarget,
 };
 use proptest::prelude::*;
 
@@ -48,6 +48,18 @@ enum Step {
     Requeue {
         nth: usize,
     },
+    /// `lag`: the caller read storage before it caught up with the office
+    /// (see [`Stored::look_up`]).
+    Survey {
+        nth: usize,
+        lag: bool,
+        valid: bool,
+    },
+    Document {
+        nth: usize,
+        lag: bool,
+        known_step: bool,
+    },
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -68,6 +80,8 @@ fn step() -> impl Strategy<Value = Step> {
         1 => (c.clone(), 0..SERVICES.len()).prop_map(|(counter, service)| Step::TransferService { counter, service }),
         1 => (c.clone(), c.clone()).prop_map(|(counter, to)| Step::TransferCounter { counter, to }),
         1 => any::<usize>().prop_map(|nth| Step::Requeue { nth }),
+        2 => (any::<usize>(), any::<bool>(), any::<bool>()).prop_map(|(nth, lag, valid)| Step::Survey { nth, lag, valid }),
+        1 => (any::<usize>(), any::<bool>(), any::<bool>()).prop_map(|(nth, lag, known_step)| Step::Document { nth, lag, known_step }),
     ]
 }
 
@@ -81,7 +95,62 @@ fn nth_ticket(o: &Office, nth: usize) -> Option<(String, String)> {
     (!all.is_empty()).then(|| all[nth % all.len()].clone())
 }
 
-fn command(o: &Office, step: &Step, n: usize) -> Option<Command> {
+/// What storage would say of tickets that left the office.
+#[derive(Debug, Default)]
+struct Stored {
+    /// In their final state (done, cancelled, expired).
+    finished: Vec<Ticket>,
+    /// Code → `days_ended` when its survey was answered.
+    surveyed: HashMap<String, usize>,
+    /// Business days ended so far.
+    days_ended: usize,
+}
+
+impl Stored {
+    /// A ticket of any day and whether it is still in the office: a live
+    /// one, any finished one, or (half the time, so that surveys meet the
+    /// same ticket again) one of the last three done.
+    fn pick<'a>(&'a self, o: &'a Office, nth: usize) -> Option<(&'a Ticket, bool)> {
+        let mut live: Vec<_> = o.active_tickets().collect();
+        live.sort_by(|a, b| a.code.cmp(&b.code));
+        let done: Vec<_> = self
+            .finished
+            .iter()
+            .filter(|t| t.status == TicketStatus::Done)
+            .collect();
+        let (i, kind) = (nth / 4, nth % 4);
+        match kind {
+            0 => (!live.is_empty()).then(|| (live[i % live.len()], true)),
+            1 => (!self.finished.is_empty())
+                .then(|| (&self.finished[i % self.finished.len()], false)),
+            _ => done
+                .iter()
+                .rev()
+                .take(3)
+                .nth(i % done.len().clamp(1, 3))
+                .map(|t| (*t, false)),
+        }
+    }
+
+    /// What storage says of the ticket: its status and whether its survey
+    /// was answered. Lagging, it misses answers of the last day, and says a
+    /// live ticket is done (never so in practice, but the office must not
+    /// count on storage while the ticket is in it).
+    fn look_up(&self, t: &Ticket, live: bool, lag: bool) -> (TicketStatus, bool) {
+        let status = if live && lag {
+            TicketStatus::Done
+        } else {
+            t.status
+        };
+        let answered = self
+            .surveyed
+            .get(&t.code)
+            .is_some_and(|&day| !lag || self.days_ended > day + 1);
+        (status, answered)
+    }
+}
+
+fn command(o: &Office, stored: &Stored, step: &Step, n: usize) -> Option<Command> {
     let c = |i: &usize| -> CounterId { COUNTERS[*i].into() };
     Some(match step {
         Step::Issue {
@@ -127,6 +196,32 @@ fn command(o: &Office, step: &Step, n: usize) -> Option<Command> {
         Step::Requeue { nth } => Command::Requeue {
             number: nth_ticket(o, *nth)?.0,
         },
+        Step::Survey { nth, lag, valid } => {
+            let (t, live) = stored.pick(o, *nth)?;
+            let (status, answered) = stored.look_up(t, live, *lag);
+            Command::Survey {
+                code: t.code.clone().into(),
+                number: t.number.clone(),
+                service: t.service.clone().into(),
+                status,
+                answered,
+                answers: if *valid { [Some(3); 9] } else { [Some(5); 9] },
+            }
+        }
+        Step::Document {
+            nth,
+            lag,
+            known_step,
+        } => {
+            let (t, live) = stored.pick(o, *nth)?;
+            Command::Document {
+                code: t.code.clone().into(),
+                number: t.number.clone(),
+                service: t.service.clone().into(),
+                status: stored.look_up(t, live, *lag).0,
+                step: if *known_step { "ready" } else { "lost" }.into(),
+            }
+        }
     })
 }
 
@@ -169,23 +264,52 @@ proptest! {
         def.priority_ratio = ratio;
         def.services[1].quota_total = Some(20);
         def.services[1].quota_online = Some(5);
+        for s in &mut def.services {
+            s.workflow = vec!["ready".into()];
+        }
         let def = common::arc(def);
         let start = common::at(0);
         let day0 = def.business_day(start);
         let mut live = Office::new(def.clone(), day0);
         let mut log = Vec::new();
         let mut numbers_seen: HashSet<(chrono::NaiveDate, String)> = HashSet::new();
+        let mut stored = Stored::default();
         let mut now = start;
         for (n, (step, dt)) in steps.iter().enumerate() {
-            // Time moves on; every ~100 steps it crosses a midnight.
+            // Time moves on; every ~25 steps it crosses a midnight.
             now += chrono::Duration::seconds(*dt * 8);
+            if def.business_day(now) > live.day() {
+                stored.finished.extend(live.active_tickets().map(|t| Ticket { status: TicketStatus::Expired, ..t.clone() }));
+                stored.days_ended += 1;
+            }
             log.extend(live.roll_over(now));
-            let Some(cmd) = command(&live, step, n) else { continue };
+            let Some(cmd) = command(&live, &stored, step, n) else { continue };
             let before = live.clone();
-            match live.execute(&cmd, now) {
+            let result = live.execute(&cmd, now);
+            // Surveys: once per ticket, after it is done, never while it is in the office.
+            if let Command::Survey { code, answers, .. } = &cmd {
+                let finished = stored.finished.iter().find(|t| t.code == code.as_str());
+                match (before.ticket(code.as_str()), finished) {
+                    (Some(_), _) => prop_assert!(matches!(result, Err(DomainError::InvalidTransition { .. })), "{:?}", result),
+                    (None, _) if stored.surveyed.contains_key(code.as_str()) => {
+                        prop_assert!(matches!(result, Err(DomainError::SurveyAnswered { .. })), "{:?}", result)
+                    }
+                    (None, Some(t)) if t.status == TicketStatus::Done && antrean_core::ikm::valid(answers) => prop_assert!(result.is_ok(), "{:?}", result),
+                    (None, _) => prop_assert!(result.is_err()),
+                }
+            }
+            if let Command::Document { code, step, .. } = &cmd {
+                let done = stored.finished.iter().any(|t| t.code == code.as_str() && t.status == TicketStatus::Done);
+                prop_assert_eq!(result.is_ok(), done && step == "ready", "{:?}", result);
+            }
+            match result {
                 Ok(Executed { events, ticket }) => {
-                    // The returned ticket is the one the last event is about, as it is now.
-                    let about = events.last().and_then(|e| e.kind.ticket_code());
+                    // The returned ticket is the one the last event is about, as it is now
+                    // (none for a finished ticket's document or survey).
+                    let about = events
+                        .last()
+                        .filter(|e| !matches!(e.kind, EventKind::DocumentStatus { .. } | EventKind::SurveySubmitted { .. }))
+                        .and_then(|e| e.kind.ticket_code());
                     prop_assert_eq!(ticket.as_ref().map(|t| t.code.as_str()), about);
                     if let (Some(t), Some(last)) = (&ticket, events.last()) {
                         match &last.kind {
@@ -199,6 +323,7 @@ proptest! {
                             was.status = t.status;
                             was.finished_at = t.finished_at;
                             prop_assert_eq!(&was, t, "only the status and finish time change when a ticket leaves");
+                            stored.finished.push(t.clone());
                         }
                     }
                     for e in &events {
@@ -215,6 +340,9 @@ proptest! {
                                     && w.priority.is_some() && w.target_counter.is_none() && cdef.services.contains(&w.service));
                                 prop_assert!(!skipped, "a regular ticket was called before a waiting priority one");
                             }
+                        }
+                        if let EventKind::SurveySubmitted { code, .. } = &e.kind {
+                            prop_assert!(stored.surveyed.insert(code.clone(), stored.days_ended).is_none(), "{} rated twice", code);
                         }
                         log.push(e.clone());
                     }
