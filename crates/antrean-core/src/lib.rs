@@ -8,6 +8,7 @@
 //! the same events rebuild the same state with [`Office::apply`].
 #![forbid(unsafe_code)]
 
+mod actor;
 mod error;
 mod estimate;
 mod event;
@@ -18,6 +19,7 @@ mod office;
 mod ranked;
 pub mod words;
 
+pub use actor::{Actor, DeviceKind, Role, UnknownActor, UnknownDeviceKind, UnknownRole};
 pub use error::DomainError;
 pub use estimate::ServiceTimes;
 pub use event::{Event, EventKind};

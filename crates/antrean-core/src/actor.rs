@@ -1,0 +1,183 @@
+//! Who acts on an office: staff by their role, registered devices by their
+//! kind, and the citizens themselves. The audit log records the actor of
+//! each change as the text [`Actor`] displays.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// What a staff account may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Works the counters of their office.
+    Clerk,
+    /// Everything in their office.
+    Supervisor,
+    /// Everything everywhere.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Clerk, Role::Supervisor, Role::Admin];
+
+    /// The name used in storage and on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Clerk => "clerk",
+            Role::Supervisor => "supervisor",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A role name that is none of [`Role::ALL`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown role `{0}`: expected clerk, supervisor or admin")]
+pub struct UnknownRole(pub String);
+
+impl FromStr for Role {
+    type Err = UnknownRole;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| UnknownRole(s.to_owned()))
+    }
+}
+
+/// What a registered device is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceKind {
+    /// Issues tickets to walk-in citizens.
+    Kiosk,
+    /// Shows the calls in the waiting room.
+    Display,
+}
+
+impl DeviceKind {
+    pub const ALL: [DeviceKind; 2] = [DeviceKind::Kiosk, DeviceKind::Display];
+
+    /// The name used in storage and on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeviceKind::Kiosk => "kiosk",
+            DeviceKind::Display => "display",
+        }
+    }
+}
+
+impl fmt::Display for DeviceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A device kind name that is none of [`DeviceKind::ALL`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown device kind `{0}`: expected kiosk or display")]
+pub struct UnknownDeviceKind(pub String);
+
+impl FromStr for DeviceKind {
+    type Err = UnknownDeviceKind;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        DeviceKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| UnknownDeviceKind(s.to_owned()))
+    }
+}
+
+/// Who caused a change, as the audit log names them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Actor {
+    /// A staff member, by user name.
+    User(String),
+    /// A registered device (a kiosk), by its name.
+    Device(String),
+    /// A citizen acting on their own ticket (cancelling it).
+    Citizen,
+}
+
+/// Displays exactly the text stored in the audit log, which its hash chain
+/// covers: `user:NAME`, `device:NAME` or `citizen`.
+impl fmt::Display for Actor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Actor::User(name) => write!(f, "user:{name}"),
+            Actor::Device(name) => write!(f, "device:{name}"),
+            Actor::Citizen => f.write_str("citizen"),
+        }
+    }
+}
+
+/// Text that is no actor of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown actor `{0}`: expected user:NAME, device:NAME or citizen")]
+pub struct UnknownActor(pub String);
+
+impl FromStr for Actor {
+    type Err = UnknownActor;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.split_once(':') {
+            _ if s == "citizen" => Ok(Actor::Citizen),
+            Some(("user", name)) if !name.is_empty() => Ok(Actor::User(name.to_owned())),
+            Some(("device", name)) if !name.is_empty() => Ok(Actor::Device(name.to_owned())),
+            _ => Err(UnknownActor(s.to_owned())),
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actors_display_as_the_audit_log_stores_them_and_parse_back() {
+        for (actor, text) in [
+            (Actor::User("siti".into()), "user:siti"),
+            (Actor::Device("kiosk-1".into()), "device:kiosk-1"),
+            (Actor::Citizen, "citizen"),
+        ] {
+            assert_eq!(actor.to_string(), text);
+            assert_eq!(text.parse::<Actor>(), Ok(actor));
+        }
+        // Only the first colon separates: a name may hold one.
+        assert_eq!(
+            "device:lobby:2".parse::<Actor>(),
+            Ok(Actor::Device("lobby:2".into()))
+        );
+        for bad in ["", "user:", "tester", "admin:root", "Citizen"] {
+            assert_eq!(bad.parse::<Actor>(), Err(UnknownActor(bad.into())));
+        }
+    }
+
+    #[test]
+    fn roles_and_device_kinds_round_trip_through_their_names() {
+        for role in Role::ALL {
+            assert_eq!(role.as_str().parse::<Role>(), Ok(role));
+            let json = serde_json::to_string(&role).unwrap();
+            assert_eq!(json, format!("\"{role}\""));
+        }
+        for kind in DeviceKind::ALL {
+            assert_eq!(kind.as_str().parse::<DeviceKind>(), Ok(kind));
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(serde_json::from_str::<DeviceKind>(&json).unwrap(), kind);
+        }
+        assert_eq!("Admin".parse::<Role>(), Err(UnknownRole("Admin".into())));
+        let err = "printer".parse::<DeviceKind>().unwrap_err();
+        assert!(err.to_string().contains("kiosk"), "{err}");
+    }
+}
