@@ -16,6 +16,8 @@ mod writer;
 
 use std::path::{Path, PathBuf};
 
+use antrean_core::{DeviceKind, Role};
+
 pub use chain::ChainReport;
 pub use read::{Device, Reader, ServiceFigures, Session, StoredTicket, User};
 pub use writer::{Done, Writer};
@@ -92,13 +94,13 @@ impl Store {
         &self,
         username: &str,
         password_hash: &str,
-        role: &str,
+        role: Role,
         office: Option<&str>,
     ) -> Result<()> {
         let (u, h, r, o) = (
             username.to_owned(),
             password_hash.to_owned(),
-            role.to_owned(),
+            role.as_str(),
             office.map(str::to_owned),
         );
         self.writer.exec_blocking(move |tx| {
@@ -143,12 +145,18 @@ impl Store {
         })
     }
 
-    /// Registers a device (a kiosk) by the hash of its token.
-    pub fn add_device(&self, name: &str, office: &str, kind: &str, token_hash: &str) -> Result<()> {
+    /// Registers a device (a kiosk, a display) by the hash of its token.
+    pub fn add_device(
+        &self,
+        name: &str,
+        office: &str,
+        kind: DeviceKind,
+        token_hash: &str,
+    ) -> Result<()> {
         let (n, o, k, t) = (
             name.to_owned(),
             office.to_owned(),
-            kind.to_owned(),
+            kind.as_str(),
             token_hash.to_owned(),
         );
         self.writer.exec_blocking(move |tx| {

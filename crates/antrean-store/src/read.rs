@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use antrean_core::{
-    Channel, Counter, CounterStatus, Event, EventKind, Priority, Restore, ServiceCounts, Ticket,
-    TicketStatus,
+    Channel, Counter, CounterStatus, DeviceKind, Event, EventKind, Priority, Restore, Role,
+    ServiceCounts, Ticket, TicketStatus,
 };
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -58,7 +58,7 @@ pub struct User {
     pub id: i64,
     pub username: String,
     pub password_hash: String,
-    pub role: String,
+    pub role: Role,
     pub office: Option<String>,
 }
 
@@ -74,7 +74,7 @@ pub struct Session {
 pub struct Device {
     pub name: String,
     pub office: String,
-    pub kind: String,
+    pub kind: DeviceKind,
 }
 
 const TICKET_COLUMNS: &str = "code, day, number, seq_no, number_service, service, priority, channel, status, \
@@ -267,11 +267,12 @@ impl Reader {
 
     pub fn user(&self, username: &str) -> Result<Option<User>> {
         self.with(|c| {
-            Ok(c.prepare_cached(
+            c.prepare_cached(
                 "SELECT id, username, password_hash, role, office FROM users WHERE username = ?1",
             )?
-            .query_row([username], user_from_row)
-            .optional()?)
+            .query_row([username], |r| Ok(user_from_row(r)))
+            .optional()?
+            .transpose()
         })
     }
 
@@ -282,40 +283,42 @@ impl Reader {
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Option<Session>> {
         self.with(|c| {
-            Ok(c.prepare_cached(
+            c.prepare_cached(
                 "SELECT u.id, u.username, u.password_hash, u.role, u.office, s.expires_at_ns
                  FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1 AND s.expires_at_ns > ?2",
             )?
             .query_row(params![token_hash, crate::to_ns(now)], |r| {
-                Ok(Session { user: user_from_row(r)?, expires_at: from_ns(r.get(5)?) })
+                Ok(user_from_row(r).and_then(|user| Ok(Session { user, expires_at: from_ns(r.get(5)?) })))
             })
-            .optional()?)
+            .optional()?
+            .transpose()
         })
     }
 
     pub fn device(&self, token_hash: &str) -> Result<Option<Device>> {
         self.with(|c| {
-            Ok(
-                c.prepare_cached("SELECT name, office, kind FROM devices WHERE token_hash = ?1")?
-                    .query_row([token_hash], |r| {
+            c.prepare_cached("SELECT name, office, kind FROM devices WHERE token_hash = ?1")?
+                .query_row([token_hash], |r| {
+                    Ok(named(r, 2, "device kind").and_then(|kind| {
                         Ok(Device {
                             name: r.get(0)?,
                             office: r.get(1)?,
-                            kind: r.get(2)?,
+                            kind,
                         })
-                    })
-                    .optional()?,
-            )
+                    }))
+                })
+                .optional()?
+                .transpose()
         })
     }
 }
 
-fn user_from_row(r: &Row<'_>) -> rusqlite::Result<User> {
+fn user_from_row(r: &Row<'_>) -> Result<User> {
     Ok(User {
         id: r.get(0)?,
         username: r.get(1)?,
         password_hash: r.get(2)?,
-        role: r.get(3)?,
+        role: named(r, 3, "role")?,
         office: r.get(4)?,
     })
 }
@@ -330,6 +333,18 @@ fn text<'r>(r: &'r Row<'_>, i: usize) -> Result<Option<&'r str>> {
     r.get_ref(i)?
         .as_str_or_null()
         .map_err(|e| StoreError::Corrupt(format!("column {i}: {e}")))
+}
+
+/// A NOT NULL text column naming a value of the domain (a role, a device
+/// kind): a name the domain does not know means the row is corrupt.
+fn named<T>(r: &Row<'_>, i: usize, what: &str) -> Result<T>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    let name = text(r, i)?.ok_or_else(|| StoreError::Corrupt(format!("{what} `NULL`")))?;
+    name.parse()
+        .map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
 }
 
 fn stored_ticket_from_row(r: &Row<'_>) -> Result<StoredTicket> {

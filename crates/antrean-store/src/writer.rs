@@ -15,7 +15,7 @@
 use std::collections::HashSet;
 use std::sync::mpsc;
 
-use antrean_core::{Event, EventKind, Ticket};
+use antrean_core::{Actor, Event, EventKind, Ticket};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use crate::chain;
@@ -31,6 +31,7 @@ pub type Exec = Box<dyn FnOnce(&Transaction<'_>) -> Result<()> + Send>;
 enum Job {
     Events {
         office: String,
+        /// As the audit log stores it (`user:NAME`...).
         actor: Option<String>,
         events: Vec<Event>,
         done: Done,
@@ -72,12 +73,15 @@ impl Writer {
         Ok(Writer { tx })
     }
 
-    /// Appends an office's events (and the state they imply); `done` runs
-    /// when they are on disk. Events must continue the office's seq.
-    pub fn append(&self, office: &str, actor: Option<String>, events: Vec<Event>, done: Done) {
+    /// Appends an office's events (and the state they imply) with who caused
+    /// them (`None`: nobody recorded, as for anonymous survey answers);
+    /// `done` runs when they are on disk. Events must continue the office's
+    /// seq.
+    pub fn append(&self, office: &str, actor: Option<Actor>, events: Vec<Event>, done: Done) {
         self.send(Job::Events {
             office: office.to_owned(),
-            actor,
+            // Formatted here, on the caller's thread, not on the one writer.
+            actor: actor.map(|a| a.to_string()),
             events,
             done,
         });

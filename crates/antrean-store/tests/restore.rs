@@ -1,15 +1,16 @@
 //! What the store keeps rebuilds the live office exactly, and the hash chain
-//! notices any edit.
+//! notices any edit; accounts, devices and the log's actors keep the names
+//! they were stored under.
 #![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeMap;
 use std::sync::{mpsc, Arc};
 
 use antrean_core::{
-    CallPolicy, Channel, Command, CounterDef, CounterId, Event, Office, OfficeDef, Priority,
-    ServiceDef, ServiceStandard, TransferTarget,
+    Actor, CallPolicy, Channel, Command, CounterDef, CounterId, DeviceKind, Event, Office,
+    OfficeDef, Priority, Role, ServiceDef, ServiceStandard, TransferTarget,
 };
-use antrean_store::{ChainReport, Store};
+use antrean_store::{ChainReport, Store, StoreError};
 use chrono::{DateTime, TimeZone, Utc};
 use proptest::prelude::*;
 
@@ -79,10 +80,15 @@ fn issue(n: usize) -> Command {
 }
 
 fn append(store: &Store, office: &str, events: Vec<Event>) {
+    append_as(store, office, Some(Actor::User("tester".into())), events);
+}
+
+/// Appends and waits until the events are on disk.
+fn append_as(store: &Store, office: &str, actor: Option<Actor>, events: Vec<Event>) {
     let (tx, rx) = mpsc::channel();
     store.writer.append(
         office,
-        Some("tester".into()),
+        actor,
         events,
         Box::new(move |r| tx.send(r).unwrap()),
     );
@@ -258,4 +264,99 @@ fn a_failed_write_stops_the_office_until_reset() {
         store.reader.verify_chain().unwrap(),
         ChainReport::Intact { events: 2 }
     );
+}
+
+#[test]
+fn the_log_stores_each_actor_as_before() {
+    let Fresh {
+        _dir,
+        store,
+        t0,
+        mut live,
+        ..
+    } = fresh();
+    for actor in [
+        Some(Actor::Device("kiosk-1".into())),
+        Some(Actor::Citizen),
+        Some(Actor::User("siti".into())),
+        None,
+    ] {
+        let events = live
+            .execute(&issue(live.active_tickets().count()), t0)
+            .unwrap()
+            .events;
+        append_as(&store, "o", actor, events);
+    }
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    let actors: Vec<Option<String>> = conn
+        .prepare("SELECT actor FROM events ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(
+        actors,
+        [
+            Some("device:kiosk-1".to_owned()),
+            Some("citizen".to_owned()),
+            Some("user:siti".to_owned()),
+            None
+        ]
+    );
+    assert_eq!(
+        store.reader.verify_chain().unwrap(),
+        ChainReport::Intact { events: 4 }
+    );
+}
+
+#[test]
+fn accounts_keep_their_role_and_devices_their_kind() {
+    let Fresh { _dir, store, .. } = fresh();
+    store
+        .add_user("siti", "$argon2id$x", Role::Supervisor, Some("o"))
+        .unwrap();
+    store
+        .add_device("lobby", "o", DeviceKind::Display, "hash")
+        .unwrap();
+    let user = store.reader.user("siti").unwrap().unwrap();
+    assert_eq!(
+        (user.role, user.office.as_deref()),
+        (Role::Supervisor, Some("o"))
+    );
+    store
+        .create_session("token", user.id, Utc::now() + chrono::Duration::hours(1))
+        .unwrap();
+    let session = store.reader.session("token", Utc::now()).unwrap().unwrap();
+    assert_eq!(session.user, user);
+    let device = store.reader.device("hash").unwrap().unwrap();
+    assert_eq!(
+        (device.name.as_str(), device.kind),
+        ("lobby", DeviceKind::Display)
+    );
+    // Stored under the names used before the types.
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    let names: (String, String) = conn
+        .query_row(
+            "SELECT (SELECT role FROM users), (SELECT kind FROM devices)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(names, ("supervisor".into(), "display".into()));
+    // A name the domain does not know is a corrupt row, not a guess.
+    conn.execute_batch("UPDATE users SET role = 'root'; UPDATE devices SET kind = 'printer';")
+        .unwrap();
+    assert!(matches!(
+        store.reader.user("siti"),
+        Err(StoreError::Corrupt(_))
+    ));
+    assert!(matches!(
+        store.reader.session("token", Utc::now()),
+        Err(StoreError::Corrupt(_))
+    ));
+    assert!(matches!(
+        store.reader.device("hash"),
+        Err(StoreError::Corrupt(_))
+    ));
 }
