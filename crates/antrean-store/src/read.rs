@@ -29,6 +29,8 @@ pub struct StoredTicket {
     pub ticket: Ticket,
     /// Workflow step of the document applied for, once staff set one.
     pub document: Option<String>,
+    /// Whether the citizen answered the survey.
+    pub surveyed: bool,
 }
 
 /// What happened to one service's tickets over some days.
@@ -167,11 +169,12 @@ impl Reader {
         })
     }
 
-    /// A ticket of any day by its code.
+    /// A ticket of any day by its code, with whether its survey was answered
+    /// (in the same query: one look-up per citizen's page).
     pub fn ticket(&self, code: &str) -> Result<Option<StoredTicket>> {
         self.with(|c| {
             c.prepare_cached(&format!(
-                "SELECT {TICKET_COLUMNS} FROM tickets WHERE code = ?1"
+                "SELECT {TICKET_COLUMNS}, EXISTS (SELECT 1 FROM surveys WHERE code = tickets.code) FROM tickets WHERE code = ?1"
             ))?
             .query_row([code], |r| Ok(stored_ticket_from_row(r)))
             .optional()?
@@ -193,16 +196,6 @@ impl Reader {
                 Ok(Event { seq: u64::try_from(seq).unwrap_or(0), at: from_ns(at_ns), kind })
             })
             .collect()
-        })
-    }
-
-    /// Whether the ticket's citizen already answered the survey.
-    pub fn has_survey(&self, code: &str) -> Result<bool> {
-        self.with(|c| {
-            Ok(
-                c.prepare_cached("SELECT EXISTS (SELECT 1 FROM surveys WHERE code = ?1)")?
-                    .query_row([code], |r| r.get(0))?,
-            )
         })
     }
 
@@ -347,10 +340,12 @@ where
         .map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
 }
 
+/// A row of [`TICKET_COLUMNS`] followed by whether a survey exists.
 fn stored_ticket_from_row(r: &Row<'_>) -> Result<StoredTicket> {
     Ok(StoredTicket {
         office: r.get(16)?,
         document: r.get(17)?,
+        surveyed: r.get(18)?,
         ticket: ticket_from_row(r, None)?,
     })
 }

@@ -345,12 +345,17 @@ fn project(tx: &Transaction<'_>, office: &str, e: &Event) -> Result<()> {
             service,
             answers,
         } => {
-            // Counted on the day it was answered; a second answer is ignored.
+            // Counted on the ticket's business day (the UTC date of the
+            // answer for a ticket not stored). The office refuses a second
+            // answer for a ticket, so OR IGNORE is only a safety net: one
+            // that got past it (an office rebuilt between the caller's
+            // look-up and the answer) must not fail the whole batch.
             let answers =
                 serde_json::to_string(answers).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             let day = e.at.date_naive().to_string();
             tx.prepare_cached(
-                "INSERT OR IGNORE INTO surveys (code, office, service, day, answers) VALUES (?1, ?2, ?3,                  coalesce((SELECT day FROM tickets WHERE code = ?1), ?5), ?4)",
+                "INSERT OR IGNORE INTO surveys (code, office, service, day, answers)
+                 VALUES (?1, ?2, ?3, coalesce((SELECT day FROM tickets WHERE code = ?1), ?5), ?4)",
             )?
             .execute(params![code, office, service, answers, day])?;
         }

@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 use std::sync::{mpsc, Arc};
 
 use antrean_core::{
-    Actor, CallPolicy, Channel, Command, CounterDef, CounterId, DeviceKind, Event, Office,
-    OfficeDef, Priority, Role, ServiceDef, ServiceStandard, TransferTarget,
+    Actor, CallPolicy, Channel, Command, CounterDef, CounterId, DeviceKind, DomainError, Event,
+    Office, OfficeDef, Priority, Role, ServiceDef, ServiceStandard, TicketStatus, TransferTarget,
 };
-use antrean_store::{ChainReport, Store, StoreError};
+use antrean_store::{ChainReport, Store, StoreError, StoredTicket};
 use chrono::{DateTime, TimeZone, Utc};
 use proptest::prelude::*;
 
@@ -358,5 +358,55 @@ fn accounts_keep_their_role_and_devices_their_kind() {
     assert!(matches!(
         store.reader.device("hash"),
         Err(StoreError::Corrupt(_))
+    ));
+}
+
+#[test]
+fn a_stored_ticket_says_whether_its_survey_was_answered() {
+    let Fresh {
+        _dir,
+        store,
+        def,
+        t0,
+        mut live,
+    } = fresh();
+    let counter = || -> CounterId { "1".into() };
+    for cmd in [
+        issue(0),
+        Command::Open { counter: counter() },
+        Command::CallNext { counter: counter() },
+        Command::Start { counter: counter() },
+        Command::Finish { counter: counter() },
+    ] {
+        append(&store, "o", live.execute(&cmd, t0).unwrap().events);
+    }
+    // What the server passes on: the stored row as the citizen's page read it.
+    let survey = |stored: &StoredTicket| Command::Survey {
+        code: stored.ticket.code.clone().into(),
+        number: stored.ticket.number.clone(),
+        service: stored.ticket.service.clone().into(),
+        status: stored.ticket.status,
+        answered: stored.surveyed,
+        answers: [Some(4); 9],
+    };
+    let stored = store.reader.ticket("c0").unwrap().unwrap();
+    assert_eq!(
+        (stored.ticket.status, stored.surveyed),
+        (TicketStatus::Done, false)
+    );
+    // Anonymous, as the server records answers.
+    append_as(
+        &store,
+        "o",
+        None,
+        live.execute(&survey(&stored), t0).unwrap().events,
+    );
+    let stored = store.reader.ticket("c0").unwrap().unwrap();
+    assert!(stored.surveyed);
+    // After a restart the office remembers no answers; storage's refuses.
+    let mut restarted = Office::restore(def, t0, store.reader.restore("o").unwrap());
+    assert!(matches!(
+        restarted.execute(&survey(&stored), t0),
+        Err(DomainError::SurveyAnswered { .. })
     ));
 }
