@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 /// What a staff account may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Role {
     /// Works the counters of their office.
     Clerk,
@@ -57,6 +58,7 @@ impl FromStr for Role {
 /// What a registered device is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum DeviceKind {
     /// Issues tickets to walk-in citizens.
     Kiosk,

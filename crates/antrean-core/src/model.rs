@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 /// Why a ticket is served in the priority lane (UU 25/2009 Pasal 29).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Priority {
     Disability,
     Elderly,
@@ -41,6 +42,7 @@ impl Priority {
 /// Where a ticket was taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Channel {
     Online,
     Kiosk,
@@ -60,6 +62,7 @@ impl Channel {
 /// The life of a ticket; see the state diagram in SPEC.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum TicketStatus {
     Waiting,
     Called,
@@ -116,6 +119,7 @@ impl fmt::Display for TicketStatus {
 /// Whether a counter takes citizens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum CounterStatus {
     Closed,
     Open,
@@ -145,6 +149,7 @@ impl CounterStatus {
 /// How a counter chooses among the regular tickets of its services.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum CallPolicy {
     /// The ticket that has waited longest among all its services.
     #[default]
