@@ -3,8 +3,12 @@
 //! One implementation for every display: the server puts the sentence into
 //! each call event, so displays only speak and show it.
 
-/// How the digits of a ticket number are read aloud.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+use serde::Deserialize;
+
+/// How the digits of a ticket number are read aloud. Configured by name
+/// (`words`, `digits`), so it deserialises straight from configuration.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum NumberReading {
     /// "dua belas".
     #[default]
@@ -162,6 +166,17 @@ pub fn announcement(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_reading_deserialises_from_its_configured_name() {
+        for (name, want) in [
+            ("\"words\"", NumberReading::Words),
+            ("\"digits\"", NumberReading::Digits),
+        ] {
+            assert_eq!(serde_json::from_str::<NumberReading>(name).ok(), Some(want));
+        }
+        assert!(serde_json::from_str::<NumberReading>("\"Words\"").is_err());
+    }
 
     #[test]
     fn indonesian_words_follow_the_rules() {
