@@ -3,16 +3,23 @@
 use std::fmt;
 use std::str::FromStr;
 
+use serde::Deserialize;
+
 /// A thermal roll width.
 ///
 /// Printers print a little narrower than the roll: 576 dots (72 mm) on
 /// 80 mm paper and 384 dots (48 mm) on 58 mm paper, at 203 dpi.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+///
+/// Configured by the names it displays ("80mm", "58mm"), so it also
+/// deserialises straight from configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize)]
 pub enum Paper {
     /// 80 mm roll, 576 printable dots, 48 characters a line in font A.
     #[default]
+    #[serde(rename = "80mm")]
     Mm80,
     /// 58 mm roll, 384 printable dots, 32 characters a line in font A.
+    #[serde(rename = "58mm")]
     Mm58,
 }
 
@@ -90,6 +97,22 @@ mod tests {
             let err = bad.parse::<Paper>().expect_err(bad);
             assert_eq!(err, UnknownPaper(bad.to_owned()));
             assert!(err.to_string().contains("80mm"), "{err}");
+        }
+    }
+
+    fn deserialise(name: &str) -> Result<Paper, serde::de::value::Error> {
+        use serde::de::IntoDeserializer;
+        Paper::deserialize(name.into_deserializer())
+    }
+
+    #[test]
+    fn deserialises_from_the_names_it_displays() {
+        for p in [Paper::Mm80, Paper::Mm58] {
+            assert_eq!(deserialise(&p.to_string()), Ok(p));
+        }
+        assert_eq!(deserialise("58mm"), Ok(Paper::Mm58));
+        for bad in ["80", "Mm80", "58MM"] {
+            assert!(deserialise(bad).is_err(), "{bad}");
         }
     }
 
