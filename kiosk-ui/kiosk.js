@@ -18,7 +18,6 @@ import { api, ApiError, officeFromPath } from "../shared-ui/api.js";
 import { byId, fill, h } from "../shared-ui/dom.js";
 import { applyI18n, clock, labelLangButton, lang, loadLang, serviceName, speechLang, t, waitText } from "../shared-ui/i18n.js";
 import { followOffice } from "../shared-ui/office.js";
-import { qrSvg } from "../shared-ui/qr.js";
 import { speak, stopSpeaking, unlockAudio } from "../shared-ui/sound.js";
 
 /** @typedef {import("../shared-ui/api.js").Office} Office */
@@ -212,8 +211,12 @@ function showResult(s) {
   prio.textContent = ticket.priority ? `${t("kiosk.priority")}: ${t(`priority.${ticket.priority}`)}` : "";
   byId("result-ahead").textContent = t("svc.people", { n: ticket.ahead ?? 0 });
   byId("result-estimate").textContent = waitText(ticket.estimated_wait_s);
-  const url = `${location.origin}/t/${ticket.code}`;
-  fill(byId("result-qr"), qrSvg(url, t("kiosk.qr_label")));
+  // The server draws the QR code of the ticket's page (its public address,
+  // as printed on paper), so the screen and the paper show the same code.
+  fill(
+    byId("result-qr"),
+    h("img", { class: "qr", src: `/api/v1/tickets/${encodeURIComponent(ticket.code)}/qr.svg`, alt: t("kiosk.qr_label"), width: 352, height: 352 }),
+  );
   byId("print-status").textContent = "";
   byId("print").hidden = false;
   byId("main").focus();

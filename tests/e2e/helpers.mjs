@@ -17,6 +17,12 @@ export const ARTIFACTS = path.join(here, "artifacts");
 export const OFFICE = "mpp-lampung-utara";
 export const CLERK = { username: "petugas1", password: "rahasia-loket-1" };
 export const SUPERVISOR = { username: "supervisor1", password: "rahasia-super-1" };
+/**
+ * The `public_base_url` the test server is given: the address in ticket QR
+ * codes, deliberately not the one the browser uses, so a test can tell that
+ * a QR code was drawn by the server from its configuration.
+ */
+export const PUBLIC_BASE_URL = "http://antrean.test:8080";
 fs.mkdirSync(ARTIFACTS, { recursive: true });
 
 /**
@@ -31,6 +37,10 @@ export async function startServer() {
   fs.cpSync(path.join(ROOT, "config"), config, { recursive: true });
   const officeFile = path.join(config, "offices", `${OFFICE}.toml`);
   fs.writeFileSync(officeFile, fs.readFileSync(officeFile, "utf8").replace(/^hours\s*=.*$/m, ""));
+  const mainFile = path.join(config, "antrean.toml");
+  const main = fs.readFileSync(mainFile, "utf8");
+  if (!/^public_base_url\s*=/m.test(main)) throw new Error("config/antrean.toml has no public_base_url line");
+  fs.writeFileSync(mainFile, main.replace(/^public_base_url\s*=.*$/m, `public_base_url = ${JSON.stringify(PUBLIC_BASE_URL)}`));
   fs.mkdirSync(data);
   const cli = (/** @type {string[]} */ args, env = {}) =>
     execFileSync(BIN, ["--config", config, "--data", data, ...args], { env: { ...process.env, ...env }, encoding: "utf8" });
@@ -226,6 +236,30 @@ export async function axe(/** @type {import("playwright-core").Page} */ page) {
 
 export async function screenshot(/** @type {import("playwright-core").Page} */ page, /** @type {string} */ name) {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+}
+
+/**
+ * Waits until the kiosk's result shows its QR image, loaded from the server
+ * (`/api/v1/tickets/{code}/qr.svg`) and drawn at a readable size; returns
+ * the ticket code from its address, its alt text and its size on screen.
+ * @param {import("playwright-core").Page} page
+ */
+export async function kioskQr(page) {
+  const img = page.locator("#result-qr img");
+  await img.waitFor({ timeout: 15000 });
+  await page.waitForFunction(() => {
+    const el = /** @type {HTMLImageElement | null} */ (document.querySelector("#result-qr img"));
+    return !!el && el.complete;
+  }, null, { timeout: 15000 });
+  const info = await img.evaluate((el) => {
+    const i = /** @type {HTMLImageElement} */ (el);
+    const r = i.getBoundingClientRect();
+    return { src: new URL(i.src).pathname, alt: i.alt, naturalWidth: i.naturalWidth, width: r.width, height: r.height };
+  });
+  const m = /^\/api\/v1\/tickets\/([^/]+)\/qr\.svg$/.exec(info.src);
+  if (!m) throw new Error("the QR image's address is not the server's qr.svg: " + info.src);
+  if (info.naturalWidth === 0) throw new Error("the QR image did not load: " + info.src);
+  return { code: decodeURIComponent(m[1]), ...info };
 }
 
 /** zbarimg's reading of a PNG, or null when zbarimg is not installed. */
