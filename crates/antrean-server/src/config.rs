@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use antrean_core::words::NumberReading;
 use antrean_core::{CallPolicy, CounterDef, Hours, OfficeDef, ServiceDef, ServiceStandard};
+use antrean_ticket::Paper;
 use chrono::{NaiveTime, Weekday};
 use serde::Deserialize;
 
@@ -137,12 +138,9 @@ pub struct PrinterConfig {
     pub id: String,
     /// `host:port`, usually port 9100.
     pub address: String,
-    #[serde(default = "default_paper")]
-    pub paper: String,
-}
-
-fn default_paper() -> String {
-    "80mm".into()
+    /// `80mm` (default) or `58mm`.
+    #[serde(default)]
+    pub paper: Paper,
 }
 
 #[derive(Debug, Deserialize)]
@@ -162,7 +160,7 @@ struct OfficeFile {
     #[serde(default)]
     priority_ratio: Option<u32>,
     #[serde(default)]
-    number_reading: Option<String>,
+    number_reading: NumberReading,
     #[serde(default)]
     running_text: String,
     services: Vec<ServiceFile>,
@@ -182,7 +180,7 @@ fn default_min_calls() -> u32 {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct HoursFile {
-    days: Vec<String>,
+    days: Vec<Weekday>,
     open: String,
     close: String,
 }
@@ -220,7 +218,7 @@ struct CounterFile {
     name: String,
     services: Vec<String>,
     #[serde(default)]
-    policy: Option<String>,
+    policy: CallPolicy,
 }
 
 impl Config {
@@ -348,16 +346,6 @@ fn load_office(file: &Path) -> Result<OfficeConfig, ConfigError> {
     if f.min_calls == 0 {
         return Err(e("min_calls", "must be at least 1"));
     }
-    let number_reading = match f.number_reading.as_deref() {
-        None | Some("words") => NumberReading::Words,
-        Some("digits") => NumberReading::Digits,
-        Some(other) => {
-            return Err(e(
-                "number_reading",
-                &format!("`{other}`: expected `words` or `digits`"),
-            ))
-        }
-    };
     if f.services.is_empty() {
         return Err(e("services", "at least one service"));
     }
@@ -441,21 +429,11 @@ fn load_office(file: &Path) -> Result<OfficeConfig, ConfigError> {
                 return Err(e(&key("services"), &format!("unknown service `{s}`")));
             }
         }
-        let policy = match c.policy.as_deref() {
-            None | Some("longest_wait") => CallPolicy::LongestWait,
-            Some("service_order") => CallPolicy::ServiceOrder,
-            Some(other) => {
-                return Err(e(
-                    &key("policy"),
-                    &format!("`{other}`: expected `longest_wait` or `service_order`"),
-                ))
-            }
-        };
         counters.push(CounterDef {
             id: c.id,
             name: c.name,
             services: c.services,
-            policy,
+            policy: c.policy,
         });
     }
     for s in &services {
@@ -464,13 +442,10 @@ fn load_office(file: &Path) -> Result<OfficeConfig, ConfigError> {
         }
     }
     for (i, p) in f.printers.iter().enumerate() {
-        if !is_slug(&p.id)
-            || !p.address.contains(':')
-            || !matches!(p.paper.as_str(), "80mm" | "58mm")
-        {
+        if !is_slug(&p.id) || !p.address.contains(':') {
             return Err(e(
                 &format!("printers[{i}]"),
-                "needs a slug `id`, an `address` host:port and `paper` 80mm or 58mm",
+                "needs a slug `id` and an `address` host:port",
             ));
         }
     }
@@ -486,7 +461,7 @@ fn load_office(file: &Path) -> Result<OfficeConfig, ConfigError> {
             min_calls: f.min_calls,
             priority_ratio: f.priority_ratio,
         }),
-        number_reading,
+        number_reading: f.number_reading,
         running_text: f.running_text,
         address: f.address,
         printers: f.printers,
@@ -497,14 +472,7 @@ fn parse_hours(h: &HoursFile) -> Result<Hours, String> {
     let time = |s: &str| {
         NaiveTime::parse_from_str(s, "%H:%M").map_err(|_| format!("`{s}` is not a time like 07:30"))
     };
-    let days = h
-        .days
-        .iter()
-        .map(|d| {
-            d.parse::<Weekday>()
-                .map_err(|_| format!("`{d}` is not a day (mon, tue, ...)"))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let days = h.days.clone();
     let (open, close) = (time(&h.open)?, time(&h.close)?);
     if open >= close {
         return Err("open must be before close".into());
@@ -591,6 +559,33 @@ services = ["ktp"]
                 "invalid type",
             ),
             (format!("{GOOD}\ncolour = \"red\""), "line", "unknown field"),
+            (
+                GOOD.replace("name = \"X\"", "name = \"X\"\nnumber_reading = \"roman\""),
+                "number_reading (line 4)",
+                "unknown variant `roman`",
+            ),
+            (
+                GOOD.replace(
+                    "name = \"Loket 1\"",
+                    "name = \"Loket 1\"\npolicy = \"random\"",
+                ),
+                "[[counters]] policy",
+                "unknown variant `random`",
+            ),
+            (
+                format!(
+                    "{GOOD}\n[hours]\ndays = [\"funday\"]\nopen = \"07:30\"\nclose = \"16:00\""
+                ),
+                "[hours] days",
+                "weekday names",
+            ),
+            (
+                format!(
+                    "{GOOD}\n[[printers]]\nid = \"p\"\naddress = \"10.0.0.9:9100\"\npaper = \"A4\""
+                ),
+                "[[printers]] paper",
+                "unknown variant `A4`",
+            ),
         ];
         for (body, key, problem) in cases {
             let e = write_office(&body).1.unwrap_err();

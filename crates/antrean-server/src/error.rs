@@ -1,14 +1,20 @@
 //! The API's errors: one status and one stable `error.code` per case, as
 //! `{"error": {"code": "...", "message": "..."}}`. Internal failures are
-//! logged with their cause and answered without details.
+//! logged with their cause and answered without details. This is the edge:
+//! the office and the store say what went wrong in their own terms, and only
+//! here does that become an HTTP status.
 
 use antrean_core::DomainError;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
+
+use crate::db::DbError;
+use crate::limits::{RetryAfter, BODY_LIMIT};
+use crate::offices::OfficeError;
 
 /// Everything a request can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -39,12 +45,56 @@ pub enum ApiError {
     RateLimited(u64),
     #[error("the office is recovering from a storage failure; try again")]
     Unavailable,
-    #[error("this ticket's survey was already answered")]
-    SurveyAnswered,
+    #[error("this is a WebSocket endpoint: connect with a WebSocket client")]
+    UpgradeRequired,
     #[error("no route")]
     NoRoute,
+    #[error("this method is not allowed here")]
+    MethodNotAllowed,
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
+}
+
+/// The stable code of every error the API answers with; clients branch on
+/// it and screens translate it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    UnknownService,
+    UnknownCounter,
+    UnknownTicket,
+    UnknownOffice,
+    UnknownPrinter,
+    UnknownStep,
+    ServiceClosed,
+    QuotaExhausted,
+    OnlineQuotaExhausted,
+    CounterNotOpen,
+    CounterAlreadyInState,
+    CounterBusy,
+    NoCurrentTicket,
+    InvalidTransition,
+    MinCallsNotReached,
+    NotServedHere,
+    ServiceNotServed,
+    TransferToSame,
+    PauseReasonRequired,
+    DuplicateCode,
+    InvalidSurvey,
+    SurveyAlreadyAnswered,
+    InvalidBody,
+    InvalidQuery,
+    BodyTooLarge,
+    Unauthenticated,
+    BadCredentials,
+    Forbidden,
+    DeviceTokenRequired,
+    RateLimited,
+    Unavailable,
+    WebsocketRequired,
+    NoRoute,
+    MethodNotAllowed,
+    Internal,
 }
 
 /// The body of every error answer.
@@ -55,54 +105,57 @@ pub struct ErrorBody {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// Stable, snake_case; clients branch on it.
-    pub code: &'static str,
-    /// For people; may change.
+    /// Stable; clients branch on it, screens translate it.
+    pub code: ErrorCode,
+    /// For people reading logs or using the API by hand; may change.
     pub message: String,
 }
 
 impl ApiError {
     /// The status and stable code of each case.
-    pub fn status_and_code(&self) -> (StatusCode, &'static str) {
+    pub fn status_and_code(&self) -> (StatusCode, ErrorCode) {
         use DomainError as D;
+        use ErrorCode as C;
         use StatusCode as S;
         match self {
             ApiError::Domain(d) => match d {
-                D::UnknownService(_) => (S::NOT_FOUND, "unknown_service"),
-                D::UnknownCounter(_) => (S::NOT_FOUND, "unknown_counter"),
-                D::UnknownTicket(_) => (S::NOT_FOUND, "unknown_ticket"),
-                D::ServiceClosed(_) => (S::UNPROCESSABLE_ENTITY, "service_closed"),
-                D::QuotaExhausted(_) => (S::UNPROCESSABLE_ENTITY, "quota_exhausted"),
-                D::OnlineQuotaExhausted(_) => (S::UNPROCESSABLE_ENTITY, "online_quota_exhausted"),
-                D::CounterNotOpen { .. } => (S::CONFLICT, "counter_not_open"),
-                D::CounterAlreadyInState { .. } => (S::CONFLICT, "counter_already_in_state"),
-                D::CounterBusy { .. } => (S::CONFLICT, "counter_busy"),
-                D::NoCurrentTicket(_) => (S::CONFLICT, "no_current_ticket"),
-                D::InvalidTransition { .. } => (S::CONFLICT, "invalid_transition"),
-                D::MinCallsNotReached { .. } => (S::UNPROCESSABLE_ENTITY, "min_calls_not_reached"),
-                D::NotServedHere { .. } => (S::UNPROCESSABLE_ENTITY, "not_served_here"),
-                D::ServiceNotServed(_) => (S::UNPROCESSABLE_ENTITY, "service_not_served"),
-                D::TransferToSame(_) => (S::UNPROCESSABLE_ENTITY, "transfer_to_same"),
-                D::PauseReason => (S::BAD_REQUEST, "pause_reason_required"),
-                D::DuplicateCode(_) => (S::CONFLICT, "duplicate_code"),
-                D::UnknownStep { .. } => (S::UNPROCESSABLE_ENTITY, "unknown_step"),
-                D::InvalidSurvey => (S::BAD_REQUEST, "invalid_survey"),
+                D::UnknownService(_) => (S::NOT_FOUND, C::UnknownService),
+                D::UnknownCounter(_) => (S::NOT_FOUND, C::UnknownCounter),
+                D::UnknownTicket(_) => (S::NOT_FOUND, C::UnknownTicket),
+                D::ServiceClosed(_) => (S::UNPROCESSABLE_ENTITY, C::ServiceClosed),
+                D::QuotaExhausted(_) => (S::UNPROCESSABLE_ENTITY, C::QuotaExhausted),
+                D::OnlineQuotaExhausted(_) => (S::UNPROCESSABLE_ENTITY, C::OnlineQuotaExhausted),
+                D::CounterNotOpen { .. } => (S::CONFLICT, C::CounterNotOpen),
+                D::CounterAlreadyInState { .. } => (S::CONFLICT, C::CounterAlreadyInState),
+                D::CounterBusy { .. } => (S::CONFLICT, C::CounterBusy),
+                D::NoCurrentTicket(_) => (S::CONFLICT, C::NoCurrentTicket),
+                D::InvalidTransition { .. } => (S::CONFLICT, C::InvalidTransition),
+                D::MinCallsNotReached { .. } => (S::UNPROCESSABLE_ENTITY, C::MinCallsNotReached),
+                D::NotServedHere { .. } => (S::UNPROCESSABLE_ENTITY, C::NotServedHere),
+                D::ServiceNotServed(_) => (S::UNPROCESSABLE_ENTITY, C::ServiceNotServed),
+                D::TransferToSame(_) => (S::UNPROCESSABLE_ENTITY, C::TransferToSame),
+                D::PauseReason => (S::BAD_REQUEST, C::PauseReasonRequired),
+                D::DuplicateCode(_) => (S::CONFLICT, C::DuplicateCode),
+                D::UnknownStep { .. } => (S::UNPROCESSABLE_ENTITY, C::UnknownStep),
+                D::InvalidSurvey => (S::BAD_REQUEST, C::InvalidSurvey),
+                D::SurveyAnswered { .. } => (S::CONFLICT, C::SurveyAlreadyAnswered),
             },
-            ApiError::UnknownOffice(_) => (S::NOT_FOUND, "unknown_office"),
-            ApiError::UnknownTicket => (S::NOT_FOUND, "unknown_ticket"),
-            ApiError::UnknownPrinter(_) => (S::NOT_FOUND, "unknown_printer"),
-            ApiError::InvalidBody(_) => (S::BAD_REQUEST, "invalid_body"),
-            ApiError::InvalidQuery(_) => (S::BAD_REQUEST, "invalid_query"),
-            ApiError::TooLarge(_) => (S::PAYLOAD_TOO_LARGE, "body_too_large"),
-            ApiError::Unauthenticated => (S::UNAUTHORIZED, "unauthenticated"),
-            ApiError::BadCredentials => (S::UNAUTHORIZED, "bad_credentials"),
-            ApiError::Forbidden(_) => (S::FORBIDDEN, "forbidden"),
-            ApiError::DeviceRequired(_) => (S::UNAUTHORIZED, "device_token_required"),
-            ApiError::RateLimited(_) => (S::TOO_MANY_REQUESTS, "rate_limited"),
-            ApiError::Unavailable => (S::SERVICE_UNAVAILABLE, "unavailable"),
-            ApiError::SurveyAnswered => (S::CONFLICT, "survey_already_answered"),
-            ApiError::NoRoute => (S::NOT_FOUND, "no_route"),
-            ApiError::Internal(_) => (S::INTERNAL_SERVER_ERROR, "internal"),
+            ApiError::UnknownOffice(_) => (S::NOT_FOUND, C::UnknownOffice),
+            ApiError::UnknownTicket => (S::NOT_FOUND, C::UnknownTicket),
+            ApiError::UnknownPrinter(_) => (S::NOT_FOUND, C::UnknownPrinter),
+            ApiError::InvalidBody(_) => (S::BAD_REQUEST, C::InvalidBody),
+            ApiError::InvalidQuery(_) => (S::BAD_REQUEST, C::InvalidQuery),
+            ApiError::TooLarge(_) => (S::PAYLOAD_TOO_LARGE, C::BodyTooLarge),
+            ApiError::Unauthenticated => (S::UNAUTHORIZED, C::Unauthenticated),
+            ApiError::BadCredentials => (S::UNAUTHORIZED, C::BadCredentials),
+            ApiError::Forbidden(_) => (S::FORBIDDEN, C::Forbidden),
+            ApiError::DeviceRequired(_) => (S::UNAUTHORIZED, C::DeviceTokenRequired),
+            ApiError::RateLimited(_) => (S::TOO_MANY_REQUESTS, C::RateLimited),
+            ApiError::Unavailable => (S::SERVICE_UNAVAILABLE, C::Unavailable),
+            ApiError::UpgradeRequired => (S::UPGRADE_REQUIRED, C::WebsocketRequired),
+            ApiError::NoRoute => (S::NOT_FOUND, C::NoRoute),
+            ApiError::MethodNotAllowed => (S::METHOD_NOT_ALLOWED, C::MethodNotAllowed),
+            ApiError::Internal(_) => (S::INTERNAL_SERVER_ERROR, C::Internal),
         }
     }
 }
@@ -126,17 +179,19 @@ impl IntoResponse for ApiError {
         match self {
             ApiError::RateLimited(secs) => {
                 if let Ok(v) = secs.to_string().parse() {
-                    res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+                    res.headers_mut().insert(header::RETRY_AFTER, v);
                 }
             }
             // The rest of the body was never read, so the connection cannot
             // carry another request: say so, or the client reuses it and
             // its next request fails.
             ApiError::TooLarge(_) => {
-                res.headers_mut().insert(
-                    axum::http::header::CONNECTION,
-                    axum::http::HeaderValue::from_static("close"),
-                );
+                res.headers_mut()
+                    .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            }
+            ApiError::UpgradeRequired => {
+                res.headers_mut()
+                    .insert(header::UPGRADE, HeaderValue::from_static("websocket"));
             }
             _ => {}
         }
@@ -148,7 +203,7 @@ impl From<JsonRejection> for ApiError {
     fn from(r: JsonRejection) -> Self {
         match r {
             JsonRejection::BytesRejection(b) if b.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                ApiError::TooLarge(crate::api::BODY_LIMIT)
+                ApiError::TooLarge(BODY_LIMIT)
             }
             JsonRejection::MissingJsonContentType(_) => ApiError::InvalidBody(
                 "send the body as JSON with Content-Type: application/json".into(),
@@ -164,11 +219,36 @@ impl From<QueryRejection> for ApiError {
     }
 }
 
+impl From<RetryAfter> for ApiError {
+    fn from(r: RetryAfter) -> Self {
+        ApiError::RateLimited(r.0)
+    }
+}
+
 impl From<antrean_store::StoreError> for ApiError {
     fn from(e: antrean_store::StoreError) -> Self {
         match e {
             antrean_store::StoreError::OfficeFailed(_) => ApiError::Unavailable,
             other => ApiError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<DbError> for ApiError {
+    fn from(e: DbError) -> Self {
+        match e {
+            DbError::Store(s) => s.into(),
+            DbError::Task(t) => ApiError::Internal(t.into()),
+        }
+    }
+}
+
+impl From<OfficeError> for ApiError {
+    fn from(e: OfficeError) -> Self {
+        match e {
+            OfficeError::Rule(d) => ApiError::Domain(d),
+            OfficeError::Storage(s) => s.into(),
+            OfficeError::Unavailable => ApiError::Unavailable,
         }
     }
 }

@@ -1,19 +1,32 @@
 //! The Antrean server: the HTTP API, live streams, staff sign-in and the
 //! embedded screens, around one task per office.
 //!
-//! Data flows one way: request → handler ([`api`]) → office task
-//! ([`offices`], the core decides) → writer (the store commits) → hub
-//! ([`hub`], broadcast) → clients ([`live`]).
+//! Data flows one way: request → route ([`routes`], one module per
+//! resource) → office task ([`offices`], the core decides) → writer (the
+//! store commits) → hub ([`hub`], broadcast) → clients ([`live`]).
+//!
+//! The modules form layers; each uses only those below it:
+//!
+//! ```text
+//! routes                                    HTTP in, HTTP out; the OpenAPI document
+//! live  extract  lookup                     streams, what requests carry, tickets by code
+//! offices  printing  views  db  error       office tasks, printers, the wire format, store facade
+//! hub  config  auth  limits                 broadcast, configuration, secrets, bounds
+//! ```
 #![forbid(unsafe_code)]
 
-pub mod api;
 pub mod auth;
 pub mod config;
+pub mod db;
 pub mod error;
+pub mod extract;
 pub mod hub;
+pub mod limits;
 pub mod live;
+pub mod lookup;
 pub mod offices;
 pub mod printing;
+pub mod routes;
 pub mod ui;
 pub mod views;
 
@@ -30,40 +43,39 @@ use axum::Router;
 use tokio::net::TcpListener;
 use tower_http::timeout::TimeoutLayer;
 
-use crate::auth::{ConnectionCounter, RateLimit};
 use crate::config::Config;
+use crate::db::Db;
 use crate::error::ApiError;
-use crate::offices::Offices;
-
-/// Rate limits shared by all requests.
-#[derive(Debug)]
-pub struct Limits {
-    pub online: RateLimit,
-    pub sign_in: RateLimit,
-}
+use crate::limits::Limits;
+use crate::offices::{OfficeHandle, Offices};
 
 /// Everything a handler may use. Cloning is cheap (handles and `Arc`s).
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub config: Arc<Config>,
     pub offices: Offices,
-    pub store: Store,
+    pub db: Db,
     pub limits: Arc<Limits>,
-    pub live_connections: Arc<ConnectionCounter>,
     /// Turns true when the server shuts down; live connections close.
     pub shutdown: tokio::sync::watch::Receiver<bool>,
+}
+
+impl AppState {
+    /// The running office with this id.
+    pub fn office(&self, id: &str) -> Result<&OfficeHandle, ApiError> {
+        self.offices
+            .get(id)
+            .ok_or_else(|| ApiError::UnknownOffice(id.to_owned()))
+    }
 }
 
 /// The whole application as a router.
 pub fn app(state: AppState) -> Router {
     let timeout = Duration::from_secs(state.config.server.security.request_timeout_s);
-    let api = api::routes()
-        .fallback(|| async { ApiError::NoRoute })
-        .method_not_allowed_fallback(|| async { ApiError::NoRoute });
     Router::new()
-        .nest("/api/v1", api)
+        .merge(routes::router())
         .merge(ui::routes())
-        .layer(DefaultBodyLimit::max(api::BODY_LIMIT))
+        .layer(DefaultBodyLimit::max(limits::BODY_LIMIT))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -81,21 +93,12 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let offices = Offices::start(&config.offices, &store, config.server.security.live_ping());
-    let sec = &config.server.security;
-    let limits = Limits {
-        online: RateLimit::new(
-            sec.online_tickets_per_ip,
-            Duration::from_secs(u64::from(sec.online_window_minutes) * 60),
-        ),
-        sign_in: RateLimit::new(sec.sign_in_failures, Duration::from_secs(15 * 60)),
-    };
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let state = AppState {
+        limits: Arc::new(Limits::new(&config.server.security)),
         config: Arc::new(config),
         offices,
-        store,
-        limits: Arc::new(limits),
-        live_connections: Arc::new(ConnectionCounter::default()),
+        db: Db::new(store),
         shutdown: stop_rx,
     };
     let app = app(state).into_make_service_with_connect_info::<SocketAddr>();

@@ -17,18 +17,15 @@ use std::task::Poll;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
-use axum::extract::{ConnectInfo, Path, State};
-
-use crate::api::AppQuery;
 use axum::response::Response;
 use futures_util::future::{BoxFuture, FutureExt};
 use futures_util::SinkExt;
-use serde::Deserialize;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
 use crate::error::ApiError;
 use crate::hub::{Backlog, Frame, Note};
-use crate::offices::OfficeHandle;
+use crate::lookup::{self, Found};
+use crate::offices::{OfficeError, OfficeHandle};
 use crate::views::ServerMsg;
 use crate::AppState;
 
@@ -45,11 +42,6 @@ const MAX_BATCH: usize = 64;
 /// connection.
 const WRITE_BUFFER: usize = 8 * 1024;
 
-#[derive(Debug, Deserialize)]
-pub struct LiveQuery {
-    since: Option<u64>,
-}
-
 fn upgrade(ws: WebSocketUpgrade) -> WebSocketUpgrade {
     // Clients only send pongs and closes: small buffers keep memory per
     // connection in kilobytes.
@@ -59,16 +51,29 @@ fn upgrade(ws: WebSocketUpgrade) -> WebSocketUpgrade {
         .max_frame_size(4096)
 }
 
-pub async fn office_live(
+/// Serves an office's public stream on the upgraded connection, resuming
+/// after `since` when given.
+pub fn office(
     ws: WebSocketUpgrade,
-    State(state): State<AppState>,
-    Path(office): Path<String>,
-    AppQuery(q): AppQuery<LiveQuery>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    state: AppState,
+    peer: SocketAddr,
+    office: OfficeHandle,
+    since: Option<u64>,
 ) -> Result<Response, ApiError> {
-    let handle = state.offices.get(&office)?.clone();
     accept(ws, state, peer, move |conn, state| {
-        async move { office_stream(conn, &state, &handle, q.since).await }.boxed()
+        async move { office_stream(conn, &state, &office, since).await }.boxed()
+    })
+}
+
+/// Serves one ticket's stream, starting from the view already looked up.
+pub fn ticket(
+    ws: WebSocketUpgrade,
+    state: AppState,
+    peer: SocketAddr,
+    found: Found,
+) -> Result<Response, ApiError> {
+    accept(ws, state, peer, move |conn, state| {
+        async move { ticket_stream(conn, &state, &found.office, found.view).await }.boxed()
     })
 }
 
@@ -83,10 +88,7 @@ fn accept<F>(
 where
     F: for<'c> FnOnce(&'c mut Conn, AppState) -> BoxFuture<'c, Result<(), End>> + Send + 'static,
 {
-    let guard = state.live_connections.acquire(
-        peer.ip(),
-        state.config.server.security.live_connections_per_ip,
-    )?;
+    let guard = state.limits.live.acquire(peer.ip())?;
     Ok(upgrade(ws).on_upgrade(move |socket| async move {
         let _guard = guard;
         let silent_limit = state.config.server.security.live_ping() * SILENT_PINGS;
@@ -98,18 +100,6 @@ where
     }))
 }
 
-pub async fn ticket_live(
-    ws: WebSocketUpgrade,
-    State(state): State<AppState>,
-    Path(code): Path<String>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-) -> Result<Response, ApiError> {
-    let (handle, view) = crate::api::ticket_view(&state, &code).await?;
-    accept(ws, state, peer, move |conn, state| {
-        async move { ticket_stream(conn, &state, &handle, code, view).await }.boxed()
-    })
-}
-
 /// Why a connection ended.
 #[derive(Debug, thiserror::Error)]
 enum End {
@@ -119,6 +109,8 @@ enum End {
     Slow,
     #[error("server shutting down")]
     Shutdown,
+    #[error("{0}")]
+    Office(#[from] OfficeError),
     #[error("{0}")]
     Api(#[from] ApiError),
 }
@@ -317,10 +309,12 @@ async fn replay_from_log(
     handle: &OfficeHandle,
     since: u64,
 ) -> Result<(), End> {
-    let reader = state.store.reader.clone();
     let id = handle.cfg.def.id.clone();
-    let events =
-        crate::api::blocking(move || reader.events_since(&id, since, REPLAY_LIMIT + 1)).await?;
+    let events = state
+        .db
+        .read(move |r| r.events_since(&id, since, REPLAY_LIMIT + 1))
+        .await
+        .map_err(ApiError::from)?;
     if events.len() > REPLAY_LIMIT {
         return Ok(());
     }
@@ -339,9 +333,9 @@ async fn ticket_stream(
     conn: &mut Conn,
     state: &AppState,
     handle: &OfficeHandle,
-    code: String,
     first: crate::views::TicketView,
 ) -> Result<(), End> {
+    let code = first.code.clone();
     let (mut rx, _) = handle.hub.subscribe(None);
     let mut service = first.service.clone();
     let mut seq = handle.read(|s| s.office.seq()).await?;
@@ -364,7 +358,7 @@ async fn ticket_stream(
             }
         };
         if relevant {
-            let view = crate::api::ticket_view_in(state, handle, &code, None).await?;
+            let view = lookup::view_in(state, handle, &code, None).await?;
             if view != shown {
                 service = view.service.clone();
                 shown = view;

@@ -1,10 +1,13 @@
 //! The `antrean` command: serve, manage users and devices, verify the audit
-//! log. Everything it does lives in the library.
+//! log, print the API's OpenAPI document. It parses its arguments, checks
+//! what the operator typed (with messages for a terminal) and calls the
+//! library, which does the work.
 
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use antrean_core::{DeviceKind, Role};
 use antrean_server::config::Config;
 use antrean_store::{ChainReport, Store};
 use anyhow::Context;
@@ -50,6 +53,9 @@ enum Cmd {
         #[command(subcommand)]
         command: AuditCmd,
     },
+    /// Prints the OpenAPI document of the HTTP API (as served at
+    /// /api/v1/openapi.json), for client generators and contract tests.
+    Openapi,
 }
 
 #[derive(Subcommand)]
@@ -57,8 +63,8 @@ enum UserCmd {
     /// Adds a user; the password comes from ANTREAN_PASSWORD or stdin.
     Add {
         name: String,
-        #[arg(long, value_parser = ["clerk", "supervisor", "admin"])]
-        role: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
         /// The office of a clerk or supervisor.
         #[arg(long)]
         office: Option<String>,
@@ -137,8 +143,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             command: UserCmd::Add { name, role, office },
         } => {
             let config = Config::load(&cli.config)?;
-            match (&office, role.as_str()) {
-                (None, "clerk" | "supervisor") => anyhow::bail!("a {role} needs --office"),
+            match (&office, role) {
+                (None, Role::Clerk | Role::Supervisor) => {
+                    anyhow::bail!("a {} needs --office", role.as_str())
+                }
                 (Some(o), _) if config.office(o).is_none() => anyhow::bail!("unknown office `{o}`"),
                 _ => {}
             }
@@ -151,8 +159,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             let hash = antrean_server::auth::hash_password(&password)?;
             let store = Store::open(&cli.data)?;
-            store.add_user(&name, &hash, &role, office.as_deref())?;
-            println!("added {role} `{name}`");
+            store.add_user(&name, &hash, role, office.as_deref())?;
+            println!("added {} `{name}`", role.as_str());
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Device {
@@ -167,11 +175,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             store.add_device(
                 &name,
                 &office,
-                "kiosk",
+                DeviceKind::Kiosk,
                 &antrean_server::auth::token_hash(&token),
             )?;
             println!("{token}");
             eprintln!("kiosk `{name}` of `{office}` registered; open /kiosk/{office}#device={token} once on it");
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Openapi => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(antrean_server::routes::openapi())?
+            );
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Audit {
@@ -195,6 +210,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
     }
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    s.parse()
+        .map_err(|_| "expected clerk, supervisor or admin".to_owned())
 }
 
 fn read_password() -> anyhow::Result<String> {

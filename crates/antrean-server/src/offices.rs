@@ -9,13 +9,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use antrean_core::{Command, Event, EventKind, Office, Ticket, TicketStatus};
-use antrean_store::Store;
+use antrean_core::{Actor, Command, DomainError, Event, EventKind, Executed, Office};
+use antrean_store::{Store, StoreError};
 use chrono::Utc;
 use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::config::OfficeConfig;
-use crate::error::ApiError;
 use crate::hub::{Frame, Hub};
 use crate::views::{self, RecentCall, ServerMsg, TicketView};
 
@@ -36,11 +35,26 @@ struct Durable {
 /// that its answer knows which durable state it waits for.
 type ReadFn = Box<dyn FnOnce(&State, u64) + Send>;
 
+/// Why an office did not do what it was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum OfficeError {
+    /// The rules do not allow it; nothing changed.
+    #[error(transparent)]
+    Rule(#[from] DomainError),
+    /// Its events could not be written; the office rebuilds itself from
+    /// the database and refuses commands meanwhile.
+    #[error(transparent)]
+    Storage(#[from] StoreError),
+    /// The office is rebuilding itself, or its task is gone.
+    #[error("the office is unavailable")]
+    Unavailable,
+}
+
 /// What an office task is asked to do.
 enum Msg {
     Command {
         cmd: Command,
-        actor: Option<String>,
+        actor: Option<Actor>,
         reply: oneshot::Sender<Reply<Outcome>>,
     },
     Read(ReadFn),
@@ -48,7 +62,7 @@ enum Msg {
 
 /// An answer and the seq that must be durable before it may be shown.
 struct Reply<T> {
-    value: Result<T, ApiError>,
+    value: Result<T, OfficeError>,
     seq: u64,
     failures: u64,
 }
@@ -56,8 +70,8 @@ struct Reply<T> {
 /// The result of a command that the rules allowed.
 #[derive(Debug, Clone)]
 pub struct Outcome {
-    /// The ticket the command was about, after it (none when call-next
-    /// found nobody).
+    /// The ticket the command was about, after it, as the core returned it
+    /// (none when call-next found nobody, and for documents and surveys).
     pub ticket: Option<TicketView>,
 }
 
@@ -98,22 +112,24 @@ impl Offices {
         Offices(Arc::new(map))
     }
 
-    pub fn get(&self, id: &str) -> Result<&OfficeHandle, ApiError> {
-        self.0
-            .get(id)
-            .ok_or_else(|| ApiError::UnknownOffice(id.to_owned()))
+    pub fn get(&self, id: &str) -> Option<&OfficeHandle> {
+        self.0.get(id)
     }
 }
 
 impl OfficeHandle {
     /// Runs a command; answers once its events are on disk.
-    pub async fn execute(&self, cmd: Command, actor: Option<String>) -> Result<Outcome, ApiError> {
+    pub async fn execute(
+        &self,
+        cmd: Command,
+        actor: Option<Actor>,
+    ) -> Result<Outcome, OfficeError> {
         let (reply, rx) = oneshot::channel();
         self.tx
             .send(Msg::Command { cmd, actor, reply })
             .await
-            .map_err(|_| ApiError::Unavailable)?;
-        let r = rx.await.map_err(|_| ApiError::Unavailable)?;
+            .map_err(|_| OfficeError::Unavailable)?;
+        let r = rx.await.map_err(|_| OfficeError::Unavailable)?;
         self.settle(r).await
     }
 
@@ -122,7 +138,7 @@ impl OfficeHandle {
     pub async fn read<T: Send + 'static>(
         &self,
         f: impl FnOnce(&State) -> T + Send + 'static,
-    ) -> Result<T, ApiError> {
+    ) -> Result<T, OfficeError> {
         let (tx, rx) = oneshot::channel();
         let msg = Msg::Read(Box::new(move |state: &State, failures: u64| {
             let _ = tx.send(Reply {
@@ -131,26 +147,29 @@ impl OfficeHandle {
                 failures,
             });
         }));
-        self.tx.send(msg).await.map_err(|_| ApiError::Unavailable)?;
-        let r = rx.await.map_err(|_| ApiError::Unavailable)?;
+        self.tx
+            .send(msg)
+            .await
+            .map_err(|_| OfficeError::Unavailable)?;
+        let r = rx.await.map_err(|_| OfficeError::Unavailable)?;
         self.settle(r).await
     }
 
-    async fn settle<T>(&self, r: Reply<T>) -> Result<T, ApiError> {
+    async fn settle<T>(&self, r: Reply<T>) -> Result<T, OfficeError> {
         let mut durable = self.durable.clone();
         let d = durable
             .wait_for(|d| d.seq >= r.seq || d.failures > r.failures)
             .await
-            .map_err(|_| ApiError::Unavailable)?;
+            .map_err(|_| OfficeError::Unavailable)?;
         if d.seq < r.seq {
-            return Err(ApiError::Unavailable);
+            return Err(OfficeError::Unavailable);
         }
         drop(d);
         r.value
     }
 
     /// The public snapshot message and its seq.
-    pub async fn snapshot(&self) -> Result<(u64, ServerMsg), ApiError> {
+    pub async fn snapshot(&self) -> Result<(u64, ServerMsg), OfficeError> {
         self.read(|s| (s.office.seq(), snapshot(s))).await
     }
 }
@@ -305,47 +324,37 @@ impl Task {
         match msg {
             Msg::Read(f) => f(&self.state, self.failures()),
             Msg::Command { cmd, actor, reply } => {
-                let now = Utc::now();
-                let before = involved_ticket(&self.state.office, &cmd);
-                match self.state.office.execute(&cmd, now) {
-                    Ok(events) if events.is_empty() => {
-                        let seq = self.state.office.seq();
-                        let _ = reply.send(Reply {
-                            value: Ok(Outcome { ticket: None }),
-                            seq,
-                            failures: self.failures(),
+                let failures = self.failures();
+                match self.state.office.execute(&cmd, Utc::now()) {
+                    Ok(Executed { events, ticket }) => {
+                        let office = &self.state.office;
+                        let ticket = ticket.map(|t| {
+                            let live = office.ticket(&t.code).is_some();
+                            TicketView::new(&self.state.cfg, live.then_some(office), &t)
                         });
-                    }
-                    Ok(events) => {
-                        let ticket = events
-                            .last()
-                            .and_then(|e| e.kind.ticket_code())
-                            .and_then(|code| {
-                                self.state.office.ticket(code).map(|t| {
-                                    TicketView::new(&self.state.cfg, Some(&self.state.office), t)
-                                })
-                            })
-                            .or_else(|| finished_view(&self.state.cfg, before, &events));
-                        let seq = self.state.office.seq();
-                        let failures = self.failures();
-                        self.submit(
-                            events,
-                            actor,
-                            Box::new(move |r| {
-                                let _ = reply.send(Reply {
-                                    value: r.map(|()| Outcome { ticket }),
-                                    seq,
-                                    failures,
-                                });
-                            }),
-                        );
+                        let seq = office.seq();
+                        let answer = move |value: Result<(), OfficeError>| Reply {
+                            value: value.map(|()| Outcome { ticket }),
+                            seq,
+                            failures,
+                        };
+                        if events.is_empty() {
+                            let _ = reply.send(answer(Ok(())));
+                        } else {
+                            self.submit(
+                                events,
+                                actor,
+                                Box::new(move |r| {
+                                    let _ = reply.send(answer(r));
+                                }),
+                            );
+                        }
                     }
                     Err(e) => {
-                        let seq = self.state.office.seq();
                         let _ = reply.send(Reply {
                             value: Err(e.into()),
-                            seq,
-                            failures: self.failures(),
+                            seq: self.state.office.seq(),
+                            failures,
                         });
                     }
                 }
@@ -362,8 +371,8 @@ impl Task {
     fn submit(
         &mut self,
         events: Vec<Event>,
-        actor: Option<String>,
-        done: Box<dyn FnOnce(Result<(), ApiError>) + Send>,
+        actor: Option<Actor>,
+        done: Box<dyn FnOnce(Result<(), OfficeError>) + Send>,
     ) {
         let cfg = Arc::clone(&self.state.cfg);
         let frames: Vec<Arc<Frame>> = events
@@ -408,42 +417,10 @@ impl Task {
     }
 }
 
-/// The ticket a command acts on, as it is before the command.
-fn involved_ticket(office: &Office, cmd: &Command) -> Option<Ticket> {
-    match cmd {
-        Command::Cancel { code } => office.ticket(code).cloned(),
-        Command::Finish { counter } => office
-            .counter(counter)?
-            .current
-            .as_deref()
-            .and_then(|c| office.ticket(c))
-            .cloned(),
-        _ => None,
-    }
-}
-
-/// A command that ended a ticket (finish, cancel) leaves it out of the live
-/// office: describe it from its state before and the event.
-fn finished_view(
-    cfg: &OfficeConfig,
-    before: Option<Ticket>,
-    events: &[Event],
-) -> Option<TicketView> {
-    let mut t = before?;
-    let last = events.last()?;
-    t.status = match last.kind {
-        EventKind::TicketDone { .. } => TicketStatus::Done,
-        EventKind::TicketCancelled { .. } => TicketStatus::Cancelled,
-        _ => return None,
-    };
-    t.finished_at = Some(last.at);
-    Some(TicketView::new(cfg, None, &t))
-}
-
 fn refuse(msg: Msg) {
     if let Msg::Command { reply, .. } = msg {
         let _ = reply.send(Reply {
-            value: Err(ApiError::Unavailable),
+            value: Err(OfficeError::Unavailable),
             seq: 0,
             failures: 0,
         });

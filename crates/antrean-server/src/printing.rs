@@ -5,12 +5,12 @@
 
 use std::time::Duration;
 
-use antrean_ticket::{Paper, PrintedTicket};
+use antrean_core::Priority;
+use antrean_ticket::PrintedTicket;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::config::{OfficeConfig, Printing};
-use crate::error::ApiError;
 use crate::views::TicketView;
 
 /// What became of a print job.
@@ -22,23 +22,13 @@ pub struct PrintResult {
     pub error: Option<String>,
 }
 
-/// Parses `?paper=`; absent means 80 mm.
-pub fn paper(q: Option<&str>) -> Result<Paper, ApiError> {
-    match q {
-        None => Ok(Paper::default()),
-        Some(p) => p
-            .parse()
-            .map_err(|_| ApiError::InvalidQuery(format!("paper `{p}`: expected `80mm` or `58mm`"))),
-    }
-}
-
-fn priority_label(reason: &str, lang: &str) -> String {
+fn priority_label(reason: Priority, lang: &str) -> String {
     let (id, en) = match reason {
-        "disability" => ("Disabilitas", "Disability"),
-        "elderly" => ("Lansia", "Elderly"),
-        "pregnant" => ("Ibu hamil", "Pregnant"),
-        "child" => ("Anak", "Child"),
-        _ => ("Lainnya", "Other"),
+        Priority::Disability => ("Disabilitas", "Disability"),
+        Priority::Elderly => ("Lansia", "Elderly"),
+        Priority::Pregnant => ("Ibu hamil", "Pregnant"),
+        Priority::Child => ("Anak", "Child"),
+        Priority::Other => ("Lainnya", "Other"),
     };
     if lang == "en" {
         format!("Priority: {en}")
@@ -67,7 +57,7 @@ pub fn printed(cfg: &OfficeConfig, public_base_url: &str, t: &TicketView) -> Pri
         office_name: def.name.clone(),
         service_name,
         number: t.number.clone(),
-        priority: t.priority.as_deref().map(|p| {
+        priority: t.priority.map(|p| {
             def.languages
                 .iter()
                 .map(|l| priority_label(p, l))
@@ -97,7 +87,7 @@ pub async fn print(
             error: Some("unknown printer".into()),
         };
     };
-    let paper: Paper = p.paper.parse().unwrap_or_default();
+    let paper = p.paper;
     let address = p.address.clone();
     let connect = Duration::from_millis(timeouts.connect_timeout_ms.max(1));
     let write = Duration::from_millis(timeouts.write_timeout_ms.max(1));

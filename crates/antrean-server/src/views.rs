@@ -7,7 +7,9 @@
 use std::collections::BTreeMap;
 
 use antrean_core::words::announcement;
-use antrean_core::{Event, EventKind, Office, Ticket};
+use antrean_core::{
+    Channel, CounterStatus, Event, EventKind, Office, Priority, Ticket, TicketStatus,
+};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -35,12 +37,10 @@ pub struct TicketView {
     pub number: String,
     pub office: String,
     pub service: String,
-    /// `waiting`, `called`, `serving`, `done`, `no_show`, `cancelled` or `expired`.
-    pub status: String,
-    /// `disability`, `elderly`, `pregnant`, `child`, `other` or null.
-    pub priority: Option<String>,
-    /// `online`, `kiosk` or `counter`.
-    pub channel: String,
+    pub status: TicketStatus,
+    /// Why it is in the priority lane; null for the regular lane.
+    pub priority: Option<Priority>,
+    pub channel: Channel,
     pub issued_at: String,
     pub called_at: Option<String>,
     /// Counter id while called or being served (and after, the last one).
@@ -62,15 +62,15 @@ impl TicketView {
     /// `office` is the live office when the ticket is still in it (for its
     /// place in the queue); `None` for a ticket read from history.
     pub fn new(cfg: &OfficeConfig, office: Option<&Office>, t: &Ticket) -> Self {
-        let waiting = t.status == antrean_core::TicketStatus::Waiting;
+        let waiting = t.status == TicketStatus::Waiting;
         TicketView {
             code: t.code.clone(),
             number: t.number.clone(),
             office: cfg.def.id.clone(),
             service: t.service.clone(),
-            status: t.status.as_str().into(),
-            priority: t.priority.map(|p| p.as_str().into()),
-            channel: t.channel.as_str().into(),
+            status: t.status,
+            priority: t.priority,
+            channel: t.channel,
             issued_at: local_time(cfg, t.issued_at),
             called_at: t.called_at.map(|at| local_time(cfg, at)),
             counter: t.counter.clone(),
@@ -88,14 +88,13 @@ impl TicketView {
 pub struct CounterView {
     pub id: String,
     pub name: String,
-    /// `closed`, `open` or `paused`.
-    pub state: String,
+    pub state: CounterStatus,
     /// Why it is paused.
     pub reason: Option<String>,
     /// Number of the ticket called or served here.
     pub number: Option<String>,
     /// `called` or `serving` when it has a ticket.
-    pub ticket_status: Option<String>,
+    pub ticket_status: Option<TicketStatus>,
     /// Service of the current ticket.
     pub ticket_service: Option<String>,
     /// Whether the current ticket is in the priority lane.
@@ -165,10 +164,10 @@ pub fn counters(cfg: &OfficeConfig, office: &Office) -> Vec<CounterView> {
             CounterView {
                 id: d.id.clone(),
                 name: d.name.clone(),
-                state: c.status.as_str().into(),
+                state: c.status,
                 reason: c.reason.clone(),
                 number: current.map(|t| t.number.clone()),
-                ticket_status: current.map(|t| t.status.as_str().into()),
+                ticket_status: current.map(|t| t.status),
                 ticket_service: current.map(|t| t.service.clone()),
                 ticket_priority: current.is_some_and(|t| t.priority.is_some()),
                 called_at: current
@@ -332,7 +331,7 @@ pub enum PublicEvent {
     CounterState {
         counter: String,
         counter_name: String,
-        state: String,
+        state: CounterStatus,
         reason: Option<String>,
     },
     DayEnded {
@@ -441,7 +440,7 @@ impl PublicEvent {
             } => PublicEvent::CounterState {
                 counter: s(counter),
                 counter_name: counter_name(cfg, counter),
-                state: state.as_str().into(),
+                state: *state,
                 reason: reason.clone(),
             },
             EventKind::DayEnded {

@@ -545,7 +545,7 @@ async fn bad_input_gets_a_clear_error_and_changes_nothing() {
 }
 
 #[tokio::test]
-async fn the_openapi_document_lists_every_endpoint() {
+async fn the_openapi_document_is_the_contract_of_what_the_server_answers() {
     let server = Server::start();
     let (s, doc) = Client::new(&server.base).get("/api/v1/openapi.json").await;
     assert_eq!(s, 200);
@@ -556,11 +556,114 @@ async fn the_openapi_document_lists_every_endpoint() {
         "/api/v1/offices/{office}/tickets",
         "/api/v1/tickets/{code}",
         "/api/v1/tickets/{code}/cancel",
+        "/api/v1/tickets/{code}/survey",
+        "/api/v1/tickets/{code}/document",
+        "/api/v1/tickets/{code}/qr.svg",
+        "/api/v1/offices/{office}/report",
+        "/api/v1/offices/{office}/live",
+        "/api/v1/tickets/{code}/live",
         "/api/v1/session",
-        "/api/v1/offices/{office}/counters/{counter}/{action}",
+        "/api/v1/offices/{office}/counters/{counter}/call-next",
+        "/api/v1/offices/{office}/counters/{counter}/transfer",
     ] {
         assert!(paths.contains_key(p), "{p} missing");
     }
+    // The live streams say what they send, with exact kinds.
+    let live = &paths["/api/v1/offices/{office}/live"]["get"]["responses"];
+    assert!(live.get("101").is_some(), "{live}");
+    let schemas = &doc["components"]["schemas"];
+    let msg = schemas["ServerMsg"].to_string();
+    for kind in ["snapshot", "event", "ticket"] {
+        assert!(
+            msg.contains(&format!("\"{kind}\"")),
+            "ServerMsg lacks {kind}: {msg}"
+        );
+    }
+    let events = schemas["PublicEvent"].to_string();
+    for kind in [
+        "ticket_issued",
+        "ticket_called",
+        "counter_state",
+        "day_ended",
+    ] {
+        assert!(events.contains(kind), "PublicEvent lacks {kind}");
+    }
+    // Every status is an exact enum, not a free string.
+    let status = schemas["TicketStatus"]["enum"].as_array().unwrap();
+    assert_eq!(status.len(), 7, "{status:?}");
+    // Every method the document does not declare for a path is 405 there.
+    let http = reqwest::Client::new();
+    for (path, item) in paths {
+        let url = format!(
+            "{}{}",
+            server.base,
+            path.replace("{office}", "alpha")
+                .replace("{counter}", "1")
+                .replace("{code}", "x")
+                .replace("{number}", "A001")
+        );
+        for method in ["GET", "POST", "PUT", "PATCH", "DELETE"] {
+            if item.get(method.to_lowercase()).is_some() {
+                continue;
+            }
+            let r = http
+                .request(method.parse().unwrap(), &url)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status().as_u16(), 405, "{method} {path}");
+            let body: Value = r.json().await.unwrap();
+            assert_eq!(
+                body["error"]["code"], "method_not_allowed",
+                "{method} {path}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn two_answers_to_one_survey_at_once_count_once() {
+    let server = Server::start();
+    let citizen = Client::new(&server.base);
+    let clerk = server.staff("ani", "clerk", Some("alpha")).await;
+    clerk.act("alpha", "1", "open").await;
+    let mut codes = Vec::new();
+    for _ in 0..20 {
+        let t = citizen.issue("alpha", "ktp").await;
+        codes.push(t["code"].as_str().unwrap().to_owned());
+        clerk.act("alpha", "1", "call-next").await;
+        clerk.act("alpha", "1", "start").await;
+        clerk.act("alpha", "1", "finish").await;
+    }
+    // Each ticket's citizen answers twice at the same instant (two phones,
+    // a double tap): one answer counts, the other is told so.
+    let answers = json!({"answers": [4, 4, 3, 4, 4, 4, 4, 4, 4]});
+    for code in &codes {
+        let path = format!("/api/v1/tickets/{code}/survey");
+        let other = Client::new(&server.base);
+        let (a, b) = tokio::join!(
+            citizen.post(&path, answers.clone()),
+            other.post(&path, answers.clone())
+        );
+        let mut statuses = [a.0, b.0];
+        statuses.sort_unstable();
+        assert_eq!(statuses, [204, 409], "{code}: {a:?} {b:?}");
+        let refused = if a.0 == 409 { &a.1 } else { &b.1 };
+        assert_eq!(refused["error"]["code"], "survey_already_answered");
+    }
+    let events = std::process::Command::new("sqlite3")
+        .arg(server.data.join("antrean.db"))
+        .arg("SELECT count(*) FROM events WHERE kind = 'survey_submitted'")
+        .output()
+        .expect("sqlite3 is installed (tests/run installs it)");
+    assert_eq!(
+        String::from_utf8_lossy(&events.stdout).trim(),
+        "20",
+        "one event per ticket"
+    );
+    let supervisor = server.staff("kepala", "supervisor", Some("alpha")).await;
+    let (_, r) = supervisor.get("/api/v1/offices/alpha/report").await;
+    assert_eq!(r["total"]["ikm"]["respondents"], 20);
 }
 
 #[tokio::test]

@@ -29,6 +29,7 @@ pub use escpos::render_escpos;
 pub use paper::{Paper, UnknownPaper};
 pub use pdf::render_pdf;
 pub use printer::{send_to_printer, PrintError};
+pub use qr::qr_svg;
 pub use translit::to_ascii;
 
 /// Everything printed on a ticket, already resolved by the caller.

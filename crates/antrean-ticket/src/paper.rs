@@ -13,6 +13,7 @@ use serde::Deserialize;
 /// Configured by the names it displays ("80mm", "58mm"), so it also
 /// deserialises straight from configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Paper {
     /// 80 mm roll, 576 printable dots, 48 characters a line in font A.
     #[default]

@@ -127,9 +127,49 @@ pub(crate) fn module_dots(paper: Paper, total_modules: u32) -> Result<u32, Ticke
     Ok(fits.min(comfortable))
 }
 
+/// The QR code of `data` as an SVG image for screens: black modules on a
+/// white square with the quiet zone, one module per user unit, so that it
+/// scales to any size without blurring (`crispEdges`). The same symbol as on
+/// the printed ticket.
+pub fn qr_svg(data: &str) -> Result<String, TicketError> {
+    use std::fmt::Write;
+    let qr = Qr::encode(data)?;
+    let size = qr.total_modules();
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {size} {size}\" shape-rendering=\"crispEdges\">\
+         <rect width=\"{size}\" height=\"{size}\" fill=\"#fff\"/><path fill=\"#000\" d=\""
+    );
+    for r in qr.rects() {
+        // Writing to a String cannot fail.
+        let _ = write!(
+            svg,
+            "M{} {}h{}v{}h-{}z",
+            r.x + QUIET_ZONE,
+            r.y + QUIET_ZONE,
+            r.w,
+            r.h,
+            r.w
+        );
+    }
+    svg.push_str("\"/></svg>");
+    Ok(svg)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_svg_draws_every_dark_module_inside_its_quiet_zone() {
+        let data = "http://antrean.test/t/0123456789abcdefghjkmnp";
+        let svg = qr_svg(data).expect("encodes");
+        let qr = Qr::encode(data).expect("encodes");
+        let size = qr.total_modules();
+        assert!(svg.starts_with("<svg"), "{svg}");
+        assert!(svg.contains(&format!("viewBox=\"0 0 {size} {size}\"")));
+        assert_eq!(svg.matches('M').count(), qr.rects().len());
+        assert!(svg.ends_with("</svg>"));
+    }
 
     #[test]
     fn rects_cover_exactly_the_dark_modules() {

@@ -1,0 +1,167 @@
+//! What handlers take from a request, each rejected in the API's own error
+//! shape: a JSON body, a query string, the signed-in staff member, a device
+//! token, an empty body, a WebSocket upgrade.
+
+use antrean_core::{Actor, Role};
+use antrean_store::{Device, User};
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+
+use crate::error::ApiError;
+use crate::{auth, AppState};
+
+/// JSON body whose rejection is the API's own error shape.
+#[derive(Debug, FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct AppJson<T>(pub T);
+
+impl<T: Serialize> IntoResponse for AppJson<T> {
+    fn into_response(self) -> Response {
+        Json(self.0).into_response()
+    }
+}
+
+/// Query string whose rejection is the API's own error shape.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct AppQuery<T>(pub T);
+
+/// The body of an action that takes none: empty, or an empty JSON object
+/// (what some clients send by habit). Anything else is refused, so that a
+/// client that thinks it is saying something learns it is not.
+#[derive(Debug)]
+pub struct NoBody;
+
+impl<S: Send + Sync> FromRequest<S> for NoBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|_| ApiError::TooLarge(crate::limits::BODY_LIMIT))?;
+        let text = std::str::from_utf8(&bytes).unwrap_or("x").trim();
+        let empty_object = || {
+            serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text)
+                .is_ok_and(|m| m.is_empty())
+        };
+        if text.is_empty() || empty_object() {
+            Ok(NoBody)
+        } else {
+            Err(ApiError::InvalidBody("this action takes no body".into()))
+        }
+    }
+}
+
+/// A signed-in staff member (session cookie).
+#[derive(Debug, Clone)]
+pub struct Staff {
+    pub user: User,
+}
+
+impl Staff {
+    pub fn role(&self) -> Role {
+        self.user.role
+    }
+
+    /// Clerks and supervisors act in their own office only.
+    pub fn check_office(&self, office: &str) -> Result<(), ApiError> {
+        match self.user.role {
+            Role::Admin => Ok(()),
+            _ if self.user.office.as_deref() == Some(office) => Ok(()),
+            _ => Err(ApiError::Forbidden(format!(
+                "`{}` does not work at office `{office}`",
+                self.user.username
+            ))),
+        }
+    }
+
+    /// Supervisors of the office and admins only.
+    pub fn check_supervisor(&self, office: &str, what: &str) -> Result<(), ApiError> {
+        self.check_office(office)?;
+        if self.user.role == Role::Clerk {
+            return Err(ApiError::Forbidden(format!("{what} are for supervisors")));
+        }
+        Ok(())
+    }
+
+    /// Who the audit log names for what this member does.
+    pub fn actor(&self) -> Actor {
+        Actor::User(self.user.username.clone())
+    }
+
+    /// The staff member whose session cookie the headers carry.
+    pub async fn from_headers(state: &AppState, headers: &HeaderMap) -> Result<Staff, ApiError> {
+        let token = auth::cookie_token(headers).ok_or(ApiError::Unauthenticated)?;
+        let hash = auth::token_hash(token);
+        let session = state
+            .db
+            .read(move |r| r.session(&hash, chrono::Utc::now()))
+            .await?
+            .ok_or(ApiError::Unauthenticated)?;
+        Ok(Staff { user: session.user })
+    }
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        Staff::from_headers(state, &parts.headers).await
+    }
+}
+
+/// The device token a kiosk or display presents (`Authorization: Bearer`),
+/// if any; [`DeviceToken::device`] finds whose it is.
+#[derive(Debug, Clone)]
+pub struct DeviceToken(Option<String>);
+
+impl DeviceToken {
+    /// The registered device of this token.
+    pub async fn device(&self, state: &AppState) -> Result<Device, ApiError> {
+        let token = self
+            .0
+            .as_deref()
+            .ok_or_else(|| ApiError::DeviceRequired("this needs the device's token".into()))?;
+        let hash = auth::token_hash(token);
+        state
+            .db
+            .read(move |r| r.device(&hash))
+            .await?
+            .ok_or_else(|| ApiError::DeviceRequired("unknown device token".into()))
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for DeviceToken {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|t| t.trim().to_owned());
+        Ok(DeviceToken(token))
+    }
+}
+
+/// A WebSocket upgrade; a plain request to a live endpoint is told, in the
+/// API's error shape, that it needs one.
+#[derive(Debug)]
+pub struct Upgrade(pub WebSocketUpgrade);
+
+impl<S: Send + Sync> FromRequestParts<S> for Upgrade {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        WebSocketUpgrade::from_request_parts(parts, state)
+            .await
+            .map(Upgrade)
+            .map_err(|_| ApiError::UpgradeRequired)
+    }
+}

@@ -1,0 +1,289 @@
+//! A counter's actions, one route each: its state (open, pause, close), and
+//! what it does with citizens (call next, call a number, recall, start,
+//! finish, no-show, transfer). Clerks act on counters of their own office.
+
+use antrean_core::{Command, CounterId, TransferTarget};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{AppJson, NoBody, Staff};
+use crate::offices::{OfficeHandle, Outcome};
+use crate::views::{CounterView, TicketView};
+use crate::AppState;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(open))
+        .routes(routes!(pause))
+        .routes(routes!(close))
+        .routes(routes!(call_next))
+        .routes(routes!(call))
+        .routes(routes!(recall))
+        .routes(routes!(start))
+        .routes(routes!(finish))
+        .routes(routes!(no_show))
+        .routes(routes!(transfer))
+}
+
+/// Runs a command of a counter for a staff member of its office.
+async fn act(
+    state: &AppState,
+    staff: &Staff,
+    office: &str,
+    cmd: impl FnOnce() -> Command,
+) -> Result<(OfficeHandle, Outcome), ApiError> {
+    let handle = state.office(office)?;
+    staff.check_office(office)?;
+    let outcome = handle.execute(cmd(), Some(staff.actor())).await?;
+    Ok((handle.clone(), outcome))
+}
+
+/// The ticket the command acted on; its absence is a bug.
+fn acted_on(outcome: Outcome) -> Result<Json<TicketView>, ApiError> {
+    outcome
+        .ticket
+        .map(Json)
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("the command returned no ticket")))
+}
+
+/// The counter as it is after a change of its state.
+async fn counter_view(handle: &OfficeHandle, id: String) -> Result<Json<CounterView>, ApiError> {
+    let view = handle
+        .read(move |s| {
+            crate::views::counters(&s.cfg, &s.office)
+                .into_iter()
+                .find(|c| c.id == id)
+        })
+        .await?;
+    view.map(Json)
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("counter gone after a change")))
+}
+
+/// A change of a counter's state that takes no body (open, close).
+macro_rules! state_change {
+    ($name:ident, $path:literal, $variant:ident, $doc:literal) => {
+        #[doc = $doc]
+        #[utoipa::path(post, path = $path, tag = "counters",
+            params(("office" = String, Path), ("counter" = String, Path)),
+            security(("session" = [])),
+            responses((status = 200, body = CounterView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+                (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+                (status = 503, body = ErrorBody)))]
+        async fn $name(
+            State(state): State<AppState>,
+            staff: Staff,
+            Path((office, counter)): Path<(String, String)>,
+            _: NoBody,
+        ) -> Result<Json<CounterView>, ApiError> {
+            let c = CounterId::from(counter.clone());
+            let (handle, _) = act(&state, &staff, &office, || Command::$variant { counter: c }).await?;
+            counter_view(&handle, counter).await
+        }
+    };
+}
+
+/// An action on the counter's current ticket that takes no body.
+macro_rules! ticket_action {
+    ($name:ident, $path:literal, $variant:ident, $doc:literal) => {
+        #[doc = $doc]
+        #[utoipa::path(post, path = $path, tag = "counters",
+            params(("office" = String, Path), ("counter" = String, Path)),
+            security(("session" = [])),
+            responses((status = 200, body = TicketView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+                (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+                (status = 422, body = ErrorBody), (status = 503, body = ErrorBody)))]
+        async fn $name(
+            State(state): State<AppState>,
+            staff: Staff,
+            Path((office, counter)): Path<(String, String)>,
+            _: NoBody,
+        ) -> Result<Json<TicketView>, ApiError> {
+            let c = CounterId::from(counter);
+            let (_, outcome) = act(&state, &staff, &office, || Command::$variant { counter: c }).await?;
+            acted_on(outcome)
+        }
+    };
+}
+
+state_change!(
+    open,
+    "/offices/{office}/counters/{counter}/open",
+    Open,
+    "Open the counter."
+);
+state_change!(
+    close,
+    "/offices/{office}/counters/{counter}/close",
+    Close,
+    "Close the counter (it must hold no ticket)."
+);
+ticket_action!(
+    recall,
+    "/offices/{office}/counters/{counter}/recall",
+    Recall,
+    "Call the current ticket again (shown and spoken as a recall)."
+);
+ticket_action!(
+    start,
+    "/offices/{office}/counters/{counter}/start",
+    Start,
+    "The called citizen arrived: service starts."
+);
+ticket_action!(
+    finish,
+    "/offices/{office}/counters/{counter}/finish",
+    Finish,
+    "Service is done; answers the finished ticket."
+);
+ticket_action!(
+    no_show,
+    "/offices/{office}/counters/{counter}/no-show",
+    NoShow,
+    "The called citizen did not come (after at least `min_calls` calls)."
+);
+
+/// Body of `pause`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct PauseBody {
+    /// Why (break, prayer, meeting...), shown on the display; 1 to 64
+    /// characters, not only spaces.
+    #[schema(min_length = 1, max_length = 64, pattern = r"\S")]
+    reason: String,
+}
+
+/// Pause the counter with a reason (it must hold no ticket).
+#[utoipa::path(post, path = "/offices/{office}/counters/{counter}/pause", tag = "counters",
+    params(("office" = String, Path), ("counter" = String, Path)),
+    request_body = PauseBody,
+    security(("session" = [])),
+    responses((status = 200, body = CounterView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 503, body = ErrorBody)))]
+async fn pause(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((office, counter)): Path<(String, String)>,
+    AppJson(body): AppJson<PauseBody>,
+) -> Result<Json<CounterView>, ApiError> {
+    let c = CounterId::from(counter.clone());
+    let cmd = || Command::Pause {
+        counter: c,
+        reason: body.reason,
+    };
+    let (handle, _) = act(&state, &staff, &office, cmd).await?;
+    counter_view(&handle, counter).await
+}
+
+/// Call whoever is next for this counter: 200 with the called ticket, 204
+/// when nobody waits.
+#[utoipa::path(post, path = "/offices/{office}/counters/{counter}/call-next", tag = "counters",
+    params(("office" = String, Path), ("counter" = String, Path)),
+    security(("session" = [])),
+    responses((status = 200, body = TicketView), (status = 204, description = "nobody waits"), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 503, body = ErrorBody)))]
+async fn call_next(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((office, counter)): Path<(String, String)>,
+    _: NoBody,
+) -> Result<Response, ApiError> {
+    let c = CounterId::from(counter);
+    let (_, outcome) = act(&state, &staff, &office, || Command::CallNext { counter: c }).await?;
+    Ok(match outcome.ticket {
+        Some(t) => Json(t).into_response(),
+        None => StatusCode::NO_CONTENT.into_response(),
+    })
+}
+
+/// Body of `call`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct CallBody {
+    /// Today's number as the clerk reads it (`A012`; case and spaces
+    /// around it do not matter).
+    number: String,
+}
+
+/// Call a given ticket out of order (a late arrival; a no-show is requeued
+/// and called in one step).
+#[utoipa::path(post, path = "/offices/{office}/counters/{counter}/call", tag = "counters",
+    params(("office" = String, Path), ("counter" = String, Path)),
+    request_body = CallBody,
+    security(("session" = [])),
+    responses((status = 200, body = TicketView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody), (status = 503, body = ErrorBody)))]
+async fn call(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((office, counter)): Path<(String, String)>,
+    AppJson(body): AppJson<CallBody>,
+) -> Result<Json<TicketView>, ApiError> {
+    let c = CounterId::from(counter);
+    let cmd = || Command::CallNumber {
+        counter: c,
+        number: body.number.trim().to_uppercase(),
+    };
+    let (_, outcome) = act(&state, &staff, &office, cmd).await?;
+    acted_on(outcome)
+}
+
+/// Where to transfer the counter's current ticket: to another service's
+/// queue, or to one counter. Exactly one of the two.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(untagged)]
+enum TransferBody {
+    Service(ToService),
+    Counter(ToCounter),
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct ToService {
+    service: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct ToCounter {
+    counter: String,
+}
+
+/// Transfer the current ticket; it keeps its place in the order of arrival.
+#[utoipa::path(post, path = "/offices/{office}/counters/{counter}/transfer", tag = "counters",
+    params(("office" = String, Path), ("counter" = String, Path)),
+    request_body = TransferBody,
+    security(("session" = [])),
+    responses((status = 200, body = TicketView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody), (status = 503, body = ErrorBody)))]
+async fn transfer(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((office, counter)): Path<(String, String)>,
+    body: Result<AppJson<TransferBody>, ApiError>,
+) -> Result<Json<TicketView>, ApiError> {
+    let to = match body {
+        Ok(AppJson(TransferBody::Service(s))) => TransferTarget::Service(s.service.into()),
+        Ok(AppJson(TransferBody::Counter(c))) => TransferTarget::Counter(c.counter.into()),
+        Err(ApiError::InvalidBody(_)) => {
+            return Err(ApiError::InvalidBody(
+                "`transfer` needs exactly one of `service` or `counter`".into(),
+            ))
+        }
+        Err(e) => return Err(e),
+    };
+    let c = CounterId::from(counter);
+    let cmd = || Command::Transfer { counter: c, to };
+    let (_, outcome) = act(&state, &staff, &office, cmd).await?;
+    acted_on(outcome)
+}

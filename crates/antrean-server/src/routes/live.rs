@@ -1,0 +1,68 @@
+//! The live streams, as WebSocket endpoints. After the 101 answer the server
+//! sends one [`ServerMsg`](crate::views::ServerMsg) per text frame (see
+//! [`crate::live`] for the protocol); clients send nothing but pongs and a
+//! close.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Path, State};
+use axum::response::Response;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{AppQuery, Upgrade};
+use crate::views::ServerMsg;
+use crate::{live, lookup, AppState};
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(office_live))
+        .routes(routes!(ticket_live))
+}
+
+/// `?since=N`: resume after the event with seq N.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct LiveQuery {
+    /// The last seq the client has; it gets exactly the events after it, or
+    /// a fresh snapshot when they are no longer held.
+    #[param(minimum = 0)]
+    since: Option<u64>,
+}
+
+/// WebSocket: the office's public stream. First a `snapshot`, then every
+/// `event` in seq order (seq rises by one, never skips). Numbers, services,
+/// counters and counts only: never a ticket's code.
+#[utoipa::path(get, path = "/offices/{office}/live", tag = "live", params(("office" = String, Path), LiveQuery),
+    responses((status = 101, body = ServerMsg, description = "switching to WebSocket; then one ServerMsg (snapshot or event) per text frame"),
+        (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 426, body = ErrorBody),
+        (status = 429, body = ErrorBody)))]
+async fn office_live(
+    State(state): State<AppState>,
+    Path(office): Path<String>,
+    AppQuery(q): AppQuery<LiveQuery>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Upgrade(ws): Upgrade,
+) -> Result<Response, ApiError> {
+    let handle = state.office(&office)?.clone();
+    live::office(ws, state, peer, handle, q.since)
+}
+
+/// WebSocket: one ticket's stream. A `ticket` message with its view now,
+/// then again whenever it or its queue changes.
+#[utoipa::path(get, path = "/tickets/{code}/live", tag = "live", params(("code" = String, Path)),
+    responses((status = 101, body = ServerMsg, description = "switching to WebSocket; then one ServerMsg (ticket) per text frame"),
+        (status = 404, body = ErrorBody), (status = 426, body = ErrorBody), (status = 429, body = ErrorBody),
+        (status = 503, body = ErrorBody)))]
+async fn ticket_live(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Upgrade(ws): Upgrade,
+) -> Result<Response, ApiError> {
+    let found = lookup::find(&state, &code).await?;
+    live::ticket(ws, state, peer, found)
+}

@@ -1,0 +1,241 @@
+//! The HTTP API v1, one module per resource. Each handler is thin: it parses
+//! the request, checks who asks, runs one command on the office (or one
+//! read) and maps the result. Every route is declared with its OpenAPI
+//! description in one `#[utoipa::path]` and registered with `routes!`, so a
+//! route cannot exist without its entry in `/api/v1/openapi.json`.
+
+mod counters;
+mod live;
+mod offices;
+mod printing;
+mod reports;
+mod session;
+mod tickets;
+
+use std::sync::OnceLock;
+
+use axum::{Json, Router};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::OpenApi as Document;
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::ApiError;
+use crate::AppState;
+
+/// Where the API lives.
+pub const PREFIX: &str = "/api/v1";
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Antrean API",
+        version = "1",
+        description = "Digital queue for public service offices. Errors are {\"error\": {\"code\", \"message\"}} with a stable code (ErrorCode). \
+A 2xx answer to a change means it is on disk. Live streams are WebSockets: GET /offices/{office}/live and /tickets/{code}/live \
+answer 101 and then send one ServerMsg per text frame."
+    ),
+    modifiers(&Security),
+    // Schemas only referenced from parameters or frames, which the routes
+    // do not collect by themselves.
+    components(schemas(crate::views::ServerMsg, crate::error::ErrorCode, antrean_ticket::Paper))
+)]
+struct ApiDoc;
+
+/// The two ways to say who one is: a staff session cookie, a device token.
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, doc: &mut Document) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::auth::COOKIE))),
+        );
+        components.add_security_scheme(
+            "device",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// Error answers whose route gave no description get the status's name.
+struct Descriptions;
+
+impl Modify for Descriptions {
+    fn modify(&self, doc: &mut Document) {
+        for item in doc.paths.paths.values_mut() {
+            let ops = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            for op in ops.into_iter().flatten() {
+                for (status, response) in &mut op.responses.responses {
+                    if let utoipa::openapi::RefOr::T(r) = response {
+                        if r.description.is_empty() {
+                            r.description = status
+                                .parse::<axum::http::StatusCode>()
+                                .ok()
+                                .and_then(|s| s.canonical_reason())
+                                .unwrap_or_default()
+                                .to_owned();
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Every route of the API with its documentation, under [`PREFIX`].
+fn api() -> OpenApiRouter<AppState> {
+    let v1 = OpenApiRouter::new()
+        .merge(offices::routes())
+        .merge(tickets::routes())
+        .merge(counters::routes())
+        .merge(session::routes())
+        .merge(reports::routes())
+        .merge(printing::routes())
+        .merge(live::routes())
+        .routes(routes!(openapi_json));
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest(PREFIX, v1)
+}
+
+/// The API's router: unknown paths are 404 `no_route`, known paths with an
+/// undeclared method 405 `method_not_allowed`.
+pub fn router() -> Router<AppState> {
+    let (router, _) = api().split_for_parts();
+    router
+        .fallback(|| async { ApiError::NoRoute })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+}
+
+/// The OpenAPI document of the whole API, made from the routes themselves.
+pub fn openapi() -> &'static Document {
+    static DOC: OnceLock<Document> = OnceLock::new();
+    DOC.get_or_init(|| {
+        let mut doc = api().split_for_parts().1;
+        Descriptions.modify(&mut doc);
+        doc
+    })
+}
+
+/// This document.
+#[utoipa::path(get, path = "/openapi.json", tag = "api",
+    responses((status = 200, description = "the OpenAPI 3.1 document of this API", content_type = "application/json", body = Object)))]
+async fn openapi_json() -> Json<&'static Document> {
+    Json(openapi())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use std::collections::BTreeSet;
+
+    use utoipa::openapi::path::HttpMethod;
+
+    /// Every (method, path) the router serves, read from the router itself
+    /// (its `Debug` lists each path and, per path, the methods that have a
+    /// handler), not from any list kept by hand.
+    fn served() -> BTreeSet<(String, String)> {
+        let (router, _) = super::api().split_for_parts();
+        let text = format!("{router:?}");
+        // The routes proper; the fallback router after them has ids of its own.
+        let text = &text[..text.find("fallback_router:").expect("the router's parts")];
+        // `RouteId(3): "/api/v1/offices"` in the node's paths, and
+        // `RouteId(3): MethodRouter(MethodRouter { get: BoxedHandler, head: None, ... })`
+        // in the routes.
+        let mut paths = std::collections::HashMap::new();
+        let mut methods = std::collections::HashMap::new();
+        for chunk in text.split("RouteId(").skip(1) {
+            let (id, rest) = chunk.split_once("): ").unwrap();
+            if let Some(path) = rest.strip_prefix('"') {
+                paths.insert(id.to_owned(), path.split('"').next().unwrap().to_owned());
+            } else if let Some(m) = rest.strip_prefix("MethodRouter(MethodRouter { ") {
+                let real = [
+                    "get", "delete", "options", "patch", "post", "put", "trace", "connect",
+                ];
+                let served: Vec<String> = m
+                    .split(", ")
+                    .map_while(|f| f.split_once(": "))
+                    .filter(|(method, endpoint)| {
+                        real.contains(method) && !endpoint.starts_with("None")
+                    })
+                    .map(|(method, _)| method.to_owned())
+                    .collect();
+                methods.insert(id.to_owned(), served);
+            }
+        }
+        let mut served = BTreeSet::new();
+        for (id, path) in &paths {
+            for m in methods.get(id).expect("each path has a method router") {
+                served.insert((m.clone(), path.clone()));
+            }
+        }
+        served
+    }
+
+    fn documented() -> BTreeSet<(String, String)> {
+        let doc = super::openapi();
+        let mut out = BTreeSet::new();
+        for (path, item) in &doc.paths.paths {
+            let ops = [
+                (HttpMethod::Get, &item.get),
+                (HttpMethod::Post, &item.post),
+                (HttpMethod::Put, &item.put),
+                (HttpMethod::Patch, &item.patch),
+                (HttpMethod::Delete, &item.delete),
+            ];
+            for (method, op) in ops {
+                if op.is_some() {
+                    let m = serde_json::to_value(method).unwrap();
+                    out.insert((m.as_str().unwrap().to_owned(), path.clone()));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_route_the_router_serves_is_documented_and_nothing_else() {
+        let served = served();
+        assert!(served.len() > 20, "the walk found the routes: {served:?}");
+        assert_eq!(served, documented());
+    }
+
+    /// Every `$ref` in the document names a schema it defines.
+    #[test]
+    fn every_reference_resolves() {
+        let doc = serde_json::to_value(super::openapi()).unwrap();
+        let text = doc.to_string();
+        for part in text.split("\"$ref\":\"").skip(1) {
+            let target = part.split('"').next().unwrap();
+            let name = target.trim_start_matches("#/components/schemas/");
+            assert!(
+                doc["components"]["schemas"].get(name).is_some(),
+                "dangling {target}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_operation_says_what_it_answers_on_success_and_failure() {
+        for (path, item) in &super::openapi().paths.paths {
+            for op in [&item.get, &item.post, &item.delete].into_iter().flatten() {
+                let codes: Vec<&String> = op.responses.responses.keys().collect();
+                assert!(
+                    codes.iter().any(|c| c.starts_with('2') || *c == "101"),
+                    "{path}: {codes:?}"
+                );
+                assert!(
+                    !op.description.clone().unwrap_or_default().is_empty() || op.summary.is_some(),
+                    "{path} has no description"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,272 @@
+//! Tickets: taking one (online, at a kiosk, at a counter), the citizen's
+//! view of it by its secret code, cancelling it, a late no-show waiting
+//! again, the document's status after the counter, and the IKM survey.
+
+use std::net::SocketAddr;
+
+use antrean_core::{Actor, Channel, Command, DeviceKind, Priority, ServiceId};
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{AppJson, DeviceToken, NoBody, Staff};
+use crate::lookup;
+use crate::printing::{self, PrintResult};
+use crate::views::TicketView;
+use crate::AppState;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(issue_ticket))
+        .routes(routes!(get_ticket))
+        .routes(routes!(cancel_ticket))
+        .routes(routes!(requeue))
+        .routes(routes!(set_document))
+        .routes(routes!(answer_survey))
+}
+
+fn online() -> Channel {
+    Channel::Online
+}
+
+/// Body of `POST /offices/{office}/tickets`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct IssueRequest {
+    service: ServiceId,
+    /// Why the citizen is served in the priority lane; null or absent for
+    /// the regular lane.
+    #[serde(default)]
+    priority: Option<Priority>,
+    /// `online` (default; no sign-in, rate-limited per address), `kiosk`
+    /// (the kiosk's device token as `Authorization: Bearer`) or `counter`
+    /// (signed-in staff).
+    #[serde(default = "online")]
+    #[schema(default = "online")]
+    channel: Channel,
+    /// Kiosk only: the id of the office printer to print the ticket on
+    /// (ESC/POS over TCP). The ticket is issued even when printing fails.
+    #[serde(default)]
+    print: Option<String>,
+}
+
+/// A new ticket, and what became of its printing when asked.
+#[derive(Debug, Serialize, ToSchema)]
+struct Issued {
+    #[serde(flatten)]
+    ticket: TicketView,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    print: Option<PrintResult>,
+}
+
+/// Take a ticket.
+#[utoipa::path(post, path = "/offices/{office}/tickets", tag = "tickets", params(("office" = String, Path)),
+    request_body = IssueRequest,
+    security((), ("device" = []), ("session" = [])),
+    responses((status = 201, body = Issued), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody),
+        (status = 503, body = ErrorBody)))]
+async fn issue_ticket(
+    State(state): State<AppState>,
+    Path(office): Path<String>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    device: DeviceToken,
+    headers: HeaderMap,
+    AppJson(req): AppJson<IssueRequest>,
+) -> Result<(StatusCode, Json<Issued>), ApiError> {
+    let handle = state.office(&office)?;
+    if let Some(printer) = &req.print {
+        if req.channel != Channel::Kiosk {
+            return Err(ApiError::InvalidBody("`print` is for kiosk tickets".into()));
+        }
+        if !handle.cfg.printers.iter().any(|p| &p.id == printer) {
+            return Err(ApiError::UnknownPrinter(printer.clone()));
+        }
+    }
+    let actor = match req.channel {
+        Channel::Online => {
+            state.limits.online.hit(&peer.ip().to_string())?;
+            None
+        }
+        Channel::Kiosk => {
+            let dev = device.device(&state).await?;
+            if dev.office != office || dev.kind != DeviceKind::Kiosk {
+                return Err(ApiError::Forbidden(format!(
+                    "device `{}` is not a kiosk of this office",
+                    dev.name
+                )));
+            }
+            Some(Actor::Device(dev.name))
+        }
+        Channel::Counter => {
+            let staff = Staff::from_headers(&state, &headers).await?;
+            staff.check_office(&office)?;
+            Some(staff.actor())
+        }
+    };
+    let cmd = Command::Issue {
+        code: lookup::new_code(),
+        service: req.service,
+        priority: req.priority,
+        channel: req.channel,
+    };
+    let outcome = handle.execute(cmd, actor).await?;
+    let ticket = outcome
+        .ticket
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("issue returned no ticket")))?;
+    let print = match &req.print {
+        Some(printer) => {
+            let job = printing::printed(&handle.cfg, &state.config.server.public_base_url, &ticket);
+            Some(printing::print(&handle.cfg, printer, &state.config.server.printing, job).await)
+        }
+        None => None,
+    };
+    Ok((StatusCode::CREATED, Json(Issued { ticket, print })))
+}
+
+/// A ticket by its code (its secret key), of any day.
+#[utoipa::path(get, path = "/tickets/{code}", tag = "tickets", params(("code" = String, Path)),
+    responses((status = 200, body = TicketView), (status = 404, body = ErrorBody), (status = 503, body = ErrorBody)))]
+async fn get_ticket(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<TicketView>, ApiError> {
+    Ok(Json(lookup::find(&state, &code).await?.view))
+}
+
+/// The citizen gives up a waiting ticket; its place in the quota comes back.
+#[utoipa::path(post, path = "/tickets/{code}/cancel", tag = "tickets", params(("code" = String, Path)),
+    responses((status = 200, body = TicketView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 503, body = ErrorBody)))]
+async fn cancel_ticket(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    _: NoBody,
+) -> Result<Json<TicketView>, ApiError> {
+    let found = lookup::find(&state, &code).await?;
+    if found.view.status.is_final() {
+        // No longer in the office's memory: the stored status is final.
+        return Err(antrean_core::DomainError::InvalidTransition {
+            from: found.view.status,
+            number: found.view.number,
+            action: "cancelled",
+        }
+        .into());
+    }
+    let cmd = Command::Cancel { code: code.into() };
+    let outcome = found.office.execute(cmd, Some(Actor::Citizen)).await?;
+    outcome.ticket.map(Json).ok_or(ApiError::UnknownTicket)
+}
+
+/// Staff: a no-show citizen who arrived late waits again (same day).
+#[utoipa::path(post, path = "/offices/{office}/tickets/{number}/requeue", tag = "tickets",
+    params(("office" = String, Path), ("number" = String, Path, description = "today's number, e.g. A012")),
+    security(("session" = [])),
+    responses((status = 200, body = TicketView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 503, body = ErrorBody)))]
+async fn requeue(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((office, number)): Path<(String, String)>,
+    _: NoBody,
+) -> Result<Json<TicketView>, ApiError> {
+    let handle = state.office(&office)?;
+    staff.check_office(&office)?;
+    let cmd = Command::Requeue {
+        number: number.to_uppercase(),
+    };
+    let outcome = handle.execute(cmd, Some(staff.actor())).await?;
+    outcome.ticket.map(Json).ok_or(ApiError::UnknownTicket)
+}
+
+/// Body of `POST /tickets/{code}/document`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct DocumentBody {
+    /// One of the service's `workflow` steps.
+    step: String,
+}
+
+/// Staff: the document applied for moves to a step of its service's
+/// workflow (after the ticket is done); the citizen sees it live.
+#[utoipa::path(post, path = "/tickets/{code}/document", tag = "tickets", params(("code" = String, Path)),
+    request_body = DocumentBody,
+    security(("session" = [])),
+    responses((status = 200, body = TicketView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody), (status = 503, body = ErrorBody)))]
+async fn set_document(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(code): Path<String>,
+    AppJson(body): AppJson<DocumentBody>,
+) -> Result<Json<TicketView>, ApiError> {
+    let found = lookup::find(&state, &code).await?;
+    staff.check_office(&found.view.office)?;
+    let cmd = Command::Document {
+        code: code.clone().into(),
+        number: found.view.number.clone(),
+        service: found.view.service.clone().into(),
+        status: found.view.status,
+        step: body.step,
+    };
+    found.office.execute(cmd, Some(staff.actor())).await?;
+    // On disk now: read back what the citizen will see.
+    Ok(Json(
+        lookup::view_in(&state, &found.office, &code, None).await?,
+    ))
+}
+
+/// Body of `POST /tickets/{code}/survey`: the nine IKM elements in order
+/// (persyaratan, prosedur, waktu penyelesaian, biaya, produk, kompetensi,
+/// perilaku, penanganan pengaduan, sarana prasarana), each 1–4 or null,
+/// at least one answered.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct SurveyBody {
+    #[schema(value_type = Vec<Option<u8>>, min_items = 9, max_items = 9)]
+    answers: antrean_core::ikm::Answers,
+}
+
+/// The citizen of a done ticket rates the service, anonymously, once.
+#[utoipa::path(post, path = "/tickets/{code}/survey", tag = "tickets", params(("code" = String, Path)),
+    request_body = SurveyBody,
+    responses((status = 204, description = "thank you"), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 503, body = ErrorBody)))]
+async fn answer_survey(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    AppJson(body): AppJson<SurveyBody>,
+) -> Result<StatusCode, ApiError> {
+    let found = lookup::find(&state, &code).await?;
+    let answered = found.surveyed();
+    let view = found.view;
+    let cmd = Command::Survey {
+        code: code.into(),
+        number: view.number,
+        service: view.service.into(),
+        status: view.status,
+        answers: body.answers,
+        answered,
+    };
+    // Anonymous: no actor is recorded with the answers.
+    found.office.execute(cmd, None).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_default_channel_is_online() {
+        let r: super::IssueRequest = serde_json::from_str(r#"{"service": "ktp"}"#).expect("parses");
+        assert_eq!(r.channel, super::online());
+        assert_eq!(r.priority, None);
+    }
+}
