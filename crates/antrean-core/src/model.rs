@@ -59,7 +59,18 @@ impl Channel {
     }
 }
 
-/// The life of a ticket; see the state diagram in SPEC.md.
+/// The life of a ticket:
+///
+/// ```text
+/// waiting ──call──▶ called ──start──▶ serving ──finish──▶ done
+///    │                 │  ▲              │
+///    │                 │  └─recall       └─transfer──▶ waiting (other service/counter)
+///    │                 ├─no-show──▶ no_show ──requeue (late arrival)──▶ waiting
+///    │                 └─transfer──▶ waiting (other service/counter)
+///    └─cancel──▶ cancelled
+/// ```
+///
+/// At the end of the business day whatever is not done becomes `expired`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

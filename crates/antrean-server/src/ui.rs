@@ -12,6 +12,8 @@ use crate::AppState;
 
 #[derive(RustEmbed)]
 #[folder = "../../shared-ui/"]
+// The screens' types generated from the API contract, for the type checker.
+#[exclude = "*.d.ts"]
 struct Shared;
 #[derive(RustEmbed)]
 #[folder = "../../citizen-ui/"]
@@ -33,16 +35,11 @@ fn serve<E: RustEmbed>(path: &str) -> Response {
     let path = if path.is_empty() { "index.html" } else { path };
     match E::get(path) {
         Some(file) => {
-            let mime = match path.rsplit('.').next() {
-                Some("html") => "text/html; charset=utf-8",
-                Some("js") => "text/javascript; charset=utf-8",
-                Some("css") => "text/css; charset=utf-8",
-                Some("json") => "application/json",
-                Some("svg") => "image/svg+xml",
-                Some("png") => "image/png",
-                Some("wav") => "audio/wav",
-                Some("ico") => "image/x-icon",
-                _ => "application/octet-stream",
+            let guessed = file.metadata.mimetype();
+            let mime = if guessed.starts_with("text/") {
+                format!("{guessed}; charset=utf-8")
+            } else {
+                guessed.to_owned()
             };
             // HTML names the app's current files; everything else may be
             // cached briefly.
@@ -52,7 +49,10 @@ fn serve<E: RustEmbed>(path: &str) -> Response {
                 "public, max-age=300"
             };
             (
-                [(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, cache)],
+                [
+                    (header::CONTENT_TYPE, mime),
+                    (header::CACHE_CONTROL, cache.to_owned()),
+                ],
                 file.data,
             )
                 .into_response()
