@@ -7,98 +7,76 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-/// What a staff account may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum Role {
-    /// Works the counters of their office.
-    Clerk,
-    /// Everything in their office.
-    Supervisor,
-    /// Everything everywhere.
-    Admin,
-}
-
-impl Role {
-    pub const ALL: [Role; 3] = [Role::Clerk, Role::Supervisor, Role::Admin];
-
-    /// The name used in storage and on the wire.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Clerk => "clerk",
-            Role::Supervisor => "supervisor",
-            Role::Admin => "admin",
+/// A closed set of names, as stored and sent on the wire: the enum with
+/// its `ALL`, `as_str`, `Display` and a `FromStr` whose error says what was
+/// expected. One definition for each such set.
+macro_rules! named {
+    ($(#[$doc:meta])* $name:ident, $unknown:ident, $what:literal, { $($(#[$vdoc:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        pub enum $name {
+            $($(#[$vdoc])* $variant),+
         }
-    }
-}
 
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
-/// A role name that is none of [`Role::ALL`].
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown role `{0}`: expected clerk, supervisor or admin")]
-pub struct UnknownRole(pub String);
-
-impl FromStr for Role {
-    type Err = UnknownRole;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| UnknownRole(s.to_owned()))
-    }
-}
-
-/// What a registered device is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum DeviceKind {
-    /// Issues tickets to walk-in citizens.
-    Kiosk,
-    /// Shows the calls in the waiting room.
-    Display,
-}
-
-impl DeviceKind {
-    pub const ALL: [DeviceKind; 2] = [DeviceKind::Kiosk, DeviceKind::Display];
-
-    /// The name used in storage and on the wire.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DeviceKind::Kiosk => "kiosk",
-            DeviceKind::Display => "display",
+            /// The name used in storage and on the wire.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
         }
-    }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        #[doc = concat!("A ", $what, " name that is none of [`", stringify!($name), "::ALL`].")]
+        #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+        #[error("unknown {} `{}`: expected {}", $what, .0, [$($text),+].join(", "))]
+        pub struct $unknown(pub String);
+
+        impl FromStr for $name {
+            type Err = $unknown;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                $name::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.as_str() == s)
+                    .ok_or_else(|| $unknown(s.to_owned()))
+            }
+        }
+    };
 }
 
-impl fmt::Display for DeviceKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+named!(
+    /// What a staff account may do.
+    Role, UnknownRole, "role", {
+        /// Works the counters of their office.
+        Clerk = "clerk",
+        /// Everything in their office.
+        Supervisor = "supervisor",
+        /// Everything everywhere.
+        Admin = "admin",
     }
-}
+);
 
-/// A device kind name that is none of [`DeviceKind::ALL`].
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown device kind `{0}`: expected kiosk or display")]
-pub struct UnknownDeviceKind(pub String);
-
-impl FromStr for DeviceKind {
-    type Err = UnknownDeviceKind;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        DeviceKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| UnknownDeviceKind(s.to_owned()))
+named!(
+    /// What a registered device is.
+    DeviceKind, UnknownDeviceKind, "device kind", {
+        /// Issues tickets to walk-in citizens.
+        Kiosk = "kiosk",
+        /// Shows the calls in the waiting room.
+        Display = "display",
     }
-}
+);
 
 /// Who caused a change, as the audit log names them.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -168,12 +146,12 @@ mod tests {
 
     #[test]
     fn roles_and_device_kinds_round_trip_through_their_names() {
-        for role in Role::ALL {
+        for &role in Role::ALL {
             assert_eq!(role.as_str().parse::<Role>(), Ok(role));
             let json = serde_json::to_string(&role).unwrap();
             assert_eq!(json, format!("\"{role}\""));
         }
-        for kind in DeviceKind::ALL {
+        for &kind in DeviceKind::ALL {
             assert_eq!(kind.as_str().parse::<DeviceKind>(), Ok(kind));
             let json = serde_json::to_string(&kind).unwrap();
             assert_eq!(serde_json::from_str::<DeviceKind>(&json).unwrap(), kind);
