@@ -13,12 +13,9 @@ import { followOffice, OfficeState } from "../shared-ui/office.js";
 import { signedIn, signInForm, signOut, whoami } from "../shared-ui/session.js";
 
 /**
- * @typedef {{respondents: number, elements: string[], nrr: (number | null)[], score: number | null,
- *   grade: string | null, grade_name: string | null}} Ikm
- * @typedef {{service: string | null, issued: number, done: number, no_show: number, cancelled: number,
- *   expired: number, priority: number, online: number, kiosk: number, mean_wait_s: number | null,
- *   mean_service_s: number | null, ikm: Ikm}} ServiceReport (`service` null: the office total)
- * @typedef {{office: string, from: string, to: string, services: ServiceReport[], total: ServiceReport}} Report
+ * @typedef {import("../shared-ui/contract").components["schemas"]["IkmView"]} Ikm
+ * @typedef {import("../shared-ui/contract").components["schemas"]["ServiceReport"]} ServiceReport (`service` null: the office total)
+ * @typedef {import("../shared-ui/contract").components["schemas"]["Report"]} Report
  */
 
 /** @type {import("../shared-ui/api.js").Office | null} */
@@ -105,7 +102,7 @@ function renderReport() {
     fill(byId("report"));
     return;
   }
-  const name = (/** @type {string | null} */ id) => {
+  const name = (/** @type {string | null | undefined} */ id) => {
     const s = o.services.find((x) => x.id === id);
     return s ? serviceName(s) : (id ?? t("report.total"));
   };
@@ -188,7 +185,8 @@ async function watch(id) {
     state.apply(msg);
     if (msg.type === "event") {
       const e = msg.event;
-      const what = [e.kind.replace(/_/g, " "), e.number, e.counter_name ?? (e.counter ? `#${e.counter}` : ""), e.state, e.reason].filter(Boolean).join(" · ");
+      const where = "counter_name" in e ? e.counter_name : "counter" in e && e.counter ? `#${e.counter}` : "";
+      const what = [e.kind.replace(/_/g, " "), "number" in e && e.number, where, "state" in e && e.state, "reason" in e && e.reason].filter(Boolean).join(" · ");
       events.unshift({ at: msg.at, text: what });
     }
     render();

@@ -278,7 +278,7 @@ async function ticketPage(code) {
               t("cit.cancel"),
             )),
     );
-    doc.update(st === "done" ? (s?.workflow ?? []) : [], ticket.document);
+    doc.update(st === "done" ? (s?.workflow ?? []) : [], ticket.document ?? null);
     survey.show(st === "done" && ticket.survey_open);
     fill(back, h("a", { href: `/o/${o.id}`, onclick: link(`/o/${o.id}`) }, t("cit.back_services")));
     showCalled();

@@ -33,7 +33,7 @@ const state = new OfficeState();
 /**
  * The kind of priority of the current ticket, when this terminal called it
  * (the stream says only whether it has one).
- * @type {{number: string, kind: string} | null}
+ * @type {{number: string, kind: import("../shared-ui/contract").components["schemas"]["Priority"]} | null}
  */
 let priorityKind = null;
 /** @type {import("../shared-ui/live.js").Live | null} */

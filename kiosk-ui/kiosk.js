@@ -23,7 +23,8 @@ import { speak, stopSpeaking, unlockAudio } from "../shared-ui/sound.js";
 /** @typedef {import("../shared-ui/api.js").Office} Office */
 /** @typedef {import("../shared-ui/api.js").Service} Service */
 /** @typedef {import("../shared-ui/live.js").Ticket} Ticket */
-/** @typedef {"disability" | "elderly" | "pregnant" | "child"} Priority */
+/** @typedef {import("../shared-ui/contract").components["schemas"]["Priority"]} Priority */
+/** @typedef {Exclude<Priority, "other">} Offered the priorities the kiosk offers, each with its icon */
 
 const officeId = officeFromPath();
 const SETTINGS = `antrean.kiosk.${officeId}`;
@@ -32,7 +33,7 @@ const IDLE_MS = { start: 45_000, result: 40_000 };
 /** How long the warning waits for a tap. */
 const WARN_S = 20;
 
-/** @typedef {{device?: string, printer?: string, paper?: string, autoprint?: boolean, idle?: number}} Settings */
+/** @typedef {{device?: string, printer?: string, paper?: import("../shared-ui/contract").components["schemas"]["Paper"], autoprint?: boolean, idle?: number}} Settings */
 
 /** Reads settings given once in the fragment, keeps them, and removes them from the URL. */
 function settings() {
@@ -64,9 +65,9 @@ function settings() {
 const cfg = settings();
 /** @type {Office | null} */
 let office = null;
-/** @type {Map<string, {waiting: number, remaining: number | null, estimated_wait_s: number | null}>} */
+/** @type {Map<string, Pick<import("../shared-ui/live.js").Waiting, "waiting" | "remaining" | "estimated_wait_s">>} */
 const live = new Map();
-/** @type {Priority | null} */
+/** @type {Offered | null} */
 let priority = null;
 /** @type {Ticket | null} */
 let ticket = null;
@@ -74,7 +75,7 @@ let busy = false;
 /** @type {"start" | "result"} */
 let screen = "start";
 
-const PRIORITIES = /** @type {Priority[]} */ (["disability", "elderly", "pregnant", "child"]);
+const PRIORITIES = /** @type {Offered[]} */ (["disability", "elderly", "pregnant", "child"]);
 /** Inline icons (no font or file needed). */
 const ICONS = {
   disability:
@@ -87,7 +88,7 @@ const ICONS = {
     '<circle cx="12" cy="7" r="2.5" fill="currentColor"/><path d="M12 10.5v6M12 16.5l-3 5M12 16.5l3 5M8 12.5h8" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"/>',
 };
 
-/** @param {Priority} p */
+/** @param {Offered} p */
 function icon(p) {
   const span = h("span", { class: "k-icon", "aria-hidden": "true" });
   span.innerHTML = `<svg viewBox="0 0 24 24" width="44" height="44" focusable="false">${ICONS[p]}</svg>`;
@@ -167,7 +168,7 @@ async function take(s) {
     /** @type {Record<string, unknown>} */
     const body = { service: s.id, priority, channel: "kiosk" };
     if (cfg.printer) body.print = cfg.printer;
-    /** @type {Ticket & {print?: {ok?: boolean, error?: string, message?: string} | null}} */
+    /** @type {import("../shared-ui/contract").components["schemas"]["Issued"]} */
     const res = await api(`/offices/${officeId}/tickets`, {
       body,
       headers: cfg.device ? { authorization: `Bearer ${cfg.device}` } : {},
@@ -186,7 +187,7 @@ async function take(s) {
     err.textContent =
       e instanceof ApiError && e.status === 0
         ? t("err.network")
-        : e instanceof ApiError && (e.code === "device_required" || e.status === 401)
+        : e instanceof ApiError && (e.code === "device_token_required" || e.status === 401)
           ? t("kiosk.not_registered")
           : e instanceof ApiError
             ? e.message

@@ -7,25 +7,26 @@
 import { t } from "./i18n.js";
 
 /**
- * @typedef {{id: string, prefix: string, names: Record<string, string>, waiting: number,
- *   estimated_wait_s: number | null, remaining: number | null, remaining_online: number | null,
- *   open: boolean, requirements: string[], completion_time: string, cost: string,
- *   workflow: string[]}} Service (`workflow`: the steps of its document after the counter)
- * @typedef {{id: string, name: string, address: string, time_zone: string, languages: string[],
- *   open: boolean, running_text: string, day: string, services: Service[],
- *   counters: import("./live.js").Counter[]}} Office
- * @typedef {{id: string, name: string, address: string}} OfficeSummary
+ * The wire types, from the server's OpenAPI document (`contract.d.ts`).
+ * @typedef {import("./contract").components["schemas"]} Schemas
+ * @typedef {Schemas["ServiceView"]} Service (`workflow`: the steps of its document after the counter)
+ * @typedef {Schemas["OfficeView"]} Office
+ * @typedef {Schemas["OfficeSummary"]} OfficeSummary
+ * @typedef {Schemas["ErrorCode"]} ErrorCode every `error.code` the server sends
+ * @typedef {ErrorCode | "network" | `http_${number}`} ApiErrorCode
+ *   the server's code, or "network" (no answer) or "http_NNN" (an answer without an error body)
  */
 
 export class ApiError extends Error {
   /**
    * @param {number} status
-   * @param {string} code
+   * @param {ApiErrorCode} code
    * @param {string} message
    */
   constructor(status, code, message) {
     super(message);
     this.status = status;
+    /** @type {ApiErrorCode} */
     this.code = code;
   }
 }
@@ -53,8 +54,9 @@ export async function api(path, opts = {}) {
   if (res.status === 204) return null;
   const data = await res.json().catch(() => null);
   if (!res.ok) {
+    /** @type {Partial<Schemas["ErrorDetail"]>} */
     const err = data?.error ?? {};
-    throw new ApiError(res.status, err.code ?? "http_" + res.status, err.message ?? res.statusText);
+    throw new ApiError(res.status, err.code ?? `http_${res.status}`, err.message ?? res.statusText);
   }
   return data;
 }

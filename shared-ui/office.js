@@ -72,7 +72,7 @@ export class OfficeState {
   /** @param {EventMsg} msg */
   applyToCounters(msg) {
     const e = msg.event;
-    const c = this.counter(e.counter);
+    const c = this.counter("counter" in e ? e.counter : null);
     switch (e.kind) {
       case "ticket_called":
         if (!c) break;

@@ -7,7 +7,7 @@ import { api, ApiError } from "./api.js";
 import { byId, fill, h } from "./dom.js";
 import { t } from "./i18n.js";
 
-/** @typedef {{username: string, role: string, office: string | null}} Me */
+/** @typedef {import("./contract").components["schemas"]["Me"]} Me */
 
 /** Who is signed in on this browser, or null. @returns {Promise<Me | null>} */
 export async function signedIn() {
