@@ -41,7 +41,9 @@ pub struct TicketView {
     /// Why it is in the priority lane; null for the regular lane.
     pub priority: Option<Priority>,
     pub channel: Channel,
+    #[schema(format = DateTime)]
     pub issued_at: String,
+    #[schema(format = DateTime)]
     pub called_at: Option<String>,
     /// Counter id while called or being served (and after, the last one).
     pub counter: Option<String>,
@@ -100,8 +102,10 @@ pub struct CounterView {
     /// Whether the current ticket is in the priority lane.
     pub ticket_priority: bool,
     /// When the current ticket was called (first call of this round).
+    #[schema(format = DateTime)]
     pub called_at: Option<String>,
     /// When its service started.
+    #[schema(format = DateTime)]
     pub started_at: Option<String>,
     /// Service ids in the order this counter serves them.
     pub services: Vec<String>,
@@ -141,6 +145,7 @@ pub struct OfficeView {
     pub open: bool,
     pub running_text: String,
     /// The office's business day.
+    #[schema(format = Date)]
     pub day: String,
     pub services: Vec<ServiceView>,
     pub counters: Vec<CounterView>,
@@ -226,6 +231,7 @@ pub fn office(cfg: &OfficeConfig, office: &Office, now: DateTime<Utc>) -> Office
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct RecentCall {
     pub seq: u64,
+    #[schema(format = DateTime)]
     pub at: String,
     pub number: String,
     pub service: String,
@@ -335,7 +341,9 @@ pub enum PublicEvent {
         reason: Option<String>,
     },
     DayEnded {
+        #[schema(format = Date)]
         day: String,
+        #[schema(format = Date)]
         next_day: String,
         expired: u32,
     },
@@ -465,6 +473,7 @@ pub enum ServerMsg {
         seq: u64,
         office: String,
         name: String,
+        #[schema(format = Date)]
         day: String,
         languages: Vec<String>,
         running_text: String,
@@ -472,11 +481,13 @@ pub enum ServerMsg {
         services: Vec<Waiting>,
         recent_calls: Vec<RecentCall>,
         /// The server's clock, for screens whose own clock is off.
+        #[schema(format = DateTime)]
         now: String,
     },
     /// One event; `seq` is the previous one's plus one.
     Event {
         seq: u64,
+        #[schema(format = DateTime)]
         at: String,
         event: PublicEvent,
         /// Waiting counts after the event, for the services it touched
@@ -625,7 +636,9 @@ pub struct ServiceReport {
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Report {
     pub office: String,
+    #[schema(format = Date)]
     pub from: String,
+    #[schema(format = Date)]
     pub to: String,
     pub services: Vec<ServiceReport>,
     pub total: ServiceReport,
