@@ -43,7 +43,12 @@ impl<S: Send + Sync> FromRequest<S> for NoBody {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
-            .map_err(|_| ApiError::TooLarge(crate::limits::BODY_LIMIT))?;
+            .map_err(|e| match e.status() {
+                axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                    ApiError::TooLarge(crate::limits::BODY_LIMIT)
+                }
+                _ => ApiError::InvalidBody(e.body_text()),
+            })?;
         let text = std::str::from_utf8(&bytes).unwrap_or("x").trim();
         let empty_object = || {
             serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text)
@@ -64,10 +69,6 @@ pub struct Staff {
 }
 
 impl Staff {
-    pub fn role(&self) -> Role {
-        self.user.role
-    }
-
     /// Clerks and supervisors act in their own office only.
     pub fn check_office(&self, office: &str) -> Result<(), ApiError> {
         match self.user.role {

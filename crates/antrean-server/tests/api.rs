@@ -780,3 +780,20 @@ async fn a_body_too_large_closes_the_connection_it_could_not_read_to_the_end() {
         .unwrap();
     assert_eq!(r.status(), 200);
 }
+
+#[tokio::test]
+async fn an_action_that_takes_no_body_refuses_one_and_changes_nothing() {
+    let server = Server::start();
+    let clerk = server.staff("ani", "clerk", Some("alpha")).await;
+    let open = "/api/v1/offices/alpha/counters/1/open";
+    let (s, e) = clerk.post(open, json!({"reason": "istirahat"})).await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (400, Some("invalid_body"))
+    );
+    let (_, office) = clerk.get("/api/v1/offices/alpha").await;
+    assert_eq!(office["counters"][0]["state"], "closed", "nothing changed");
+    // An empty object is no body, as some clients send by habit.
+    let (s, c) = clerk.post(open, json!({})).await;
+    assert_eq!((s, c["state"].as_str()), (200, Some("open")));
+}
