@@ -31,6 +31,10 @@ pub enum ApiError {
     InvalidBody(String),
     #[error("{0}")]
     InvalidQuery(String),
+    /// Well-formed, but its parts do not go together (a rule of the API,
+    /// not of the office's state).
+    #[error("{1}")]
+    Unprocessable(ErrorCode, String),
     #[error("the request body is larger than {0} bytes")]
     TooLarge(usize),
     #[error("sign in first")]
@@ -84,6 +88,8 @@ pub enum ErrorCode {
     SurveyAlreadyAnswered,
     InvalidBody,
     InvalidQuery,
+    PrintNeedsKiosk,
+    InvalidPeriod,
     BodyTooLarge,
     Unauthenticated,
     BadCredentials,
@@ -145,6 +151,7 @@ impl ApiError {
             ApiError::UnknownPrinter(_) => (S::NOT_FOUND, C::UnknownPrinter),
             ApiError::InvalidBody(_) => (S::BAD_REQUEST, C::InvalidBody),
             ApiError::InvalidQuery(_) => (S::BAD_REQUEST, C::InvalidQuery),
+            ApiError::Unprocessable(code, _) => (S::UNPROCESSABLE_ENTITY, *code),
             ApiError::TooLarge(_) => (S::PAYLOAD_TOO_LARGE, C::BodyTooLarge),
             ApiError::Unauthenticated => (S::UNAUTHORIZED, C::Unauthenticated),
             ApiError::BadCredentials => (S::UNAUTHORIZED, C::BadCredentials),

@@ -101,6 +101,7 @@ pub async fn run(
         db: Db::new(store),
         shutdown: stop_rx,
     };
+    let live = Arc::clone(&state.limits.live);
     let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
     // Live frames and answers are small and must leave at once: no Nagle.
     let listener = listener.tap_io(|tcp| {
@@ -115,5 +116,16 @@ pub async fn run(
             let _ = stop_tx.send(true);
         })
         .await?;
+    // The live connections were told to close; let each send its close
+    // frame before the runtime goes, but do not wait on a dead peer.
+    if tokio::time::timeout(SHUTDOWN_GRACE, live.drained())
+        .await
+        .is_err()
+    {
+        tracing::warn!("live connections still open at exit");
+    }
     Ok(())
 }
+
+/// How long shutdown waits for live connections to close.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);

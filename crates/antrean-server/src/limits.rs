@@ -100,6 +100,8 @@ impl RateLimit {
 pub struct ConnectionCounter {
     max: u32,
     open: Mutex<HashMap<IpAddr, u32>>,
+    /// Woken when the last connection closes (for a clean shutdown).
+    none_left: tokio::sync::Notify,
 }
 
 /// Holds one place of [`ConnectionCounter`] while a connection lives.
@@ -115,6 +117,25 @@ impl ConnectionCounter {
         ConnectionCounter {
             max,
             open: Mutex::new(HashMap::new()),
+            none_left: tokio::sync::Notify::new(),
+        }
+    }
+
+    /// Resolves once no connection is open. Upgraded connections are not
+    /// the HTTP server's any more, so shutdown waits here for each to say
+    /// goodbye with its close frame.
+    pub async fn drained(&self) {
+        loop {
+            let notified = self.none_left.notified();
+            if self
+                .open
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .is_empty()
+            {
+                return;
+            }
+            notified.await;
         }
     }
 
@@ -140,6 +161,9 @@ impl Drop for ConnectionGuard {
             if *n == 0 {
                 open.remove(&self.ip);
             }
+        }
+        if open.is_empty() {
+            self.counter.none_left.notify_waiters();
         }
     }
 }
@@ -167,5 +191,23 @@ mod tests {
         assert!(c.acquire(IpAddr::from([127, 0, 0, 3])).is_ok());
         drop(first);
         assert!(c.acquire(ip).is_ok());
+    }
+
+    #[tokio::test]
+    async fn drained_waits_for_the_last_connection() {
+        let c = Arc::new(ConnectionCounter::new(2));
+        c.drained().await;
+        let guard = c.acquire(IpAddr::from([127, 0, 0, 2])).expect("a place");
+        let waiter = tokio::spawn({
+            let c = Arc::clone(&c);
+            async move { c.drained().await }
+        });
+        tokio::task::yield_now().await;
+        assert!(!waiter.is_finished());
+        drop(guard);
+        tokio::time::timeout(Duration::from_secs(5), waiter)
+            .await
+            .expect("woken")
+            .expect("joined");
     }
 }

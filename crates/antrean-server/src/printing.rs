@@ -19,6 +19,7 @@ pub struct PrintResult {
     pub printer: String,
     pub ok: bool,
     /// Why it did not print, worded for the kiosk's screen.
+    #[schema(required = true)]
     pub error: Option<String>,
 }
 

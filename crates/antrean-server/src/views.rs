@@ -39,21 +39,28 @@ pub struct TicketView {
     pub service: String,
     pub status: TicketStatus,
     /// Why it is in the priority lane; null for the regular lane.
+    #[schema(required = true)]
     pub priority: Option<Priority>,
     pub channel: Channel,
     #[schema(format = DateTime)]
     pub issued_at: String,
     #[schema(format = DateTime)]
+    #[schema(required = true)]
     pub called_at: Option<String>,
     /// Counter id while called or being served (and after, the last one).
+    #[schema(required = true)]
     pub counter: Option<String>,
+    #[schema(required = true)]
     pub counter_name: Option<String>,
     /// People to be called first; null unless waiting.
+    #[schema(required = true)]
     pub ahead: Option<u32>,
     /// Seconds until the likely call; null when nobody can honestly say
     /// (no counter open for the service) or not waiting.
+    #[schema(required = true)]
     pub estimated_wait_s: Option<u32>,
     /// Status of the document applied for, once the service has started it.
+    #[schema(required = true)]
     pub document: Option<String>,
     /// Whether the citizen may still answer the satisfaction survey (done,
     /// not yet answered).
@@ -92,20 +99,26 @@ pub struct CounterView {
     pub name: String,
     pub state: CounterStatus,
     /// Why it is paused.
+    #[schema(required = true)]
     pub reason: Option<String>,
     /// Number of the ticket called or served here.
+    #[schema(required = true)]
     pub number: Option<String>,
     /// `called` or `serving` when it has a ticket.
+    #[schema(required = true)]
     pub ticket_status: Option<TicketStatus>,
     /// Service of the current ticket.
+    #[schema(required = true)]
     pub ticket_service: Option<String>,
     /// Whether the current ticket is in the priority lane.
     pub ticket_priority: bool,
     /// When the current ticket was called (first call of this round).
     #[schema(format = DateTime)]
+    #[schema(required = true)]
     pub called_at: Option<String>,
     /// When its service started.
     #[schema(format = DateTime)]
+    #[schema(required = true)]
     pub started_at: Option<String>,
     /// Service ids in the order this counter serves them.
     pub services: Vec<String>,
@@ -120,10 +133,13 @@ pub struct ServiceView {
     pub names: BTreeMap<String, String>,
     pub waiting: u32,
     /// Estimated wait for a ticket taken now; null when no counter is open.
+    #[schema(required = true)]
     pub estimated_wait_s: Option<u32>,
     /// Tickets left today (all channels); null when unlimited.
+    #[schema(required = true)]
     pub remaining: Option<u32>,
     /// Tickets left today online; null when unlimited.
+    #[schema(required = true)]
     pub remaining_online: Option<u32>,
     /// Whether tickets can be taken now (opening hours).
     pub open: bool,
@@ -273,7 +289,9 @@ pub struct Waiting {
     pub waiting: u32,
     /// The next numbers, in call order (priority lane first).
     pub next: Vec<Queued>,
+    #[schema(required = true)]
     pub estimated_wait_s: Option<u32>,
+    #[schema(required = true)]
     pub remaining: Option<u32>,
 }
 
@@ -319,6 +337,7 @@ pub enum PublicEvent {
         from_service: String,
         from_counter: String,
         service: String,
+        #[schema(required = true)]
         counter: Option<String>,
     },
     TicketCancelled {
@@ -338,6 +357,7 @@ pub enum PublicEvent {
         counter: String,
         counter_name: String,
         state: CounterStatus,
+        #[schema(required = true)]
         reason: Option<String>,
     },
     DayEnded {
@@ -588,9 +608,12 @@ pub struct IkmView {
     /// Mean score 1–4 per element (null: nobody answered it).
     pub nrr: Vec<Option<f64>>,
     /// 25–100; null without answers.
+    #[schema(required = true)]
     pub score: Option<f64>,
     /// A–D.
+    #[schema(required = true)]
     pub grade: Option<String>,
+    #[schema(required = true)]
     pub grade_name: Option<String>,
 }
 
@@ -616,6 +639,7 @@ impl IkmView {
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct ServiceReport {
     /// Service id; `null` for the office total.
+    #[schema(required = true)]
     pub service: Option<String>,
     pub issued: u64,
     pub done: u64,
@@ -626,8 +650,10 @@ pub struct ServiceReport {
     pub online: u64,
     pub kiosk: u64,
     /// Mean seconds from taking a ticket to being called.
+    #[schema(required = true)]
     pub mean_wait_s: Option<f64>,
     /// Mean seconds at the counter.
+    #[schema(required = true)]
     pub mean_service_s: Option<f64>,
     pub ikm: IkmView,
 }

@@ -384,6 +384,13 @@ async fn bad_input_gets_a_clear_error_and_changes_nothing() {
         (citizen.post(tickets, json!({})).await, 400, "invalid_body"),
         (
             citizen
+                .post(tickets, json!({"service": "ktp", "print": "p1"}))
+                .await,
+            422,
+            "print_needs_kiosk",
+        ),
+        (
+            citizen
                 .post_raw(tickets, "application/json", "{\"service\": ")
                 .await,
             400,
@@ -750,6 +757,13 @@ async fn citizens_rate_the_service_and_supervisors_see_the_report() {
     assert_eq!(
         (s, e["error"]["code"].as_str()),
         (400, Some("invalid_query"))
+    );
+    let (s, e) = supervisor
+        .get("/api/v1/offices/alpha/report?from=2026-02-01&to=2026-01-01")
+        .await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (422, Some("invalid_period"))
     );
     let (s, _) = supervisor.get("/api/v1/offices/beta/report").await;
     assert_eq!(s, 403);

@@ -8,7 +8,7 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::extract::{AppQuery, Staff};
 use crate::views::Report;
 use crate::AppState;
@@ -20,12 +20,15 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// Longest period one report covers.
 const MAX_DAYS: i64 = 366;
 
-/// `?from=YYYY-MM-DD&to=YYYY-MM-DD`: business days, both included; each
-/// defaults to today.
+/// `?from=YYYY-MM-DD&to=YYYY-MM-DD`: business days, both included. A
+/// period that ends before it starts, or longer than a year, is 422
+/// `invalid_period`.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct ReportQuery {
+    /// The first day; today when absent.
     from: Option<chrono::NaiveDate>,
+    /// The last day; today when absent.
     to: Option<chrono::NaiveDate>,
 }
 
@@ -34,7 +37,7 @@ struct ReportQuery {
 #[utoipa::path(get, path = "/offices/{office}/report", tag = "reports", params(("office" = String, Path), ReportQuery),
     security(("session" = [])),
     responses((status = 200, body = Report), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn report(
     State(state): State<AppState>,
     staff: Staff,
@@ -46,7 +49,8 @@ async fn report(
     let today = handle.cfg.def.business_day(chrono::Utc::now());
     let (from, to) = (q.from.unwrap_or(today), q.to.unwrap_or(today));
     if from > to || (to - from).num_days() > MAX_DAYS {
-        return Err(ApiError::InvalidQuery(
+        return Err(ApiError::Unprocessable(
+            ErrorCode::InvalidPeriod,
             "`from` must not be after `to`, at most a year apart".into(),
         ));
     }

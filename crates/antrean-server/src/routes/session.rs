@@ -37,6 +37,7 @@ struct Me {
     username: String,
     role: Role,
     /// The office of a clerk or supervisor; null for an admin.
+    #[schema(required = true)]
     office: Option<String>,
 }
 

@@ -9,11 +9,13 @@ use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::extensions::Extensions;
+use utoipa::openapi::schema::{Array, ArrayBuilder, ObjectBuilder, SchemaType, Type};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::extract::{AppJson, DeviceToken, NoBody, Staff};
 use crate::lookup;
 use crate::printing::{self, PrintResult};
@@ -49,8 +51,9 @@ struct IssueRequest {
     #[serde(default = "online")]
     #[schema(default = "online")]
     channel: Channel,
-    /// Kiosk only: the id of the office printer to print the ticket on
-    /// (ESC/POS over TCP). The ticket is issued even when printing fails.
+    /// Kiosk only (422 `print_needs_kiosk` otherwise): the id of the office
+    /// printer to print the ticket on (ESC/POS over TCP). The ticket is
+    /// issued even when printing fails.
     #[serde(default)]
     print: Option<String>,
 }
@@ -83,7 +86,10 @@ async fn issue_ticket(
     let handle = state.office(&office)?;
     if let Some(printer) = &req.print {
         if req.channel != Channel::Kiosk {
-            return Err(ApiError::InvalidBody("`print` is for kiosk tickets".into()));
+            return Err(ApiError::Unprocessable(
+                ErrorCode::PrintNeedsKiosk,
+                "`print` is for kiosk tickets".into(),
+            ));
         }
         if !handle.cfg.printers.iter().any(|p| &p.id == printer) {
             return Err(ApiError::UnknownPrinter(printer.clone()));
@@ -231,8 +237,49 @@ async fn set_document(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct SurveyBody {
-    #[schema(value_type = Vec<Option<u8>>, min_items = 9, max_items = 9)]
+    #[schema(schema_with = answers_schema)]
+    #[serde(deserialize_with = "scores")]
     answers: antrean_core::ikm::Answers,
+}
+
+/// The nine answers, where a score may be written `3` or `3.0` (both are
+/// the integer 3 in JSON); whether each is 1–4 is the office's rule.
+fn scores<'de, D: serde::Deserializer<'de>>(d: D) -> Result<antrean_core::ikm::Answers, D::Error> {
+    use serde::de::Error;
+    let raw: [Option<serde_json::Number>; 9] = Deserialize::deserialize(d)?;
+    let mut out = [None; 9];
+    for (slot, n) in out.iter_mut().zip(raw) {
+        *slot = match n {
+            None => None,
+            Some(n) => {
+                let whole = n.as_u64().or_else(|| {
+                    n.as_f64()
+                        .filter(|f| f.fract() == 0.0 && (0.0..=255.0).contains(f))
+                        .map(|f| f as u64)
+                });
+                let score = whole.and_then(|w| u8::try_from(w).ok());
+                Some(score.ok_or_else(|| D::Error::custom(format!("score {n} is not 1 to 4")))?)
+            }
+        };
+    }
+    Ok(out)
+}
+
+/// Nine scores, each 1–4 or null, at least one of them a score.
+fn answers_schema() -> Array {
+    let score = ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::Integer, Type::Null]))
+        .minimum(Some(1))
+        .maximum(Some(4));
+    // utoipa has no builder for `contains`; an extension is written as is.
+    let one_answered =
+        Extensions::from_iter([("contains", serde_json::json!({"type": "integer"}))]);
+    ArrayBuilder::new()
+        .items(score)
+        .min_items(Some(9))
+        .max_items(Some(9))
+        .extensions(Some(one_answered))
+        .build()
 }
 
 /// The citizen of a done ticket rates the service, anonymously, once.
@@ -263,6 +310,38 @@ async fn answer_survey(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_score_may_be_written_as_a_whole_float() {
+        let b: super::SurveyBody =
+            serde_json::from_str(r#"{"answers": [1.0, 4, 2.0, 3, 1.0, 1, 2, null, null]}"#)
+                .expect("parses");
+        assert_eq!(
+            b.answers,
+            [
+                Some(1),
+                Some(4),
+                Some(2),
+                Some(3),
+                Some(1),
+                Some(1),
+                Some(2),
+                None,
+                None
+            ]
+        );
+        for bad in [
+            "[1.5, null, null, null, null, null, null, null, null]",
+            "[-1, null, null, null, null, null, null, null, null]",
+            "[1, 2]",
+        ] {
+            let text = format!(r#"{{"answers": {bad}}}"#);
+            assert!(
+                serde_json::from_str::<super::SurveyBody>(&text).is_err(),
+                "{bad}"
+            );
+        }
+    }
+
     #[test]
     fn the_default_channel_is_online() {
         let r: super::IssueRequest = serde_json::from_str(r#"{"service": "ktp"}"#).expect("parses");
