@@ -544,10 +544,14 @@ impl Office {
                 self.decide_counter_state(counter.as_str(), CounterStatus::Open, None)
             }
             Command::Pause { counter, reason } => {
-                let reason = reason.trim();
-                if reason.is_empty() || reason.chars().count() > 64 {
+                // At most 64 characters as typed, at least one of them
+                // visible (not a space, a control or a byte-order mark):
+                // the same rule as the API's published pattern.
+                let visible = |c: char| !c.is_whitespace() && !c.is_control() && c != '\u{feff}';
+                if reason.chars().count() > 64 || !reason.chars().any(visible) {
                     return Err(DomainError::PauseReason);
                 }
+                let reason = reason.trim();
                 self.decide_counter_state(
                     counter.as_str(),
                     CounterStatus::Paused,

@@ -560,23 +560,27 @@ fn pause_needs_a_reason_and_an_open_counter() {
         DomainError::CounterNotOpen { .. }
     ));
     open(&mut o, "1");
-    assert_eq!(
-        run(
-            &mut o,
-            Command::Pause {
-                counter: "1".into(),
-                reason: "  ".into()
-            },
-            0
-        )
-        .unwrap_err(),
-        DomainError::PauseReason
-    );
+    // Nothing visible, or longer than 64 characters as typed: the API's
+    // published pattern and length say the same.
+    let long = format!(" {}", "x".repeat(64));
+    for reason in ["  ", "", "\u{85}", "\u{feff}", "\t\u{3000}", long.as_str()] {
+        let pause = Command::Pause {
+            counter: "1".into(),
+            reason: reason.into(),
+        };
+        let before = o.clone();
+        assert_eq!(
+            run(&mut o, pause, 0).unwrap_err(),
+            DomainError::PauseReason,
+            "{reason:?}"
+        );
+        assert_eq!(o, before);
+    }
     run(
         &mut o,
         Command::Pause {
             counter: "1".into(),
-            reason: "sholat".into(),
+            reason: " sholat ".into(),
         },
         0,
     )

@@ -153,9 +153,14 @@ ticket_action!(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct PauseBody {
-    /// Why (break, prayer, meeting...), shown on the display; 1 to 64
-    /// characters, not only spaces.
-    #[schema(min_length = 1, max_length = 64, pattern = r"\S")]
+    /// Why (break, prayer, meeting...), shown on the display; at most 64
+    /// characters, at least one of them visible (not a space, a control
+    /// character or a byte-order mark).
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff]"
+    )]
     reason: String,
 }
 
