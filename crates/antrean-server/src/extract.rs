@@ -12,8 +12,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 
+use crate::auth;
 use crate::error::ApiError;
-use crate::{auth, AppState};
+use crate::state::AppState;
 
 /// JSON body whose rejection is the API's own error shape.
 #[derive(Debug, FromRequest)]

@@ -8,9 +8,11 @@
 //! The modules form layers; each uses only those below it:
 //!
 //! ```text
-//! routes                                    HTTP in, HTTP out; the OpenAPI document
+//! routes  ui                                HTTP in, HTTP out; the OpenAPI document; the screens
 //! live  extract  lookup                     streams, what requests carry, tickets by code
-//! offices  printing  views  db  error       office tasks, printers, the wire format, store facade
+//! state                                     what every handler may use
+//! error  printing                           the HTTP edge (status, code), printers
+//! offices  views  db                        office tasks, the wire format, store facade
 //! hub  config  auth  limits                 broadcast, configuration, secrets, bounds
 //! ```
 #![forbid(unsafe_code)]
@@ -27,6 +29,7 @@ pub mod lookup;
 pub mod offices;
 pub mod printing;
 pub mod routes;
+pub mod state;
 pub mod ui;
 pub mod views;
 
@@ -45,29 +48,9 @@ use tower_http::timeout::TimeoutLayer;
 
 use crate::config::Config;
 use crate::db::Db;
-use crate::error::ApiError;
 use crate::limits::Limits;
-use crate::offices::{OfficeHandle, Offices};
-
-/// Everything a handler may use. Cloning is cheap (handles and `Arc`s).
-#[derive(Debug, Clone)]
-pub struct AppState {
-    pub config: Arc<Config>,
-    pub offices: Offices,
-    pub db: Db,
-    pub limits: Arc<Limits>,
-    /// Turns true when the server shuts down; live connections close.
-    pub shutdown: tokio::sync::watch::Receiver<bool>,
-}
-
-impl AppState {
-    /// The running office with this id.
-    pub fn office(&self, id: &str) -> Result<&OfficeHandle, ApiError> {
-        self.offices
-            .get(id)
-            .ok_or_else(|| ApiError::UnknownOffice(id.to_owned()))
-    }
-}
+use crate::offices::Offices;
+use crate::state::AppState;
 
 /// The whole application as a router.
 pub fn app(state: AppState) -> Router {

@@ -26,8 +26,8 @@ use crate::error::ApiError;
 use crate::hub::{Backlog, Frame, Note};
 use crate::lookup::{self, Found};
 use crate::offices::{OfficeError, OfficeHandle};
+use crate::state::AppState;
 use crate::views::ServerMsg;
-use crate::AppState;
 
 /// Pings a client may leave unanswered (it sends no frame at all) before it
 /// is taken as gone.

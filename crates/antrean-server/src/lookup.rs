@@ -8,8 +8,8 @@ use rand::RngCore;
 
 use crate::error::ApiError;
 use crate::offices::OfficeHandle;
+use crate::state::AppState;
 use crate::views::TicketView;
-use crate::AppState;
 
 /// Digits of ticket codes, in ASCII order so that codes sort as numbers do
 /// (no i, l, o, u: nothing to misread when typed from paper).

@@ -8,7 +8,7 @@ use axum::routing::get;
 use axum::Router;
 use rust_embed::RustEmbed;
 
-use crate::AppState;
+use crate::state::AppState;
 
 #[derive(RustEmbed)]
 #[folder = "../../shared-ui/"]

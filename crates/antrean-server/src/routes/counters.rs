@@ -15,8 +15,8 @@ use utoipa_axum::routes;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{AppJson, NoBody, Staff};
 use crate::offices::{OfficeHandle, Outcome};
+use crate::state::AppState;
 use crate::views::{CounterView, TicketView};
-use crate::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

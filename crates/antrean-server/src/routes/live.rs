@@ -14,8 +14,9 @@ use utoipa_axum::routes;
 
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{AppQuery, Upgrade};
+use crate::state::AppState;
 use crate::views::ServerMsg;
-use crate::{live, lookup, AppState};
+use crate::{live, lookup};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -22,7 +22,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::ApiError;
-use crate::AppState;
+use crate::state::AppState;
 
 /// Where the API lives.
 pub const PREFIX: &str = "/api/v1";

@@ -15,7 +15,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::extract::AppQuery;
 use crate::lookup::{self, Found};
 use crate::printing;
-use crate::AppState;
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -10,8 +10,8 @@ use utoipa_axum::routes;
 
 use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::extract::{AppQuery, Staff};
+use crate::state::AppState;
 use crate::views::Report;
-use crate::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(report))

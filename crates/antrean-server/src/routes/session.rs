@@ -17,7 +17,7 @@ use utoipa_axum::routes;
 use crate::auth;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{AppJson, NoBody, Staff};
-use crate::AppState;
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(sign_in, whoami, sign_out))

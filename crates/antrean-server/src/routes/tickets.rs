@@ -19,8 +19,8 @@ use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::extract::{AppJson, DeviceToken, NoBody, Staff};
 use crate::lookup;
 use crate::printing::{self, PrintResult};
+use crate::state::AppState;
 use crate::views::TicketView;
-use crate::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -1,0 +1,30 @@
+//! What every handler may use: the configuration, the running offices, the
+//! store, the limits and the shutdown signal, in one cheap handle.
+
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::error::ApiError;
+use crate::limits::Limits;
+use crate::offices::{OfficeHandle, Offices};
+
+/// Everything a handler may use. Cloning is cheap (handles and `Arc`s).
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub offices: Offices,
+    pub db: Db,
+    pub limits: Arc<Limits>,
+    /// Turns true when the server shuts down; live connections close.
+    pub shutdown: tokio::sync::watch::Receiver<bool>,
+}
+
+impl AppState {
+    /// The running office with this id.
+    pub fn office(&self, id: &str) -> Result<&OfficeHandle, ApiError> {
+        self.offices
+            .get(id)
+            .ok_or_else(|| ApiError::UnknownOffice(id.to_owned()))
+    }
+}
