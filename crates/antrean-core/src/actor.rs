@@ -13,6 +13,9 @@ use serde::{Deserialize, Serialize};
 macro_rules! named {
     ($(#[$doc:meta])* $name:ident, $unknown:ident, $what:literal, { $($(#[$vdoc:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$doc])*
+        // The wire names are the variants in snake_case, which `$text`
+        // repeats for `as_str` (a test checks that they agree): utoipa does
+        // not read a `serde(rename)` written through a macro.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

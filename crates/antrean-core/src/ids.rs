@@ -70,10 +70,6 @@ macro_rules! string_id {
 }
 
 string_id!(
-    /// The id of an office, as configured (`kec-menteng`).
-    OfficeId
-);
-string_id!(
     /// The id of a service of an office, as configured (`ktp`).
     ServiceId
 );
@@ -109,7 +105,6 @@ mod tests {
         assert_eq!(counter.to_string(), "3");
         assert_eq!(AsRef::<str>::as_ref(&counter), "3");
         assert_eq!(counter.clone().into_string(), "3");
-        assert_eq!(OfficeId::new("o"), OfficeId::from("o"));
     }
 
     #[test]

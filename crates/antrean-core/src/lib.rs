@@ -23,7 +23,7 @@ pub use actor::{Actor, DeviceKind, Role, UnknownActor, UnknownDeviceKind, Unknow
 pub use error::DomainError;
 pub use estimate::ServiceTimes;
 pub use event::{Event, EventKind};
-pub use ids::{CounterId, OfficeId, ServiceId, TicketCode};
+pub use ids::{CounterId, ServiceId, TicketCode};
 pub use model::{
     CallPolicy, Channel, CounterDef, CounterStatus, Hours, OfficeDef, Priority, ServiceDef,
     ServiceStandard, Ticket, TicketStatus,

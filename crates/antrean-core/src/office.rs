@@ -180,6 +180,10 @@ pub struct Restore {
     /// (service, seconds at the counter) of today's finished tickets, oldest
     /// first.
     pub service_times: Vec<(String, f64)>,
+    /// Codes of today's and yesterday's tickets whose survey was answered:
+    /// what the office remembered before it was rebuilt, so that an answer
+    /// looked up before the first was on disk is still refused.
+    pub surveyed: Vec<String>,
 }
 
 /// One office's live state for its current business day.
@@ -252,6 +256,7 @@ impl Office {
             }
         }
         office.restore_tickets(saved.tickets);
+        office.surveyed = saved.surveyed.into_iter().collect();
         for c in &mut office.counters {
             if c.current
                 .as_ref()

@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 use antrean_core::{
-    CallPolicy, Channel, CounterId, CounterStatus, DeviceKind, OfficeId, Priority, Role, ServiceId,
+    CallPolicy, Channel, CounterId, CounterStatus, DeviceKind, Priority, Role, ServiceId,
     TicketCode, TicketStatus,
 };
 use serde_json::{json, Value};
@@ -17,7 +17,6 @@ fn schema<T: PartialSchema>() -> Value {
 #[test]
 fn ids_are_plain_strings() {
     for id in [
-        schema::<OfficeId>(),
         schema::<ServiceId>(),
         schema::<CounterId>(),
         schema::<TicketCode>(),

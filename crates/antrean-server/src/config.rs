@@ -472,12 +472,15 @@ fn parse_hours(h: &HoursFile) -> Result<Hours, String> {
     let time = |s: &str| {
         NaiveTime::parse_from_str(s, "%H:%M").map_err(|_| format!("`{s}` is not a time like 07:30"))
     };
-    let days = h.days.clone();
     let (open, close) = (time(&h.open)?, time(&h.close)?);
     if open >= close {
         return Err("open must be before close".into());
     }
-    Ok(Hours { days, open, close })
+    Ok(Hours {
+        days: h.days.clone(),
+        open,
+        close,
+    })
 }
 
 #[cfg(test)]

@@ -25,11 +25,6 @@ impl Db {
         Db(store)
     }
 
-    /// The store itself, for the office tasks and their writer.
-    pub fn store(&self) -> &Store {
-        &self.0
-    }
-
     /// Runs a query on a read connection: `db.read(|r| r.ticket(&code))`.
     pub async fn read<T: Send + 'static>(
         &self,

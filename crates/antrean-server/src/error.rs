@@ -5,7 +5,7 @@
 //! here does that become an HTTP status.
 
 use antrean_core::DomainError;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -51,6 +51,8 @@ pub enum ApiError {
     Unavailable,
     #[error("this is a WebSocket endpoint: connect with a WebSocket client")]
     UpgradeRequired,
+    #[error("invalid WebSocket handshake: {0}")]
+    BadHandshake(String),
     #[error("no route")]
     NoRoute,
     #[error("this method is not allowed here")]
@@ -98,6 +100,7 @@ pub enum ErrorCode {
     RateLimited,
     Unavailable,
     WebsocketRequired,
+    InvalidHandshake,
     NoRoute,
     MethodNotAllowed,
     Internal,
@@ -160,6 +163,7 @@ impl ApiError {
             ApiError::RateLimited(_) => (S::TOO_MANY_REQUESTS, C::RateLimited),
             ApiError::Unavailable => (S::SERVICE_UNAVAILABLE, C::Unavailable),
             ApiError::UpgradeRequired => (S::UPGRADE_REQUIRED, C::WebsocketRequired),
+            ApiError::BadHandshake(_) => (S::BAD_REQUEST, C::InvalidHandshake),
             ApiError::NoRoute => (S::NOT_FOUND, C::NoRoute),
             ApiError::MethodNotAllowed => (S::METHOD_NOT_ALLOWED, C::MethodNotAllowed),
             ApiError::Internal(_) => (S::INTERNAL_SERVER_ERROR, C::Internal),
@@ -217,6 +221,12 @@ impl From<JsonRejection> for ApiError {
             ),
             other => ApiError::InvalidBody(other.body_text()),
         }
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(_: PathRejection) -> Self {
+        ApiError::NoRoute
     }
 }
 

@@ -8,9 +8,6 @@ use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
-use axum::response::{IntoResponse, Response};
-use axum::Json;
-use serde::Serialize;
 
 use crate::auth;
 use crate::error::ApiError;
@@ -21,11 +18,11 @@ use crate::state::AppState;
 #[from_request(via(axum::Json), rejection(ApiError))]
 pub struct AppJson<T>(pub T);
 
-impl<T: Serialize> IntoResponse for AppJson<T> {
-    fn into_response(self) -> Response {
-        Json(self.0).into_response()
-    }
-}
+/// Path parameters; a segment that cannot be decoded names nothing here,
+/// so it is 404 `no_route` in the API's error shape.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct AppPath<T>(pub T);
 
 /// Query string whose rejection is the API's own error shape.
 #[derive(Debug, FromRequestParts)]
@@ -153,7 +150,8 @@ impl<S: Send + Sync> FromRequestParts<S> for DeviceToken {
 }
 
 /// A WebSocket upgrade; a plain request to a live endpoint is told, in the
-/// API's error shape, that it needs one.
+/// API's error shape, that it needs one (426), and a malformed handshake
+/// what is wrong with it (400).
 #[derive(Debug)]
 pub struct Upgrade(pub WebSocketUpgrade);
 
@@ -161,9 +159,20 @@ impl<S: Send + Sync> FromRequestParts<S> for Upgrade {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let asks_to_upgrade = parts
+            .headers
+            .get(header::UPGRADE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
         WebSocketUpgrade::from_request_parts(parts, state)
             .await
             .map(Upgrade)
-            .map_err(|_| ApiError::UpgradeRequired)
+            .map_err(|e| {
+                if asks_to_upgrade {
+                    ApiError::BadHandshake(e.body_text())
+                } else {
+                    ApiError::UpgradeRequired
+                }
+            })
     }
 }

@@ -5,15 +5,18 @@
 //! resource) → office task ([`offices`], the core decides) → writer (the
 //! store commits) → hub ([`hub`], broadcast) → clients ([`live`]).
 //!
-//! The modules form layers; each uses only those below it:
+//! The modules form layers; each uses only those on rows below it:
 //!
 //! ```text
-//! routes  ui                                HTTP in, HTTP out; the OpenAPI document; the screens
-//! live  extract  lookup                     streams, what requests carry, tickets by code
-//! state                                     what every handler may use
-//! error  printing                           the HTTP edge (status, code), printers
-//! offices  views  db                        office tasks, the wire format, store facade
-//! hub  config  auth  limits                 broadcast, configuration, secrets, bounds
+//! routes  ui        HTTP in, HTTP out; the OpenAPI document; the screens
+//! live  extract     the streams; what requests carry
+//! lookup            tickets by code
+//! state             what every handler may use
+//! error  printing   the HTTP edge (status, code); printers
+//! offices           one task per office
+//! views  db         the wire format; the store facade
+//! hub  limits  auth broadcast; bounds; secrets
+//! config            the configuration
 //! ```
 #![forbid(unsafe_code)]
 

@@ -22,6 +22,7 @@ use futures_util::future::{BoxFuture, FutureExt};
 use futures_util::SinkExt;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
+use crate::db::DbError;
 use crate::error::ApiError;
 use crate::hub::{Backlog, Frame, Note};
 use crate::lookup::{self, Found};
@@ -111,6 +112,8 @@ enum End {
     Shutdown,
     #[error("{0}")]
     Office(#[from] OfficeError),
+    #[error("{0}")]
+    Db(#[from] DbError),
     #[error("{0}")]
     Api(#[from] ApiError),
 }
@@ -313,8 +316,7 @@ async fn replay_from_log(
     let events = state
         .db
         .read(move |r| r.events_since(&id, since, REPLAY_LIMIT + 1))
-        .await
-        .map_err(ApiError::from)?;
+        .await?;
     if events.len() > REPLAY_LIMIT {
         return Ok(());
     }

@@ -214,7 +214,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 fn parse_role(s: &str) -> Result<Role, String> {
     s.parse()
-        .map_err(|_| "expected clerk, supervisor or admin".to_owned())
+        .map_err(|e: antrean_core::UnknownRole| e.to_string())
 }
 
 fn read_password() -> anyhow::Result<String> {

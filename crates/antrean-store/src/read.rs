@@ -158,13 +158,21 @@ impl Reader {
                 .query_map(params![office, day], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as f64 / 1e9)))?
                 .collect::<rusqlite::Result<_>>()?;
             service_times.reverse();
+            // Answered surveys of today's and yesterday's tickets (the
+            // office's memory of answers, which it rotates at day end).
+            let yesterday = today.pred_opt().unwrap_or(today).to_string();
+            let surveyed = c
+                .prepare("SELECT code FROM surveys WHERE office = ?1 AND day >= ?2")?
+                .query_map(params![office, yesterday], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
             Ok(Restore {
-                day: Some(parse_day(&day)?),
+                day: Some(today),
                 seq: u64::try_from(seq).unwrap_or(0),
                 tickets,
                 counters,
                 counts,
                 service_times,
+                surveyed,
             })
         })
     }

@@ -403,10 +403,20 @@ fn a_stored_ticket_says_whether_its_survey_was_answered() {
     );
     let stored = store.reader.ticket("c0").unwrap().unwrap();
     assert!(stored.surveyed);
-    // After a restart the office remembers no answers; storage's refuses.
+    // After a restart, storage's word refuses a second answer...
     let mut restarted = Office::restore(def, t0, store.reader.restore("o").unwrap());
     assert!(matches!(
         restarted.execute(&survey(&stored), t0),
+        Err(DomainError::SurveyAnswered { .. })
+    ));
+    // ...and so does the rebuilt office itself, for an answer that raced
+    // past a look-up made before the first one was on disk.
+    let stale = StoredTicket {
+        surveyed: false,
+        ..stored.clone()
+    };
+    assert!(matches!(
+        restarted.execute(&survey(&stale), t0),
         Err(DomainError::SurveyAnswered { .. })
     ));
 }

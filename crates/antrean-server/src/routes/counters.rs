@@ -3,7 +3,7 @@
 //! finish, no-show, transfer). Clerks act on counters of their own office.
 
 use antrean_core::{Command, CounterId, TransferTarget};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -12,8 +12,9 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::acted_on;
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{AppJson, NoBody, Staff};
+use crate::extract::{AppJson, AppPath, NoBody, Staff};
 use crate::offices::{OfficeHandle, Outcome};
 use crate::state::AppState;
 use crate::views::{CounterView, TicketView};
@@ -32,25 +33,22 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(transfer))
 }
 
-/// Runs a command of a counter for a staff member of its office.
-async fn act(
+/// Runs a command of a counter for a staff member of its office. The
+/// checks keep their order: who asks (the `Staff` extractor, 401), the
+/// office (404), whether they work there (403), then the body (400), then
+/// the office's rules.
+async fn act<B>(
     state: &AppState,
     staff: &Staff,
     office: &str,
-    cmd: impl FnOnce() -> Command,
+    body: Result<B, ApiError>,
+    cmd: impl FnOnce(B) -> Command,
 ) -> Result<(OfficeHandle, Outcome), ApiError> {
     let handle = state.office(office)?;
     staff.check_office(office)?;
-    let outcome = handle.execute(cmd(), Some(staff.actor())).await?;
+    let cmd = cmd(body?);
+    let outcome = handle.execute(cmd, Some(staff.actor())).await?;
     Ok((handle.clone(), outcome))
-}
-
-/// The ticket the command acted on; its absence is a bug.
-fn acted_on(outcome: Outcome) -> Result<Json<TicketView>, ApiError> {
-    outcome
-        .ticket
-        .map(Json)
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("the command returned no ticket")))
 }
 
 /// The counter as it is after a change of its state.
@@ -75,15 +73,15 @@ macro_rules! state_change {
             security(("session" = [])),
             responses((status = 200, body = CounterView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
                 (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
-                (status = 503, body = ErrorBody)))]
+                (status = 413, body = ErrorBody), (status = 503, body = ErrorBody)))]
         async fn $name(
             State(state): State<AppState>,
             staff: Staff,
-            Path((office, counter)): Path<(String, String)>,
-            _: NoBody,
+            AppPath((office, counter)): AppPath<(String, String)>,
+            body: Result<NoBody, ApiError>,
         ) -> Result<Json<CounterView>, ApiError> {
             let c = CounterId::from(counter.clone());
-            let (handle, _) = act(&state, &staff, &office, || Command::$variant { counter: c }).await?;
+            let (handle, _) = act(&state, &staff, &office, body, |_| Command::$variant { counter: c }).await?;
             counter_view(&handle, counter).await
         }
     };
@@ -98,16 +96,16 @@ macro_rules! ticket_action {
             security(("session" = [])),
             responses((status = 200, body = TicketView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
                 (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
-                (status = 422, body = ErrorBody), (status = 503, body = ErrorBody)))]
+                (status = 413, body = ErrorBody), (status = 422, body = ErrorBody), (status = 503, body = ErrorBody)))]
         async fn $name(
             State(state): State<AppState>,
             staff: Staff,
-            Path((office, counter)): Path<(String, String)>,
-            _: NoBody,
+            AppPath((office, counter)): AppPath<(String, String)>,
+            body: Result<NoBody, ApiError>,
         ) -> Result<Json<TicketView>, ApiError> {
             let c = CounterId::from(counter);
-            let (_, outcome) = act(&state, &staff, &office, || Command::$variant { counter: c }).await?;
-            acted_on(outcome)
+            let (_, outcome) = act(&state, &staff, &office, body, |_| Command::$variant { counter: c }).await?;
+            acted_on(outcome).map(Json)
         }
     };
 }
@@ -175,15 +173,15 @@ struct PauseBody {
 async fn pause(
     State(state): State<AppState>,
     staff: Staff,
-    Path((office, counter)): Path<(String, String)>,
-    AppJson(body): AppJson<PauseBody>,
+    AppPath((office, counter)): AppPath<(String, String)>,
+    body: Result<AppJson<PauseBody>, ApiError>,
 ) -> Result<Json<CounterView>, ApiError> {
     let c = CounterId::from(counter.clone());
-    let cmd = || Command::Pause {
+    let cmd = |AppJson(body): AppJson<PauseBody>| Command::Pause {
         counter: c,
         reason: body.reason,
     };
-    let (handle, _) = act(&state, &staff, &office, cmd).await?;
+    let (handle, _) = act(&state, &staff, &office, body, cmd).await?;
     counter_view(&handle, counter).await
 }
 
@@ -194,15 +192,16 @@ async fn pause(
     security(("session" = [])),
     responses((status = 200, body = TicketView), (status = 204, description = "nobody waits"), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody), (status = 503, body = ErrorBody)))]
+        (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 503, body = ErrorBody)))]
 async fn call_next(
     State(state): State<AppState>,
     staff: Staff,
-    Path((office, counter)): Path<(String, String)>,
-    _: NoBody,
+    AppPath((office, counter)): AppPath<(String, String)>,
+    body: Result<NoBody, ApiError>,
 ) -> Result<Response, ApiError> {
     let c = CounterId::from(counter);
-    let (_, outcome) = act(&state, &staff, &office, || Command::CallNext { counter: c }).await?;
+    let cmd = |_| Command::CallNext { counter: c };
+    let (_, outcome) = act(&state, &staff, &office, body, cmd).await?;
     Ok(match outcome.ticket {
         Some(t) => Json(t).into_response(),
         None => StatusCode::NO_CONTENT.into_response(),
@@ -230,16 +229,16 @@ struct CallBody {
 async fn call(
     State(state): State<AppState>,
     staff: Staff,
-    Path((office, counter)): Path<(String, String)>,
-    AppJson(body): AppJson<CallBody>,
+    AppPath((office, counter)): AppPath<(String, String)>,
+    body: Result<AppJson<CallBody>, ApiError>,
 ) -> Result<Json<TicketView>, ApiError> {
     let c = CounterId::from(counter);
-    let cmd = || Command::CallNumber {
+    let cmd = |AppJson(body): AppJson<CallBody>| Command::CallNumber {
         counter: c,
         number: body.number.trim().to_uppercase(),
     };
-    let (_, outcome) = act(&state, &staff, &office, cmd).await?;
-    acted_on(outcome)
+    let (_, outcome) = act(&state, &staff, &office, body, cmd).await?;
+    acted_on(outcome).map(Json)
 }
 
 /// Where to transfer the counter's current ticket: to another service's
@@ -274,21 +273,23 @@ struct ToCounter {
 async fn transfer(
     State(state): State<AppState>,
     staff: Staff,
-    Path((office, counter)): Path<(String, String)>,
+    AppPath((office, counter)): AppPath<(String, String)>,
     body: Result<AppJson<TransferBody>, ApiError>,
 ) -> Result<Json<TicketView>, ApiError> {
-    let to = match body {
-        Ok(AppJson(TransferBody::Service(s))) => TransferTarget::Service(s.service.into()),
-        Ok(AppJson(TransferBody::Counter(c))) => TransferTarget::Counter(c.counter.into()),
-        Err(ApiError::InvalidBody(_)) => {
-            return Err(ApiError::InvalidBody(
-                "`transfer` needs exactly one of `service` or `counter`".into(),
-            ))
+    let body = body.map_err(|e| match e {
+        ApiError::InvalidBody(_) => {
+            ApiError::InvalidBody("`transfer` needs exactly one of `service` or `counter`".into())
         }
-        Err(e) => return Err(e),
-    };
+        other => other,
+    });
     let c = CounterId::from(counter);
-    let cmd = || Command::Transfer { counter: c, to };
-    let (_, outcome) = act(&state, &staff, &office, cmd).await?;
-    acted_on(outcome)
+    let cmd = |AppJson(body): AppJson<TransferBody>| Command::Transfer {
+        counter: c,
+        to: match body {
+            TransferBody::Service(s) => TransferTarget::Service(s.service.into()),
+            TransferBody::Counter(c) => TransferTarget::Counter(c.counter.into()),
+        },
+    };
+    let (_, outcome) = act(&state, &staff, &office, body, cmd).await?;
+    acted_on(outcome).map(Json)
 }

@@ -5,7 +5,7 @@
 
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{ConnectInfo, State};
 use axum::response::Response;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -13,7 +13,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{AppQuery, Upgrade};
+use crate::extract::{AppPath, AppQuery, Upgrade};
 use crate::state::AppState;
 use crate::views::ServerMsg;
 use crate::{live, lookup};
@@ -43,7 +43,7 @@ struct LiveQuery {
         (status = 429, body = ErrorBody)))]
 async fn office_live(
     State(state): State<AppState>,
-    Path(office): Path<String>,
+    AppPath(office): AppPath<String>,
     AppQuery(q): AppQuery<LiveQuery>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Upgrade(ws): Upgrade,
@@ -56,11 +56,11 @@ async fn office_live(
 /// then again whenever it or its queue changes.
 #[utoipa::path(get, path = "/tickets/{code}/live", tag = "live", params(("code" = String, Path)),
     responses((status = 101, body = ServerMsg, description = "switching to WebSocket; then one ServerMsg (ticket) per text frame"),
-        (status = 404, body = ErrorBody), (status = 426, body = ErrorBody), (status = 429, body = ErrorBody),
+        (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 426, body = ErrorBody), (status = 429, body = ErrorBody),
         (status = 503, body = ErrorBody)))]
 async fn ticket_live(
     State(state): State<AppState>,
-    Path(code): Path<String>,
+    AppPath(code): AppPath<String>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Upgrade(ws): Upgrade,
 ) -> Result<Response, ApiError> {

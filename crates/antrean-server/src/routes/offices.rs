@@ -1,12 +1,13 @@
 //! `/offices`: the offices of this installation, each with its services
 //! (live figures, published standards) and counters.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiError, ErrorBody};
+use crate::extract::AppPath;
 use crate::state::AppState;
 use crate::views::{OfficeSummary, OfficeView};
 
@@ -40,7 +41,7 @@ async fn list_offices(State(state): State<AppState>) -> Json<Vec<OfficeSummary>>
     responses((status = 200, body = OfficeView), (status = 404, body = ErrorBody), (status = 503, body = ErrorBody)))]
 async fn get_office(
     State(state): State<AppState>,
-    Path(office): Path<String>,
+    AppPath(office): AppPath<String>,
 ) -> Result<Json<OfficeView>, ApiError> {
     let now = chrono::Utc::now();
     let view = state

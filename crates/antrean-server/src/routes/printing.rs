@@ -3,7 +3,7 @@
 //! point phones at `{public_base_url}/t/{code}`.
 
 use antrean_ticket::Paper;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -12,7 +12,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::AppQuery;
+use crate::extract::{AppPath, AppQuery};
 use crate::lookup::{self, Found};
 use crate::printing;
 use crate::state::AppState;
@@ -52,7 +52,7 @@ async fn printable(
         (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 503, body = ErrorBody)))]
 async fn ticket_pdf(
     State(state): State<AppState>,
-    Path(code): Path<String>,
+    AppPath(code): AppPath<String>,
     AppQuery(q): AppQuery<PaperQuery>,
 ) -> Result<Response, ApiError> {
     let (found, job) = printable(&state, &code).await?;
@@ -78,7 +78,7 @@ async fn ticket_pdf(
         (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 503, body = ErrorBody)))]
 async fn ticket_escpos(
     State(state): State<AppState>,
-    Path(code): Path<String>,
+    AppPath(code): AppPath<String>,
     AppQuery(q): AppQuery<PaperQuery>,
 ) -> Result<Response, ApiError> {
     let (_, job) = printable(&state, &code).await?;
@@ -94,7 +94,7 @@ async fn ticket_escpos(
         (status = 404, body = ErrorBody), (status = 503, body = ErrorBody)))]
 async fn ticket_qr(
     State(state): State<AppState>,
-    Path(code): Path<String>,
+    AppPath(code): AppPath<String>,
 ) -> Result<Response, ApiError> {
     let (_, job) = printable(&state, &code).await?;
     let svg = antrean_ticket::qr_svg(&job.url).map_err(|e| ApiError::Internal(e.into()))?;

@@ -1,7 +1,7 @@
 //! `/offices/{office}/report`: what happened over some business days, per
 //! service, with the IKM score; for supervisors.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -9,7 +9,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiError, ErrorBody, ErrorCode};
-use crate::extract::{AppQuery, Staff};
+use crate::extract::{AppPath, AppQuery, Staff};
 use crate::state::AppState;
 use crate::views::Report;
 
@@ -41,7 +41,7 @@ struct ReportQuery {
 async fn report(
     State(state): State<AppState>,
     staff: Staff,
-    Path(office): Path<String>,
+    AppPath(office): AppPath<String>,
     AppQuery(q): AppQuery<ReportQuery>,
 ) -> Result<Json<Report>, ApiError> {
     let handle = state.office(&office)?;

@@ -117,7 +117,7 @@ async fn whoami(staff: Staff) -> Json<Me> {
 
 /// Sign out; clears the cookie (also when not signed in).
 #[utoipa::path(delete, path = "/session", tag = "session",
-    responses((status = 204, description = "signed out"), (status = 400, body = ErrorBody)))]
+    responses((status = 204, description = "signed out"), (status = 400, body = ErrorBody), (status = 413, body = ErrorBody)))]
 async fn sign_out(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -5,7 +5,7 @@
 use std::net::SocketAddr;
 
 use antrean_core::{Actor, Channel, Command, DeviceKind, Priority, ServiceId};
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -15,8 +15,9 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::acted_on;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
-use crate::extract::{AppJson, DeviceToken, NoBody, Staff};
+use crate::extract::{AppJson, AppPath, DeviceToken, NoBody, Staff};
 use crate::lookup;
 use crate::printing::{self, PrintResult};
 use crate::state::AppState;
@@ -77,7 +78,7 @@ struct Issued {
         (status = 503, body = ErrorBody)))]
 async fn issue_ticket(
     State(state): State<AppState>,
-    Path(office): Path<String>,
+    AppPath(office): AppPath<String>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     device: DeviceToken,
     headers: HeaderMap,
@@ -122,10 +123,7 @@ async fn issue_ticket(
         priority: req.priority,
         channel: req.channel,
     };
-    let outcome = handle.execute(cmd, actor).await?;
-    let ticket = outcome
-        .ticket
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("issue returned no ticket")))?;
+    let ticket = acted_on(handle.execute(cmd, actor).await?)?;
     let print = match &req.print {
         Some(printer) => {
             let job = printing::printed(&handle.cfg, &state.config.server.public_base_url, &ticket);
@@ -141,7 +139,7 @@ async fn issue_ticket(
     responses((status = 200, body = TicketView), (status = 404, body = ErrorBody), (status = 503, body = ErrorBody)))]
 async fn get_ticket(
     State(state): State<AppState>,
-    Path(code): Path<String>,
+    AppPath(code): AppPath<String>,
 ) -> Result<Json<TicketView>, ApiError> {
     Ok(Json(lookup::find(&state, &code).await?.view))
 }
@@ -149,13 +147,14 @@ async fn get_ticket(
 /// The citizen gives up a waiting ticket; its place in the quota comes back.
 #[utoipa::path(post, path = "/tickets/{code}/cancel", tag = "tickets", params(("code" = String, Path)),
     responses((status = 200, body = TicketView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody), (status = 503, body = ErrorBody)))]
+        (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 503, body = ErrorBody)))]
 async fn cancel_ticket(
     State(state): State<AppState>,
-    Path(code): Path<String>,
-    _: NoBody,
+    AppPath(code): AppPath<String>,
+    body: Result<NoBody, ApiError>,
 ) -> Result<Json<TicketView>, ApiError> {
     let found = lookup::find(&state, &code).await?;
+    body?;
     if found.view.status.is_final() {
         // No longer in the office's memory: the stored status is final.
         return Err(antrean_core::DomainError::InvalidTransition {
@@ -166,8 +165,7 @@ async fn cancel_ticket(
         .into());
     }
     let cmd = Command::Cancel { code: code.into() };
-    let outcome = found.office.execute(cmd, Some(Actor::Citizen)).await?;
-    outcome.ticket.map(Json).ok_or(ApiError::UnknownTicket)
+    acted_on(found.office.execute(cmd, Some(Actor::Citizen)).await?).map(Json)
 }
 
 /// Staff: a no-show citizen who arrived late waits again (same day).
@@ -176,20 +174,20 @@ async fn cancel_ticket(
     security(("session" = [])),
     responses((status = 200, body = TicketView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
-        (status = 503, body = ErrorBody)))]
+        (status = 413, body = ErrorBody), (status = 503, body = ErrorBody)))]
 async fn requeue(
     State(state): State<AppState>,
     staff: Staff,
-    Path((office, number)): Path<(String, String)>,
-    _: NoBody,
+    AppPath((office, number)): AppPath<(String, String)>,
+    body: Result<NoBody, ApiError>,
 ) -> Result<Json<TicketView>, ApiError> {
     let handle = state.office(&office)?;
     staff.check_office(&office)?;
+    body?;
     let cmd = Command::Requeue {
         number: number.to_uppercase(),
     };
-    let outcome = handle.execute(cmd, Some(staff.actor())).await?;
-    outcome.ticket.map(Json).ok_or(ApiError::UnknownTicket)
+    acted_on(handle.execute(cmd, Some(staff.actor())).await?).map(Json)
 }
 
 /// Body of `POST /tickets/{code}/document`.
@@ -211,7 +209,7 @@ struct DocumentBody {
 async fn set_document(
     State(state): State<AppState>,
     staff: Staff,
-    Path(code): Path<String>,
+    AppPath(code): AppPath<String>,
     AppJson(body): AppJson<DocumentBody>,
 ) -> Result<Json<TicketView>, ApiError> {
     let found = lookup::find(&state, &code).await?;
@@ -289,7 +287,7 @@ fn answers_schema() -> Array {
         (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 503, body = ErrorBody)))]
 async fn answer_survey(
     State(state): State<AppState>,
-    Path(code): Path<String>,
+    AppPath(code): AppPath<String>,
     AppJson(body): AppJson<SurveyBody>,
 ) -> Result<StatusCode, ApiError> {
     let found = lookup::find(&state, &code).await?;
