@@ -92,6 +92,10 @@ export class Survey {
   /** Draws the form (or the thank-you) in the current language. */
   render() {
     if (this.state === "thanks") {
+      // The ticket's live update (no longer open for a survey) can arrive
+      // before the answer to the submission and hide the form: the
+      // thank-you shows either way.
+      this.el.hidden = false;
       fill(
         this.el,
         h("h2", { id: "survey-title" }, t("survey.title")),
