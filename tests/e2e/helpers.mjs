@@ -26,7 +26,7 @@ export const PUBLIC_BASE_URL = "http://antrean.test:8080";
 fs.mkdirSync(ARTIFACTS, { recursive: true });
 
 /**
- * Starts the server with a copy of config/ (opening hours dropped, so tests
+ * Starts the server with a copy of config/ (opening hours and closed days dropped, so tests
  * run at any hour) and an empty data directory; adds a clerk, a supervisor
  * and a kiosk device.
  */
@@ -36,7 +36,7 @@ export async function startServer() {
   const data = path.join(dir, "data");
   fs.cpSync(path.join(ROOT, "config"), config, { recursive: true });
   const officeFile = path.join(config, "offices", `${OFFICE}.toml`);
-  fs.writeFileSync(officeFile, fs.readFileSync(officeFile, "utf8").replace(/^hours\s*=.*$/m, ""));
+  fs.writeFileSync(officeFile, fs.readFileSync(officeFile, "utf8").replace(/^hours\s*=.*$/gm, "").replace(/^closed\s*=\s*\[[\s\S]*?^\]\s*$/m, ""));
   const mainFile = path.join(config, "antrean.toml");
   const main = fs.readFileSync(mainFile, "utf8");
   if (!/^public_base_url\s*=/m.test(main)) throw new Error("config/antrean.toml has no public_base_url line");

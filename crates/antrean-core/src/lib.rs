@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 mod actor;
+pub mod calendar;
 mod error;
 mod estimate;
 mod event;
@@ -25,7 +26,7 @@ pub use estimate::ServiceTimes;
 pub use event::{Event, EventKind};
 pub use ids::{CounterId, ServiceId, TicketCode};
 pub use model::{
-    CallPolicy, Channel, CounterDef, CounterStatus, Hours, OfficeDef, Priority, ServiceDef,
+    CallPolicy, Channel, CounterDef, CounterStatus, OfficeDef, Priority, ServiceDef,
     ServiceStandard, Ticket, TicketStatus,
 };
 pub use office::{Command, Counter, Executed, Office, Restore, ServiceCounts, TransferTarget};

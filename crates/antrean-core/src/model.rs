@@ -3,9 +3,11 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc, Weekday};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
+
+use crate::calendar::{Availability, Calendar, WeekHours};
 
 /// Why a ticket is served in the priority lane (UU 25/2009 Pasal 29).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -198,6 +200,8 @@ pub struct ServiceDef {
     pub standard: ServiceStandard,
     /// Steps of the document after the counter, e.g. received → ready.
     pub workflow: Vec<String>,
+    /// Hours of its own (Samsat keeps shorter ones); `None`: the office's.
+    pub hours: Option<WeekHours>,
 }
 
 /// A counter as configured.
@@ -210,31 +214,14 @@ pub struct CounterDef {
     pub policy: CallPolicy,
 }
 
-/// Opening hours: the days and the local times at which tickets are issued.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hours {
-    pub days: Vec<Weekday>,
-    pub open: NaiveTime,
-    pub close: NaiveTime,
-}
-
-impl Hours {
-    /// Whether a ticket may be taken at this local time.
-    pub fn is_open(&self, local: chrono::NaiveDateTime) -> bool {
-        self.days.contains(&local.weekday())
-            && local.time() >= self.open
-            && local.time() < self.close
-    }
-}
-
 /// An office as configured: everything that does not change during a day.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OfficeDef {
     pub id: String,
     pub name: String,
     pub time_zone: Tz,
-    /// `None`: tickets can be taken at any time.
-    pub hours: Option<Hours>,
+    /// When tickets are taken: the week's hours and the closed days.
+    pub calendar: Calendar,
     /// Language codes, the default first (`id`, `en`).
     pub languages: Vec<String>,
     pub services: Vec<ServiceDef>,
@@ -260,11 +247,24 @@ impl OfficeDef {
         at.with_timezone(&self.time_zone).date_naive()
     }
 
-    /// Whether tickets of the office can be taken at this instant.
-    pub fn is_open(&self, at: DateTime<Utc>) -> bool {
-        self.hours
-            .as_ref()
-            .is_none_or(|h| h.is_open(at.with_timezone(&self.time_zone).naive_local()))
+    /// The office's local time of an instant.
+    pub fn local(&self, at: DateTime<Utc>) -> NaiveDateTime {
+        at.with_timezone(&self.time_zone).naive_local()
+    }
+
+    /// Whether the office takes tickets at this instant, and if not, why
+    /// and when again.
+    pub fn availability(&self, at: DateTime<Utc>) -> Availability {
+        self.calendar.at(self.local(at))
+    }
+
+    /// The same for one service: its own hours if it has them, within the
+    /// office's closed days.
+    pub fn service_availability(&self, service: &ServiceDef, at: DateTime<Utc>) -> Availability {
+        match &service.hours {
+            None => self.availability(at),
+            Some(week) => self.calendar.with_week(Some(week)).at(self.local(at)),
+        }
     }
 }
 

@@ -728,7 +728,7 @@ impl Office {
             .def
             .service(service)
             .ok_or_else(|| DomainError::UnknownService(service.to_owned()))?;
-        if !self.def.is_open(now) {
+        if !self.def.service_availability(def, now).is_open() {
             return Err(DomainError::ServiceClosed(service.to_owned()));
         }
         if self.tickets.contains_key(code) {

@@ -501,11 +501,13 @@ fn quotas_keep_room_for_walk_in_citizens() {
 #[test]
 fn closed_hours_refuse_tickets() {
     let mut def = office_def();
-    def.hours = Some(antrean_core::Hours {
-        days: vec![chrono::Weekday::Mon],
+    let monday = antrean_core::calendar::Interval {
         open: chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap(),
         close: chrono::NaiveTime::from_hms_opt(15, 0, 0).unwrap(),
-    });
+    };
+    def.calendar.week = Some(
+        antrean_core::calendar::WeekHours::new([(chrono::Weekday::Mon, vec![monday])]).unwrap(),
+    );
     let def = arc(def);
     let mut o = Office::new(def.clone(), def.business_day(at(0)));
     // 2026-11-28 is a Saturday.

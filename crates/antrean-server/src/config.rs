@@ -8,10 +8,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use antrean_core::calendar::{Calendar, Closure, Interval, WeekHours};
 use antrean_core::words::NumberReading;
-use antrean_core::{CallPolicy, CounterDef, Hours, OfficeDef, ServiceDef, ServiceStandard};
+use antrean_core::{CallPolicy, CounterDef, OfficeDef, ServiceDef, ServiceStandard};
 use antrean_ticket::Paper;
-use chrono::{NaiveTime, Weekday};
+use chrono::{NaiveDate, NaiveTime, Weekday};
 use serde::Deserialize;
 
 /// A configuration that cannot be used, with where and why.
@@ -155,6 +156,9 @@ struct OfficeFile {
     languages: Vec<String>,
     #[serde(default)]
     hours: Option<HoursFile>,
+    /// Public holidays, collective leave and one-off closures.
+    #[serde(default)]
+    closed: Vec<ClosedFile>,
     #[serde(default = "default_min_calls")]
     min_calls: u32,
     #[serde(default)]
@@ -177,12 +181,34 @@ fn default_min_calls() -> u32 {
     2
 }
 
-#[derive(Debug, Deserialize)]
+/// Opening hours, as written: either the same hours on some days
+/// (`{ days = ["mon", ...], open = "07:30", close = "16:00" }`), or each
+/// day's own (`mon = "07:30-12:00, 13:00-16:00"`, `fri = "07:30-11:30"`; a
+/// day not named is closed).
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct HoursFile {
-    days: Vec<Weekday>,
-    open: String,
-    close: String,
+    days: Option<Vec<Weekday>>,
+    open: Option<String>,
+    close: Option<String>,
+    mon: Option<String>,
+    tue: Option<String>,
+    wed: Option<String>,
+    thu: Option<String>,
+    fri: Option<String>,
+    sat: Option<String>,
+    sun: Option<String>,
+}
+
+/// A day or days on which the office is closed.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClosedFile {
+    from: NaiveDate,
+    /// The last day closed; `from` when absent.
+    to: Option<NaiveDate>,
+    /// Shown to citizens, per language: `{ id = "Hari Raya Natal", en = "Christmas Day" }`.
+    reason: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -205,6 +231,9 @@ struct ServiceFile {
     cost: String,
     #[serde(default)]
     workflow: Vec<String>,
+    /// Hours of its own; the office's when absent.
+    #[serde(default)]
+    hours: Option<HoursFile>,
 }
 
 fn default_service_minutes() -> u32 {
@@ -338,11 +367,32 @@ fn load_office(file: &Path) -> Result<OfficeConfig, ConfigError> {
     if f.languages.is_empty() {
         return Err(e("languages", "at least one language, the default first"));
     }
-    let hours = f
+    let week = f
         .hours
         .map(|h| parse_hours(&h))
         .transpose()
         .map_err(|p| e("hours", &p))?;
+    let mut closures = Vec::new();
+    for (i, c) in f.closed.into_iter().enumerate() {
+        let to = c.to.unwrap_or(c.from);
+        if to < c.from {
+            return Err(e(&format!("closed[{i}].to"), "must not be before `from`"));
+        }
+        if !c.reason.contains_key(&f.languages[0]) {
+            return Err(e(
+                &format!("closed[{i}].reason"),
+                &format!(
+                    "needs a reason in the default language `{}`",
+                    f.languages[0]
+                ),
+            ));
+        }
+        closures.push(Closure {
+            from: c.from,
+            to,
+            reason: c.reason,
+        });
+    }
     if f.min_calls == 0 {
         return Err(e("min_calls", "must be at least 1"));
     }
@@ -404,6 +454,11 @@ fn load_office(file: &Path) -> Result<OfficeConfig, ConfigError> {
                 cost: s.cost,
             },
             workflow: s.workflow,
+            hours: s
+                .hours
+                .map(|h| parse_hours(&h))
+                .transpose()
+                .map_err(|p| e(&key("hours"), &p))?,
         });
     }
     let mut counters: Vec<CounterDef> = Vec::new();
@@ -454,7 +509,7 @@ fn load_office(file: &Path) -> Result<OfficeConfig, ConfigError> {
             id: f.id,
             name: f.name,
             time_zone,
-            hours,
+            calendar: Calendar { week, closures },
             languages: f.languages,
             services,
             counters,
@@ -468,19 +523,55 @@ fn load_office(file: &Path) -> Result<OfficeConfig, ConfigError> {
     })
 }
 
-fn parse_hours(h: &HoursFile) -> Result<Hours, String> {
+fn parse_hours(h: &HoursFile) -> Result<WeekHours, String> {
     let time = |s: &str| {
-        NaiveTime::parse_from_str(s, "%H:%M").map_err(|_| format!("`{s}` is not a time like 07:30"))
+        NaiveTime::parse_from_str(s.trim(), "%H:%M")
+            .map_err(|_| format!("`{s}` is not a time like 07:30"))
     };
-    let (open, close) = (time(&h.open)?, time(&h.close)?);
-    if open >= close {
-        return Err("open must be before close".into());
-    }
-    Ok(Hours {
-        days: h.days.clone(),
-        open,
-        close,
-    })
+    let per_day = [
+        (Weekday::Mon, &h.mon),
+        (Weekday::Tue, &h.tue),
+        (Weekday::Wed, &h.wed),
+        (Weekday::Thu, &h.thu),
+        (Weekday::Fri, &h.fri),
+        (Weekday::Sat, &h.sat),
+        (Weekday::Sun, &h.sun),
+    ];
+    let days: Vec<(Weekday, Vec<Interval>)> = match (&h.days, &h.open, &h.close) {
+        (Some(days), Some(open), Some(close)) if per_day.iter().all(|(_, d)| d.is_none()) => {
+            let i = Interval {
+                open: time(open)?,
+                close: time(close)?,
+            };
+            days.iter().map(|d| (*d, vec![i])).collect()
+        }
+        (None, None, None) => per_day
+            .iter()
+            .filter_map(|(day, text)| text.as_deref().map(|t| (*day, t)))
+            .map(|(day, text)| {
+                let intervals = text
+                    .split(',')
+                    .map(|part| {
+                        let (open, close) = part.split_once('-').ok_or_else(|| {
+                            format!("{day}: `{part}` is not hours like 07:30-12:00")
+                        })?;
+                        Ok(Interval {
+                            open: time(open)?,
+                            close: time(close)?,
+                        })
+                    })
+                    .collect::<Result<Vec<_>, String>>()?;
+                Ok((day, intervals))
+            })
+            .collect::<Result<_, String>>()?,
+        _ => {
+            return Err(
+                "either `days`, `open` and `close` together, or each day's hours (`mon = \"07:30-16:00\"`)"
+                    .into(),
+            )
+        }
+    };
+    WeekHours::new(days).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -596,6 +687,46 @@ services = ["ktp"]
             assert!(text.contains("x.toml"), "{text}");
             assert!(e.key.contains(key), "{text}");
             assert!(text.contains(problem), "{text}");
+        }
+    }
+
+    #[test]
+    fn hours_per_day_breaks_service_hours_and_closed_days() {
+        let body = GOOD.replace(
+            "time_zone = \"Asia/Jakarta\"",
+            "time_zone = \"Asia/Jakarta\"\n\
+             hours = { mon = \"07:30-12:00, 13:00-16:00\", fri = \"07:30-11:30\" }\n\
+             closed = [{ from = \"2026-12-24\", to = \"2026-12-25\", reason = { id = \"Natal\" } }]",
+        )
+        .replace("name = { id = \"KTP\" }", "name = { id = \"KTP\" }\nhours = { days = [\"tue\"], open = \"08:00\", close = \"14:00\" }");
+        let (_dir, config) = write_office(&body);
+        let office = config.unwrap().offices[0].clone();
+        let week = office.def.calendar.week.as_ref().unwrap();
+        assert_eq!(week.on(Weekday::Mon).len(), 2, "a break at midday");
+        assert_eq!(week.on(Weekday::Fri).len(), 1);
+        assert!(
+            week.on(Weekday::Sat).is_empty(),
+            "a day not named is closed"
+        );
+        let closure = &office.def.calendar.closures[0];
+        assert_eq!(
+            (closure.from.to_string(), closure.to.to_string()),
+            ("2026-12-24".into(), "2026-12-25".into())
+        );
+        let ktp = office.def.service("ktp").unwrap().hours.as_ref().unwrap();
+        assert_eq!(ktp.on(Weekday::Tue).len(), 1);
+        assert!(ktp.on(Weekday::Mon).is_empty());
+        for (bad, key, problem) in [
+            ("hours = { mon = \"16:00-07:30\" }", "hours", "opening must be before closing"),
+            ("hours = { mon = \"07:30-12:00, 11:00-13:00\" }", "hours", "overlap"),
+            ("hours = { mon = \"pagi\" }", "hours", "not hours like"),
+            ("hours = { days = [\"mon\"], open = \"07:30\", close = \"16:00\", fri = \"08:00-09:00\" }", "hours", "either"),
+            ("closed = [{ from = \"2026-12-25\", to = \"2026-12-24\", reason = { id = \"x\" } }]", "closed[0].to", "before"),
+            ("closed = [{ from = \"2026-12-25\", reason = { en = \"x\" } }]", "closed[0].reason", "default language"),
+        ] {
+            let body = GOOD.replace("time_zone = \"Asia/Jakarta\"", &format!("time_zone = \"Asia/Jakarta\"\n{bad}"));
+            let e = write_office(&body).1.unwrap_err();
+            assert!(e.key.contains(key) && e.problem.contains(problem), "{bad}: {e}");
         }
     }
 

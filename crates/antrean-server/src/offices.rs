@@ -176,10 +176,14 @@ impl OfficeHandle {
 
 fn snapshot(s: &State) -> ServerMsg {
     let cfg = &s.cfg;
+    let now = Utc::now();
+    let (open, closed) = views::Closed::new(cfg, cfg.def.availability(now));
     ServerMsg::Snapshot {
         seq: s.office.seq(),
         office: cfg.def.id.clone(),
         name: cfg.def.name.clone(),
+        open,
+        closed,
         day: s.office.day().to_string(),
         languages: cfg.def.languages.clone(),
         running_text: cfg.running_text.clone(),
@@ -191,7 +195,7 @@ fn snapshot(s: &State) -> ServerMsg {
             .map(|svc| views::waiting(&s.office, &svc.id))
             .collect(),
         recent_calls: s.recent_calls.iter().cloned().collect(),
-        now: views::local_time(cfg, Utc::now()),
+        now: views::local_time(cfg, now),
     }
 }
 

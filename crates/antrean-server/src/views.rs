@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use antrean_core::calendar::Availability;
 use antrean_core::words::announcement;
 use antrean_core::{
     Channel, CounterStatus, Event, EventKind, Office, Priority, Ticket, TicketStatus,
@@ -141,8 +142,11 @@ pub struct ServiceView {
     /// Tickets left today online; null when unlimited.
     #[schema(required = true)]
     pub remaining_online: Option<u32>,
-    /// Whether tickets can be taken now (opening hours).
+    /// Whether tickets can be taken now: its hours (or the office's), and
+    /// not a closed day.
     pub open: bool,
+    #[serde(flatten)]
+    pub closed: Closed,
     pub requirements: Vec<String>,
     pub completion_time: String,
     pub cost: String,
@@ -158,7 +162,10 @@ pub struct OfficeView {
     pub address: String,
     pub time_zone: String,
     pub languages: Vec<String>,
+    /// Whether the office takes tickets now.
     pub open: bool,
+    #[serde(flatten)]
+    pub closed: Closed,
     pub running_text: String,
     /// The office's business day.
     #[schema(format = Date)]
@@ -203,13 +210,50 @@ pub fn counters(cfg: &OfficeConfig, office: &Office) -> Vec<CounterView> {
         .collect()
 }
 
+/// Why something is closed now and when it opens again (both null while
+/// it is open).
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Closed {
+    /// The reason for a closed day (holiday, collective leave), per
+    /// language; null outside the opening hours of an ordinary day.
+    #[schema(required = true)]
+    pub closed_reason: Option<BTreeMap<String, String>>,
+    /// When tickets are taken again (local time); null while open, and when
+    /// no opening is planned in the coming year.
+    #[schema(required = true, format = DateTime)]
+    pub opens_at: Option<String>,
+}
+
+impl Closed {
+    pub fn new(cfg: &OfficeConfig, a: Availability) -> (bool, Closed) {
+        match a {
+            Availability::Open => (
+                true,
+                Closed {
+                    closed_reason: None,
+                    opens_at: None,
+                },
+            ),
+            Availability::Closed { closure, opens } => (
+                false,
+                Closed {
+                    closed_reason: closure.map(|c| c.reason),
+                    opens_at: opens
+                        .and_then(|local| local.and_local_timezone(cfg.def.time_zone).earliest())
+                        .map(|at| local_time(cfg, at.with_timezone(&Utc))),
+                },
+            ),
+        }
+    }
+}
+
 pub fn services(cfg: &OfficeConfig, office: &Office, now: DateTime<Utc>) -> Vec<ServiceView> {
-    let open = cfg.def.is_open(now);
     cfg.def
         .services
         .iter()
         .map(|s| {
             let (remaining, remaining_online) = office.remaining_quota(&s.id);
+            let (open, closed) = Closed::new(cfg, cfg.def.service_availability(s, now));
             ServiceView {
                 id: s.id.clone(),
                 prefix: s.prefix.clone(),
@@ -219,6 +263,7 @@ pub fn services(cfg: &OfficeConfig, office: &Office, now: DateTime<Utc>) -> Vec<
                 remaining,
                 remaining_online,
                 open,
+                closed,
                 requirements: s.standard.requirements.clone(),
                 completion_time: s.standard.completion_time.clone(),
                 cost: s.standard.cost.clone(),
@@ -229,13 +274,15 @@ pub fn services(cfg: &OfficeConfig, office: &Office, now: DateTime<Utc>) -> Vec<
 }
 
 pub fn office(cfg: &OfficeConfig, office: &Office, now: DateTime<Utc>) -> OfficeView {
+    let (open, closed) = Closed::new(cfg, cfg.def.availability(now));
     OfficeView {
         id: cfg.def.id.clone(),
         name: cfg.def.name.clone(),
         address: cfg.address.clone(),
         time_zone: cfg.def.time_zone.name().into(),
         languages: cfg.def.languages.clone(),
-        open: cfg.def.is_open(now),
+        open,
+        closed,
         running_text: cfg.running_text.clone(),
         day: office.day().to_string(),
         services: services(cfg, office, now),
@@ -493,6 +540,10 @@ pub enum ServerMsg {
         seq: u64,
         office: String,
         name: String,
+        /// Whether the office takes tickets at the snapshot's time.
+        open: bool,
+        #[serde(flatten)]
+        closed: Closed,
         #[schema(format = Date)]
         day: String,
         languages: Vec<String>,

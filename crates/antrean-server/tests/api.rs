@@ -811,3 +811,37 @@ async fn an_action_that_takes_no_body_refuses_one_and_changes_nothing() {
     let (s, c) = clerk.post(open, json!({})).await;
     assert_eq!((s, c["state"].as_str()), (200, Some("open")));
 }
+
+#[tokio::test]
+async fn on_a_closed_day_nobody_takes_a_ticket_and_everyone_sees_why_and_when_again() {
+    let jakarta = chrono::FixedOffset::east_opt(7 * 3600).unwrap();
+    let today = chrono::Utc::now().with_timezone(&jakarta).date_naive();
+    let server = Server::start_with(
+        "",
+        &format!(
+            "[[closed]]\nfrom = \"{today}\"\nreason = {{ id = \"Cuti bersama\", en = \"Collective leave\" }}\n"
+        ),
+    );
+    let citizen = Client::new(&server.base);
+    let (s, office) = citizen.get("/api/v1/offices/alpha").await;
+    assert_eq!(s, 200);
+    let tomorrow = format!("{}T00:00:00+07:00", today.succ_opt().unwrap());
+    for place in [&office, &office["services"][0]] {
+        assert_eq!(place["open"], false, "{place}");
+        assert_eq!(place["closed_reason"]["id"], "Cuti bersama");
+        assert_eq!(place["opens_at"], tomorrow.as_str());
+    }
+    let (s, e) = citizen
+        .post("/api/v1/offices/alpha/tickets", json!({"service": "ktp"}))
+        .await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (422, Some("service_closed"))
+    );
+    // Another office is open as usual, and says nothing of closing.
+    let (_, beta) = citizen.get("/api/v1/offices/beta").await;
+    assert_eq!(
+        (beta["open"].as_bool(), beta["opens_at"].is_null()),
+        (Some(true), true)
+    );
+}

@@ -24,6 +24,7 @@ fn def() -> Arc<OfficeDef> {
         service_time_s: 300,
         standard: ServiceStandard::default(),
         workflow: vec![],
+        hours: None,
     };
     let counter = |id: &str, services: &[&str]| CounterDef {
         id: id.into(),
@@ -35,7 +36,7 @@ fn def() -> Arc<OfficeDef> {
         id: "o".into(),
         name: "O".into(),
         time_zone: chrono_tz::Asia::Jakarta,
-        hours: None,
+        calendar: Default::default(),
         languages: vec!["id".into()],
         services: vec![service("ktp", "A"), service("kk", "B")],
         counters: vec![counter("1", &["ktp", "kk"]), counter("2", &["kk"])],

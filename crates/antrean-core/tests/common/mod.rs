@@ -17,6 +17,7 @@ pub fn service(id: &str, prefix: &str) -> ServiceDef {
         service_time_s: 300,
         standard: ServiceStandard::default(),
         workflow: vec![],
+        hours: None,
     }
 }
 
@@ -34,7 +35,7 @@ pub fn office_def() -> OfficeDef {
         id: "test".into(),
         name: "Kantor Uji".into(),
         time_zone: chrono_tz::Asia::Jakarta,
-        hours: None,
+        calendar: Default::default(),
         languages: vec!["id".into(), "en".into()],
         services: vec![
             service("ktp", "A"),

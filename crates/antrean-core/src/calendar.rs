@@ -1,0 +1,324 @@
+//! When an office and its services take tickets: weekly opening hours (a
+//! shorter Friday, a break at midday, a service with hours of its own) and
+//! the days it is closed (public holidays, collective leave, one-off
+//! closures), each with the reason citizens are shown; and when it opens
+//! next, so that a closed screen can say "Buka lagi Senin, 07.30".
+//!
+//! Everything is in the office's local time; the caller converts.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
+
+/// A stretch of a day during which tickets are taken: from `open`, up to
+/// but not including `close`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Interval {
+    pub open: NaiveTime,
+    pub close: NaiveTime,
+}
+
+/// Opening hours for each day of the week. A day without intervals is
+/// closed; a day's intervals are in order and do not overlap.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WeekHours {
+    /// Monday first.
+    days: [Vec<Interval>; 7],
+}
+
+/// Why a week's hours cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HoursError {
+    #[error("{0}: opening must be before closing")]
+    Empty(Weekday),
+    #[error("{0}: the times overlap or are out of order")]
+    Overlap(Weekday),
+}
+
+impl WeekHours {
+    /// The week from each day's intervals; refuses an interval that closes
+    /// before it opens and intervals out of order or overlapping.
+    pub fn new(
+        days: impl IntoIterator<Item = (Weekday, Vec<Interval>)>,
+    ) -> Result<Self, HoursError> {
+        let mut week = WeekHours::default();
+        for (day, intervals) in days {
+            if intervals.iter().any(|i| i.open >= i.close) {
+                return Err(HoursError::Empty(day));
+            }
+            if intervals.windows(2).any(|w| w[1].open < w[0].close) {
+                return Err(HoursError::Overlap(day));
+            }
+            week.days[day.num_days_from_monday() as usize] = intervals;
+        }
+        Ok(week)
+    }
+
+    /// The intervals of a weekday.
+    pub fn on(&self, day: Weekday) -> &[Interval] {
+        &self.days[day.num_days_from_monday() as usize]
+    }
+
+    fn is_open(&self, at: NaiveDateTime) -> bool {
+        let t = at.time();
+        self.on(at.weekday())
+            .iter()
+            .any(|i| i.open <= t && t < i.close)
+    }
+
+    /// The first opening at or after `at` on `at`'s date, if any.
+    fn opening_on(&self, at: NaiveDateTime) -> Option<NaiveDateTime> {
+        self.on(at.weekday())
+            .iter()
+            .find(|i| i.open >= at.time())
+            .map(|i| at.date().and_time(i.open))
+    }
+}
+
+/// Days on which the office is closed, with the reason shown to citizens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Closure {
+    /// First day closed.
+    pub from: NaiveDate,
+    /// Last day closed (the same as `from` for one day).
+    pub to: NaiveDate,
+    /// Per language code: "Hari Raya Idul Fitri", "Cuti bersama".
+    pub reason: BTreeMap<String, String>,
+}
+
+impl Closure {
+    fn covers(&self, day: NaiveDate) -> bool {
+        self.from <= day && day <= self.to
+    }
+}
+
+/// Whether tickets are taken at an instant, and if not, why and when again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Availability {
+    Open,
+    Closed {
+        /// The closure that covers the day; `None` outside the hours.
+        closure: Option<Closure>,
+        /// When it opens next, local time; `None` when it never does in
+        /// the coming year (no hours at all, or closed throughout).
+        opens: Option<NaiveDateTime>,
+    },
+}
+
+impl Availability {
+    pub fn is_open(&self) -> bool {
+        matches!(self, Availability::Open)
+    }
+}
+
+/// How far ahead the next opening is looked for.
+const HORIZON_DAYS: i64 = 400;
+
+/// An office's (or a service's) calendar: its week and its closed days.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Calendar {
+    /// `None`: open at any hour of every day that is not closed.
+    pub week: Option<WeekHours>,
+    pub closures: Vec<Closure>,
+}
+
+impl Calendar {
+    /// Whether tickets are taken at local time `at`, and if not, why and
+    /// when again.
+    pub fn at(&self, at: NaiveDateTime) -> Availability {
+        let closure = self.closure(at.date());
+        let open = closure.is_none() && self.week.as_ref().is_none_or(|w| w.is_open(at));
+        if open {
+            return Availability::Open;
+        }
+        Availability::Closed {
+            closure: closure.cloned(),
+            opens: self.next_opening(at),
+        }
+    }
+
+    /// The same calendar with `week` instead of its own (a service with
+    /// hours of its own keeps the office's closed days).
+    pub fn with_week(&self, week: Option<&WeekHours>) -> Calendar {
+        Calendar {
+            week: week.cloned().or_else(|| self.week.clone()),
+            closures: self.closures.clone(),
+        }
+    }
+
+    fn closure(&self, day: NaiveDate) -> Option<&Closure> {
+        self.closures.iter().find(|c| c.covers(day))
+    }
+
+    /// The first instant after `at` at which tickets are taken.
+    fn next_opening(&self, at: NaiveDateTime) -> Option<NaiveDateTime> {
+        (0..HORIZON_DAYS).find_map(|n| {
+            let day = at.date() + Duration::days(n);
+            if self.closure(day).is_some() {
+                return None;
+            }
+            let from = if n == 0 {
+                at
+            } else {
+                day.and_time(NaiveTime::MIN)
+            };
+            match &self.week {
+                None => Some(from),
+                Some(week) => week.opening_on(from),
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn t(h: u32, m: u32) -> NaiveTime {
+        NaiveTime::from_hms_opt(h, m, 0).unwrap()
+    }
+
+    fn i(open: (u32, u32), close: (u32, u32)) -> Interval {
+        Interval {
+            open: t(open.0, open.1),
+            close: t(close.0, close.1),
+        }
+    }
+
+    /// 2026-12-07 is a Monday.
+    fn at(day: u32, h: u32, m: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 12, day)
+            .unwrap()
+            .and_time(t(h, m))
+    }
+
+    /// Monday to Thursday 07:30–16:00 with a break 12:00–13:00, Friday
+    /// 07:30–11:30, closed at the weekend.
+    fn office() -> Calendar {
+        use Weekday::*;
+        let long = vec![i((7, 30), (12, 0)), i((13, 0), (16, 0))];
+        let week = WeekHours::new([
+            (Mon, long.clone()),
+            (Tue, long.clone()),
+            (Wed, long.clone()),
+            (Thu, long),
+            (Fri, vec![i((7, 30), (11, 30))]),
+        ])
+        .unwrap();
+        Calendar {
+            week: Some(week),
+            closures: vec![],
+        }
+    }
+
+    fn opens(a: Availability) -> Option<NaiveDateTime> {
+        match a {
+            Availability::Open => panic!("expected closed"),
+            Availability::Closed { opens, .. } => opens,
+        }
+    }
+
+    #[test]
+    fn open_within_the_hours_and_closed_at_the_break_and_after() {
+        let c = office();
+        assert!(c.at(at(7, 7, 30)).is_open(), "opening minute");
+        assert!(c.at(at(7, 11, 59)).is_open());
+        assert_eq!(opens(c.at(at(7, 12, 0))), Some(at(7, 13, 0)), "the break");
+        assert_eq!(
+            opens(c.at(at(7, 6, 0))),
+            Some(at(7, 7, 30)),
+            "before opening"
+        );
+        assert_eq!(
+            opens(c.at(at(7, 16, 0))),
+            Some(at(8, 7, 30)),
+            "closing minute"
+        );
+        assert!(c.at(at(11, 11, 0)).is_open(), "Friday morning");
+        assert_eq!(
+            opens(c.at(at(11, 13, 0))),
+            Some(at(14, 7, 30)),
+            "Friday afternoon: Monday"
+        );
+        assert_eq!(
+            opens(c.at(at(12, 9, 0))),
+            Some(at(14, 7, 30)),
+            "Saturday: Monday"
+        );
+    }
+
+    #[test]
+    fn a_closure_says_why_and_the_next_opening_skips_it() {
+        let mut c = office();
+        let reason = BTreeMap::from([("id".to_owned(), "Cuti bersama".to_owned())]);
+        c.closures.push(Closure {
+            from: at(14, 0, 0).date(),
+            to: at(15, 0, 0).date(),
+            reason: reason.clone(),
+        });
+        // Friday afternoon: Monday and Tuesday are closed, Wednesday opens.
+        assert_eq!(opens(c.at(at(11, 13, 0))), Some(at(16, 7, 30)));
+        match c.at(at(14, 9, 0)) {
+            Availability::Closed { closure, opens } => {
+                assert_eq!(closure.map(|c| c.reason), Some(reason));
+                assert_eq!(opens, Some(at(16, 7, 30)));
+            }
+            Availability::Open => panic!("a closed day"),
+        }
+    }
+
+    #[test]
+    fn without_hours_only_closures_close_and_it_opens_at_midnight() {
+        let c = Calendar {
+            week: None,
+            closures: vec![Closure {
+                from: at(25, 0, 0).date(),
+                to: at(25, 0, 0).date(),
+                reason: BTreeMap::new(),
+            }],
+        };
+        assert!(c.at(at(24, 23, 59)).is_open());
+        assert_eq!(opens(c.at(at(25, 10, 0))), Some(at(26, 0, 0)));
+        assert!(Calendar::default().at(at(25, 10, 0)).is_open());
+    }
+
+    #[test]
+    fn a_service_with_its_own_week_keeps_the_office_closures() {
+        let mut c = office();
+        c.closures.push(Closure {
+            from: at(8, 0, 0).date(),
+            to: at(8, 0, 0).date(),
+            reason: BTreeMap::new(),
+        });
+        let samsat = WeekHours::new([(Weekday::Tue, vec![i((8, 0), (14, 0))])]).unwrap();
+        let s = c.with_week(Some(&samsat));
+        assert!(
+            !s.at(at(8, 9, 0)).is_open(),
+            "Tuesday is closed for the office"
+        );
+        assert_eq!(opens(s.at(at(7, 9, 0))), Some(at(15, 8, 0)), "next Tuesday");
+        assert_eq!(c.with_week(None), c);
+    }
+
+    #[test]
+    fn never_open_has_no_next_opening() {
+        let c = Calendar {
+            week: Some(WeekHours::default()),
+            closures: vec![],
+        };
+        assert_eq!(opens(c.at(at(7, 9, 0))), None);
+    }
+
+    #[test]
+    fn bad_hours_are_refused() {
+        assert_eq!(
+            WeekHours::new([(Weekday::Mon, vec![i((9, 0), (9, 0))])]),
+            Err(HoursError::Empty(Weekday::Mon))
+        );
+        assert_eq!(
+            WeekHours::new([(Weekday::Fri, vec![i((8, 0), (12, 0)), i((11, 0), (13, 0))])]),
+            Err(HoursError::Overlap(Weekday::Fri))
+        );
+    }
+}
