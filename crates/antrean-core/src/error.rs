@@ -15,6 +15,12 @@ pub enum DomainError {
     UnknownTicket(String),
     #[error("service `{0}` is not open now")]
     ServiceClosed(String),
+    #[error("tickets for `{service}` are stopped: {message}")]
+    ServiceSuspended { service: String, message: String },
+    #[error("tickets for `{0}` are not stopped")]
+    ServiceNotSuspended(String),
+    #[error("a message for citizens is needed (at most 120 characters, not only spaces)")]
+    SuspendMessage,
     #[error("today's quota for `{0}` is used up")]
     QuotaExhausted(String),
     #[error("today's online quota for `{0}` is used up; tickets remain at the kiosk")]

@@ -88,6 +88,16 @@ pub enum EventKind {
         state: CounterStatus,
         reason: Option<String>,
     },
+    /// Staff stopped issuing tickets for a service now, with the message
+    /// citizens are shown ("blanko KTP habis"), until resumed.
+    ServiceSuspended {
+        service: String,
+        message: String,
+    },
+    /// Issuing for the service goes on again.
+    ServiceResumed {
+        service: String,
+    },
     /// The business day ended: every ticket not done expired and every counter
     /// closed; numbering starts again at 1 on `next_day`.
     DayEnded {
@@ -112,6 +122,8 @@ impl EventKind {
             EventKind::DocumentStatus { .. } => "document_status",
             EventKind::SurveySubmitted { .. } => "survey_submitted",
             EventKind::CounterState { .. } => "counter_state",
+            EventKind::ServiceSuspended { .. } => "service_suspended",
+            EventKind::ServiceResumed { .. } => "service_resumed",
             EventKind::DayEnded { .. } => "day_ended",
         }
     }
@@ -129,7 +141,10 @@ impl EventKind {
             | EventKind::TicketCancelled { code, .. }
             | EventKind::DocumentStatus { code, .. }
             | EventKind::SurveySubmitted { code, .. } => Some(code),
-            EventKind::CounterState { .. } | EventKind::DayEnded { .. } => None,
+            EventKind::CounterState { .. }
+            | EventKind::ServiceSuspended { .. }
+            | EventKind::ServiceResumed { .. }
+            | EventKind::DayEnded { .. } => None,
         }
     }
 }

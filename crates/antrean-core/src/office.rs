@@ -71,6 +71,16 @@ pub enum Command {
         counter: CounterId,
         to: TransferTarget,
     },
+    /// Stop issuing tickets for a service now (its blanks ran out, the
+    /// central network is down), with the message citizens are shown.
+    Suspend {
+        service: ServiceId,
+        message: String,
+    },
+    /// Issue tickets for the service again.
+    Resume {
+        service: ServiceId,
+    },
     /// A no-show citizen arrived late: back into the queue.
     Requeue {
         number: String,
@@ -180,6 +190,8 @@ pub struct Restore {
     /// (service, seconds at the counter) of today's finished tickets, oldest
     /// first.
     pub service_times: Vec<(String, f64)>,
+    /// Services whose issuing is stopped, with their message.
+    pub suspended: HashMap<String, String>,
     /// Codes of today's and yesterday's tickets whose survey was answered:
     /// what the office remembered before it was rebuilt, so that an answer
     /// looked up before the first was on disk is still refused.
@@ -203,6 +215,9 @@ pub struct Office {
     counters: Vec<Counter>,
     counts: HashMap<String, ServiceCounts>,
     times: ServiceTimes,
+    /// Services whose issuing staff stopped, with the message for citizens;
+    /// kept across days until resumed.
+    suspended: HashMap<String, String>,
     /// Codes of the tickets whose survey was answered this business day.
     /// With the caller's `answered` from storage this makes one answer per
     /// ticket: storage knows the answers before the caller looked, this set
@@ -239,6 +254,7 @@ impl Office {
             counters,
             counts: HashMap::new(),
             times: ServiceTimes::default(),
+            suspended: HashMap::new(),
             surveyed: HashSet::new(),
             surveyed_before: HashSet::new(),
         }
@@ -257,6 +273,7 @@ impl Office {
         }
         office.restore_tickets(saved.tickets);
         office.surveyed = saved.surveyed.into_iter().collect();
+        office.suspended = saved.suspended;
         for c in &mut office.counters {
             if c.current
                 .as_ref()
@@ -356,6 +373,11 @@ impl Office {
     /// Tickets of today that are not final, in no particular order.
     pub fn active_tickets(&self) -> impl Iterator<Item = &Ticket> {
         self.tickets.values().map(|t| &**t)
+    }
+
+    /// Why issuing for `service` is stopped, if staff stopped it.
+    pub fn suspended(&self, service: &str) -> Option<&str> {
+        self.suspended.get(service).map(String::as_str)
     }
 
     pub fn counts(&self, service: &str) -> ServiceCounts {
@@ -549,11 +571,7 @@ impl Office {
                 self.decide_counter_state(counter.as_str(), CounterStatus::Open, None)
             }
             Command::Pause { counter, reason } => {
-                // At most 64 characters as typed, at least one of them
-                // visible (not a space, a control or a byte-order mark):
-                // the same rule as the API's published pattern.
-                let visible = |c: char| !c.is_whitespace() && !c.is_control() && c != '\u{feff}';
-                if reason.chars().count() > 64 || !reason.chars().any(visible) {
+                if !fit_to_show(reason, 64) {
                     return Err(DomainError::PauseReason);
                 }
                 let reason = reason.trim();
@@ -639,6 +657,26 @@ impl Office {
                 }])
             }
             Command::Transfer { counter, to } => self.decide_transfer(counter.as_str(), to),
+            Command::Suspend { service, message } => {
+                let service = self.service_or_err(service.as_str())?;
+                if !fit_to_show(message, 120) {
+                    return Err(DomainError::SuspendMessage);
+                }
+                let message = message.trim();
+                Ok(vec![EventKind::ServiceSuspended {
+                    service: service.id.clone(),
+                    message: message.to_owned(),
+                }])
+            }
+            Command::Resume { service } => {
+                let service = self.service_or_err(service.as_str())?;
+                if !self.suspended.contains_key(&service.id) {
+                    return Err(DomainError::ServiceNotSuspended(service.id.clone()));
+                }
+                Ok(vec![EventKind::ServiceResumed {
+                    service: service.id.clone(),
+                }])
+            }
             Command::Requeue { number } => {
                 let t = self.by_number_or_err(number)?;
                 expect_status(t, &[TicketStatus::NoShow], "requeued")?;
@@ -728,6 +766,12 @@ impl Office {
             .def
             .service(service)
             .ok_or_else(|| DomainError::UnknownService(service.to_owned()))?;
+        if let Some(message) = self.suspended.get(service) {
+            return Err(DomainError::ServiceSuspended {
+                service: service.to_owned(),
+                message: message.clone(),
+            });
+        }
         if !self.def.service_availability(def, now).is_open() {
             return Err(DomainError::ServiceClosed(service.to_owned()));
         }
@@ -849,6 +893,12 @@ impl Office {
             service,
             counter: target_counter,
         }])
+    }
+
+    fn service_or_err(&self, id: &str) -> Result<&crate::model::ServiceDef, DomainError> {
+        self.def
+            .service(id)
+            .ok_or_else(|| DomainError::UnknownService(id.to_owned()))
     }
 
     fn counter_or_err(&self, id: &str) -> Result<&Counter, DomainError> {
@@ -1030,6 +1080,12 @@ impl Office {
             EventKind::SurveySubmitted { code, .. } => {
                 self.surveyed.insert(code.clone());
             }
+            EventKind::ServiceSuspended { service, message } => {
+                self.suspended.insert(service.clone(), message.clone());
+            }
+            EventKind::ServiceResumed { service } => {
+                self.suspended.remove(service);
+            }
             EventKind::CounterState {
                 counter,
                 state,
@@ -1043,11 +1099,14 @@ impl Office {
             EventKind::DayEnded { next_day, .. } => {
                 let seq = self.seq;
                 let times = std::mem::take(&mut self.times);
+                let suspended = std::mem::take(&mut self.suspended);
                 let surveyed = std::mem::take(&mut self.surveyed);
                 *self = Office::new(Arc::clone(&self.def), *next_day);
                 self.seq = seq;
                 // Yesterday's service times are still the best guess today.
                 self.times = times;
+                // A stop lasts until staff resume the service.
+                self.suspended = suspended;
                 self.surveyed_before = surveyed;
             }
         }
@@ -1112,6 +1171,15 @@ impl Office {
             q.regular.remove(&key);
         }
     }
+}
+
+/// Whether a text staff typed for citizens' screens (a pause reason, a
+/// service's stop message) can be shown: at most `max` characters as typed,
+/// at least one of them visible (not a space, a control character or a
+/// byte-order mark). The API publishes the same rule as a pattern.
+fn fit_to_show(text: &str, max: usize) -> bool {
+    let visible = |c: char| !c.is_whitespace() && !c.is_control() && c != '\u{feff}';
+    text.chars().count() <= max && text.chars().any(visible)
 }
 
 fn queue_key(t: &Ticket) -> QueueKey {

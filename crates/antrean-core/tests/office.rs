@@ -850,3 +850,60 @@ fn a_ticket_still_in_the_office_is_not_done_whatever_storage_says() {
     ));
     run(&mut o, survey("b", "A001", TicketStatus::Done, false), 6).unwrap();
 }
+
+#[test]
+fn staff_stop_a_service_with_a_message_until_they_resume_it() {
+    let mut o = office();
+    let suspend = |message: &str| Command::Suspend {
+        service: "ktp".into(),
+        message: message.into(),
+    };
+    for blank in ["", "   ", "\u{85}"] {
+        let before = o.clone();
+        assert_eq!(
+            run(&mut o, suspend(blank), 0).unwrap_err(),
+            DomainError::SuspendMessage
+        );
+        assert_eq!(o, before);
+    }
+    assert_eq!(
+        run(
+            &mut o,
+            Command::Resume {
+                service: "ktp".into()
+            },
+            0
+        )
+        .unwrap_err(),
+        DomainError::ServiceNotSuspended("ktp".into())
+    );
+    run(&mut o, suspend(" Blanko KTP habis "), 0).unwrap();
+    assert_eq!(o.suspended("ktp"), Some("Blanko KTP habis"));
+    let issue_ktp = Command::Issue {
+        code: "a".into(),
+        service: "ktp".into(),
+        priority: None,
+        channel: Channel::Kiosk,
+    };
+    assert_eq!(
+        run(&mut o, issue_ktp.clone(), 1).unwrap_err(),
+        DomainError::ServiceSuspended {
+            service: "ktp".into(),
+            message: "Blanko KTP habis".into()
+        }
+    );
+    // Other services go on; the stop outlasts the night.
+    assert_eq!(issue(&mut o, "b", "kk", None, 2), "B001");
+    o.roll_over(at(20 * 3600)).unwrap();
+    assert_eq!(o.suspended("ktp"), Some("Blanko KTP habis"));
+    run(
+        &mut o,
+        Command::Resume {
+            service: "ktp".into(),
+        },
+        20 * 3600,
+    )
+    .unwrap();
+    assert_eq!(o.suspended("ktp"), None);
+    assert!(run(&mut o, issue_ktp, 20 * 3600).is_ok());
+}

@@ -147,6 +147,10 @@ pub struct ServiceView {
     pub open: bool,
     #[serde(flatten)]
     pub closed: Closed,
+    /// Why staff stopped issuing tickets for it now ("blanko KTP habis");
+    /// null while it issues.
+    #[schema(required = true)]
+    pub suspended: Option<String>,
     pub requirements: Vec<String>,
     pub completion_time: String,
     pub cost: String,
@@ -264,6 +268,7 @@ pub fn services(cfg: &OfficeConfig, office: &Office, now: DateTime<Utc>) -> Vec<
                 remaining_online,
                 open,
                 closed,
+                suspended: office.suspended(&s.id).map(str::to_owned),
                 requirements: s.standard.requirements.clone(),
                 completion_time: s.standard.completion_time.clone(),
                 cost: s.standard.cost.clone(),
@@ -340,6 +345,9 @@ pub struct Waiting {
     pub estimated_wait_s: Option<u32>,
     #[schema(required = true)]
     pub remaining: Option<u32>,
+    /// Why staff stopped issuing tickets for it; null while it issues.
+    #[schema(required = true)]
+    pub suspended: Option<String>,
 }
 
 /// An event of the public stream: no codes, nothing personal.
@@ -406,6 +414,14 @@ pub enum PublicEvent {
         state: CounterStatus,
         #[schema(required = true)]
         reason: Option<String>,
+    },
+    /// Staff stopped issuing tickets for a service, with the message.
+    ServiceSuspended {
+        service: String,
+        message: String,
+    },
+    ServiceResumed {
+        service: String,
     },
     DayEnded {
         #[schema(format = Date)]
@@ -518,6 +534,13 @@ impl PublicEvent {
                 state: *state,
                 reason: reason.clone(),
             },
+            EventKind::ServiceSuspended { service, message } => PublicEvent::ServiceSuspended {
+                service: s(service),
+                message: s(message),
+            },
+            EventKind::ServiceResumed { service } => PublicEvent::ServiceResumed {
+                service: s(service),
+            },
             EventKind::DayEnded {
                 day,
                 next_day,
@@ -606,6 +629,7 @@ pub fn waiting(office: &Office, service: &str) -> Waiting {
             .collect(),
         estimated_wait_s: office.estimated_wait_new_s(service),
         remaining: office.remaining_quota(service).0,
+        suspended: office.suspended(service).map(str::to_owned),
     }
 }
 
@@ -618,7 +642,9 @@ pub fn touched_services(kind: &EventKind) -> Vec<&str> {
         | EventKind::TicketDone { service, .. }
         | EventKind::TicketNoShow { service, .. }
         | EventKind::TicketRequeued { service, .. }
-        | EventKind::TicketCancelled { service, .. } => vec![service],
+        | EventKind::TicketCancelled { service, .. }
+        | EventKind::ServiceSuspended { service, .. }
+        | EventKind::ServiceResumed { service } => vec![service],
         EventKind::TicketTransferred {
             from_service,
             service,

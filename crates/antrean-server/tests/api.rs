@@ -845,3 +845,101 @@ async fn on_a_closed_day_nobody_takes_a_ticket_and_everyone_sees_why_and_when_ag
         (Some(true), true)
     );
 }
+
+#[tokio::test]
+async fn a_supervisor_stops_a_service_with_a_message_and_everyone_sees_it_until_resumed() {
+    let mut server = Server::start();
+    let citizen = Client::new(&server.base);
+    let clerk = server.staff("ani", "clerk", Some("alpha")).await;
+    let other = server.staff("budi", "supervisor", Some("beta")).await;
+    let supervisor = server.staff("kepala", "supervisor", Some("alpha")).await;
+    let suspend = "/api/v1/offices/alpha/services/ktp/suspend";
+    let resume = "/api/v1/offices/alpha/services/ktp/resume";
+    let message = json!({"message": "Blanko KTP habis, silakan kembali besok"});
+    let mut live = common::connect(&server.ws("/api/v1/offices/alpha/live")).await;
+    let snapshot = common::next_msg(&mut live).await;
+    assert_eq!(snapshot["type"], "snapshot");
+    // Who may: not citizens, not clerks, not another office's supervisor.
+    for (client, status) in [(&citizen, 401), (&clerk, 403), (&other, 403)] {
+        let (s, _) = client.post(suspend, message.clone()).await;
+        assert_eq!(s, status);
+    }
+    for (body, code) in [
+        (json!({"message": "   "}), "suspend_message_required"),
+        (json!({}), "invalid_body"),
+    ] {
+        let (s, e) = supervisor.post(suspend, body).await;
+        assert_eq!((s, e["error"]["code"].as_str()), (400, Some(code)));
+    }
+    let (s, e) = supervisor.post_empty(resume).await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (409, Some("service_not_suspended"))
+    );
+    let (s, e) = supervisor
+        .post(
+            "/api/v1/offices/alpha/services/nope/suspend",
+            message.clone(),
+        )
+        .await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (404, Some("unknown_service"))
+    );
+
+    let (s, view) = supervisor.post(suspend, message.clone()).await;
+    assert_eq!(
+        (s, view["suspended"].as_str()),
+        (200, Some("Blanko KTP habis, silakan kembali besok"))
+    );
+    // The display hears it at once.
+    let event = common::next_msg(&mut live).await;
+    assert_eq!(event["event"]["kind"], "service_suspended", "{event}");
+    assert_eq!(
+        event["event"]["message"],
+        "Blanko KTP habis, silakan kembali besok"
+    );
+    assert_eq!(
+        event["waiting"][0]["suspended"],
+        "Blanko KTP habis, silakan kembali besok"
+    );
+    let (s, e) = citizen
+        .post("/api/v1/offices/alpha/tickets", json!({"service": "ktp"}))
+        .await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (422, Some("service_suspended"))
+    );
+    assert!(e["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("Blanko KTP habis"));
+    citizen.issue("alpha", "kk").await;
+
+    // A restart keeps the stop; resuming ends it.
+    common::close(live).await;
+    server.restart();
+    let citizen = Client::new(&server.base);
+    let (_, office) = citizen.get("/api/v1/offices/alpha").await;
+    assert_eq!(
+        office["services"][0]["suspended"],
+        "Blanko KTP habis, silakan kembali besok"
+    );
+    let supervisor = Client::new(&server.base);
+    let (s, _) = supervisor
+        .post(
+            "/api/v1/session",
+            json!({"username": "kepala", "password": "kata-sandi-rahasia"}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let (s, view) = supervisor.post_empty(resume).await;
+    assert_eq!((s, view["suspended"].is_null()), (200, true));
+    assert_eq!(citizen.issue("alpha", "ktp").await["number"], "A001");
+    let verify = server.cli(&["audit", "verify"], None);
+    assert!(
+        verify.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verify.stdout)
+    );
+}

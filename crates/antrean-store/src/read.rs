@@ -130,8 +130,13 @@ impl Reader {
                     regular_streak: u32::try_from(streak).unwrap_or(u32::MAX),
                 });
             }
+            // Stops outlast days: read them before knowing the day.
+            let suspended = c
+                .prepare("SELECT service, message FROM service_stops WHERE office = ?1")?
+                .query_map([office], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
             let Some(day) = day else {
-                return Ok(Restore { seq: u64::try_from(seq).unwrap_or(0), counters, ..Restore::default() });
+                return Ok(Restore { seq: u64::try_from(seq).unwrap_or(0), counters, suspended, ..Restore::default() });
             };
             let mut tickets = Vec::new();
             let mut stmt = c.prepare(&format!(
@@ -173,6 +178,7 @@ impl Reader {
                 counts,
                 service_times,
                 surveyed,
+                suspended,
             })
         })
     }

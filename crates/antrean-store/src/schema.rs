@@ -135,6 +135,15 @@ ALTER TABLE tickets_by_code RENAME TO tickets;
 CREATE INDEX tickets_active ON tickets (office, day, status);
 CREATE INDEX tickets_finished ON tickets (office, status, finished_at_ns) WHERE finished_at_ns IS NOT NULL;
 "#,
+    // Services whose issuing staff stopped, with the message for citizens.
+    r#"
+CREATE TABLE service_stops (
+    office  TEXT NOT NULL,
+    service TEXT NOT NULL,
+    message TEXT NOT NULL,
+    PRIMARY KEY (office, service)
+) WITHOUT ROWID;
+"#,
 ];
 
 /// Opens a connection with the settings every connection needs: WAL so that

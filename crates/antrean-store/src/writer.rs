@@ -370,6 +370,17 @@ fn project(tx: &Transaction<'_>, office: &str, e: &Event) -> Result<()> {
             )?
             .execute(params![office, counter, state.as_str(), reason])?;
         }
+        EventKind::ServiceSuspended { service, message } => {
+            tx.prepare_cached(
+                "INSERT INTO service_stops (office, service, message) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (office, service) DO UPDATE SET message = excluded.message",
+            )?
+            .execute(params![office, service, message])?;
+        }
+        EventKind::ServiceResumed { service } => {
+            tx.prepare_cached("DELETE FROM service_stops WHERE office = ?1 AND service = ?2")?
+                .execute(params![office, service])?;
+        }
         EventKind::DayEnded { day, next_day, .. } => {
             tx.prepare_cached(
                 "UPDATE tickets SET status = 'expired' WHERE office = ?1 AND day = ?2 AND status IN ('waiting', 'called', 'serving', 'no_show')",

@@ -421,3 +421,32 @@ fn a_stored_ticket_says_whether_its_survey_was_answered() {
         Err(DomainError::SurveyAnswered { .. })
     ));
 }
+
+#[test]
+fn a_stopped_service_stays_stopped_across_a_restart_until_resumed() {
+    let Fresh {
+        _dir,
+        store,
+        def,
+        t0,
+        mut live,
+    } = fresh();
+    let stop = Command::Suspend {
+        service: "ktp".into(),
+        message: "Blanko KTP habis".into(),
+    };
+    append(&store, "o", live.execute(&stop, t0).unwrap().events);
+    let restarted = Office::restore(def.clone(), t0, store.reader.restore("o").unwrap());
+    assert_eq!(restarted.suspended("ktp"), Some("Blanko KTP habis"));
+    assert_eq!(restarted, live, "the rebuilt office is the live one");
+    let resume = Command::Resume {
+        service: "ktp".into(),
+    };
+    append(&store, "o", live.execute(&resume, t0).unwrap().events);
+    let restarted = Office::restore(def, t0, store.reader.restore("o").unwrap());
+    assert_eq!(restarted.suspended("ktp"), None);
+    assert!(matches!(
+        store.reader.verify_chain().unwrap(),
+        antrean_store::ChainReport::Intact { .. }
+    ));
+}

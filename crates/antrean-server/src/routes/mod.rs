@@ -9,6 +9,7 @@ mod live;
 mod offices;
 mod printing;
 mod reports;
+mod services;
 mod session;
 mod tickets;
 
@@ -104,6 +105,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(offices::routes())
         .merge(tickets::routes())
         .merge(counters::routes())
+        .merge(services::routes())
         .merge(session::routes())
         .merge(reports::routes())
         .merge(printing::routes())
