@@ -53,6 +53,17 @@ export async function loadLang(lang, opts = {}) {
   }
 }
 
+/**
+ * Makes already-read strings current, without fetching or touching the
+ * page (for unit tests under node).
+ * @param {string} lang
+ * @param {Strings} table
+ */
+export function useStrings(lang, table) {
+  strings = table;
+  current = lang;
+}
+
 /** Labels a language button with the language it switches to. @param {HTMLElement} btn */
 export function labelLangButton(btn) {
   const other = current === "id" ? "en" : "id";
@@ -136,7 +147,7 @@ export function waitText(seconds) {
 }
 
 /** The locale of the current language, for numbers and dates. */
-function locale() {
+export function locale() {
   return current === "en" ? "en-GB" : "id-ID";
 }
 
