@@ -7,8 +7,9 @@
  * the satisfaction survey (done.js). One small page (well under 60 KB), so
  * it loads on slow 3G.
  */
-import { api, errorText } from "../shared-ui/api.js";
+import { api, ApiError, errorText } from "../shared-ui/api.js";
 import { byId, fill, h } from "../shared-ui/dom.js";
+import { closedText, Reopening } from "../shared-ui/hours.js";
 import { applyI18n, langSwitch, loadLang, preferredLang, serviceName, t, waitText } from "../shared-ui/i18n.js";
 import { badgeFor, Live } from "../shared-ui/live.js";
 import { chime, unlockAudio } from "../shared-ui/sound.js";
@@ -25,6 +26,10 @@ let live = null;
 const offices = new Map();
 /** Re-renders the current view (after a language change). */
 let rerender = () => {};
+/** Fetches the office page's office again when something closed opens. */
+const reopening = new Reopening(() => rerenderOffice());
+/** Fetches the office shown again and redraws it (set by the office page). */
+let rerenderOffice = () => {};
 
 const MY_TICKETS = "antrean.tickets";
 
@@ -69,6 +74,8 @@ function errorView(/** @type {unknown} */ e) {
 async function route() {
   live?.stop();
   live = null;
+  reopening.stop();
+  rerenderOffice = () => {};
   byId("offline").hidden = true;
   const [first, id] = location.pathname.split("/").filter(Boolean);
   try {
@@ -112,9 +119,20 @@ function link(path) {
   };
 }
 
+/**
+ * Why something is closed and when it opens again (null while open), by
+ * the office's calendar.
+ * @param {Office} o
+ * @param {Office | Service} v
+ * @param {string} [closed] the words without a reason
+ */
+function closedLines(o, v, closed) {
+  return closedText(v, { timeZone: o.time_zone, languages: o.languages, closed });
+}
+
 /** @param {string} id */
 async function officePage(id) {
-  const o = await office(id);
+  let o = await office(id);
   document.title = `${o.name} · ${t("cit.title")}`;
   /** @type {string | null} */
   let confirming = null;
@@ -122,11 +140,19 @@ async function officePage(id) {
   let error = null;
   const render = () => {
     const mine = myTickets()[o.id];
+    const closed = closedLines(o, o, t("hours.office_closed"));
     fill(
       main,
       h("div", { class: "office-head" }, h("h1", null, o.name), h("p", null, o.address)),
       mine && h("a", { class: "my-ticket", href: `/t/${mine}`, onclick: link(`/t/${mine}`) }, t("cit.my_ticket")),
-      !o.open && h("p", { class: "closed-note", role: "note" }, t("cit.office_closed")),
+      closed &&
+        h(
+          "div",
+          { class: "closed-note", role: "note", id: "office-closed" },
+          h("p", { class: "closed-why" }, closed.why),
+          h("p", { class: "closed-when" }, closed.when),
+          h("p", null, t("cit.closed_hint")),
+        ),
       error,
       h("h2", { class: "visually-hidden" }, t("cit.services")),
       h("ul", { class: "list" }, o.services.map((s) => serviceCard(s))),
@@ -137,9 +163,10 @@ async function officePage(id) {
     const left = s.remaining_online == null ? s.remaining : s.remaining_online;
     const exhausted = left === 0;
     const headId = `svc-${s.id}`;
+    const closed = closedLines(o, s);
     return h(
       "li",
-      { class: "card" },
+      { class: "card", "data-card": s.id },
       h("h2", { id: headId }, h("span", { class: "prefix", "aria-hidden": "true" }, s.prefix), serviceName(s)),
       h(
         "dl",
@@ -157,36 +184,50 @@ async function officePage(id) {
       ),
       s.requirements.length > 0 &&
         h("details", null, h("summary", null, t("svc.requirements")), h("ul", null, s.requirements.map((r) => h("li", null, r)))),
-      !s.open || exhausted
-        ? h("p", { class: "unavailable" }, !s.open ? t("svc.closed") : t("svc.exhausted_online"))
-        : confirming === s.id
-          ? h(
-              "div",
-              { class: "confirm", role: "group", "aria-labelledby": headId },
-              h("p", null, t("cit.confirm", { service: serviceName(s) })),
-              h(
-                "div",
-                { class: "row" },
-                h("button", { type: "button", class: "btn btn-go", id: "confirm-take", onclick: () => take(s) }, t("cit.confirm_yes")),
-                h("button", { type: "button", class: "btn", onclick: () => ((confirming = null), render()) }, t("btn.cancel")),
-              ),
-            )
-          : h(
-              "button",
-              {
-                type: "button",
-                class: "btn btn-go",
-                "data-service": s.id,
-                "aria-describedby": headId,
-                onclick: () => {
-                  confirming = s.id;
-                  void unlockAudio();
-                  render();
-                  /** @type {HTMLElement | null} */ (document.getElementById("confirm-take"))?.focus();
-                },
-              },
-              t("cit.take"),
-            ),
+      action(s, headId, closed, exhausted),
+    );
+  };
+  /**
+   * What a card offers: why it is closed and when it opens (no button that
+   * would only fail), the used-up quota, the confirmation, or the button.
+   * @param {Service} s
+   * @param {string} headId
+   * @param {{why: string, when: string} | null} closed
+   * @param {boolean} exhausted
+   */
+  const action = (s, headId, closed, exhausted) => {
+    if (closed) {
+      return h("div", { class: "unavailable", "data-closed": s.id }, h("p", { class: "closed-why" }, closed.why), h("p", { class: "closed-when" }, closed.when));
+    }
+    if (exhausted) return h("p", { class: "unavailable" }, t("svc.exhausted_online"));
+    if (confirming === s.id) {
+      return h(
+        "div",
+        { class: "confirm", role: "group", "aria-labelledby": headId },
+        h("p", null, t("cit.confirm", { service: serviceName(s) })),
+        h(
+          "div",
+          { class: "row" },
+          h("button", { type: "button", class: "btn btn-go", id: "confirm-take", onclick: () => take(s) }, t("cit.confirm_yes")),
+          h("button", { type: "button", class: "btn", onclick: () => ((confirming = null), render()) }, t("btn.cancel")),
+        ),
+      );
+    }
+    return h(
+      "button",
+      {
+        type: "button",
+        class: "btn btn-go",
+        "data-service": s.id,
+        "aria-describedby": headId,
+        onclick: () => {
+          confirming = s.id;
+          void unlockAudio();
+          render();
+          /** @type {HTMLElement | null} */ (document.getElementById("confirm-take"))?.focus();
+        },
+      },
+      t("cit.take"),
     );
   };
   /** @param {Service} s */
@@ -198,13 +239,30 @@ async function officePage(id) {
       rememberTicket(o.id, ticket.code);
       go(`/t/${ticket.code}`);
     } catch (e) {
-      error = errorView(e);
       confirming = null;
+      if (e instanceof ApiError && e.code === "service_closed") {
+        // It closed while the page was open: say so in our words, and show
+        // why and when it opens again.
+        error = h("p", { class: "error-msg", role: "alert" }, t("svc.closed_now", { service: serviceName(s) }));
+        await refresh().catch(() => render());
+        return;
+      }
+      error = errorView(e);
       render();
     }
   };
+  const refresh = async () => {
+    o = await office(id);
+    render();
+    reopening.watch(o.time_zone, [o, ...o.services]);
+  };
   rerender = render;
+  rerenderOffice = () => {
+    error = null;
+    return refresh();
+  };
   render();
+  reopening.watch(o.time_zone, [o, ...o.services]);
 }
 
 /** @param {string} code */
