@@ -16,6 +16,7 @@
  */
 import { api, ApiError, officeFromPath } from "../shared-ui/api.js";
 import { byId, fill, h } from "../shared-ui/dom.js";
+import { closedText, Reopening } from "../shared-ui/hours.js";
 import { applyI18n, clock, labelLangButton, lang, loadLang, serviceName, speechLang, t, waitText } from "../shared-ui/i18n.js";
 import { followOffice } from "../shared-ui/office.js";
 import { speak, stopSpeaking, unlockAudio } from "../shared-ui/sound.js";
@@ -74,6 +75,10 @@ let ticket = null;
 let busy = false;
 /** @type {"start" | "result"} */
 let screen = "start";
+/** Server clock minus ours (from the live snapshot). */
+let skewMs = 0;
+/** Fetches the office again when a closed service (or the office) opens. */
+const reopening = new Reopening(() => loadOffice(), () => Date.now() + skewMs);
 
 const PRIORITIES = /** @type {Offered[]} */ (["disability", "elderly", "pregnant", "child"]);
 /** Inline icons (no font or file needed). */
@@ -100,34 +105,67 @@ function figures(/** @type {Service} */ s) {
   return { waiting: l?.waiting ?? s.waiting, remaining: l ? l.remaining : s.remaining, estimate: l ? l.estimated_wait_s : s.estimated_wait_s };
 }
 
+/**
+ * Why a service or the office is closed and when it opens again, in the
+ * office's calendar; null while open.
+ * @param {Office | Service} v
+ * @param {string} [closed] the words without a reason
+ */
+function closedLines(v, closed) {
+  if (!office) return null;
+  return closedText(v, { timeZone: office.time_zone, languages: office.languages, now: Date.now() + skewMs, closed });
+}
+
+/** Whether no ticket can be taken at all now: the office closed and no service open. */
+function officeClosed() {
+  return !!office && !office.open && office.services.every((s) => !s.open);
+}
+
+/**
+ * The start screen: the service buttons, or while the office is closed
+ * why and when it opens again (no button that would only fail).
+ */
 function renderServices() {
   if (!office) return;
+  const shut = officeClosed() ? closedLines(office, t("hours.tickets_closed")) : null;
+  byId("closed").hidden = !shut;
+  byId("open").hidden = !!shut;
+  byId("start").setAttribute("aria-labelledby", shut ? "closed-why" : "start-title");
+  byId("closed-why").textContent = shut?.why ?? "";
+  byId("closed-when").textContent = shut?.when ?? "";
+  // Up to eight buttons fit in two rows of four across a landscape screen; more take five a row.
+  byId("services").toggleAttribute("data-many", office.services.length > 8);
   fill(
     byId("services"),
     office.services.map((s) => {
       const f = figures(s);
-      const closed = !s.open;
+      const closed = closedLines(s);
       const exhausted = f.remaining === 0;
-      const off = closed || exhausted;
+      const name = [h("span", { class: "k-prefix", "aria-hidden": "true" }, s.prefix), h("span", { class: "k-svc-name" }, serviceName(s))];
+      // A closed or used-up service stays visible, but as a card, not a button.
+      if (closed || exhausted) {
+        return h(
+          "div",
+          { class: "k-service is-off", "data-service": s.id },
+          name,
+          h(
+            "span",
+            { class: "k-svc-facts" },
+            h("span", { class: "k-svc-off" }, closed ? closed.why : t("svc.exhausted")),
+            closed && h("span", { class: "k-svc-when" }, closed.when),
+          ),
+        );
+      }
       return h(
         "button",
-        {
-          type: "button",
-          class: `k-service${off ? " is-off" : ""}`,
-          "data-service": s.id,
-          "aria-disabled": off ? "true" : null,
-          onclick: () => (off ? null : take(s)),
-        },
-        h("span", { class: "k-prefix", "aria-hidden": "true" }, s.prefix),
-        h("span", { class: "k-svc-name" }, serviceName(s)),
-        off
-          ? h("span", { class: "k-svc-off" }, closed ? t("svc.closed") : t("svc.exhausted"))
-          : h(
-              "span",
-              { class: "k-svc-facts" },
-              h("span", null, t("kiosk.waiting_n", { n: f.waiting })),
-              h("span", null, f.remaining == null ? t("svc.unlimited") : t("kiosk.remaining_n", { n: f.remaining })),
-            ),
+        { type: "button", class: "k-service", "data-service": s.id, onclick: () => take(s) },
+        name,
+        h(
+          "span",
+          { class: "k-svc-facts" },
+          h("span", null, t("kiosk.waiting_n", { n: f.waiting })),
+          h("span", null, f.remaining == null ? t("svc.unlimited") : t("kiosk.remaining_n", { n: f.remaining })),
+        ),
       );
     }),
   );
@@ -184,8 +222,11 @@ async function take(s) {
       printPdf();
     }
   } catch (e) {
+    if (e instanceof ApiError && e.code === "service_closed") void loadOffice().catch(() => {});
     err.textContent =
-      e instanceof ApiError && e.status === 0
+      e instanceof ApiError && e.code === "service_closed"
+        ? t("svc.closed_now", { service: serviceName(s) })
+        : e instanceof ApiError && e.status === 0
         ? t("err.network")
         : e instanceof ApiError && (e.code === "device_token_required" || e.status === 401)
           ? t("kiosk.not_registered")
@@ -312,10 +353,15 @@ function screenText() {
       t("kiosk.say_result_help"),
     ].join(" ");
   }
+  if (office && officeClosed()) {
+    const shut = closedLines(office, t("hours.tickets_closed"));
+    return [`${office.name}.`, `${shut?.why}.`, `${shut?.when}.`, t("kiosk.closed_hint")].join(" ");
+  }
   const parts = [t("kiosk.choose") + ".", t("kiosk.choose_hint")];
   for (const s of office?.services ?? []) {
     const f = figures(s);
-    const state = !s.open ? t("svc.closed") : f.remaining === 0 ? t("svc.exhausted") : t("kiosk.waiting_n", { n: f.waiting });
+    const closed = closedLines(s);
+    const state = closed ? `${closed.why}, ${closed.when}` : f.remaining === 0 ? t("svc.exhausted") : t("kiosk.waiting_n", { n: f.waiting });
     parts.push(`${serviceName(s)}: ${state}.`);
   }
   parts.push(t("kiosk.say_priority"));
@@ -359,6 +405,7 @@ async function loadOffice() {
   byId("office-name").textContent = office.name;
   for (const s of office.services) live.delete(s.id);
   renderServices();
+  reopening.watch(office.time_zone, [office, ...office.services]);
 }
 
 function tick() {
@@ -382,6 +429,7 @@ async function init() {
     return;
   }
   if (!office) return;
+  reopening.watch(office.time_zone, [office, ...office.services]);
   await setLang(office.languages[0] ?? "id");
   byId("office-name").textContent = office.name;
   document.title = `${office.name} · ${t("kiosk.title")}`;
@@ -410,6 +458,10 @@ async function init() {
     if (msg.type === "snapshot") {
       live.clear();
       for (const w of msg.services) live.set(w.service, w);
+      const now = Date.parse(msg.now);
+      if (now) skewMs = now - Date.now();
+      // Opened or closed while we were away: fetch the services' hours too.
+      if (office && (msg.open !== office.open || msg.opens_at !== office.opens_at)) void loadOffice().catch(() => {});
     } else if (msg.type === "event") {
       for (const w of msg.waiting ?? []) live.set(w.service, w);
       if (msg.event.kind === "day_ended") void loadOffice().catch(() => {});
