@@ -15,6 +15,7 @@
  */
 import { api, ApiError, officeFromPath } from "../shared-ui/api.js";
 import { byId, fill, h } from "../shared-ui/dom.js";
+import { closedText, Reopening, sameClosure } from "../shared-ui/hours.js";
 import { applyI18n, clock, loadLang, longDate, preferredLang, serviceName, speechLang, t } from "../shared-ui/i18n.js";
 import { followOffice, OfficeState } from "../shared-ui/office.js";
 import { audioBlocked, chime, speak, unlockAudio } from "../shared-ui/sound.js";
@@ -39,6 +40,8 @@ let recent = [];
 /** @type {Call[]} */
 const queue = [];
 let playing = false;
+/** Fetches the office again when it (or a closed service) opens. */
+const reopening = new Reopening(() => refreshOffice(), () => state.now());
 
 function lastAnnounced() {
   try {
@@ -84,19 +87,45 @@ function renderRecent() {
   );
 }
 
+/**
+ * Why the office or a service is closed and when it opens again, by the
+ * office's calendar and the server's clock; null while open.
+ * @param {import("../shared-ui/hours.js").Availability} v
+ * @param {string} [closed] the words without a reason
+ */
+function closedLines(v, closed) {
+  if (!office) return null;
+  return closedText(v, { timeZone: office.time_zone, languages: office.languages, now: state.now(), closed });
+}
+
+/**
+ * The banner while the office issues no numbers (a closed day, after
+ * hours). Calls go on below it: the queue of the day is still served.
+ */
+function renderClosed() {
+  const shut = office ? closedLines(office, t("hours.tickets_closed")) : null;
+  byId("closed").hidden = !shut;
+  byId("closed-why").textContent = shut?.why ?? "";
+  byId("closed-when").textContent = shut?.when ?? "";
+}
+
 function renderWaiting() {
   if (!office) return;
+  const o = office;
   fill(
     byId("waiting"),
-    office.services.map((s) =>
-      h(
+    o.services.map((s) => {
+      // A service closed for its own reason or hours says so; one closed
+      // with the office is told once, by the banner.
+      const closed = sameClosure(s, o) ? null : closedLines(s);
+      return h(
         "li",
-        null,
+        { "data-service": s.id },
         h("span", { class: "d-prefix", "aria-hidden": "true" }, s.prefix),
-        h("span", { class: "d-svc" }, serviceName(s)),
+        h("span", { class: "d-svc" }, serviceName(s), closed && h("span", { class: "d-svc-closed" }, `${closed.why} · ${closed.when}`)),
         h("span", { class: "d-count num" }, String(state.waiting.get(s.id)?.waiting ?? s.waiting)),
-      ),
-    ),
+      );
+    }),
   );
 }
 
@@ -198,6 +227,14 @@ function setTicker(text) {
 
 async function loadOffice() {
   office = await api(`/offices/${encodeURIComponent(officeId)}`);
+  if (office) reopening.watch(office.time_zone, [office, ...office.services]);
+}
+
+/** The office again (its hours, its services'), drawn. */
+async function refreshOffice() {
+  await loadOffice();
+  renderClosed();
+  renderWaiting();
 }
 
 async function init() {
@@ -217,6 +254,7 @@ async function init() {
   setTicker(office.running_text);
   state.counters = office.counters;
   renderCounters();
+  renderClosed();
   renderWaiting();
   tick();
   setInterval(tick, 1000);
@@ -241,6 +279,8 @@ async function init() {
       // forget what was announced, or no call would be spoken again.
       if (msg.seq < lastAnnounced()) setAnnounced(msg.seq);
       if (msg.running_text) setTicker(msg.running_text);
+      // Opened or closed while we were away: fetch the services' hours too.
+      if (office && (msg.open !== office.open || msg.opens_at !== office.opens_at)) void refreshOffice().catch(() => {});
       // Shown, never announced.
       if (!playing && recent[0]) showNow(recent[0], "", false);
       renderCounters();
@@ -248,7 +288,7 @@ async function init() {
       renderWaiting();
     } else if (msg.type === "event") {
       onEvent(msg);
-      if (msg.event.kind === "day_ended") void loadOffice().then(renderWaiting).catch(() => {});
+      if (msg.event.kind === "day_ended") void refreshOffice().catch(() => {});
     }
   });
 }
