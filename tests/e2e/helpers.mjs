@@ -28,15 +28,18 @@ fs.mkdirSync(ARTIFACTS, { recursive: true });
 /**
  * Starts the server with a copy of config/ (opening hours and closed days dropped, so tests
  * run at any hour) and an empty data directory; adds a clerk, a supervisor
- * and a kiosk device.
+ * and a kiosk device. `officeToml` is appended to the office's file (e.g. a
+ * `[[closed]]` table for today, or a `[[services]]` with hours of its own).
+ * @param {{officeToml?: string}} [opts]
  */
-export async function startServer() {
+export async function startServer(opts = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "antrean-e2e-"));
   const config = path.join(dir, "config");
   const data = path.join(dir, "data");
   fs.cpSync(path.join(ROOT, "config"), config, { recursive: true });
   const officeFile = path.join(config, "offices", `${OFFICE}.toml`);
   fs.writeFileSync(officeFile, fs.readFileSync(officeFile, "utf8").replace(/^hours\s*=.*$/gm, "").replace(/^closed\s*=\s*\[[\s\S]*?^\]\s*$/m, ""));
+  if (opts.officeToml) fs.appendFileSync(officeFile, `\n${opts.officeToml}\n`);
   const mainFile = path.join(config, "antrean.toml");
   const main = fs.readFileSync(mainFile, "utf8");
   if (!/^public_base_url\s*=/m.test(main)) throw new Error("config/antrean.toml has no public_base_url line");
