@@ -95,7 +95,12 @@ impl Closure {
 /// Whether tickets are taken at an instant, and if not, why and when again.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Availability {
-    Open,
+    Open {
+        /// When it closes next, local time: the end of the current stretch,
+        /// or the start of a closed day; `None` when no closing is planned
+        /// in the coming year.
+        closes: Option<NaiveDateTime>,
+    },
     Closed {
         /// The closure that covers the day; `None` outside the hours.
         closure: Option<Closure>,
@@ -107,7 +112,7 @@ pub enum Availability {
 
 impl Availability {
     pub fn is_open(&self) -> bool {
-        matches!(self, Availability::Open)
+        matches!(self, Availability::Open { .. })
     }
 }
 
@@ -129,7 +134,9 @@ impl Calendar {
         let closure = self.closure(at.date());
         let open = closure.is_none() && self.week.as_ref().is_none_or(|w| w.is_open(at));
         if open {
-            return Availability::Open;
+            return Availability::Open {
+                closes: self.next_closing(at),
+            };
         }
         Availability::Closed {
             closure: closure.cloned(),
@@ -148,6 +155,29 @@ impl Calendar {
 
     fn closure(&self, day: NaiveDate) -> Option<&Closure> {
         self.closures.iter().find(|c| c.covers(day))
+    }
+
+    /// The end of the opening `at` is in: the end of its stretch (or, with
+    /// no weekly hours, the next closed day's start).
+    fn next_closing(&self, at: NaiveDateTime) -> Option<NaiveDateTime> {
+        if let Some(week) = &self.week {
+            let t = at.time();
+            let day = week.on(at.weekday());
+            let now = day.iter().position(|i| i.open <= t && t < i.close)?;
+            // Stretches that touch are one opening.
+            let mut close = day[now].close;
+            for i in &day[now + 1..] {
+                if i.open != close {
+                    break;
+                }
+                close = i.close;
+            }
+            return Some(at.date().and_time(close));
+        }
+        (1..HORIZON_DAYS)
+            .map(|n| at.date() + Duration::days(n))
+            .find(|day| self.closure(*day).is_some())
+            .map(|day| day.and_time(NaiveTime::MIN))
     }
 
     /// The first instant after `at` at which tickets are taken.
@@ -214,7 +244,7 @@ mod tests {
 
     fn opens(a: Availability) -> Option<NaiveDateTime> {
         match a {
-            Availability::Open => panic!("expected closed"),
+            Availability::Open { .. } => panic!("expected closed"),
             Availability::Closed { opens, .. } => opens,
         }
     }
@@ -264,7 +294,7 @@ mod tests {
                 assert_eq!(closure.map(|c| c.reason), Some(reason));
                 assert_eq!(opens, Some(at(16, 7, 30)));
             }
-            Availability::Open => panic!("a closed day"),
+            Availability::Open { .. } => panic!("a closed day"),
         }
     }
 
@@ -308,6 +338,25 @@ mod tests {
             closures: vec![],
         };
         assert_eq!(opens(c.at(at(7, 9, 0))), None);
+    }
+
+    #[test]
+    fn an_opening_says_when_it_closes() {
+        let closes = |a: Availability| match a {
+            Availability::Open { closes } => closes,
+            Availability::Closed { .. } => panic!("expected open"),
+        };
+        let c = office();
+        assert_eq!(closes(c.at(at(7, 9, 0))), Some(at(7, 12, 0)), "the break");
+        assert_eq!(closes(c.at(at(11, 7, 30))), Some(at(11, 11, 30)), "Friday");
+        let mut always = Calendar::default();
+        assert_eq!(closes(always.at(at(7, 9, 0))), None);
+        always.closures.push(Closure {
+            from: at(9, 0, 0).date(),
+            to: at(9, 0, 0).date(),
+            reason: BTreeMap::new(),
+        });
+        assert_eq!(closes(always.at(at(7, 9, 0))), Some(at(9, 0, 0)));
     }
 
     #[test]

@@ -70,7 +70,12 @@ proptest! {
             + Duration::days(day)
             + Duration::minutes(minute);
         match cal.at(now) {
-            Availability::Open => {}
+            Availability::Open { closes } => {
+                if let Some(closes) = closes {
+                    prop_assert!(closes > now);
+                    prop_assert!(!cal.at(closes).is_open(), "{closes} is named as the closing but open");
+                }
+            }
             Availability::Closed { closure, opens } => {
                 if let Some(c) = &closure {
                     prop_assert!(c.from <= now.date() && now.date() <= c.to);

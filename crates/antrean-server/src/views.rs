@@ -166,6 +166,9 @@ pub struct OfficeView {
     pub address: String,
     pub time_zone: String,
     pub languages: Vec<String>,
+    /// The server's clock (local time), for screens whose own clock is off.
+    #[schema(format = DateTime)]
+    pub now: String,
     /// Whether the office takes tickets now.
     pub open: bool,
     #[serde(flatten)]
@@ -214,8 +217,8 @@ pub fn counters(cfg: &OfficeConfig, office: &Office) -> Vec<CounterView> {
         .collect()
 }
 
-/// Why something is closed now and when it opens again (both null while
-/// it is open).
+/// Why something is closed now and when it opens again, or when it closes
+/// while it is open.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Closed {
     /// The reason for a closed day (holiday, collective leave), per
@@ -226,25 +229,35 @@ pub struct Closed {
     /// no opening is planned in the coming year.
     #[schema(required = true, format = DateTime)]
     pub opens_at: Option<String>,
+    /// While open, when it stops taking tickets (the end of the day's
+    /// stretch, a break, a closed day); null when closed or no closing is
+    /// planned in the coming year.
+    #[schema(required = true, format = DateTime)]
+    pub closes_at: Option<String>,
 }
 
 impl Closed {
     pub fn new(cfg: &OfficeConfig, a: Availability) -> (bool, Closed) {
+        let at = |local: Option<chrono::NaiveDateTime>| {
+            local
+                .and_then(|l| l.and_local_timezone(cfg.def.time_zone).earliest())
+                .map(|at| local_time(cfg, at.with_timezone(&Utc)))
+        };
         match a {
-            Availability::Open => (
+            Availability::Open { closes } => (
                 true,
                 Closed {
                     closed_reason: None,
                     opens_at: None,
+                    closes_at: at(closes),
                 },
             ),
             Availability::Closed { closure, opens } => (
                 false,
                 Closed {
                     closed_reason: closure.map(|c| c.reason),
-                    opens_at: opens
-                        .and_then(|local| local.and_local_timezone(cfg.def.time_zone).earliest())
-                        .map(|at| local_time(cfg, at.with_timezone(&Utc))),
+                    opens_at: at(opens),
+                    closes_at: None,
                 },
             ),
         }
@@ -286,6 +299,7 @@ pub fn office(cfg: &OfficeConfig, office: &Office, now: DateTime<Utc>) -> Office
         address: cfg.address.clone(),
         time_zone: cfg.def.time_zone.name().into(),
         languages: cfg.def.languages.clone(),
+        now: local_time(cfg, now),
         open,
         closed,
         running_text: cfg.running_text.clone(),

@@ -844,6 +844,11 @@ async fn on_a_closed_day_nobody_takes_a_ticket_and_everyone_sees_why_and_when_ag
         (beta["open"].as_bool(), beta["opens_at"].is_null()),
         (Some(true), true)
     );
+    assert!(beta["closes_at"].is_null(), "no hours, no closed day: it never closes");
+    assert!(
+        beta["now"].as_str().unwrap().ends_with("+07:00"),
+        "the server's clock, local"
+    );
 }
 
 #[tokio::test]
