@@ -9,9 +9,10 @@
  */
 import { api, ApiError, errorText } from "../shared-ui/api.js";
 import { byId, fill, h } from "../shared-ui/dom.js";
-import { closedText, Reopening } from "../shared-ui/hours.js";
+import { closedText, closesText, Reopening } from "../shared-ui/hours.js";
 import { applyI18n, langSwitch, loadLang, preferredLang, serviceName, t, waitText } from "../shared-ui/i18n.js";
 import { badgeFor, Live } from "../shared-ui/live.js";
+import { followOffice, suspendedNow, trackSuspensions } from "../shared-ui/office.js";
 import { chime, unlockAudio } from "../shared-ui/sound.js";
 import { DocumentStatus, Survey } from "./done.js";
 
@@ -26,8 +27,10 @@ let live = null;
 const offices = new Map();
 /** Re-renders the current view (after a language change). */
 let rerender = () => {};
-/** Fetches the office page's office again when something closed opens. */
-const reopening = new Reopening(() => rerenderOffice());
+/** The server's clock minus the phone's (from the office's `now`): "today" and "tomorrow" are the office's. */
+let skewMs = 0;
+/** Fetches the office page's office again when something closed opens, or something open closes. */
+const reopening = new Reopening(() => rerenderOffice(), () => Date.now() + skewMs);
 /** Fetches the office shown again and redraws it (set by the office page). */
 let rerenderOffice = () => {};
 
@@ -58,6 +61,8 @@ function rememberTicket(office, code) {
 async function office(id) {
   const o = /** @type {Office} */ (await api(`/offices/${encodeURIComponent(id)}`));
   offices.set(id, o);
+  const now = Date.parse(o.now);
+  if (now) skewMs = now - Date.now();
   return o;
 }
 
@@ -127,7 +132,7 @@ function link(path) {
  * @param {string} [closed] the words without a reason
  */
 function closedLines(o, v, closed) {
-  return closedText(v, { timeZone: o.time_zone, languages: o.languages, closed });
+  return closedText(v, { timeZone: o.time_zone, languages: o.languages, now: Date.now() + skewMs, closed });
 }
 
 /** @param {string} id */
@@ -138,6 +143,8 @@ async function officePage(id) {
   let confirming = null;
   /** @type {HTMLElement | null} */
   let error = null;
+  /** Services staff stopped, as the office's live stream tells it. @type {import("../shared-ui/office.js").Suspensions} */
+  const suspensions = new Map();
   const render = () => {
     const mine = myTickets()[o.id];
     const closed = closedLines(o, o, t("hours.office_closed"));
@@ -196,6 +203,16 @@ async function officePage(id) {
    * @param {boolean} exhausted
    */
   const action = (s, headId, closed, exhausted) => {
+    const stopped = suspendedNow(s, suspensions);
+    if (stopped != null) {
+      // The staff's words, as written, in the office's language.
+      return h(
+        "div",
+        { class: "unavailable suspended", "data-suspended": s.id },
+        h("p", { class: "suspended-label" }, t("svc.suspended")),
+        h("p", { class: "suspended-msg", lang: o.languages[0] ?? "id" }, stopped),
+      );
+    }
     if (closed) {
       return h("div", { class: "unavailable", "data-closed": s.id }, h("p", { class: "closed-why" }, closed.why), h("p", { class: "closed-when" }, closed.when));
     }
@@ -213,13 +230,14 @@ async function officePage(id) {
         ),
       );
     }
-    return h(
+    const closes = closesText(s, o.time_zone, Date.now() + skewMs);
+    const button = h(
       "button",
       {
         type: "button",
         class: "btn btn-go",
         "data-service": s.id,
-        "aria-describedby": headId,
+        "aria-describedby": closes ? `${headId} closes-${s.id}` : headId,
         onclick: () => {
           confirming = s.id;
           void unlockAudio();
@@ -229,6 +247,7 @@ async function officePage(id) {
       },
       t("cit.take"),
     );
+    return closes ? [h("p", { class: "closes-soon", id: `closes-${s.id}` }, closes), button] : button;
   };
   /** @param {Service} s */
   const take = async (s) => {
@@ -247,12 +266,20 @@ async function officePage(id) {
         await refresh().catch(() => render());
         return;
       }
+      if (e instanceof ApiError && e.code === "service_suspended") {
+        // Staff stopped it while the page was open: their message shows on its card.
+        error = h("p", { class: "error-msg", role: "alert" }, t("svc.suspended_now", { service: serviceName(s) }));
+        await refresh().catch(() => render());
+        return;
+      }
       error = errorView(e);
       render();
     }
   };
   const refresh = async () => {
     o = await office(id);
+    // The office as just fetched is the latest word, until the stream's next.
+    suspensions.clear();
     render();
     reopening.watch(o.time_zone, [o, ...o.services]);
   };
@@ -263,6 +290,10 @@ async function officePage(id) {
   };
   render();
   reopening.watch(o.time_zone, [o, ...o.services]);
+  // A service stopped or resumed by staff shows at once, without a reload.
+  live = followOffice(o.id, (msg) => {
+    if (trackSuspensions(suspensions, msg)) render();
+  });
 }
 
 /** @param {string} code */

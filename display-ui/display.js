@@ -17,7 +17,7 @@ import { api, ApiError, officeFromPath } from "../shared-ui/api.js";
 import { byId, fill, h } from "../shared-ui/dom.js";
 import { closedText, Reopening, sameClosure } from "../shared-ui/hours.js";
 import { applyI18n, clock, loadLang, longDate, preferredLang, serviceName, speechLang, t } from "../shared-ui/i18n.js";
-import { followOffice, OfficeState } from "../shared-ui/office.js";
+import { followOffice, OfficeState, suspendedNow } from "../shared-ui/office.js";
 import { audioBlocked, chime, speak, unlockAudio } from "../shared-ui/sound.js";
 
 /** @typedef {import("../shared-ui/live.js").RecentCall} RecentCall */
@@ -118,11 +118,26 @@ function renderWaiting() {
       // A service closed for its own reason or hours says so; one closed
       // with the office is told once, by the banner.
       const closed = sameClosure(s, o) ? null : closedLines(s);
+      // Stopped by staff: the label, then their message as written.
+      const stopped = suspendedNow(s, state.suspended);
       return h(
         "li",
-        { "data-service": s.id },
+        { "data-service": s.id, class: stopped != null ? "is-suspended" : null },
         h("span", { class: "d-prefix", "aria-hidden": "true" }, s.prefix),
-        h("span", { class: "d-svc" }, serviceName(s), closed && h("span", { class: "d-svc-closed" }, `${closed.why} · ${closed.when}`)),
+        h(
+          "span",
+          { class: "d-svc" },
+          serviceName(s),
+          stopped != null
+            ? h(
+                "span",
+                { class: "d-svc-suspended" },
+                h("span", { class: "d-svc-label" }, t("svc.suspended")),
+                " ",
+                h("span", { class: "d-svc-msg", lang: o.languages[0] ?? "id" }, stopped),
+              )
+            : closed && h("span", { class: "d-svc-closed" }, `${closed.why} · ${closed.when}`),
+        ),
         h("span", { class: "d-count num" }, String(state.waiting.get(s.id)?.waiting ?? s.waiting)),
       );
     }),
@@ -227,6 +242,8 @@ function setTicker(text) {
 
 async function loadOffice() {
   office = await api(`/offices/${encodeURIComponent(officeId)}`);
+  // The office as just fetched is the latest word, until the stream's next.
+  state.suspended.clear();
   if (office) reopening.watch(office.time_zone, [office, ...office.services]);
 }
 

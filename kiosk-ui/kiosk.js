@@ -16,9 +16,9 @@
  */
 import { api, ApiError, officeFromPath } from "../shared-ui/api.js";
 import { byId, fill, h } from "../shared-ui/dom.js";
-import { closedText, Reopening } from "../shared-ui/hours.js";
+import { closedText, closesText, Reopening } from "../shared-ui/hours.js";
 import { applyI18n, clock, labelLangButton, lang, loadLang, serviceName, speechLang, t, waitText } from "../shared-ui/i18n.js";
-import { followOffice } from "../shared-ui/office.js";
+import { followOffice, suspendedNow, trackSuspensions } from "../shared-ui/office.js";
 import { speak, stopSpeaking, unlockAudio } from "../shared-ui/sound.js";
 
 /** @typedef {import("../shared-ui/api.js").Office} Office */
@@ -68,6 +68,8 @@ const cfg = settings();
 let office = null;
 /** @type {Map<string, Pick<import("../shared-ui/live.js").Waiting, "waiting" | "remaining" | "estimated_wait_s">>} */
 const live = new Map();
+/** Services staff stopped, as the live stream tells it. @type {import("../shared-ui/office.js").Suspensions} */
+const suspensions = new Map();
 /** @type {Offered | null} */
 let priority = null;
 /** @type {Ticket | null} */
@@ -141,7 +143,22 @@ function renderServices() {
       const f = figures(s);
       const closed = closedLines(s);
       const exhausted = f.remaining === 0;
+      const stopped = suspendedNow(s, suspensions);
       const name = [h("span", { class: "k-prefix", "aria-hidden": "true" }, s.prefix), h("span", { class: "k-svc-name" }, serviceName(s))];
+      // Stopped by staff: their message as written (in the office's language), no button.
+      if (stopped != null) {
+        return h(
+          "div",
+          { class: "k-service is-off is-suspended", "data-service": s.id, "data-suspended": "" },
+          name,
+          h(
+            "span",
+            { class: "k-svc-facts" },
+            h("span", { class: "k-svc-off" }, t("svc.suspended")),
+            h("span", { class: "k-svc-msg", lang: office?.languages[0] ?? "id" }, stopped),
+          ),
+        );
+      }
       // A closed or used-up service stays visible, but as a card, not a button.
       if (closed || exhausted) {
         return h(
@@ -156,6 +173,7 @@ function renderServices() {
           ),
         );
       }
+      const closes = office && closesText(s, office.time_zone, Date.now() + skewMs);
       return h(
         "button",
         { type: "button", class: "k-service", "data-service": s.id, onclick: () => take(s) },
@@ -165,6 +183,7 @@ function renderServices() {
           { class: "k-svc-facts" },
           h("span", null, t("kiosk.waiting_n", { n: f.waiting })),
           h("span", null, f.remaining == null ? t("svc.unlimited") : t("kiosk.remaining_n", { n: f.remaining })),
+          closes && h("span", { class: "k-svc-closes" }, closes),
         ),
       );
     }),
@@ -222,10 +241,12 @@ async function take(s) {
       printPdf();
     }
   } catch (e) {
-    if (e instanceof ApiError && e.code === "service_closed") void loadOffice().catch(() => {});
+    if (e instanceof ApiError && (e.code === "service_closed" || e.code === "service_suspended")) void loadOffice().catch(() => {});
     err.textContent =
       e instanceof ApiError && e.code === "service_closed"
         ? t("svc.closed_now", { service: serviceName(s) })
+        : e instanceof ApiError && e.code === "service_suspended"
+        ? t("svc.suspended_now", { service: serviceName(s) })
         : e instanceof ApiError && e.status === 0
         ? t("err.network")
         : e instanceof ApiError && (e.code === "device_token_required" || e.status === 401)
@@ -361,7 +382,8 @@ function screenText() {
   for (const s of office?.services ?? []) {
     const f = figures(s);
     const closed = closedLines(s);
-    const state = closed ? `${closed.why}, ${closed.when}` : f.remaining === 0 ? t("svc.exhausted") : t("kiosk.waiting_n", { n: f.waiting });
+    const stopped = suspendedNow(s, suspensions);
+    const state = stopped != null ? `${t("svc.suspended")}, ${stopped}` : closed ? `${closed.why}, ${closed.when}` : f.remaining === 0 ? t("svc.exhausted") : t("kiosk.waiting_n", { n: f.waiting });
     parts.push(`${serviceName(s)}: ${state}.`);
   }
   parts.push(t("kiosk.say_priority"));
@@ -403,7 +425,10 @@ async function loadOffice() {
   office = await api(`/offices/${officeId}`);
   if (!office) return;
   byId("office-name").textContent = office.name;
-  for (const s of office.services) live.delete(s.id);
+  for (const s of office.services) {
+    live.delete(s.id);
+    suspensions.delete(s.id);
+  }
   renderServices();
   reopening.watch(office.time_zone, [office, ...office.services]);
 }
@@ -455,6 +480,7 @@ async function init() {
   // Opening hours and quotas: refresh the whole office now and then.
   setInterval(() => void loadOffice().catch(() => {}), 60_000);
   followOffice(officeId, (msg) => {
+    trackSuspensions(suspensions, msg);
     if (msg.type === "snapshot") {
       live.clear();
       for (const w of msg.services) live.set(w.service, w);

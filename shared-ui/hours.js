@@ -111,6 +111,23 @@ export function closedText(v, ctx) {
   };
 }
 
+/** How long before closing a screen says when it closes. */
+const SOON_MS = 3_600_000;
+
+/**
+ * "Tutup pukul 16.00" ("Closes at 16:00") while something open closes
+ * within the hour, by the office's clock; else null.
+ * @param {Availability} v
+ * @param {string} timeZone the office's
+ * @param {number} [now] ms since the epoch (the server's clock when known)
+ */
+export function closesText(v, timeZone, now = Date.now()) {
+  const at = v.open && v.closes_at ? Date.parse(v.closes_at) : NaN;
+  if (Number.isNaN(at) || at - now > SOON_MS || at <= now) return null;
+  const time = format(locale(), timeZone, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(at);
+  return t("hours.closes_at", { time });
+}
+
 /** Whether two closed things are closed for the same reason until the same time. @param {Availability} a @param {Availability} b */
 export function sameClosure(a, b) {
   return !a.open && !b.open && a.opens_at === b.opens_at && JSON.stringify(a.closed_reason) === JSON.stringify(b.closed_reason);
@@ -126,7 +143,8 @@ const RETRY_MS = 30_000;
 /**
  * Calls `refresh` (which fetches the office again and gives the result to
  * {@link Reopening.watch}) a second after the earliest `opens_at` of what
- * is closed, and when the office's day changes (the words "besok" or a
+ * is closed or `closes_at` of what is open (and an hour before that, when
+ * "Tutup pukul 16.00" appears), and when the office's day changes (the words "besok" or a
  * weekday are then out of date). It looks at the clock at least every
  * 30 s and when the page becomes visible, so a phone that slept or a clock
  * that was set still refreshes on time; a failed refresh is tried again.
@@ -154,15 +172,22 @@ export class Reopening {
 
   /**
    * Follows these (an office and its services, as just fetched); nothing
-   * to do while all are open.
+   * to do while all are open with no closing planned.
    * @param {string} timeZone the office's
    * @param {Availability[]} views
    */
   watch(timeZone, views) {
     this.stop();
-    const closed = views.filter((v) => !v.open);
-    if (closed.length === 0) return;
-    const times = closed.map((v) => (v.opens_at ? Date.parse(v.opens_at) : NaN)).filter((x) => !Number.isNaN(x));
+    const now = this.now();
+    const times = [];
+    for (const v of views) {
+      const at = Date.parse((v.open ? v.closes_at : v.opens_at) ?? "");
+      if (Number.isNaN(at)) continue;
+      times.push(at);
+      // An open one also an hour before it closes, to say "Tutup pukul 16.00".
+      if (v.open && at - SOON_MS > now) times.push(at - SOON_MS);
+    }
+    if (times.length === 0 && views.every((v) => v.open)) return;
     this.deadline = times.length > 0 ? Math.min(...times) + 1000 : Infinity;
     this.timeZone = timeZone;
     this.day = localDay(this.now(), timeZone);

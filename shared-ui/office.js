@@ -29,6 +29,49 @@ export function followOffice(officeId, onMessage) {
   }).start();
 }
 
+/**
+ * Which services staff stopped, with their message, as the live stream
+ * tells it (snapshot, each event's waiting figures, and the
+ * `service_suspended` / `service_resumed` events themselves, which come
+ * without figures when replayed): service id to message, null while it
+ * issues. A service the stream has not mentioned is as the office was
+ * fetched ({@link suspendedNow}).
+ * @typedef {Map<string, string | null>} Suspensions
+ */
+
+/**
+ * Applies a message of the office stream to `map`; whether a service's
+ * state changed (so a screen redraws only then).
+ * @param {Suspensions} map
+ * @param {ServerMsg} msg
+ */
+export function trackSuspensions(map, msg) {
+  let changed = false;
+  const set = (/** @type {string} */ id, /** @type {string | null | undefined} */ m) => {
+    const v = m ?? null;
+    if (map.get(id) !== v) changed = true;
+    map.set(id, v);
+  };
+  if (msg.type === "snapshot") for (const w of msg.services) set(w.service, w.suspended);
+  else if (msg.type === "event") {
+    for (const w of msg.waiting ?? []) set(w.service, w.suspended);
+    const e = msg.event;
+    if (e.kind === "service_suspended") set(e.service, e.message);
+    else if (e.kind === "service_resumed") set(e.service, null);
+  }
+  return changed;
+}
+
+/**
+ * The staff's message while they stopped this service, else null: the
+ * live stream's latest word, else the office as fetched.
+ * @param {{id: string, suspended: string | null}} s a ServiceView
+ * @param {Suspensions} map
+ */
+export function suspendedNow(s, map) {
+  return map.has(s.id) ? (map.get(s.id) ?? null) : s.suspended;
+}
+
 /** Clears a counter's current ticket. @param {Counter} c */
 export function clearTicket(c) {
   Object.assign(c, { number: null, ticket_status: null, ticket_service: null, ticket_priority: false, called_at: null, started_at: null });
@@ -40,6 +83,8 @@ export class OfficeState {
     this.counters = [];
     /** @type {Map<string, Waiting>} */
     this.waiting = new Map();
+    /** Which services staff stopped, from the stream. @type {Suspensions} */
+    this.suspended = new Map();
     /** Server clock minus ours (from the last snapshot). */
     this.skewMs = 0;
   }
@@ -56,6 +101,7 @@ export class OfficeState {
 
   /** Applies a message of the office stream. @param {ServerMsg} msg */
   apply(msg) {
+    trackSuspensions(this.suspended, msg);
     if (msg.type === "snapshot") {
       this.counters = msg.counters;
       this.waiting.clear();
