@@ -5,11 +5,13 @@
  * the latest events) from the public live stream, and a report over a
  * range of business days: per service tickets, outcomes, channels, mean
  * wait and service time, and the satisfaction index (IKM) with its grade.
+ * Supervisors (not clerks) stop issuing tickets for a service, with a
+ * message for citizens, and resume it.
  */
-import { api, errorText } from "../shared-ui/api.js";
+import { api, ApiError, errorText } from "../shared-ui/api.js";
 import { byId, fill, h } from "../shared-ui/dom.js";
-import { applyI18n, clock, duration, langSwitch, loadLang, num, preferredLang, serviceName, t, waitText } from "../shared-ui/i18n.js";
-import { followOffice, OfficeState } from "../shared-ui/office.js";
+import { applyI18n, clock, duration, lang, langSwitch, loadLang, num, preferredLang, serviceName, t, waitText } from "../shared-ui/i18n.js";
+import { followOffice, OfficeState, suspendedNow } from "../shared-ui/office.js";
 import { signedIn, signInForm, signOut, whoami } from "../shared-ui/session.js";
 
 /**
@@ -28,6 +30,15 @@ let state = new OfficeState();
 let events = [];
 /** @type {import("../shared-ui/live.js").Live | null} */
 let live = null;
+/** Whether the one signed in may stop and resume services (a supervisor or an admin, not a clerk). */
+let canSwitch = false;
+/**
+ * Each service's switch as drawn, with the state and language it shows: it
+ * is drawn again only when these change, so live events never wipe a
+ * message being typed.
+ * @type {Map<string, {el: HTMLElement, shown: string | null | undefined, lang: string}>}
+ */
+const switches = new Map();
 
 function render() {
   if (!office) return;
@@ -52,7 +63,14 @@ function render() {
       return h(
         "tr",
         null,
-        h("th", { scope: "row" }, h("span", { class: "c-prefix" }, s.prefix), " ", serviceName(s)),
+        h(
+          "th",
+          { scope: "row" },
+          h("span", { class: "c-prefix" }, s.prefix),
+          " ",
+          serviceName(s),
+          suspendedNow(s, state.suspended) != null && h("span", { class: "a-stopped" }, t("admin.suspended")),
+        ),
         h("td", { class: "num c-count" }, String(w?.waiting ?? s.waiting)),
         h("td", null, waitText(w ? w.estimated_wait_s : s.estimated_wait_s)),
         h("td", { class: "num" }, String((w ? w.remaining : s.remaining) ?? "∞")),
@@ -63,7 +81,141 @@ function render() {
     byId("events"),
     events.slice(0, 40).map((e) => h("li", null, `${clock(new Date(e.at), o.time_zone, true)} ${e.text}`)),
   );
+  renderSwitches();
   renderReport();
+}
+
+// --- Stopping a service --------------------------------------------------------
+
+/** What to say about a refused stop or resume: by its code in our words, else the server's. @param {unknown} e */
+function switchError(e) {
+  if (e instanceof ApiError && ["suspend_message_required", "service_not_suspended", "forbidden"].includes(e.code)) return t(`err.${e.code}`);
+  return errorText(e);
+}
+
+/** Each service's switch, for supervisors; drawn again only where its state (or the language) changed. */
+function renderSwitches() {
+  const card = byId("switches-card");
+  const list = byId("switches");
+  card.hidden = !canSwitch || !office;
+  if (card.hidden || !office) {
+    switches.clear();
+    fill(list);
+    return;
+  }
+  for (const s of office.services) {
+    let sw = switches.get(s.id);
+    if (!sw) {
+      sw = { el: h("li", { class: "a-switch", "data-switch": s.id }), shown: undefined, lang: "" };
+      switches.set(s.id, sw);
+      list.append(sw.el);
+    }
+    const stopped = suspendedNow(s, state.suspended);
+    if (sw.shown === stopped && sw.lang === lang()) continue;
+    sw.shown = stopped;
+    sw.lang = lang();
+    drawSwitch(s, sw.el, stopped);
+  }
+}
+
+/**
+ * One service's switch: while it issues, the message field and "Hentikan
+ * sementara"; while stopped, the message and "Lanjutkan". Focus inside it
+ * stays inside it (on the control now offered).
+ * @param {import("../shared-ui/api.js").Service} s
+ * @param {HTMLElement} el
+ * @param {string | null} stopped the staff's message while stopped
+ */
+function drawSwitch(s, el, stopped) {
+  const had = el.contains(document.activeElement);
+  const id = s.id;
+  const who = h("span", { class: "visually-hidden" }, ` (${serviceName(s)})`);
+  const err = h("p", { id: `sw-err-${id}`, class: "error-msg a-switch-error", role: "alert", hidden: true });
+  const refuse = (/** @type {unknown} */ e, /** @type {HTMLElement} */ focus) => {
+    err.textContent = switchError(e);
+    err.hidden = false;
+    if (focus instanceof HTMLInputElement) focus.setAttribute("aria-invalid", "true");
+    focus.focus();
+  };
+  const head = h("h3", { id: `sw-${id}` }, h("span", { class: "c-prefix" }, s.prefix), " ", serviceName(s));
+  if (stopped == null) {
+    const input = h("input", {
+      id: `sw-msg-${id}`,
+      name: "message",
+      type: "text",
+      maxlength: 120,
+      autocomplete: "off",
+      "aria-required": "true",
+      "aria-describedby": `sw-hint-${id} sw-err-${id}`,
+      oninput: () => {
+        input.removeAttribute("aria-invalid");
+        err.hidden = true;
+      },
+    });
+    const submit = async (/** @type {Event} */ e) => {
+      e.preventDefault();
+      try {
+        await setSuspended(s, await api(`/offices/${encodeURIComponent(office?.id ?? "")}/services/${encodeURIComponent(id)}/suspend`, { body: { message: input.value } }));
+        byId("switch-status").textContent = t("admin.suspend_done", { service: serviceName(s) });
+      } catch (e) {
+        refuse(e, input);
+      }
+    };
+    fill(
+      el,
+      head,
+      h("p", { class: "a-switch-state is-on" }, t("admin.issuing")),
+      h(
+        "form",
+        { class: "a-switch-form", novalidate: true, onsubmit: submit },
+        h("label", { for: `sw-msg-${id}` }, t("admin.suspend_label"), who),
+        input,
+        h("p", { id: `sw-hint-${id}`, class: "a-hint" }, t("admin.suspend_hint")),
+        err,
+        h("button", { type: "submit", class: "btn btn-stop", "data-suspend": id }, t("admin.suspend"), who.cloneNode(true)),
+      ),
+    );
+    if (had) input.focus();
+  } else {
+    const button = h(
+      "button",
+      {
+        type: "button",
+        class: "btn btn-brand",
+        "data-resume": id,
+        onclick: async () => {
+          try {
+            await setSuspended(s, await api(`/offices/${encodeURIComponent(office?.id ?? "")}/services/${encodeURIComponent(id)}/resume`, { method: "POST" }));
+            byId("switch-status").textContent = t("admin.resume_done", { service: serviceName(s) });
+          } catch (e) {
+            refuse(e, button);
+          }
+        },
+      },
+      t("admin.resume"),
+      who,
+    );
+    fill(
+      el,
+      head,
+      h("p", { class: "a-switch-state is-off" }, h("strong", null, t("admin.suspended")), ": ", h("span", { class: "a-switch-msg", lang: office?.languages[0] ?? "id" }, stopped)),
+      err,
+      button,
+    );
+    if (had) button.focus();
+  }
+}
+
+/**
+ * The service as the server answered a stop or resume, on screen at once
+ * (the live event says the same a moment later).
+ * @param {import("../shared-ui/api.js").Service} s
+ * @param {import("../shared-ui/api.js").Service} view
+ */
+function setSuspended(s, view) {
+  Object.assign(s, view);
+  state.suspended.set(s.id, view.suspended);
+  render();
 }
 
 // --- Report ------------------------------------------------------------------
@@ -177,6 +329,9 @@ async function watch(id) {
   state.counters = office?.counters ?? [];
   events = [];
   report = null;
+  switches.clear();
+  fill(byId("switches"));
+  byId("switch-status").textContent = "";
   // Today, the office's business day, until the supervisor picks a range.
   for (const id of ["report-from", "report-to"]) /** @type {HTMLInputElement} */ (byId(id)).value = office?.day ?? "";
   render();
@@ -199,6 +354,7 @@ async function start() {
   byId("sign-out").hidden = !me;
   byId("signin").hidden = !!me;
   byId("monitor").hidden = !me;
+  canSwitch = !!me && me.role !== "clerk";
   if (!me) {
     live?.stop();
     byId("username").focus();
