@@ -3,7 +3,8 @@
 // tomorrow, a weekday within six days, a date beyond; an office whose zone
 // is not the machine's (this process runs in New York time on purpose);
 // the reason in the screen's language or the office's first; and the
-// timer that asks for a refresh when the office opens or its day changes.
+// timer that asks for a refresh when the office opens, closes or its day
+// changes; "Tutup pukul 16.00" within the hour before closing.
 import { describe, it, mock } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -13,7 +14,7 @@ import fs from "node:fs";
 process.env.TZ = "America/New_York";
 
 const { useStrings } = await import("../../shared-ui/i18n.js");
-const { closedText, localDay, opensText, reasonIn, Reopening, sameClosure } = await import("../../shared-ui/hours.js");
+const { closedText, closesText, localDay, opensText, reasonIn, Reopening, sameClosure } = await import("../../shared-ui/hours.js");
 
 /** @param {"id" | "en"} lang */
 function use(lang) {
@@ -158,6 +159,50 @@ describe("Reopening: refresh when it opens", () => {
       now += 31_000; // 00:00:01 in Jakarta
       mock.timers.tick(31_000);
       assert.equal(refreshed, 1);
+      r.stop();
+    } finally {
+      mock.timers.reset();
+    }
+  });
+});
+
+describe("closes_at: when something open closes", () => {
+  const open = (/** @type {string | null} */ closes_at) => ({ open: true, closed_reason: null, opens_at: null, closes_at });
+
+  it("says when it closes only within the hour, in each language", () => {
+    use("id");
+    assert.equal(closesText(open("2026-12-02T10:45:00+07:00"), JKT, NOW), "Tutup pukul 10.45");
+    assert.equal(closesText(open("2026-12-02T11:00:00+07:00"), JKT, NOW), "Tutup pukul 11.00");
+    assert.equal(closesText(open("2026-12-02T11:01:00+07:00"), JKT, NOW), null);
+    assert.equal(closesText(open(null), JKT, NOW), null);
+    assert.equal(closesText({ ...open("2026-12-02T10:45:00+07:00"), open: false }, JKT, NOW), null);
+    use("en");
+    assert.equal(closesText(open("2026-12-02T10:45:00+07:00"), JKT, NOW), "Closes at 10:45");
+    use("id");
+  });
+
+  it("refreshes an hour before closing (for the words) and a second after it (for the button)", () => {
+    mock.timers.enable({ apis: ["setTimeout"] });
+    try {
+      let now = Date.parse("2026-12-02T14:00:00+07:00");
+      let refreshed = 0;
+      const r = new Reopening(() => refreshed++, () => now);
+      const watch = () => r.watch(JKT, [open("2026-12-02T16:00:00+07:00")]);
+      watch();
+      const step = (/** @type {number} */ ms) => {
+        now += ms;
+        mock.timers.tick(ms);
+      };
+      for (let i = 0; i < 120; i++) step(30_000); // 15:00:00
+      assert.equal(refreshed, 0);
+      step(1_000);
+      step(30_000);
+      assert.equal(refreshed, 1);
+      watch(); // the refresh came back: still open until 16.00
+      for (let i = 0; i < 118; i++) step(30_000); // 16:00:01
+      assert.equal(refreshed, 1);
+      step(30_000);
+      assert.equal(refreshed, 2);
       r.stop();
     } finally {
       mock.timers.reset();
