@@ -11,7 +11,7 @@
 // the office again when a service opens, and offers it then.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { axe, launchBrowser, OFFICE, screenshot, speechRecorder, spoken, startServer } from "./helpers.mjs";
+import { OFFICE, axe, checkScreen, launchBrowser, openPage, renderedText, screenshot, spoken, startServer } from "./helpers.mjs";
 
 const T = { timeout: 15000 };
 const ZONE = "Asia/Jakarta";
@@ -29,24 +29,6 @@ function officeDate(days = 0) {
   };
 }
 
-/** @param {import("playwright-core").Browser} browser @param {{width: number, height: number}} viewport @param {boolean} [mobile] */
-async function open(browser, viewport, mobile = false) {
-  const ctx = await browser.newContext({ viewport, isMobile: mobile, hasTouch: mobile });
-  await ctx.addInitScript(speechRecorder);
-  return ctx.newPage();
-}
-
-/** @param {import("playwright-core").Page} p @param {string} name */
-async function check(p, name) {
-  await screenshot(p, name);
-  const v = await axe(p);
-  assert.deepEqual(v, [], `${name}: ${JSON.stringify(v, null, 2)}`);
-}
-
-/** Text of an element as rendered, lines and spaces collapsed. @param {import("playwright-core").Locator} l */
-async function text(l) {
-  return (await l.innerText()).replace(/\s+/g, " ").trim();
-}
 
 /** Visible targets on the page under 64 px high (the kiosk's minimum). @param {import("playwright-core").Page} p */
 function smallTargets(p) {
@@ -83,39 +65,39 @@ describe("an office closed today for a holiday", { timeout: 120000 }, () => {
   });
 
   it("citizen (360×740): why and when, on the office and on every service, and no button", async () => {
-    const p = await open(browser, { width: 360, height: 740 }, true);
+    const p = await openPage(browser, { width: 360, height: 740 }, true);
     await p.goto(`${server.url}/o/${OFFICE}`);
     const note = p.locator("#office-closed");
     await note.waitFor(T);
-    assert.equal(await text(note.locator(".closed-why")), "Tutup: Cuti bersama Natal");
-    assert.equal(await text(note.locator(".closed-when")), "Buka lagi besok, 00.00");
+    assert.equal(await renderedText(note.locator(".closed-why")), "Tutup: Cuti bersama Natal");
+    assert.equal(await renderedText(note.locator(".closed-when")), "Buka lagi besok, 00.00");
     assert.equal(await p.locator("[data-closed]").count(), 8);
-    assert.equal(await text(p.locator('[data-closed="samsat"]')), "Tutup: Cuti bersama Natal Buka lagi besok, 00.00");
+    assert.equal(await renderedText(p.locator('[data-closed="samsat"]')), "Tutup: Cuti bersama Natal Buka lagi besok, 00.00");
     assert.equal(await p.locator("button[data-service]").count(), 0, "no take-ticket button");
-    await check(p, "closed-citizen-360x740");
+    await checkScreen(p, "closed-citizen-360x740");
     await p.locator('[data-card="samsat"]').scrollIntoViewIfNeeded();
     await screenshot(p, "closed-citizen-360x740-card");
     await p.locator("#lang-btn").click();
     await note.locator(".closed-why", { hasText: "Closed: Christmas leave" }).waitFor(T);
-    assert.equal(await text(note.locator(".closed-when")), "Opens again tomorrow, 00:00");
-    assert.equal(await text(p.locator('[data-closed="akta"]')), "Closed: Christmas leave Opens again tomorrow, 00:00");
+    assert.equal(await renderedText(note.locator(".closed-when")), "Opens again tomorrow, 00:00");
+    assert.equal(await renderedText(p.locator('[data-closed="akta"]')), "Closed: Christmas leave Opens again tomorrow, 00:00");
     await p.evaluate(() => scrollTo(0, 0));
-    await check(p, "closed-citizen-360x740-en");
+    await checkScreen(p, "closed-citizen-360x740-en");
     await p.locator("#lang-btn").click();
     await p.close();
   });
 
   it("kiosk (1080×1920): the closed state instead of the buttons, read aloud, in both languages", async () => {
-    const p = await open(browser, { width: 1080, height: 1920 });
+    const p = await openPage(browser, { width: 1080, height: 1920 });
     await p.goto(`${server.url}/kiosk/${OFFICE}#device=${server.token}`);
     await p.locator("#closed:not([hidden])").waitFor(T);
-    assert.equal(await text(p.locator("#closed-why")), "Tutup: Cuti bersama Natal");
-    assert.equal(await text(p.locator("#closed-when")), "Buka lagi besok, 00.00");
+    assert.equal(await renderedText(p.locator("#closed-why")), "Tutup: Cuti bersama Natal");
+    assert.equal(await renderedText(p.locator("#closed-when")), "Buka lagi besok, 00.00");
     assert.equal(await p.locator("#services").isVisible(), false);
     assert.equal(await p.locator("button[data-service]").count(), 0, "no take-ticket button");
     assert.equal(await p.locator("#start").getAttribute("aria-labelledby"), "closed-why");
     assert.deepEqual(await smallTargets(p), [], "targets under 64 px");
-    await check(p, "closed-kiosk-1080x1920");
+    await checkScreen(p, "closed-kiosk-1080x1920");
     await p.locator("#listen").click();
     await p.waitForFunction(() => /** @type {any} */ (window).__spoken.some((/** @type {any} */ s) => s.text), null, T);
     const said = (await spoken(p)).at(-1);
@@ -123,22 +105,22 @@ describe("an office closed today for a holiday", { timeout: 120000 }, () => {
     assert.equal(said.lang, "id-ID");
     await p.locator("#lang-btn").click();
     await p.locator("#closed-why", { hasText: "Closed: Christmas leave" }).waitFor(T);
-    assert.equal(await text(p.locator("#closed-when")), "Opens again tomorrow, 00:00");
-    await check(p, "closed-kiosk-1080x1920-en");
+    assert.equal(await renderedText(p.locator("#closed-when")), "Opens again tomorrow, 00:00");
+    await checkScreen(p, "closed-kiosk-1080x1920-en");
     await p.close();
   });
 
   it("display (1920×1080): a banner with why and when; calls go on below it", async () => {
-    const p = await open(browser, { width: 1920, height: 1080 });
+    const p = await openPage(browser, { width: 1920, height: 1080 });
     await p.goto(`${server.url}/display/${OFFICE}`);
     await p.locator("#closed:not([hidden])").waitFor(T);
-    assert.equal(await text(p.locator("#closed-why")), "Tutup: Cuti bersama Natal");
-    assert.equal(await text(p.locator("#closed-when")), "Buka lagi besok, 00.00");
+    assert.equal(await renderedText(p.locator("#closed-why")), "Tutup: Cuti bersama Natal");
+    assert.equal(await renderedText(p.locator("#closed-when")), "Buka lagi besok, 00.00");
     // Closed with the office: told once, not on every service.
     assert.equal(await p.locator(".d-svc-closed").count(), 0);
     assert.equal(await p.locator("#now").isVisible(), true);
     await p.locator("#counters li").first().waitFor(T);
-    await check(p, "closed-display-1920x1080");
+    await checkScreen(p, "closed-display-1920x1080");
     const overflow = await p.evaluate(() => document.documentElement.scrollHeight > innerHeight || document.documentElement.scrollWidth > innerWidth);
     assert.equal(overflow, false, "the display fits its screen");
     await p.close();
@@ -186,45 +168,45 @@ describe("an open office with a service on hours of its own", { timeout: 120000 
   });
 
   it("kiosk (1920×1080): the closed service is a card, not a button; the others are buttons", async () => {
-    const p = await open(browser, { width: 1920, height: 1080 });
+    const p = await openPage(browser, { width: 1920, height: 1080 });
     await p.goto(`${server.url}/kiosk/${OFFICE}#device=${server.token}`);
     const card = p.locator('[data-service="paspor"]');
     await card.waitFor(T);
     assert.equal(await card.evaluate((el) => el.tagName), "DIV");
-    assert.equal(await text(card.locator(".k-svc-off")), "Tutup");
-    assert.equal(await text(card.locator(".k-svc-when")), `Buka lagi ${day.id}, 08.00`);
+    assert.equal(await renderedText(card.locator(".k-svc-off")), "Tutup");
+    assert.equal(await renderedText(card.locator(".k-svc-when")), `Buka lagi ${day.id}, 08.00`);
     assert.equal(await p.locator("button[data-service]").count(), 8);
     assert.equal(await p.locator("#closed").isVisible(), false);
     assert.deepEqual(await smallTargets(p), [], "targets under 64 px");
-    await check(p, "closed-kiosk-1920x1080-service");
+    await checkScreen(p, "closed-kiosk-1920x1080-service");
     await p.locator("#lang-btn").click();
     await card.locator(".k-svc-when", { hasText: `Opens again ${day.en}, 08:00` }).waitFor(T);
-    assert.equal(await text(card.locator(".k-svc-off")), "Closed");
+    assert.equal(await renderedText(card.locator(".k-svc-off")), "Closed");
     await p.close();
   });
 
   it("citizen (360×740): the closed service's card says when; the others offer a ticket", async () => {
-    const p = await open(browser, { width: 360, height: 740 }, true);
+    const p = await openPage(browser, { width: 360, height: 740 }, true);
     await p.goto(`${server.url}/o/${OFFICE}`);
     const card = p.locator('[data-closed="paspor"]');
     await card.waitFor(T);
-    assert.equal(await text(card), `Tutup Buka lagi ${day.id}, 08.00`);
+    assert.equal(await renderedText(card), `Tutup Buka lagi ${day.id}, 08.00`);
     assert.equal(await p.locator("#office-closed").count(), 0);
     assert.equal(await p.locator('button[data-service="paspor"]').count(), 0);
     assert.equal(await p.locator("button[data-service]").count(), 8);
     await card.scrollIntoViewIfNeeded();
-    await check(p, "closed-citizen-360x740-service");
+    await checkScreen(p, "closed-citizen-360x740-service");
     await p.close();
   });
 
   it("display (1920×1080): the service's row says when; no banner", async () => {
-    const p = await open(browser, { width: 1920, height: 1080 });
+    const p = await openPage(browser, { width: 1920, height: 1080 });
     await p.goto(`${server.url}/display/${OFFICE}`);
     const row = p.locator('#waiting [data-service="paspor"] .d-svc-closed');
     await row.waitFor(T);
-    assert.equal(await text(row), `Tutup · Buka lagi ${day.id}, 08.00`);
+    assert.equal(await renderedText(row), `Tutup · Buka lagi ${day.id}, 08.00`);
     assert.equal(await p.locator("#closed").isVisible(), false);
-    await check(p, "closed-display-1920x1080-service");
+    await checkScreen(p, "closed-display-1920x1080-service");
     const overflow = await p.evaluate(() => document.documentElement.scrollHeight > innerHeight || document.documentElement.scrollWidth > innerWidth);
     assert.equal(overflow, false, "the display fits its screen");
     await p.close();
@@ -253,12 +235,12 @@ describe("an open office with a service on hours of its own", { timeout: 120000 
   }
 
   it("kiosk: when the service opens, the screen fetches the office again and offers it", async () => {
-    const p = await open(browser, { width: 1080, height: 1920 });
+    const p = await openPage(browser, { width: 1080, height: 1920 });
     const soon = await opensSoon(p);
     await p.goto(`${server.url}/kiosk/${OFFICE}#device=${server.token}`);
     const when = p.locator('[data-service="paspor"] .k-svc-when');
     await when.waitFor(T);
-    assert.equal(await text(when), `Buka lagi pukul ${soon.hhmm}`);
+    assert.equal(await renderedText(when), `Buka lagi pukul ${soon.hhmm}`);
     await screenshot(p, "closed-kiosk-1080x1920-service");
     await p.locator('button[data-service="paspor"]').waitFor(T);
     assert.ok(soon.fetched() >= 2);
@@ -266,12 +248,12 @@ describe("an open office with a service on hours of its own", { timeout: 120000 
   });
 
   it("citizen: when the service opens, the page fetches the office again and offers it", async () => {
-    const p = await open(browser, { width: 360, height: 740 }, true);
+    const p = await openPage(browser, { width: 360, height: 740 }, true);
     const soon = await opensSoon(p);
     await p.goto(`${server.url}/o/${OFFICE}`);
     const card = p.locator('[data-closed="paspor"]');
     await card.waitFor(T);
-    assert.equal(await text(card.locator(".closed-when")), `Buka lagi pukul ${soon.hhmm}`);
+    assert.equal(await renderedText(card.locator(".closed-when")), `Buka lagi pukul ${soon.hhmm}`);
     await p.locator('button[data-service="paspor"]').waitFor(T);
     assert.ok(soon.fetched() >= 2);
     await p.close();

@@ -1,6 +1,7 @@
 // Shared helpers of the browser tests: the real `antrean` binary on a
 // temporary config and data directory, Debian's chromium through
 // playwright-core, axe-core, and a recorder in place of speech synthesis.
+import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -274,4 +275,34 @@ export function readQr(/** @type {string} */ file) {
     if (/** @type {any} */ (e).code === "ENOENT") return null;
     throw e;
   }
+}
+
+/**
+ * A page in a fresh browser context of this size (a phone when `mobile`),
+ * with the speech recorder installed.
+ * @param {import("playwright-core").Browser} browser
+ * @param {{width: number, height: number}} viewport
+ * @param {boolean} [mobile]
+ */
+export async function openPage(browser, viewport, mobile = false) {
+  const ctx = await browser.newContext({ viewport, isMobile: mobile, hasTouch: mobile });
+  await ctx.addInitScript(speechRecorder);
+  return ctx.newPage();
+}
+
+/**
+ * A screenshot named `name` into the artifacts, then axe-core finds no
+ * violation.
+ * @param {import("playwright-core").Page} p
+ * @param {string} name
+ */
+export async function checkScreen(p, name) {
+  await screenshot(p, name);
+  const v = await axe(p);
+  assert.deepEqual(v, [], `${name}: ${JSON.stringify(v, null, 2)}`);
+}
+
+/** Text of an element as rendered, lines and spaces collapsed. @param {import("playwright-core").Locator} l */
+export async function renderedText(l) {
+  return (await l.innerText()).replace(/\s+/g, " ").trim();
 }

@@ -6,7 +6,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { ARTIFACTS, axe, CLERK, kioskQr, launchBrowser, OFFICE, PUBLIC_BASE_URL, readQr, screenshot, SUPERVISOR, speechRecorder, startServer } from "./helpers.mjs";
+import { ARTIFACTS, CLERK, OFFICE, PUBLIC_BASE_URL, SUPERVISOR, axe, checkScreen, kioskQr, launchBrowser, openPage, readQr, screenshot, startServer } from "./helpers.mjs";
 
 const T = { timeout: 15000 };
 
@@ -35,39 +35,22 @@ describe("screens", { timeout: 240000 }, () => {
     await server?.close();
   });
 
-  /**
-   * @param {{width: number, height: number}} viewport
-   * @param {boolean} [mobile]
-   */
-  async function page(viewport, mobile = false) {
-    const ctx = await browser.newContext({ viewport, isMobile: mobile, hasTouch: mobile });
-    await ctx.addInitScript(speechRecorder);
-    return ctx.newPage();
-  }
-
-  /** @param {import("playwright-core").Page} p @param {string} name */
-  async function check(p, name) {
-    await screenshot(p, name);
-    const v = await axe(p);
-    assert.deepEqual(v, [], `${name}: ${JSON.stringify(v, null, 2)}`);
-  }
-
   it("citizen: office list, services, ticket, called (phone)", async () => {
-    const p = await page({ width: 390, height: 844 }, true);
+    const p = await openPage(browser, { width: 390, height: 844 }, true);
     await p.goto(`${server.url}/`);
     await p.locator(".card a").first().waitFor(T);
-    await check(p, "citizen-390x844-offices");
+    await checkScreen(p, "citizen-390x844-offices");
     await p.goto(`${server.url}/o/${OFFICE}`);
     await p.locator("button[data-service]").first().waitFor(T);
-    await check(p, "citizen-390x844-services");
+    await checkScreen(p, "citizen-390x844-services");
     await p.locator('button[data-service="akta"]').click();
-    await check(p, "citizen-390x844-confirm");
+    await checkScreen(p, "citizen-390x844-confirm");
     await p.goto(`${server.url}/t/${code}`);
     await p.locator("#ticket-ahead").waitFor(T);
-    await check(p, "citizen-390x844-ticket");
+    await checkScreen(p, "citizen-390x844-ticket");
     await p.locator("#lang-btn").click();
     await p.locator("#ticket-status", { hasText: "Waiting" }).waitFor(T);
-    await check(p, "citizen-390x844-ticket-en");
+    await checkScreen(p, "citizen-390x844-ticket-en");
     await p.locator("#lang-btn").click();
     await p.close();
   });
@@ -107,7 +90,7 @@ describe("screens", { timeout: 240000 }, () => {
     [1920, 1080],
   ]) {
     it(`kiosk ${w}×${h}: start, priority, result with QR, idle warning`, async () => {
-      const p = await page({ width: w, height: h });
+      const p = await openPage(browser, { width: w, height: h });
       await p.goto(`${server.url}/kiosk/${OFFICE}#device=${server.token}&idle=5`);
       await p.locator('[data-service="ktp-el"]').waitFor(T);
       await p.locator('[data-service="ktp-el"] .k-svc-facts').waitFor(T);
@@ -119,20 +102,20 @@ describe("screens", { timeout: 240000 }, () => {
           .filter((x) => x.h < 64),
       );
       assert.deepEqual(small, [], "targets under 64 px");
-      await check(p, `kiosk-${w}x${h}-start`);
+      await checkScreen(p, `kiosk-${w}x${h}-start`);
       await p.locator('[data-priority="elderly"]').click();
       assert.equal(await p.locator('[data-priority="elderly"]').getAttribute("aria-pressed"), "true");
-      await check(p, `kiosk-${w}x${h}-priority`);
+      await checkScreen(p, `kiosk-${w}x${h}-priority`);
       // The idle warning comes, and "still here" keeps the choice.
       await p.locator("#idle:not([hidden])").waitFor(T);
-      await check(p, `kiosk-${w}x${h}-idle`);
+      await checkScreen(p, `kiosk-${w}x${h}-idle`);
       await p.locator("#idle-stay").click();
       assert.equal(await p.locator('[data-priority="elderly"]').getAttribute("aria-pressed"), "true");
       await p.locator('[data-service="ktp-el"]').click();
       await p.locator("#result:not([hidden])").waitFor(T);
       assert.match((await p.locator("#result-number").textContent()) ?? "", /^A\d{3}$/);
       await p.locator("#result-prio:not([hidden])").waitFor(T);
-      await check(p, `kiosk-${w}x${h}-result`);
+      await checkScreen(p, `kiosk-${w}x${h}-result`);
       const small2 = await p.evaluate(() =>
         [...document.querySelectorAll("#result button")].filter((el) => el.getBoundingClientRect().height < 64).length,
       );
@@ -163,7 +146,7 @@ describe("screens", { timeout: 240000 }, () => {
   }
 
   it("kiosk: closed services and exhausted quotas are shown, not hidden", async () => {
-    const p = await page({ width: 1920, height: 1080 });
+    const p = await openPage(browser, { width: 1920, height: 1080 });
     await p.goto(`${server.url}/kiosk/${OFFICE}`);
     await p.locator('[data-service="ktp-el"]').waitFor(T);
     // Without a device token the kiosk says so instead of failing silently.
@@ -177,11 +160,11 @@ describe("screens", { timeout: 240000 }, () => {
     [1366, 768],
   ]) {
     it(`display ${w}×${h}`, async () => {
-      const p = await page({ width: w, height: h });
+      const p = await openPage(browser, { width: w, height: h });
       await p.goto(`${server.url}/display/${OFFICE}`);
       await p.locator('#counters [data-counter="1"]', { hasText: "A001" }).waitFor(T);
       await p.locator("#recent li").first().waitFor(T);
-      await check(p, `display-${w}x${h}`);
+      await checkScreen(p, `display-${w}x${h}`);
       // Nothing overflows the screen.
       const overflow = await p.evaluate(() => document.documentElement.scrollHeight > innerHeight || document.documentElement.scrollWidth > innerWidth);
       assert.equal(overflow, false, "the display fits its screen");
@@ -190,31 +173,31 @@ describe("screens", { timeout: 240000 }, () => {
   }
 
   it("counter: sign-in and work (1366×768)", async () => {
-    const p = await page({ width: 1366, height: 768 });
+    const p = await openPage(browser, { width: 1366, height: 768 });
     await p.goto(`${server.url}/counter/${OFFICE}`);
     await p.locator("#username").waitFor(T);
-    await check(p, "counter-1366x768-signin");
+    await checkScreen(p, "counter-1366x768-signin");
     await p.locator("#username").fill(CLERK.username);
     await p.locator("#password").fill(CLERK.password);
     await p.locator("#signin-form button[type=submit]").click();
     await p.locator("#pick-list button").first().waitFor(T);
-    await check(p, "counter-1366x768-pick");
+    await checkScreen(p, "counter-1366x768-pick");
     await p.locator('#pick-list [data-counter="2"]').click();
     await p.locator("#current-number", { hasText: "A002" }).waitFor(T);
     await p.locator("#queue .c-chip").first().waitFor(T);
-    await check(p, "counter-1366x768-work");
+    await checkScreen(p, "counter-1366x768-work");
     await p.keyboard.press("t");
     await p.locator("#dlg[open]").waitFor(T);
-    await check(p, "counter-1366x768-transfer");
+    await checkScreen(p, "counter-1366x768-transfer");
     await p.keyboard.press("Escape");
     await p.close();
   });
 
   it("admin: sign-in and live monitor", async () => {
-    const p = await page({ width: 1366, height: 768 });
+    const p = await openPage(browser, { width: 1366, height: 768 });
     await p.goto(`${server.url}/admin`);
     await p.locator("#username").waitFor(T);
-    await check(p, "admin-1366x768-signin");
+    await checkScreen(p, "admin-1366x768-signin");
     await p.locator("#username").fill(SUPERVISOR.username);
     await p.locator("#password").fill(SUPERVISOR.password);
     await p.locator("#signin-form button[type=submit]").click();
@@ -223,7 +206,7 @@ describe("screens", { timeout: 240000 }, () => {
     await server.counter(cookie, "4", "call-next");
     await p.locator("#events li").first().waitFor(T);
     await p.locator("#report-table tfoot tr").waitFor(T);
-    await check(p, "admin-1366x768-monitor");
+    await checkScreen(p, "admin-1366x768-monitor");
     await p.close();
   });
 
@@ -233,14 +216,14 @@ describe("screens", { timeout: 240000 }, () => {
     await server.counter(cookie, "1", "start");
     const done = await server.counter(cookie, "1", "finish");
     await server.api(`/tickets/${done.code}/document`, { body: { step: "perekaman" }, headers: { cookie } });
-    const p = await page({ width: 390, height: 844 }, true);
+    const p = await openPage(browser, { width: 390, height: 844 }, true);
     await p.goto(`${server.url}/t/${done.code}?lang=en`);
     await p.locator("#survey-form").waitFor(T);
     assert.equal(await p.locator("#doc-now").textContent(), "Current step: perekaman (step 3 of 6).");
     const legend = await p.locator("#survey-form fieldset").first().locator("legend").textContent();
     assert.equal(legend, "Question 1 of 9 How well do the service's requirements fit the kind of service?");
     await p.locator("#doc-steps").scrollIntoViewIfNeeded();
-    await check(p, "citizen-390x844-done-en");
+    await checkScreen(p, "citizen-390x844-done-en");
     await p.close();
   });
 });

@@ -10,29 +10,11 @@
 // a screenshot of each state goes to artifacts/.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { axe, CLERK, launchBrowser, OFFICE, screenshot, speechRecorder, startServer, SUPERVISOR } from "./helpers.mjs";
+import { CLERK, OFFICE, SUPERVISOR, axe, checkScreen, launchBrowser, openPage, renderedText, screenshot, startServer } from "./helpers.mjs";
 
 const T = { timeout: 15000 };
 const MESSAGE = "Blanko KTP habis, silakan kembali besok";
 
-/** @param {import("playwright-core").Browser} browser @param {{width: number, height: number}} viewport @param {boolean} [mobile] */
-async function open(browser, viewport, mobile = false) {
-  const ctx = await browser.newContext({ viewport, isMobile: mobile, hasTouch: mobile });
-  await ctx.addInitScript(speechRecorder);
-  return ctx.newPage();
-}
-
-/** @param {import("playwright-core").Page} p @param {string} name */
-async function check(p, name) {
-  await screenshot(p, name);
-  const v = await axe(p);
-  assert.deepEqual(v, [], `${name}: ${JSON.stringify(v, null, 2)}`);
-}
-
-/** Text of an element as rendered, lines and spaces collapsed. @param {import("playwright-core").Locator} l */
-async function text(l) {
-  return (await l.innerText()).replace(/\s+/g, " ").trim();
-}
 
 /** @param {import("playwright-core").Page} p @param {{username: string, password: string}} who */
 async function signIn(p, who) {
@@ -60,17 +42,17 @@ describe("a service stopped for now", { timeout: 180000 }, () => {
   });
 
   it("the screens open, ktp-el offered", async () => {
-    kiosk = await open(browser, { width: 1080, height: 1920 });
+    kiosk = await openPage(browser, { width: 1080, height: 1920 });
     await kiosk.goto(`${server.url}/kiosk/${OFFICE}#device=${server.token}`);
     await kiosk.locator('button[data-service="ktp-el"]').waitFor(T);
-    phone = await open(browser, { width: 360, height: 740 }, true);
+    phone = await openPage(browser, { width: 360, height: 740 }, true);
     await phone.goto(`${server.url}/o/${OFFICE}`);
     await phone.locator('button[data-service="ktp-el"]').waitFor(T);
-    display = await open(browser, { width: 1920, height: 1080 });
+    display = await openPage(browser, { width: 1920, height: 1080 });
     await display.goto(`${server.url}/display/${OFFICE}`);
     await display.locator('#waiting [data-service="ktp-el"]').waitFor(T);
     assert.equal(await display.locator(".d-svc-suspended").count(), 0);
-    admin = await open(browser, { width: 1366, height: 768 });
+    admin = await openPage(browser, { width: 1366, height: 768 });
     await admin.goto(`${server.url}/admin`);
     await signIn(admin, SUPERVISOR);
     await admin.locator('[data-switch="ktp-el"] input').waitFor(T);
@@ -82,12 +64,12 @@ describe("a service stopped for now", { timeout: 180000 }, () => {
     await sw.locator("button[data-suspend]").click();
     const err = sw.locator("#sw-err-ktp-el");
     await err.waitFor({ state: "visible", ...T });
-    assert.equal(await text(err), "Tulis pesan untuk warga (paling banyak 120 karakter).");
+    assert.equal(await renderedText(err), "Tulis pesan untuk warga (paling banyak 120 karakter).");
     assert.equal(await sw.locator("input").getAttribute("aria-invalid"), "true");
     assert.equal(await admin.evaluate(() => document.activeElement?.id), "sw-msg-ktp-el", "focus back on the field");
     assert.equal(await sw.locator("input").getAttribute("maxlength"), "120");
     await sw.scrollIntoViewIfNeeded();
-    await check(admin, "suspend-admin-1366x768-refused");
+    await checkScreen(admin, "suspend-admin-1366x768-refused");
     // The same refusal in English.
     await admin.locator("#lang-btn").click();
     await sw.locator("label", { hasText: "Message for citizens" }).waitFor(T);
@@ -104,40 +86,40 @@ describe("a service stopped for now", { timeout: 180000 }, () => {
     await sw.locator("button[data-suspend]").click();
     await sw.locator("button[data-resume]").waitFor(T);
     assert.equal(await admin.evaluate(() => document.activeElement?.getAttribute("data-resume")), "ktp-el", "focus on Lanjutkan");
-    assert.equal(await text(sw.locator(".a-switch-state")), `Dihentikan sementara: ${MESSAGE}`);
-    assert.equal(await text(admin.locator("#switch-status")), "KTP Elektronik dihentikan sementara.");
+    assert.equal(await renderedText(sw.locator(".a-switch-state")), `Dihentikan sementara: ${MESSAGE}`);
+    assert.equal(await renderedText(admin.locator("#switch-status")), "KTP Elektronik dihentikan sementara.");
     await sw.scrollIntoViewIfNeeded();
-    await check(admin, "suspend-admin-1366x768-stopped");
+    await checkScreen(admin, "suspend-admin-1366x768-stopped");
 
     // Kiosk: a card with the label and the message, no button.
     const card = kiosk.locator('[data-service="ktp-el"][data-suspended]');
     await card.waitFor(T);
     assert.equal(await card.evaluate((el) => el.tagName), "DIV");
-    assert.equal(await text(card.locator(".k-svc-off")), "Layanan dihentikan sementara");
-    assert.equal(await text(card.locator(".k-svc-msg")), MESSAGE);
+    assert.equal(await renderedText(card.locator(".k-svc-off")), "Layanan dihentikan sementara");
+    assert.equal(await renderedText(card.locator(".k-svc-msg")), MESSAGE);
     assert.equal(await kiosk.locator('button[data-service="ktp-el"]').count(), 0);
     assert.equal(await kiosk.locator("button[data-service]").count(), 7, "the other services are offered");
-    await check(kiosk, "suspend-kiosk-1080x1920");
+    await checkScreen(kiosk, "suspend-kiosk-1080x1920");
 
     // Citizen page: the card says it, no button.
     const pc = phone.locator('[data-suspended="ktp-el"]');
     await pc.waitFor(T);
-    assert.equal(await text(pc), `Layanan dihentikan sementara ${MESSAGE}`);
+    assert.equal(await renderedText(pc), `Layanan dihentikan sementara ${MESSAGE}`);
     assert.equal(await phone.locator('button[data-service="ktp-el"]').count(), 0);
     await pc.scrollIntoViewIfNeeded();
-    await check(phone, "suspend-citizen-360x740");
+    await checkScreen(phone, "suspend-citizen-360x740");
     await phone.locator("#lang-btn").click();
     await pc.locator(".suspended-label", { hasText: "Temporarily stopped" }).waitFor(T);
-    assert.equal(await text(pc.locator(".suspended-msg")), MESSAGE, "the staff's words, as written");
+    assert.equal(await renderedText(pc.locator(".suspended-msg")), MESSAGE, "the staff's words, as written");
     assert.equal(await pc.locator(".suspended-msg").getAttribute("lang"), "id");
-    await check(phone, "suspend-citizen-360x740-en");
+    await checkScreen(phone, "suspend-citizen-360x740-en");
     await phone.locator("#lang-btn").click();
 
     // Display: the waiting list says it.
     const row = display.locator('#waiting [data-service="ktp-el"] .d-svc-suspended');
     await row.waitFor(T);
-    assert.equal(await text(row), `Layanan dihentikan sementara ${MESSAGE}`);
-    await check(display, "suspend-display-1920x1080");
+    assert.equal(await renderedText(row), `Layanan dihentikan sementara ${MESSAGE}`);
+    await checkScreen(display, "suspend-display-1920x1080");
     const overflow = await display.evaluate(() => document.documentElement.scrollHeight > innerHeight || document.documentElement.scrollWidth > innerWidth);
     assert.equal(overflow, false, "the display fits its screen");
 
@@ -162,7 +144,7 @@ describe("a service stopped for now", { timeout: 180000 }, () => {
   }
 
   it("a ticket refused as service_suspended says so, on the kiosk and the phone", async () => {
-    const k = await open(browser, { width: 1080, height: 1920 });
+    const k = await openPage(browser, { width: 1080, height: 1920 });
     await missedIt(k);
     await k.goto(`${server.url}/kiosk/${OFFICE}#device=${server.token}`);
     await k.locator('button[data-service="ktp-el"]').click();
@@ -171,7 +153,7 @@ describe("a service stopped for now", { timeout: 180000 }, () => {
     await k.locator('[data-service="ktp-el"][data-suspended] .k-svc-msg', { hasText: MESSAGE }).waitFor(T);
     await k.close();
 
-    const p = await open(browser, { width: 360, height: 740 }, true);
+    const p = await openPage(browser, { width: 360, height: 740 }, true);
     await missedIt(p);
     await p.goto(`${server.url}/o/${OFFICE}`);
     await p.locator('button[data-service="ktp-el"]').click();
@@ -187,7 +169,7 @@ describe("a service stopped for now", { timeout: 180000 }, () => {
     await sw.locator("button[data-resume]").click();
     await sw.locator("input").waitFor(T);
     assert.equal(await admin.evaluate(() => document.activeElement?.id), "sw-msg-ktp-el", "focus on the field again");
-    assert.equal(await text(admin.locator("#switch-status")), "KTP Elektronik dilanjutkan.");
+    assert.equal(await renderedText(admin.locator("#switch-status")), "KTP Elektronik dilanjutkan.");
     await kiosk.locator('button[data-service="ktp-el"]').waitFor(T);
     await phone.locator('button[data-service="ktp-el"]').waitFor(T);
     await display.locator(".d-svc-suspended").waitFor({ state: "detached", ...T });
@@ -200,7 +182,7 @@ describe("a service stopped for now", { timeout: 180000 }, () => {
   });
 
   it("a clerk does not see the switch", async () => {
-    const p = await open(browser, { width: 1366, height: 768 });
+    const p = await openPage(browser, { width: 1366, height: 768 });
     await p.goto(`${server.url}/admin`);
     await signIn(p, CLERK);
     await p.locator("#services tr").first().waitFor(T);
