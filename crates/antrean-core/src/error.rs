@@ -21,6 +21,8 @@ pub enum DomainError {
     ServiceNotSuspended(String),
     #[error("a message for citizens is needed (at most 120 characters, not only spaces)")]
     SuspendMessage,
+    #[error("the running text is at most 500 characters")]
+    RunningTextTooLong,
     #[error("today's quota for `{0}` is used up")]
     QuotaExhausted(String),
     #[error("today's online quota for `{0}` is used up; tickets remain at the kiosk")]

@@ -98,6 +98,10 @@ pub enum EventKind {
     ServiceResumed {
         service: String,
     },
+    /// Staff changed the running text of the lobby display.
+    RunningTextChanged {
+        text: String,
+    },
     /// The business day ended: every ticket not done expired and every counter
     /// closed; numbering starts again at 1 on `next_day`.
     DayEnded {
@@ -124,6 +128,7 @@ impl EventKind {
             EventKind::CounterState { .. } => "counter_state",
             EventKind::ServiceSuspended { .. } => "service_suspended",
             EventKind::ServiceResumed { .. } => "service_resumed",
+            EventKind::RunningTextChanged { .. } => "running_text_changed",
             EventKind::DayEnded { .. } => "day_ended",
         }
     }
@@ -144,6 +149,7 @@ impl EventKind {
             EventKind::CounterState { .. }
             | EventKind::ServiceSuspended { .. }
             | EventKind::ServiceResumed { .. }
+            | EventKind::RunningTextChanged { .. }
             | EventKind::DayEnded { .. } => None,
         }
     }

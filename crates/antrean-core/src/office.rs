@@ -81,6 +81,10 @@ pub enum Command {
     Resume {
         service: ServiceId,
     },
+    /// Change the running text of the lobby display (empty: none).
+    SetRunningText {
+        text: String,
+    },
     /// A no-show citizen arrived late: back into the queue.
     Requeue {
         number: String,
@@ -192,6 +196,8 @@ pub struct Restore {
     pub service_times: Vec<(String, f64)>,
     /// Services whose issuing is stopped, with their message.
     pub suspended: HashMap<String, String>,
+    /// The running text staff last set; `None`: the configured one.
+    pub running_text: Option<String>,
     /// Codes of today's and yesterday's tickets whose survey was answered:
     /// what the office remembered before it was rebuilt, so that an answer
     /// looked up before the first was on disk is still refused.
@@ -218,6 +224,9 @@ pub struct Office {
     /// Services whose issuing staff stopped, with the message for citizens;
     /// kept across days until resumed.
     suspended: HashMap<String, String>,
+    /// The running text staff set, once they did (the configured one until
+    /// then).
+    running_text: Option<String>,
     /// Codes of the tickets whose survey was answered this business day.
     /// With the caller's `answered` from storage this makes one answer per
     /// ticket: storage knows the answers before the caller looked, this set
@@ -255,6 +264,7 @@ impl Office {
             counts: HashMap::new(),
             times: ServiceTimes::default(),
             suspended: HashMap::new(),
+            running_text: None,
             surveyed: HashSet::new(),
             surveyed_before: HashSet::new(),
         }
@@ -274,6 +284,7 @@ impl Office {
         office.restore_tickets(saved.tickets);
         office.surveyed = saved.surveyed.into_iter().collect();
         office.suspended = saved.suspended;
+        office.running_text = saved.running_text;
         for c in &mut office.counters {
             if c.current
                 .as_ref()
@@ -373,6 +384,11 @@ impl Office {
     /// Tickets of today that are not final, in no particular order.
     pub fn active_tickets(&self) -> impl Iterator<Item = &Ticket> {
         self.tickets.values().map(|t| &**t)
+    }
+
+    /// The running text staff set, if they did.
+    pub fn running_text(&self) -> Option<&str> {
+        self.running_text.as_deref()
     }
 
     /// Why issuing for `service` is stopped, if staff stopped it.
@@ -666,6 +682,16 @@ impl Office {
                 Ok(vec![EventKind::ServiceSuspended {
                     service: service.id.clone(),
                     message: message.to_owned(),
+                }])
+            }
+            Command::SetRunningText { text } => {
+                // Counted as typed, as the API publishes it.
+                if text.chars().count() > 500 {
+                    return Err(DomainError::RunningTextTooLong);
+                }
+                let text = text.trim();
+                Ok(vec![EventKind::RunningTextChanged {
+                    text: text.to_owned(),
                 }])
             }
             Command::Resume { service } => {
@@ -1086,6 +1112,9 @@ impl Office {
             EventKind::ServiceResumed { service } => {
                 self.suspended.remove(service);
             }
+            EventKind::RunningTextChanged { text } => {
+                self.running_text = Some(text.clone());
+            }
             EventKind::CounterState {
                 counter,
                 state,
@@ -1100,6 +1129,7 @@ impl Office {
                 let seq = self.seq;
                 let times = std::mem::take(&mut self.times);
                 let suspended = std::mem::take(&mut self.suspended);
+                let running_text = self.running_text.take();
                 let surveyed = std::mem::take(&mut self.surveyed);
                 *self = Office::new(Arc::clone(&self.def), *next_day);
                 self.seq = seq;
@@ -1107,6 +1137,7 @@ impl Office {
                 self.times = times;
                 // A stop lasts until staff resume the service.
                 self.suspended = suspended;
+                self.running_text = running_text;
                 self.surveyed_before = surveyed;
             }
         }

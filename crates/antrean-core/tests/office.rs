@@ -907,3 +907,29 @@ fn staff_stop_a_service_with_a_message_until_they_resume_it() {
     assert_eq!(o.suspended("ktp"), None);
     assert!(run(&mut o, issue_ktp, 20 * 3600).is_ok());
 }
+
+#[test]
+fn the_running_text_staff_set_stays_across_days() {
+    let mut o = office();
+    assert_eq!(
+        o.running_text(),
+        None,
+        "the configured one until staff set one"
+    );
+    let long = Command::SetRunningText {
+        text: "x".repeat(501),
+    };
+    let before = o.clone();
+    assert_eq!(
+        run(&mut o, long, 0).unwrap_err(),
+        DomainError::RunningTextTooLong
+    );
+    assert_eq!(o, before);
+    let set = Command::SetRunningText {
+        text: "  Layanan KTP pindah ke lantai 2  ".into(),
+    };
+    run(&mut o, set, 0).unwrap();
+    assert_eq!(o.running_text(), Some("Layanan KTP pindah ke lantai 2"));
+    o.roll_over(at(20 * 3600)).unwrap();
+    assert_eq!(o.running_text(), Some("Layanan KTP pindah ke lantai 2"));
+}

@@ -186,7 +186,7 @@ fn snapshot(s: &State) -> ServerMsg {
         closed,
         day: s.office.day().to_string(),
         languages: cfg.def.languages.clone(),
-        running_text: cfg.running_text.clone(),
+        running_text: views::running_text(cfg, &s.office).to_owned(),
         counters: views::counters(cfg, &s.office),
         services: cfg
             .def

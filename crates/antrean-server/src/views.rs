@@ -264,6 +264,12 @@ impl Closed {
     }
 }
 
+/// The lobby display's running text: as staff last set it, else as
+/// configured.
+pub fn running_text<'a>(cfg: &'a OfficeConfig, office: &'a Office) -> &'a str {
+    office.running_text().unwrap_or(&cfg.running_text)
+}
+
 pub fn services(cfg: &OfficeConfig, office: &Office, now: DateTime<Utc>) -> Vec<ServiceView> {
     cfg.def
         .services
@@ -302,7 +308,7 @@ pub fn office(cfg: &OfficeConfig, office: &Office, now: DateTime<Utc>) -> Office
         now: local_time(cfg, now),
         open,
         closed,
-        running_text: cfg.running_text.clone(),
+        running_text: running_text(cfg, office).to_owned(),
         day: office.day().to_string(),
         services: services(cfg, office, now),
         counters: counters(cfg, office),
@@ -437,6 +443,10 @@ pub enum PublicEvent {
     ServiceResumed {
         service: String,
     },
+    /// The lobby display's running text, as staff set it.
+    RunningTextChanged {
+        text: String,
+    },
     DayEnded {
         #[schema(format = Date)]
         day: String,
@@ -555,6 +565,9 @@ impl PublicEvent {
             EventKind::ServiceResumed { service } => PublicEvent::ServiceResumed {
                 service: s(service),
             },
+            EventKind::RunningTextChanged { text } => {
+                PublicEvent::RunningTextChanged { text: s(text) }
+            }
             EventKind::DayEnded {
                 day,
                 next_day,
@@ -668,6 +681,7 @@ pub fn touched_services(kind: &EventKind) -> Vec<&str> {
         EventKind::DocumentStatus { .. }
         | EventKind::SurveySubmitted { .. }
         | EventKind::CounterState { .. }
+        | EventKind::RunningTextChanged { .. }
         | EventKind::DayEnded { .. } => vec![],
     }
 }

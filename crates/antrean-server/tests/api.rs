@@ -844,7 +844,10 @@ async fn on_a_closed_day_nobody_takes_a_ticket_and_everyone_sees_why_and_when_ag
         (beta["open"].as_bool(), beta["opens_at"].is_null()),
         (Some(true), true)
     );
-    assert!(beta["closes_at"].is_null(), "no hours, no closed day: it never closes");
+    assert!(
+        beta["closes_at"].is_null(),
+        "no hours, no closed day: it never closes"
+    );
     assert!(
         beta["now"].as_str().unwrap().ends_with("+07:00"),
         "the server's clock, local"
@@ -941,6 +944,32 @@ async fn a_supervisor_stops_a_service_with_a_message_and_everyone_sees_it_until_
     let (s, view) = supervisor.post_empty(resume).await;
     assert_eq!((s, view["suspended"].is_null()), (200, true));
     assert_eq!(citizen.issue("alpha", "ktp").await["number"], "A001");
+    // The running text, likewise: set by the supervisor, not by a clerk.
+    let running = "/api/v1/offices/alpha/running-text";
+    let text = json!({"text": "Layanan KTP pindah ke lantai 2"});
+    let clerk = server.staff("citra", "clerk", Some("alpha")).await;
+    let (s, _) = clerk.put(running, text.clone()).await;
+    assert_eq!(s, 403);
+    let (s, e) = supervisor
+        .put(running, json!({"text": "x".repeat(501)}))
+        .await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (400, Some("running_text_too_long"))
+    );
+    let mut live = common::connect(&server.ws("/api/v1/offices/alpha/live")).await;
+    common::next_msg(&mut live).await;
+    let (s, body) = supervisor.put(running, text.clone()).await;
+    assert_eq!(
+        (s, body["text"].as_str()),
+        (200, Some("Layanan KTP pindah ke lantai 2"))
+    );
+    let event = common::next_msg(&mut live).await;
+    assert_eq!(event["event"]["kind"], "running_text_changed", "{event}");
+    common::close(live).await;
+    server.restart();
+    let (_, office) = Client::new(&server.base).get("/api/v1/offices/alpha").await;
+    assert_eq!(office["running_text"], "Layanan KTP pindah ke lantai 2");
     let verify = server.cli(&["audit", "verify"], None);
     assert!(
         verify.status.success(),

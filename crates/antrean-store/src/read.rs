@@ -135,8 +135,12 @@ impl Reader {
                 .prepare("SELECT service, message FROM service_stops WHERE office = ?1")?
                 .query_map([office], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<rusqlite::Result<_>>()?;
+            let running_text: Option<String> = c
+                .query_row("SELECT running_text FROM office_texts WHERE office = ?1", [office], |r| r.get(0))
+                .optional()?
+                .flatten();
             let Some(day) = day else {
-                return Ok(Restore { seq: u64::try_from(seq).unwrap_or(0), counters, suspended, ..Restore::default() });
+                return Ok(Restore { seq: u64::try_from(seq).unwrap_or(0), counters, suspended, running_text, ..Restore::default() });
             };
             let mut tickets = Vec::new();
             let mut stmt = c.prepare(&format!(
@@ -179,6 +183,7 @@ impl Reader {
                 service_times,
                 surveyed,
                 suspended,
+                running_text,
             })
         })
     }

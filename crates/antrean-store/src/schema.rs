@@ -144,6 +144,13 @@ CREATE TABLE service_stops (
     PRIMARY KEY (office, service)
 ) WITHOUT ROWID;
 "#,
+    // Texts of an office that staff set, over the configured ones.
+    r#"
+CREATE TABLE office_texts (
+    office       TEXT PRIMARY KEY,
+    running_text TEXT
+) WITHOUT ROWID;
+"#,
 ];
 
 /// Opens a connection with the settings every connection needs: WAL so that

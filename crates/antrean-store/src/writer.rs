@@ -377,6 +377,13 @@ fn project(tx: &Transaction<'_>, office: &str, e: &Event) -> Result<()> {
             )?
             .execute(params![office, service, message])?;
         }
+        EventKind::RunningTextChanged { text } => {
+            tx.prepare_cached(
+                "INSERT INTO office_texts (office, running_text) VALUES (?1, ?2)
+                 ON CONFLICT (office) DO UPDATE SET running_text = excluded.running_text",
+            )?
+            .execute(params![office, text])?;
+        }
         EventKind::ServiceResumed { service } => {
             tx.prepare_cached("DELETE FROM service_stops WHERE office = ?1 AND service = ?2")?
                 .execute(params![office, service])?;

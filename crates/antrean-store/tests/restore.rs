@@ -423,7 +423,7 @@ fn a_stored_ticket_says_whether_its_survey_was_answered() {
 }
 
 #[test]
-fn a_stopped_service_stays_stopped_across_a_restart_until_resumed() {
+fn a_stopped_service_and_the_running_text_outlast_a_restart() {
     let Fresh {
         _dir,
         store,
@@ -443,8 +443,17 @@ fn a_stopped_service_stays_stopped_across_a_restart_until_resumed() {
         service: "ktp".into(),
     };
     append(&store, "o", live.execute(&resume, t0).unwrap().events);
+    let text = Command::SetRunningText {
+        text: "Layanan KTP pindah ke lantai 2".into(),
+    };
+    append(&store, "o", live.execute(&text, t0).unwrap().events);
     let restarted = Office::restore(def, t0, store.reader.restore("o").unwrap());
     assert_eq!(restarted.suspended("ktp"), None);
+    assert_eq!(
+        restarted.running_text(),
+        Some("Layanan KTP pindah ke lantai 2")
+    );
+    assert_eq!(restarted, live);
     assert!(matches!(
         store.reader.verify_chain().unwrap(),
         antrean_store::ChainReport::Intact { .. }

@@ -1,13 +1,17 @@
 //! `/offices`: the offices of this installation, each with its services
-//! (live figures, published standards) and counters.
+//! (live figures, published standards) and counters; and what a supervisor
+//! changes of an office as a whole (its running text).
 
+use antrean_core::Command;
 use axum::extract::State;
 use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::AppPath;
+use crate::extract::{AppJson, AppPath, Staff};
 use crate::state::AppState;
 use crate::views::{OfficeSummary, OfficeView};
 
@@ -15,6 +19,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_offices))
         .routes(routes!(get_office))
+        .routes(routes!(set_running_text))
 }
 
 /// All offices.
@@ -49,4 +54,39 @@ async fn get_office(
         .read(move |s| crate::views::office(&s.cfg, &s.office, now))
         .await?;
     Ok(Json(view))
+}
+
+/// The lobby display's running text.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct RunningText {
+    /// At most 500 characters; empty for none. Spaces around it are
+    /// dropped.
+    #[schema(max_length = 500)]
+    text: String,
+}
+
+/// Supervisor: change the running text of the lobby display, at once and
+/// for good (it outlasts a restart; the configured one is the first).
+#[utoipa::path(put, path = "/offices/{office}/running-text", tag = "offices", params(("office" = String, Path)),
+    request_body = RunningText,
+    security(("session" = [])),
+    responses((status = 200, body = RunningText), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody),
+        (status = 503, body = ErrorBody)))]
+async fn set_running_text(
+    State(state): State<AppState>,
+    staff: Staff,
+    AppPath(office): AppPath<String>,
+    body: Result<AppJson<RunningText>, ApiError>,
+) -> Result<Json<RunningText>, ApiError> {
+    let handle = state.office(&office)?;
+    staff.check_supervisor(&office, "office texts")?;
+    let AppJson(body) = body?;
+    let cmd = Command::SetRunningText { text: body.text };
+    handle.execute(cmd, Some(staff.actor())).await?;
+    let text = handle
+        .read(|s| crate::views::running_text(&s.cfg, &s.office).to_owned())
+        .await?;
+    Ok(Json(RunningText { text }))
 }

@@ -249,6 +249,17 @@ impl Client {
         read(r).await
     }
 
+    pub async fn put(&self, path: &str, body: Value) -> (u16, Value) {
+        let r = self
+            .http
+            .put(format!("{}{path}", self.base))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        read(r).await
+    }
+
     pub async fn post_empty(&self, path: &str) -> (u16, Value) {
         let r = self
             .http
