@@ -193,6 +193,8 @@ function onEvent(msg) {
     }
   } else if (e.kind === "day_ended") {
     recent = [];
+  } else if (e.kind === "running_text_changed") {
+    setTicker(e.text);
   }
   renderCounters();
   renderRecent();
@@ -232,12 +234,22 @@ function tick() {
   byId("date").textContent = longDate(now, office?.time_zone);
 }
 
-/** @param {string} text */
+/**
+ * The office's running text on the ticker; none (empty) hides the bar
+ * rather than leave an empty strip. Set again only when it changes, so a
+ * snapshot does not restart the scroll.
+ * @param {string | null | undefined} text
+ */
 function setTicker(text) {
-  byId("ticker-text").textContent = text;
+  const value = (text ?? "").trim() ? (text ?? "") : "";
+  const bar = byId("ticker-bar");
+  const span = byId("ticker-text");
+  if (span.textContent === value && bar.hidden === !value) return;
+  span.textContent = value;
+  bar.hidden = !value;
   const p = byId("ticker");
   // About 120 px a second, whatever the length.
-  p.style.setProperty("--ticker-s", `${Math.max(20, Math.round((text.length * 18 + window.innerWidth) / 120))}s`);
+  p.style.setProperty("--ticker-s", `${Math.max(20, Math.round((value.length * 18 + window.innerWidth) / 120))}s`);
 }
 
 async function loadOffice() {
@@ -295,7 +307,7 @@ async function init() {
       // The server never goes back in seq unless its data was reset: then
       // forget what was announced, or no call would be spoken again.
       if (msg.seq < lastAnnounced()) setAnnounced(msg.seq);
-      if (msg.running_text) setTicker(msg.running_text);
+      setTicker(msg.running_text);
       // Opened or closed while we were away: fetch the services' hours too.
       if (office && (msg.open !== office.open || msg.opens_at !== office.opens_at)) void refreshOffice().catch(() => {});
       // Shown, never announced.
