@@ -6,7 +6,8 @@
  * range of business days: per service tickets, outcomes, channels, mean
  * wait and service time, and the satisfaction index (IKM) with its grade.
  * Supervisors (not clerks) stop issuing tickets for a service, with a
- * message for citizens, and resume it.
+ * message for citizens, and resume it; edit the lobby display's running
+ * text; pause (with a reason) and close counters.
  */
 import { api, ApiError, errorText } from "../shared-ui/api.js";
 import { byId, fill, h } from "../shared-ui/dom.js";
@@ -44,18 +45,7 @@ function render() {
   if (!office) return;
   const o = office;
   byId("office-name").textContent = o.name;
-  fill(
-    byId("counters"),
-    state.counters.map((c) =>
-      h(
-        "tr",
-        null,
-        h("th", { scope: "row" }, c.name),
-        h("td", null, t(`counter.state.${c.state}`) + (c.reason ? ` (${c.reason})` : "")),
-        h("td", { class: "num" }, c.number ? `${c.number} · ${t(`status.${c.ticket_status}`)}` : "—"),
-      ),
-    ),
-  );
+  renderCounters();
   fill(
     byId("services"),
     o.services.map((s) => {
@@ -82,7 +72,217 @@ function render() {
     events.slice(0, 40).map((e) => h("li", null, `${clock(new Date(e.at), o.time_zone, true)} ${e.text}`)),
   );
   renderSwitches();
+  renderText();
   renderReport();
+}
+
+// --- Counters ------------------------------------------------------------------
+
+/**
+ * Each counter's row as drawn. Its state and number are set on every
+ * render; its controls (supervisors only) are drawn again only when the
+ * counter's state or the language changes, so live events never wipe a
+ * reason being chosen or typed.
+ * @type {Map<string, {tr: HTMLElement, st: HTMLElement, no: HTMLElement, act: HTMLElement | null, shown: string}>}
+ */
+const rows = new Map();
+
+function renderCounters() {
+  const body = byId("counters");
+  byId("counters-actions").hidden = !canSwitch;
+  byId("counters-card").classList.toggle("a-wide", canSwitch);
+  const ids = state.counters.map((c) => c.id);
+  if (ids.join("\n") !== [...rows.keys()].join("\n")) {
+    rows.clear();
+    fill(body);
+  }
+  for (const c of state.counters) {
+    let row = rows.get(c.id);
+    if (!row) {
+      const st = h("td", null);
+      const no = h("td", { class: "num" });
+      const act = canSwitch ? h("td", { class: "a-actions" }) : null;
+      row = { tr: h("tr", { "data-counter": c.id }, h("th", { scope: "row", id: `ct-${c.id}`, tabindex: "-1" }, c.name), st, no, act), st, no, act, shown: "" };
+      rows.set(c.id, row);
+      body.append(row.tr);
+    }
+    row.st.textContent = t(`counter.state.${c.state}`) + (c.reason ? ` (${c.reason})` : "");
+    row.no.textContent = c.number ? `${c.number} · ${t(`status.${c.ticket_status}`)}` : "—";
+    const key = `${c.state}|${lang()}`;
+    if (row.act && row.shown !== key) {
+      row.shown = key;
+      drawCounterActions(c, row.act, /** @type {HTMLElement} */ (row.tr.firstChild));
+    }
+  }
+}
+
+/** The common reasons for a pause, as in the counter page, and "other" with a field. */
+const REASONS = ["break", "prayer", "meeting", "other"];
+
+/** What to say about a refused pause or close: by its code in our words, else the server's. @param {unknown} e */
+function counterError(e) {
+  if (e instanceof ApiError && ["counter_busy", "counter_already_in_state", "counter_not_open", "pause_reason_required", "forbidden"].includes(e.code)) return t(`err.${e.code}`);
+  return errorText(e);
+}
+
+/**
+ * A counter's controls: while open, a reason with "Jeda" and "Tutup";
+ * while paused, "Tutup"; closed, none (focus goes to the counter's name).
+ * Focus inside them stays inside them.
+ * @param {import("../shared-ui/live.js").Counter} c
+ * @param {HTMLElement} el
+ * @param {HTMLElement} name the row's heading cell
+ */
+function drawCounterActions(c, el, name) {
+  const had = el.contains(document.activeElement);
+  const id = c.id;
+  const who = h("span", { class: "visually-hidden" }, ` (${c.name})`);
+  const err = h("p", { id: `ct-err-${id}`, class: "error-msg a-switch-error", role: "alert", hidden: true });
+  const path = (/** @type {string} */ action) => `/offices/${encodeURIComponent(office?.id ?? "")}/counters/${encodeURIComponent(id)}/${action}`;
+  const refuse = (/** @type {unknown} */ e, /** @type {HTMLElement} */ focus) => {
+    err.textContent = counterError(e);
+    err.hidden = false;
+    if (focus instanceof HTMLInputElement) focus.setAttribute("aria-invalid", "true");
+    focus.focus();
+  };
+  /** The counter as the server answered, on screen at once (the live event says the same a moment later). */
+  const done = (/** @type {import("../shared-ui/live.js").Counter} */ view, /** @type {string} */ said) => {
+    const mine = state.counter(id);
+    if (mine) Object.assign(mine, { state: view.state, reason: view.reason });
+    byId("counter-status").textContent = said;
+    render();
+  };
+  const close = h(
+    "button",
+    {
+      type: "button",
+      class: "btn a-small btn-stop",
+      "data-close": id,
+      "aria-describedby": `ct-err-${id}`,
+      onclick: async () => {
+        try {
+          done(await api(path("close"), { method: "POST" }), t("admin.closed_done", { counter: c.name }));
+        } catch (e) {
+          refuse(e, close);
+        }
+      },
+    },
+    t("admin.close"),
+    who.cloneNode(true),
+  );
+  if (c.state === "open") {
+    const select = /** @type {HTMLSelectElement} */ (
+      h(
+        "select",
+        { id: `ct-reason-${id}`, name: "reason", "data-reason": id },
+        REASONS.map((r) => h("option", { value: r }, t(`reason.${r}`))),
+      )
+    );
+    const other = /** @type {HTMLInputElement} */ (
+      h("input", {
+        id: `ct-other-${id}`,
+        name: "other",
+        type: "text",
+        maxlength: 64,
+        autocomplete: "off",
+        "aria-required": "true",
+        "aria-describedby": `ct-err-${id}`,
+        oninput: () => {
+          other.removeAttribute("aria-invalid");
+          err.hidden = true;
+        },
+      })
+    );
+    const otherBox = h("span", { class: "a-other", hidden: true }, h("label", { for: `ct-other-${id}` }, t("admin.pause_other"), who.cloneNode(true)), other);
+    select.addEventListener("change", () => {
+      otherBox.hidden = select.value !== "other";
+      err.hidden = true;
+      if (!otherBox.hidden) other.focus();
+    });
+    const submit = async (/** @type {Event} */ e) => {
+      e.preventDefault();
+      const reason = select.value === "other" ? other.value : t(`reason.${select.value}`);
+      try {
+        done(await api(path("pause"), { body: { reason } }), t("admin.paused_done", { counter: c.name, reason: reason.trim() }));
+      } catch (e) {
+        refuse(e, select.value === "other" ? other : select);
+      }
+    };
+    fill(
+      el,
+      h(
+        "form",
+        { class: "a-counter-form", novalidate: true, onsubmit: submit },
+        h("label", { for: `ct-reason-${id}`, class: "visually-hidden" }, t("admin.pause_reason"), who.cloneNode(true)),
+        select,
+        otherBox,
+        h("button", { type: "submit", class: "btn a-small", "data-pause": id, "aria-describedby": `ct-err-${id}` }, t("admin.pause"), who.cloneNode(true)),
+        close,
+      ),
+      err,
+    );
+    if (had) select.focus();
+  } else if (c.state === "paused") {
+    fill(el, close, err);
+    if (had) close.focus();
+  } else {
+    fill(el);
+    if (had) name.focus();
+  }
+}
+
+// --- Running text ------------------------------------------------------------------
+
+/** The running text as the server last said it (the field is set from it only while not edited). */
+let savedText = "";
+/** The last refusal of a save, worded again when the language changes. @type {unknown} */
+let textError = null;
+
+/** Characters as the server counts them (code points, not UTF-16 units). @param {string} s */
+const chars = (s) => [...s].length;
+
+/** The running text card, for supervisors: the count and any refusal in the current language. */
+function renderText() {
+  byId("text-card").hidden = !canSwitch || !office;
+  const area = /** @type {HTMLTextAreaElement} */ (byId("rt-text"));
+  const n = chars(area.value);
+  byId("rt-count").textContent = n > 500 ? t("admin.text_over", { n: num(n), over: num(n - 500) }) : t("admin.text_count", { n: num(n) });
+  byId("rt-count").classList.toggle("is-over", n > 500);
+  const err = byId("rt-err");
+  err.hidden = textError == null;
+  err.textContent = textError == null ? "" : textError instanceof ApiError && ["running_text_too_long", "forbidden"].includes(textError.code) ? t(`err.${textError.code}`) : errorText(textError);
+}
+
+/**
+ * The running text the office now shows (fetched, or from the stream):
+ * into the field only if the supervisor has not changed what was there.
+ * @param {string} text
+ */
+function showSavedText(text) {
+  const area = /** @type {HTMLTextAreaElement} */ (byId("rt-text"));
+  if (area.value === savedText) area.value = text;
+  savedText = text;
+}
+
+async function saveText() {
+  if (!office) return;
+  const area = /** @type {HTMLTextAreaElement} */ (byId("rt-text"));
+  const status = byId("rt-status");
+  status.textContent = "";
+  try {
+    /** @type {import("../shared-ui/contract").components["schemas"]["RunningText"]} */
+    const r = await api(`/offices/${encodeURIComponent(office.id)}/running-text`, { method: "PUT", body: { text: area.value } });
+    textError = null;
+    area.removeAttribute("aria-invalid");
+    savedText = area.value = r.text;
+    office.running_text = r.text;
+    status.textContent = t("admin.text_saved");
+  } catch (e) {
+    textError = e;
+    area.setAttribute("aria-invalid", "true");
+    area.focus();
+  }
+  renderText();
 }
 
 // --- Stopping a service --------------------------------------------------------
@@ -332,6 +532,13 @@ async function watch(id) {
   switches.clear();
   fill(byId("switches"));
   byId("switch-status").textContent = "";
+  rows.clear();
+  fill(byId("counters"));
+  byId("counter-status").textContent = "";
+  textError = null;
+  /** @type {HTMLTextAreaElement} */ (byId("rt-text")).value = office?.running_text ?? "";
+  savedText = office?.running_text ?? "";
+  byId("rt-status").textContent = "";
   // Today, the office's business day, until the supervisor picks a range.
   for (const id of ["report-from", "report-to"]) /** @type {HTMLInputElement} */ (byId(id)).value = office?.day ?? "";
   render();
@@ -343,7 +550,11 @@ async function watch(id) {
       const where = "counter_name" in e ? e.counter_name : "counter" in e && e.counter ? `#${e.counter}` : "";
       const what = [e.kind.replace(/_/g, " "), "number" in e && e.number, where, "state" in e && e.state, "reason" in e && e.reason].filter(Boolean).join(" · ");
       events.unshift({ at: msg.at, text: what });
-    }
+      if (e.kind === "running_text_changed") {
+        if (office) office.running_text = e.text;
+        showSavedText(e.text);
+      }
+    } else if (msg.type === "snapshot") showSavedText(msg.running_text);
     render();
   });
 }
@@ -374,6 +585,16 @@ async function init() {
   applyI18n();
   langSwitch(byId("lang-btn"), render);
   signInForm("admin.signin_title", start);
+  byId("text-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    void saveText();
+  });
+  byId("rt-text").addEventListener("input", () => {
+    byId("rt-text").removeAttribute("aria-invalid");
+    byId("rt-status").textContent = "";
+    textError = null;
+    renderText();
+  });
   byId("report-form").addEventListener("submit", (e) => {
     e.preventDefault();
     void loadReport();
