@@ -60,6 +60,20 @@ function setAnnounced(seq) {
   }
 }
 
+/** Longest reason shown on a paused counter's tile; a longer one says "Jeda". */
+const REASON_SHOWN = 16;
+
+/**
+ * A paused counter's tile: the staff's reason when short ("Salat",
+ * "Rapat"), else the state; never "Istirahat" for a meeting.
+ * @param {string | null | undefined} reason
+ */
+function pausedText(reason) {
+  const r = (reason ?? "").trim();
+  if (!r) return t("counter.paused");
+  return [...r].length <= REASON_SHOWN ? r : t("counter.state.paused");
+}
+
 function renderCounters() {
   fill(
     byId("counters"),
@@ -71,7 +85,7 @@ function renderCounters() {
         h(
           "span",
           { class: "d-counter-number num" },
-          c.state === "closed" && !c.number ? t("counter.closed") : c.state === "paused" && !c.number ? t("counter.paused") : c.number ?? "—",
+          c.state === "closed" && !c.number ? t("counter.closed") : c.state === "paused" && !c.number ? pausedText(c.reason) : c.number ?? "—",
         ),
       ),
     ),

@@ -137,11 +137,17 @@ describe("running text and counters from the monitor", { timeout: 180000 }, () =
     assert.equal(await renderedText(admin.locator("#counter-status")), "Loket 1 dijeda: Rapat koordinasi camat.");
     const d = display.locator('#counters [data-counter="1"]');
     await display.locator('#counters [data-counter="1"].is-paused').waitFor(T);
-    assert.equal(await renderedText(d.locator(".d-counter-number")), "Istirahat");
+    assert.equal(await renderedText(d.locator(".d-counter-number")), "Jeda", "a long reason: the state, not 'Istirahat'");
     await checkScreen(display, "counters-display-1920x1080-paused");
   });
 
   it("a counter holding a ticket is not closed: the monitor says why, in its language", async () => {
+    // A short reason is shown as given.
+    await server.counter(cookie, "3", "open");
+    const r3 = admin.locator('#counters [data-counter="3"]');
+    await r3.locator("select").selectOption("prayer");
+    await r3.locator("[data-pause]").click();
+    await display.locator('#counters [data-counter="3"].is-paused .d-counter-number', { hasText: "Salat" }).waitFor(T);
     await server.counter(cookie, "2", "open");
     await server.counter(cookie, "2", "call-next");
     const row = admin.locator('#counters [data-counter="2"]');
