@@ -131,26 +131,31 @@ impl Calendar {
     /// Whether tickets are taken at local time `at`, and if not, why and
     /// when again.
     pub fn at(&self, at: NaiveDateTime) -> Availability {
+        self.at_with(None, at)
+    }
+
+    /// The same, with `week` instead of the calendar's own when given (a
+    /// service with hours of its own keeps the office's closed days).
+    pub fn at_with(&self, week: Option<&WeekHours>, at: NaiveDateTime) -> Availability {
+        let week = week.or(self.week.as_ref());
         let closure = self.closure(at.date());
-        let open = closure.is_none() && self.week.as_ref().is_none_or(|w| w.is_open(at));
-        if open {
+        if closure.is_none() && week.is_none_or(|w| w.is_open(at)) {
             return Availability::Open {
-                closes: self.next_closing(at),
+                closes: self.next_closing(week, at),
             };
         }
         Availability::Closed {
             closure: closure.cloned(),
-            opens: self.next_opening(at),
+            opens: self.next_opening(week, at),
         }
     }
 
-    /// The same calendar with `week` instead of its own (a service with
-    /// hours of its own keeps the office's closed days).
-    pub fn with_week(&self, week: Option<&WeekHours>) -> Calendar {
-        Calendar {
-            week: week.cloned().or_else(|| self.week.clone()),
-            closures: self.closures.clone(),
-        }
+    /// Only whether tickets are taken at `at` (with `week` as in
+    /// [`Calendar::at_with`]): what issuing a ticket asks, without looking
+    /// for the next opening or closing.
+    pub fn is_open_with(&self, week: Option<&WeekHours>, at: NaiveDateTime) -> bool {
+        self.closure(at.date()).is_none()
+            && week.or(self.week.as_ref()).is_none_or(|w| w.is_open(at))
     }
 
     fn closure(&self, day: NaiveDate) -> Option<&Closure> {
@@ -159,8 +164,8 @@ impl Calendar {
 
     /// The end of the opening `at` is in: the end of its stretch (or, with
     /// no weekly hours, the next closed day's start).
-    fn next_closing(&self, at: NaiveDateTime) -> Option<NaiveDateTime> {
-        if let Some(week) = &self.week {
+    fn next_closing(&self, week: Option<&WeekHours>, at: NaiveDateTime) -> Option<NaiveDateTime> {
+        if let Some(week) = week {
             let t = at.time();
             let day = week.on(at.weekday());
             let now = day.iter().position(|i| i.open <= t && t < i.close)?;
@@ -174,14 +179,19 @@ impl Calendar {
             }
             return Some(at.date().and_time(close));
         }
-        (1..HORIZON_DAYS)
-            .map(|n| at.date() + Duration::days(n))
-            .find(|day| self.closure(*day).is_some())
+        // Today is open, so no closure covers it: the next closed day is
+        // the nearest start after today.
+        let today = at.date();
+        self.closures
+            .iter()
+            .map(|c| c.from)
+            .filter(|from| *from > today && *from - today < Duration::days(HORIZON_DAYS))
+            .min()
             .map(|day| day.and_time(NaiveTime::MIN))
     }
 
     /// The first instant after `at` at which tickets are taken.
-    fn next_opening(&self, at: NaiveDateTime) -> Option<NaiveDateTime> {
+    fn next_opening(&self, week: Option<&WeekHours>, at: NaiveDateTime) -> Option<NaiveDateTime> {
         (0..HORIZON_DAYS).find_map(|n| {
             let day = at.date() + Duration::days(n);
             if self.closure(day).is_some() {
@@ -192,7 +202,7 @@ impl Calendar {
             } else {
                 day.and_time(NaiveTime::MIN)
             };
-            match &self.week {
+            match week {
                 None => Some(from),
                 Some(week) => week.opening_on(from),
             }
@@ -322,13 +332,20 @@ mod tests {
             reason: BTreeMap::new(),
         });
         let samsat = WeekHours::new([(Weekday::Tue, vec![i((8, 0), (14, 0))])]).unwrap();
-        let s = c.with_week(Some(&samsat));
+        let s = Some(&samsat);
         assert!(
-            !s.at(at(8, 9, 0)).is_open(),
+            !c.at_with(s, at(8, 9, 0)).is_open(),
             "Tuesday is closed for the office"
         );
-        assert_eq!(opens(s.at(at(7, 9, 0))), Some(at(15, 8, 0)), "next Tuesday");
-        assert_eq!(c.with_week(None), c);
+        assert!(!c.is_open_with(s, at(8, 9, 0)));
+        assert_eq!(
+            opens(c.at_with(s, at(7, 9, 0))),
+            Some(at(15, 8, 0)),
+            "next Tuesday"
+        );
+        assert!(c.is_open_with(s, at(15, 9, 0)), "the service's own Tuesday");
+        assert!(!c.is_open_with(s, at(14, 9, 0)), "not the office's Monday");
+        assert_eq!(c.at_with(None, at(7, 9, 0)), c.at(at(7, 9, 0)));
     }
 
     #[test]

@@ -261,10 +261,15 @@ impl OfficeDef {
     /// The same for one service: its own hours if it has them, within the
     /// office's closed days.
     pub fn service_availability(&self, service: &ServiceDef, at: DateTime<Utc>) -> Availability {
-        match &service.hours {
-            None => self.availability(at),
-            Some(week) => self.calendar.with_week(Some(week)).at(self.local(at)),
-        }
+        self.calendar
+            .at_with(service.hours.as_ref(), self.local(at))
+    }
+
+    /// Only whether the service takes tickets at this instant (what issuing
+    /// asks, on every ticket).
+    pub fn service_is_open(&self, service: &ServiceDef, at: DateTime<Utc>) -> bool {
+        self.calendar
+            .is_open_with(service.hours.as_ref(), self.local(at))
     }
 }
 

@@ -798,7 +798,7 @@ impl Office {
                 message: message.clone(),
             });
         }
-        if !self.def.service_availability(def, now).is_open() {
+        if !self.def.service_is_open(def, now) {
             return Err(DomainError::ServiceClosed(service.to_owned()));
         }
         if self.tickets.contains_key(code) {
