@@ -130,6 +130,9 @@ describe("running text and counters from the monitor", { timeout: 180000 }, () =
     await row.scrollIntoViewIfNeeded();
     await checkScreen(admin, "counters-admin-1366x768-other");
     await row.locator("[data-pause]").click();
+    // An open counter offers Tutup too: wait until the paused row is drawn
+    // (Jeda gone), not merely for Tutup.
+    await row.locator("[data-pause]").waitFor({ ...T, state: "detached" });
     await row.locator("[data-close]").waitFor(T);
     assert.equal(await row.locator("[data-pause]").count(), 0);
     assert.equal(await admin.evaluate(() => document.activeElement?.getAttribute("data-close")), "1", "focus on Tutup");
