@@ -90,23 +90,27 @@ pub enum Actor {
     Device(String),
     /// A citizen acting on their own ticket (cancelling it).
     Citizen,
+    /// Whoever ran a command on the server's shell (`antrean config
+    /// import`), by their account name there.
+    Operator(String),
 }
 
 /// Displays exactly the text stored in the audit log, which its hash chain
-/// covers: `user:NAME`, `device:NAME` or `citizen`.
+/// covers: `user:NAME`, `device:NAME`, `citizen` or `operator:NAME`.
 impl fmt::Display for Actor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Actor::User(name) => write!(f, "user:{name}"),
             Actor::Device(name) => write!(f, "device:{name}"),
             Actor::Citizen => f.write_str("citizen"),
+            Actor::Operator(name) => write!(f, "operator:{name}"),
         }
     }
 }
 
 /// Text that is no actor of the audit log.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown actor `{0}`: expected user:NAME, device:NAME or citizen")]
+#[error("unknown actor `{0}`: expected user:NAME, device:NAME, citizen or operator:NAME")]
 pub struct UnknownActor(pub String);
 
 impl FromStr for Actor {
@@ -117,6 +121,7 @@ impl FromStr for Actor {
             _ if s == "citizen" => Ok(Actor::Citizen),
             Some(("user", name)) if !name.is_empty() => Ok(Actor::User(name.to_owned())),
             Some(("device", name)) if !name.is_empty() => Ok(Actor::Device(name.to_owned())),
+            Some(("operator", name)) if !name.is_empty() => Ok(Actor::Operator(name.to_owned())),
             _ => Err(UnknownActor(s.to_owned())),
         }
     }
@@ -133,6 +138,7 @@ mod tests {
             (Actor::User("siti".into()), "user:siti"),
             (Actor::Device("kiosk-1".into()), "device:kiosk-1"),
             (Actor::Citizen, "citizen"),
+            (Actor::Operator("root".into()), "operator:root"),
         ] {
             assert_eq!(actor.to_string(), text);
             assert_eq!(text.parse::<Actor>(), Ok(actor));

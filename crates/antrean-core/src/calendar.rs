@@ -7,8 +7,10 @@
 //! Everything is in the office's local time; the caller converts.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A stretch of a day during which tickets are taken: from `open`, up to
 /// but not including `close`.
@@ -29,10 +31,109 @@ pub struct WeekHours {
 /// Why a week's hours cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HoursError {
-    #[error("{0}: opening must be before closing")]
+    #[error("{}: opening must be before closing", day_key(*.0))]
     Empty(Weekday),
-    #[error("{0}: the times overlap or are out of order")]
+    #[error("{}: the times overlap or are out of order", day_key(*.0))]
     Overlap(Weekday),
+    #[error("{}: not hours like 07:30-12:00 (several separated by commas)", day_key(*.0))]
+    Unreadable(Weekday),
+}
+
+/// The days of the week, Monday first, by the short names configuration
+/// and the API use (`mon` ... `sun`).
+const WEEK: [Weekday; 7] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+    Weekday::Sat,
+    Weekday::Sun,
+];
+
+fn day_key(day: Weekday) -> &'static str {
+    ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][day.num_days_from_monday() as usize]
+}
+
+impl Interval {
+    /// `07:30-12:00`.
+    fn parse(text: &str) -> Option<Interval> {
+        let (open, close) = text.split_once('-')?;
+        let time = |t: &str| NaiveTime::parse_from_str(t.trim(), "%H:%M").ok();
+        Some(Interval {
+            open: time(open)?,
+            close: time(close)?,
+        })
+    }
+}
+
+impl fmt::Display for Interval {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}-{}",
+            self.open.format("%H:%M"),
+            self.close.format("%H:%M")
+        )
+    }
+}
+
+/// As written in configuration and on the wire: each open day's hours,
+/// `{ mon = "07:30-16:00", fri = "07:30-11:30, 13:30-16:00" }`.
+impl Serialize for WeekHours {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.days().map(|(d, text)| (day_key(d), text)))
+    }
+}
+
+/// Each day a string of stretches; the order and overlap of the times are
+/// rules no pattern states, refused when read.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for WeekHours {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, Type};
+        const STRETCH: &str = r"\d{1,2}:\d{2} *- *\d{1,2}:\d{2}";
+        let pattern = format!("^ *{STRETCH} *(, *{STRETCH} *)*$");
+        let day = || {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(pattern.clone()))
+        };
+        WEEK.into_iter()
+            .fold(ObjectBuilder::new(), |o, d| o.property(day_key(d), day()))
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+            .description(Some(
+                "Each open day's stretches, local time, in order (`mon` ... `sun`); a day not named is closed.",
+            ))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for WeekHours {}
+
+impl<'de> Deserialize<'de> for WeekHours {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Days {
+            mon: Option<String>,
+            tue: Option<String>,
+            wed: Option<String>,
+            thu: Option<String>,
+            fri: Option<String>,
+            sat: Option<String>,
+            sun: Option<String>,
+        }
+        let w = Days::deserialize(d)?;
+        let days = [w.mon, w.tue, w.wed, w.thu, w.fri, w.sat, w.sun];
+        WeekHours::parse(
+            WEEK.into_iter()
+                .zip(&days)
+                .filter_map(|(day, text)| text.as_deref().map(|t| (day, t))),
+        )
+        .map_err(serde::de::Error::custom)
+    }
 }
 
 impl WeekHours {
@@ -52,6 +153,39 @@ impl WeekHours {
             week.days[day.num_days_from_monday() as usize] = intervals;
         }
         Ok(week)
+    }
+
+    /// Reads each day's hours as written (`"07:30-11:30, 13:30-16:00"`);
+    /// a day not named is closed.
+    pub fn parse<'a>(
+        days: impl IntoIterator<Item = (Weekday, &'a str)>,
+    ) -> Result<Self, HoursError> {
+        let days = days
+            .into_iter()
+            .map(|(day, text)| {
+                let intervals = text
+                    .split(',')
+                    .map(|part| Interval::parse(part).ok_or(HoursError::Unreadable(day)))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok((day, intervals))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        WeekHours::new(days)
+    }
+
+    /// Each open day with its hours as written, Monday first.
+    pub fn days(&self) -> impl Iterator<Item = (Weekday, String)> + '_ {
+        WEEK.into_iter()
+            .filter(|d| !self.on(*d).is_empty())
+            .map(|d| {
+                let text = self
+                    .on(d)
+                    .iter()
+                    .map(Interval::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                (d, text)
+            })
     }
 
     /// The intervals of a weekday.
@@ -76,7 +210,10 @@ impl WeekHours {
 }
 
 /// Days on which the office is closed, with the reason shown to citizens.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Written `{ from = "2026-12-24", to = "2026-12-26", reason = { id = "Cuti
+/// bersama Natal" } }`; `to` is absent for one day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "ClosureText", into = "ClosureText")]
 pub struct Closure {
     /// First day closed.
     pub from: NaiveDate,
@@ -89,6 +226,49 @@ pub struct Closure {
 impl Closure {
     fn covers(&self, day: NaiveDate) -> bool {
         self.from <= day && day <= self.to
+    }
+
+    /// Whether the two share a day.
+    pub fn overlaps(&self, other: &Closure) -> bool {
+        self.from <= other.to && other.from <= self.to
+    }
+}
+
+/// A closure as written: `to` is absent for one day.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClosureText {
+    pub from: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<NaiveDate>,
+    /// Per language code; the office's default language is needed.
+    pub reason: BTreeMap<String, String>,
+}
+
+impl TryFrom<ClosureText> for Closure {
+    type Error = &'static str;
+
+    fn try_from(c: ClosureText) -> Result<Self, Self::Error> {
+        let to = c.to.unwrap_or(c.from);
+        if to < c.from {
+            return Err("`to` must not be before `from`");
+        }
+        Ok(Closure {
+            from: c.from,
+            to,
+            reason: c.reason,
+        })
+    }
+}
+
+impl From<Closure> for ClosureText {
+    fn from(c: Closure) -> Self {
+        ClosureText {
+            from: c.from,
+            to: (c.to != c.from).then_some(c.to),
+            reason: c.reason,
+        }
     }
 }
 
@@ -119,15 +299,16 @@ impl Availability {
 /// How far ahead the next opening is looked for.
 const HORIZON_DAYS: i64 = 400;
 
-/// An office's (or a service's) calendar: its week and its closed days.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Calendar {
+/// An office's (or a service's) calendar: its week and its closed days,
+/// borrowed from the office's configuration.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Calendar<'a> {
     /// `None`: open at any hour of every day that is not closed.
-    pub week: Option<WeekHours>,
-    pub closures: Vec<Closure>,
+    pub week: Option<&'a WeekHours>,
+    pub closures: &'a [Closure],
 }
 
-impl Calendar {
+impl<'a> Calendar<'a> {
     /// Whether tickets are taken at local time `at`, and if not, why and
     /// when again.
     pub fn at(&self, at: NaiveDateTime) -> Availability {
@@ -137,7 +318,7 @@ impl Calendar {
     /// The same, with `week` instead of the calendar's own when given (a
     /// service with hours of its own keeps the office's closed days).
     pub fn at_with(&self, week: Option<&WeekHours>, at: NaiveDateTime) -> Availability {
-        let week = week.or(self.week.as_ref());
+        let week = week.or(self.week);
         let closure = self.closure(at.date());
         if closure.is_none() && week.is_none_or(|w| w.is_open(at)) {
             return Availability::Open {
@@ -154,11 +335,10 @@ impl Calendar {
     /// [`Calendar::at_with`]): what issuing a ticket asks, without looking
     /// for the next opening or closing.
     pub fn is_open_with(&self, week: Option<&WeekHours>, at: NaiveDateTime) -> bool {
-        self.closure(at.date()).is_none()
-            && week.or(self.week.as_ref()).is_none_or(|w| w.is_open(at))
+        self.closure(at.date()).is_none() && week.or(self.week).is_none_or(|w| w.is_open(at))
     }
 
-    fn closure(&self, day: NaiveDate) -> Option<&Closure> {
+    fn closure(&self, day: NaiveDate) -> Option<&'a Closure> {
         self.closures.iter().find(|c| c.covers(day))
     }
 
@@ -233,9 +413,25 @@ mod tests {
             .and_time(t(h, m))
     }
 
+    /// What a calendar borrows.
+    #[derive(Default)]
+    struct Owned {
+        week: Option<WeekHours>,
+        closures: Vec<Closure>,
+    }
+
+    impl Owned {
+        fn cal(&self) -> Calendar<'_> {
+            Calendar {
+                week: self.week.as_ref(),
+                closures: &self.closures,
+            }
+        }
+    }
+
     /// Monday to Thursday 07:30–16:00 with a break 12:00–13:00, Friday
     /// 07:30–11:30, closed at the weekend.
-    fn office() -> Calendar {
+    fn office() -> Owned {
         use Weekday::*;
         let long = vec![i((7, 30), (12, 0)), i((13, 0), (16, 0))];
         let week = WeekHours::new([
@@ -246,7 +442,7 @@ mod tests {
             (Fri, vec![i((7, 30), (11, 30))]),
         ])
         .unwrap();
-        Calendar {
+        Owned {
             week: Some(week),
             closures: vec![],
         }
@@ -261,7 +457,8 @@ mod tests {
 
     #[test]
     fn open_within_the_hours_and_closed_at_the_break_and_after() {
-        let c = office();
+        let o = office();
+        let c = o.cal();
         assert!(c.at(at(7, 7, 30)).is_open(), "opening minute");
         assert!(c.at(at(7, 11, 59)).is_open());
         assert_eq!(opens(c.at(at(7, 12, 0))), Some(at(7, 13, 0)), "the break");
@@ -290,13 +487,14 @@ mod tests {
 
     #[test]
     fn a_closure_says_why_and_the_next_opening_skips_it() {
-        let mut c = office();
+        let mut o = office();
         let reason = BTreeMap::from([("id".to_owned(), "Cuti bersama".to_owned())]);
-        c.closures.push(Closure {
+        o.closures.push(Closure {
             from: at(14, 0, 0).date(),
             to: at(15, 0, 0).date(),
             reason: reason.clone(),
         });
+        let c = o.cal();
         // Friday afternoon: Monday and Tuesday are closed, Wednesday opens.
         assert_eq!(opens(c.at(at(11, 13, 0))), Some(at(16, 7, 30)));
         match c.at(at(14, 9, 0)) {
@@ -310,7 +508,7 @@ mod tests {
 
     #[test]
     fn without_hours_only_closures_close_and_it_opens_at_midnight() {
-        let c = Calendar {
+        let o = Owned {
             week: None,
             closures: vec![Closure {
                 from: at(25, 0, 0).date(),
@@ -318,6 +516,7 @@ mod tests {
                 reason: BTreeMap::new(),
             }],
         };
+        let c = o.cal();
         assert!(c.at(at(24, 23, 59)).is_open());
         assert_eq!(opens(c.at(at(25, 10, 0))), Some(at(26, 0, 0)));
         assert!(Calendar::default().at(at(25, 10, 0)).is_open());
@@ -325,12 +524,13 @@ mod tests {
 
     #[test]
     fn a_service_with_its_own_week_keeps_the_office_closures() {
-        let mut c = office();
-        c.closures.push(Closure {
+        let mut o = office();
+        o.closures.push(Closure {
             from: at(8, 0, 0).date(),
             to: at(8, 0, 0).date(),
             reason: BTreeMap::new(),
         });
+        let c = o.cal();
         let samsat = WeekHours::new([(Weekday::Tue, vec![i((8, 0), (14, 0))])]).unwrap();
         let s = Some(&samsat);
         assert!(
@@ -350,11 +550,11 @@ mod tests {
 
     #[test]
     fn never_open_has_no_next_opening() {
-        let c = Calendar {
+        let o = Owned {
             week: Some(WeekHours::default()),
             closures: vec![],
         };
-        assert_eq!(opens(c.at(at(7, 9, 0))), None);
+        assert_eq!(opens(o.cal().at(at(7, 9, 0))), None);
     }
 
     #[test]
@@ -363,17 +563,60 @@ mod tests {
             Availability::Open { closes } => closes,
             Availability::Closed { .. } => panic!("expected open"),
         };
-        let c = office();
+        let o = office();
+        let c = o.cal();
         assert_eq!(closes(c.at(at(7, 9, 0))), Some(at(7, 12, 0)), "the break");
         assert_eq!(closes(c.at(at(11, 7, 30))), Some(at(11, 11, 30)), "Friday");
-        let mut always = Calendar::default();
-        assert_eq!(closes(always.at(at(7, 9, 0))), None);
+        let mut always = Owned::default();
+        assert_eq!(closes(always.cal().at(at(7, 9, 0))), None);
         always.closures.push(Closure {
             from: at(9, 0, 0).date(),
             to: at(9, 0, 0).date(),
             reason: BTreeMap::new(),
         });
-        assert_eq!(closes(always.at(at(7, 9, 0))), Some(at(9, 0, 0)));
+        assert_eq!(closes(always.cal().at(at(7, 9, 0))), Some(at(9, 0, 0)));
+    }
+
+    #[test]
+    fn hours_and_closures_read_and_write_as_configured() {
+        let week: WeekHours =
+            serde_json::from_str(r#"{"mon": "07:30-12:00, 13:00-16:00", "fri": "07:30-11:30"}"#)
+                .unwrap();
+        let expected = WeekHours::new([
+            (Weekday::Mon, vec![i((7, 30), (12, 0)), i((13, 0), (16, 0))]),
+            (Weekday::Fri, vec![i((7, 30), (11, 30))]),
+        ])
+        .unwrap();
+        assert_eq!(week, expected);
+        assert_eq!(
+            serde_json::to_string(&week).unwrap(),
+            r#"{"mon":"07:30-12:00, 13:00-16:00","fri":"07:30-11:30"}"#
+        );
+        for (bad, problem) in [
+            (r#"{"mon": "pagi"}"#, "mon: not hours like"),
+            (
+                r#"{"tue": "16:00-07:30"}"#,
+                "opening must be before closing",
+            ),
+            (r#"{"funday": "07:30-16:00"}"#, "unknown field"),
+        ] {
+            let e = serde_json::from_str::<WeekHours>(bad)
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(problem), "{bad}: {e}");
+        }
+        let one: Closure =
+            serde_json::from_str(r#"{"from": "2026-12-25", "reason": {"id": "Natal"}}"#).unwrap();
+        assert_eq!(one.to, one.from);
+        assert_eq!(
+            serde_json::to_string(&one).unwrap(),
+            r#"{"from":"2026-12-25","reason":{"id":"Natal"}}"#
+        );
+        let e = serde_json::from_str::<Closure>(
+            r#"{"from": "2026-12-25", "to": "2026-12-24", "reason": {}}"#,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("before"), "{e}");
     }
 
     #[test]

@@ -71,4 +71,28 @@ pub enum DomainError {
     SurveyAnswered { number: String },
     #[error("ticket code `{0}` is already in use")]
     DuplicateCode(String),
+    /// A field of a configuration change breaks its rule.
+    #[error("{field}: {problem}")]
+    InvalidField { field: String, problem: String },
+    #[error("`{0}` was used before; ids are never used again, choose another")]
+    IdRetired(String),
+    #[error("prefix `{prefix}` is used by service `{service}`")]
+    PrefixTaken { prefix: String, service: String },
+    #[error("{tickets} ticket(s) for `{service}` are waiting or at a counter; stop issuing it now and remove it once they are served")]
+    ServiceInUse { service: String, tickets: u32 },
+    #[error("counter `{counter}` serves only `{service}`; give it another service or remove the counter first")]
+    CounterNeedsService { counter: String, service: String },
+    #[error("counter `{counter}` is {status}; close it first")]
+    CounterNotClosed {
+        counter: String,
+        status: &'static str,
+    },
+    #[error("{tickets} ticket(s) were sent to counter `{counter}` and wait there; call or transfer them first")]
+    CounterInUse { counter: String, tickets: u32 },
+    #[error("it overlaps the closure from {0}")]
+    ClosureOverlaps(chrono::NaiveDate),
+    #[error("no closure starts on {0}")]
+    UnknownClosure(chrono::NaiveDate),
+    #[error("unknown printer `{0}`")]
+    UnknownPrinter(String),
 }

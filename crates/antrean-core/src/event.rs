@@ -102,6 +102,10 @@ pub enum EventKind {
     RunningTextChanged {
         text: String,
     },
+    /// Staff changed the office's configuration (or its file seeded it).
+    Configured {
+        change: crate::configure::Change,
+    },
     /// The business day ended: every ticket not done expired and every counter
     /// closed; numbering starts again at 1 on `next_day`.
     DayEnded {
@@ -129,6 +133,7 @@ impl EventKind {
             EventKind::ServiceSuspended { .. } => "service_suspended",
             EventKind::ServiceResumed { .. } => "service_resumed",
             EventKind::RunningTextChanged { .. } => "running_text_changed",
+            EventKind::Configured { .. } => "configured",
             EventKind::DayEnded { .. } => "day_ended",
         }
     }
@@ -150,6 +155,7 @@ impl EventKind {
             | EventKind::ServiceSuspended { .. }
             | EventKind::ServiceResumed { .. }
             | EventKind::RunningTextChanged { .. }
+            | EventKind::Configured { .. }
             | EventKind::DayEnded { .. } => None,
         }
     }

@@ -10,6 +10,7 @@
 
 mod actor;
 pub mod calendar;
+mod configure;
 mod error;
 mod estimate;
 mod event;
@@ -21,12 +22,13 @@ mod ranked;
 pub mod words;
 
 pub use actor::{Actor, DeviceKind, Role, UnknownActor, UnknownDeviceKind, UnknownRole};
+pub use configure::Change;
 pub use error::DomainError;
 pub use estimate::ServiceTimes;
 pub use event::{Event, EventKind};
 pub use ids::{CounterId, ServiceId, TicketCode};
 pub use model::{
-    CallPolicy, Channel, CounterDef, CounterStatus, OfficeDef, Priority, ServiceDef,
-    ServiceStandard, Ticket, TicketStatus,
+    CallPolicy, Channel, CounterDef, CounterStatus, OfficeDef, OfficeSettings, PaperWidth,
+    PrinterDef, Priority, Retired, ServiceDef, Ticket, TicketStatus,
 };
 pub use office::{Command, Counter, Executed, Office, Restore, ServiceCounts, TransferTarget};

@@ -1,13 +1,14 @@
 //! The nouns of the domain: offices, services, counters and tickets.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::{Availability, Calendar, WeekHours};
+use crate::calendar::{Availability, Calendar, Closure, WeekHours};
+use crate::words::NumberReading;
 
 /// Why a ticket is served in the priority lane (UU 25/2009 Pasal 29).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -172,74 +173,264 @@ pub enum CallPolicy {
     ServiceOrder,
 }
 
-/// The published service standard (PermenPANRB 15/2014), shown to citizens.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ServiceStandard {
-    pub requirements: Vec<String>,
-    /// Published completion time, as worded by the office ("14 hari kerja").
-    pub completion_time: String,
-    /// Cost, as worded by the office ("Gratis").
-    pub cost: String,
+fn default_service_minutes() -> u32 {
+    5
 }
 
-/// A service offered at an office, as configured.
-#[derive(Debug, Clone, PartialEq, Eq)]
+fn default_languages() -> Vec<String> {
+    vec!["id".into(), "en".into()]
+}
+
+fn default_min_calls() -> u32 {
+    2
+}
+
+/// A service offered at an office, as configured. Written the same way in
+/// the office's TOML file and in the API (`name`, `quota`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServiceDef {
+    /// A slug; in the API it comes from the path.
+    #[serde(default)]
     pub id: String,
     /// Name per language code; the office's first language is always present.
+    #[serde(rename = "name")]
     pub names: BTreeMap<String, String>,
     /// Letters before the number: `A` gives `A001`. Unique within an office.
     pub prefix: String,
-    /// Tickets per business day, all channels together; `None` is unlimited.
+    /// Tickets per business day, all channels together; absent: unlimited.
+    #[serde(rename = "quota", default, skip_serializing_if = "Option::is_none")]
     pub quota_total: Option<u32>,
-    /// How many of `quota_total` may be taken online, so walk-in citizens are
-    /// never shut out by early online takers; `None` is no separate limit.
+    /// How many of `quota` may be taken online, so walk-in citizens are
+    /// never shut out by early online takers; absent: no separate limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quota_online: Option<u32>,
-    /// Expected time at the counter before real service times are known.
-    pub service_time_s: u32,
-    pub standard: ServiceStandard,
+    /// Expected minutes at the counter before real service times are known.
+    #[serde(default = "default_service_minutes")]
+    pub service_minutes: u32,
+    /// The published service standard (PermenPANRB 15/2014): what to bring,
+    #[serde(default)]
+    pub requirements: Vec<String>,
+    /// how long the document takes, as worded by the office ("14 hari kerja"),
+    #[serde(default)]
+    pub completion_time: String,
+    /// and what it costs ("Gratis").
+    #[serde(default)]
+    pub cost: String,
     /// Steps of the document after the counter, e.g. received → ready.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub workflow: Vec<String>,
-    /// Hours of its own (Samsat keeps shorter ones); `None`: the office's.
+    /// Hours of its own (Samsat keeps shorter ones); absent: the office's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<BTreeMap<String, String>>))]
     pub hours: Option<WeekHours>,
 }
 
+impl ServiceDef {
+    /// Expected seconds at the counter.
+    pub fn service_time_s(&self) -> u32 {
+        self.service_minutes.saturating_mul(60)
+    }
+
+    /// Its name in `lang`, else in the first language it has.
+    pub fn name(&self, lang: &str) -> &str {
+        self.names
+            .get(lang)
+            .or_else(|| self.names.values().next())
+            .map_or(self.id.as_str(), String::as_str)
+    }
+}
+
 /// A counter as configured.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CounterDef {
+    /// A slug; in the API it comes from the path.
+    #[serde(default)]
     pub id: String,
     pub name: String,
     /// Services in the order this counter serves them.
     pub services: Vec<String>,
+    #[serde(default)]
     pub policy: CallPolicy,
 }
 
-/// An office as configured: everything that does not change during a day.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OfficeDef {
+/// The paper roll of a ticket printer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum PaperWidth {
+    #[default]
+    #[serde(rename = "80mm")]
+    Mm80,
+    #[serde(rename = "58mm")]
+    Mm58,
+}
+
+/// A kiosk's network ticket printer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PrinterDef {
+    /// A slug; in the API it comes from the path.
+    #[serde(default)]
     pub id: String,
+    /// `host:port`, usually port 9100.
+    pub address: String,
+    #[serde(default)]
+    pub paper: PaperWidth,
+}
+
+/// Ids of services and counters that were removed. Old tickets and the log
+/// still name them, so they are never given to anything else.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Retired {
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub services: BTreeSet<String>,
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub counters: BTreeSet<String>,
+}
+
+impl Retired {
+    pub fn is_empty(&self) -> bool {
+        self.services.is_empty() && self.counters.is_empty()
+    }
+}
+
+/// What an office is, apart from its services, counters, calendar and
+/// printers: the part a supervisor edits on one form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OfficeSettings {
     pub name: String,
+    #[serde(default)]
+    pub address: String,
+    /// An IANA name, e.g. `Asia/Jakarta`.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "Asia/Jakarta"))]
     pub time_zone: Tz,
-    /// When tickets are taken: the week's hours and the closed days.
-    pub calendar: Calendar,
-    /// Language codes, the default first (`id`, `en`).
+    /// Language codes, the default first.
+    #[serde(default = "default_languages")]
     pub languages: Vec<String>,
-    pub services: Vec<ServiceDef>,
-    pub counters: Vec<CounterDef>,
+    #[serde(default)]
+    pub number_reading: NumberReading,
     /// Calls needed before a ticket may be marked no-show.
+    #[serde(default = "default_min_calls")]
     pub min_calls: u32,
-    /// One priority ticket, then up to N regular ones; `None`: priority
+    /// One priority ticket, then up to N regular ones; absent: priority
     /// tickets always go first.
+    #[serde(default)]
     pub priority_ratio: Option<u32>,
 }
 
+/// An office as configured: what its supervisor changes from `/admin`, and
+/// what its TOML file seeds on the first start. Written the same way in the
+/// file, in `antrean config export` and in the API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OfficeDef {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub address: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "Asia/Jakarta"))]
+    pub time_zone: Tz,
+    /// Language codes, the default first (`id`, `en`).
+    #[serde(default = "default_languages")]
+    pub languages: Vec<String>,
+    /// Weekly hours (local time) when tickets are taken; absent: any hour.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<BTreeMap<String, String>>))]
+    pub hours: Option<WeekHours>,
+    /// Public holidays, collective leave and one-off closures, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<crate::calendar::ClosureText>))]
+    pub closed: Vec<Closure>,
+    /// Calls needed before a ticket may be marked no-show.
+    #[serde(default = "default_min_calls")]
+    pub min_calls: u32,
+    /// One priority ticket, then up to N regular ones; absent: priority
+    /// tickets always go first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority_ratio: Option<u32>,
+    #[serde(default)]
+    pub number_reading: NumberReading,
+    /// The lobby display's running text until staff change it.
+    #[serde(default)]
+    pub running_text: String,
+    pub services: Vec<ServiceDef>,
+    pub counters: Vec<CounterDef>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub printers: Vec<PrinterDef>,
+    #[serde(default, skip_serializing_if = "Retired::is_empty")]
+    pub retired: Retired,
+}
+
 impl OfficeDef {
+    /// A new office with no services or counters yet.
+    pub fn new(id: &str, name: &str, time_zone: Tz) -> Self {
+        OfficeDef {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            address: String::new(),
+            time_zone,
+            languages: default_languages(),
+            hours: None,
+            closed: Vec::new(),
+            min_calls: default_min_calls(),
+            priority_ratio: None,
+            number_reading: NumberReading::default(),
+            running_text: String::new(),
+            services: Vec::new(),
+            counters: Vec::new(),
+            printers: Vec::new(),
+            retired: Retired::default(),
+        }
+    }
+
     pub fn service(&self, id: &str) -> Option<&ServiceDef> {
         self.services.iter().find(|s| s.id == id)
     }
 
     pub fn counter(&self, id: &str) -> Option<&CounterDef> {
         self.counters.iter().find(|c| c.id == id)
+    }
+
+    pub fn printer(&self, id: &str) -> Option<&PrinterDef> {
+        self.printers.iter().find(|p| p.id == id)
+    }
+
+    /// Whether any counter serves the service: one that none does is not
+    /// offered to citizens.
+    pub fn is_served(&self, service: &str) -> bool {
+        self.counters
+            .iter()
+            .any(|c| c.services.iter().any(|s| s == service))
+    }
+
+    /// The part edited on the settings form.
+    pub fn settings(&self) -> OfficeSettings {
+        OfficeSettings {
+            name: self.name.clone(),
+            address: self.address.clone(),
+            time_zone: self.time_zone,
+            languages: self.languages.clone(),
+            number_reading: self.number_reading,
+            min_calls: self.min_calls,
+            priority_ratio: self.priority_ratio,
+        }
+    }
+
+    /// The week and the closed days.
+    pub fn calendar(&self) -> Calendar<'_> {
+        Calendar {
+            week: self.hours.as_ref(),
+            closures: &self.closed,
+        }
     }
 
     /// The business day of an instant: the date in the office's time zone.
@@ -255,20 +446,20 @@ impl OfficeDef {
     /// Whether the office takes tickets at this instant, and if not, why
     /// and when again.
     pub fn availability(&self, at: DateTime<Utc>) -> Availability {
-        self.calendar.at(self.local(at))
+        self.calendar().at(self.local(at))
     }
 
     /// The same for one service: its own hours if it has them, within the
     /// office's closed days.
     pub fn service_availability(&self, service: &ServiceDef, at: DateTime<Utc>) -> Availability {
-        self.calendar
+        self.calendar()
             .at_with(service.hours.as_ref(), self.local(at))
     }
 
     /// Only whether the service takes tickets at this instant (what issuing
     /// asks, on every ticket).
     pub fn service_is_open(&self, service: &ServiceDef, at: DateTime<Utc>) -> bool {
-        self.calendar
+        self.calendar()
             .is_open_with(service.hours.as_ref(), self.local(at))
     }
 }

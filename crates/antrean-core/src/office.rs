@@ -12,13 +12,14 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use crate::configure::{check_closure, Change};
 use crate::error::DomainError;
 use crate::estimate::{self, ServiceTimes};
 use crate::event::{Event, EventKind};
 use crate::ids::{CounterId, ServiceId, TicketCode};
 use crate::model::{
-    format_number, CallPolicy, Channel, CounterDef, CounterStatus, OfficeDef, Priority, Ticket,
-    TicketStatus,
+    format_number, CallPolicy, Channel, CounterDef, CounterStatus, OfficeDef, Priority, ServiceDef,
+    Ticket, TicketStatus,
 };
 use crate::ranked::RankedSet;
 
@@ -84,6 +85,12 @@ pub enum Command {
     /// Change the running text of the lobby display (empty: none).
     SetRunningText {
         text: String,
+    },
+    /// Change the office's configuration: each change is checked against
+    /// the rules and what is happening, in order; all or none apply. A
+    /// change that alters nothing is left out.
+    Configure {
+        changes: Vec<Change>,
     },
     /// A no-show citizen arrived late: back into the queue.
     Requeue {
@@ -185,6 +192,8 @@ struct ServiceQueue {
 /// What the store remembers of a day, to rebuild an office after a restart.
 #[derive(Debug, Clone, Default)]
 pub struct Restore {
+    /// The office's configuration, once it was seeded.
+    pub config: Option<OfficeDef>,
     pub day: Option<NaiveDate>,
     pub seq: u64,
     /// Today's tickets that are not final.
@@ -508,7 +517,10 @@ impl Office {
     }
 
     fn mean_service_s(&self, service: &str) -> f64 {
-        let default = self.def.service(service).map_or(300, |s| s.service_time_s);
+        let default = self
+            .def
+            .service(service)
+            .map_or(300, ServiceDef::service_time_s);
         self.times.mean_s(service, default)
     }
 
@@ -703,6 +715,7 @@ impl Office {
                     service: service.id.clone(),
                 }])
             }
+            Command::Configure { changes } => self.decide_configure(changes),
             Command::Requeue { number } => {
                 let t = self.by_number_or_err(number)?;
                 expect_status(t, &[TicketStatus::NoShow], "requeued")?;
@@ -800,6 +813,9 @@ impl Office {
         }
         if !self.def.service_is_open(def, now) {
             return Err(DomainError::ServiceClosed(service.to_owned()));
+        }
+        if !self.def.is_served(service) {
+            return Err(DomainError::ServiceNotServed(service.to_owned()));
         }
         if self.tickets.contains_key(code) {
             return Err(DomainError::DuplicateCode(code.to_owned()));
@@ -919,6 +935,160 @@ impl Office {
             service,
             counter: target_counter,
         }])
+    }
+
+    /// Checks each change against the rules and today's state, applied in
+    /// turn to a copy of the configuration, then the result as a whole.
+    fn decide_configure(&self, changes: &[Change]) -> Result<Vec<EventKind>, DomainError> {
+        let mut def = (*self.def).clone();
+        let mut kinds = Vec::with_capacity(changes.len());
+        for change in changes {
+            self.check_change(&def, change)?;
+            let before = def.clone();
+            def.apply(change);
+            // A seed is recorded even when the office already runs on it
+            // (it was restored with its file's configuration).
+            if def != before || matches!(change, Change::Seeded { .. }) {
+                kinds.push(EventKind::Configured {
+                    change: change.clone(),
+                });
+            }
+        }
+        def.check()?;
+        Ok(kinds)
+    }
+
+    /// The rules of one change to `def`, and its conflicts with what is
+    /// happening at the office.
+    fn check_change(&self, def: &OfficeDef, change: &Change) -> Result<(), DomainError> {
+        let lang = def.languages.first().map_or("id", String::as_str);
+        match change {
+            Change::Seeded { office } => office.check(),
+            Change::Settings { settings } => settings.check(),
+            Change::Hours { .. } => Ok(()),
+            Change::ServiceSaved { service } => {
+                service.check(lang)?;
+                if def.retired.services.contains(&service.id) {
+                    return Err(DomainError::IdRetired(service.id.clone()));
+                }
+                match def
+                    .services
+                    .iter()
+                    .find(|s| s.prefix == service.prefix && s.id != service.id)
+                {
+                    Some(other) => Err(DomainError::PrefixTaken {
+                        prefix: service.prefix.clone(),
+                        service: other.id.clone(),
+                    }),
+                    None => Ok(()),
+                }
+            }
+            Change::ServiceRemoved { service } => {
+                if def.service(service).is_none() {
+                    return Err(DomainError::UnknownService(service.clone()));
+                }
+                let tickets = self
+                    .tickets
+                    .values()
+                    .filter(|t| &t.service == service)
+                    .count();
+                if tickets > 0 {
+                    return Err(DomainError::ServiceInUse {
+                        service: service.clone(),
+                        tickets: u32::try_from(tickets).unwrap_or(u32::MAX),
+                    });
+                }
+                match def
+                    .counters
+                    .iter()
+                    .find(|c| c.services == [service.clone()])
+                {
+                    Some(c) => Err(DomainError::CounterNeedsService {
+                        counter: c.id.clone(),
+                        service: service.clone(),
+                    }),
+                    None => Ok(()),
+                }
+            }
+            Change::CounterSaved { counter } => {
+                counter.check(def)?;
+                if def.retired.counters.contains(&counter.id) {
+                    return Err(DomainError::IdRetired(counter.id.clone()));
+                }
+                Ok(())
+            }
+            Change::CounterRemoved { counter } => {
+                if def.counter(counter).is_none() {
+                    return Err(DomainError::UnknownCounter(counter.clone()));
+                }
+                if let Some(c) = self.counter(counter) {
+                    if let Some(t) = c.current.as_ref().and_then(|code| self.ticket(code)) {
+                        return Err(DomainError::CounterBusy {
+                            counter: counter.clone(),
+                            number: t.number.clone(),
+                        });
+                    }
+                    if c.status != CounterStatus::Closed {
+                        return Err(DomainError::CounterNotClosed {
+                            counter: counter.clone(),
+                            status: c.status.as_str(),
+                        });
+                    }
+                }
+                match self.pinned.get(counter).map_or(0, RankedSet::len) {
+                    0 => Ok(()),
+                    n => Err(DomainError::CounterInUse {
+                        counter: counter.clone(),
+                        tickets: u32::try_from(n).unwrap_or(u32::MAX),
+                    }),
+                }
+            }
+            Change::ClosureSaved { closure } => {
+                check_closure(closure, lang)?;
+                match def
+                    .closed
+                    .iter()
+                    .find(|c| c.from != closure.from && c.overlaps(closure))
+                {
+                    Some(other) => Err(DomainError::ClosureOverlaps(other.from)),
+                    None => Ok(()),
+                }
+            }
+            Change::ClosureRemoved { from } => {
+                if def.closed.iter().any(|c| c.from == *from) {
+                    Ok(())
+                } else {
+                    Err(DomainError::UnknownClosure(*from))
+                }
+            }
+            Change::PrinterSaved { printer } => printer.check(),
+            Change::PrinterRemoved { printer } => match def.printer(printer) {
+                Some(_) => Ok(()),
+                None => Err(DomainError::UnknownPrinter(printer.clone())),
+            },
+        }
+    }
+
+    /// After a change of configuration: a queue for every service and a
+    /// counter state for every counter, in the configured order (new
+    /// counters closed); nothing of what was removed.
+    fn fit_to_def(&mut self) {
+        let def = Arc::clone(&self.def);
+        self.queues.retain(|id, _| def.service(id).is_some());
+        for s in &def.services {
+            self.queues.entry(s.id.clone()).or_default();
+        }
+        self.suspended.retain(|id, _| def.service(id).is_some());
+        let mut old = std::mem::take(&mut self.counters);
+        self.counters = def
+            .counters
+            .iter()
+            .map(|c| match old.iter().position(|x| x.id == c.id) {
+                Some(i) => old.swap_remove(i),
+                None => Counter::closed(&c.id),
+            })
+            .collect();
+        self.pinned.retain(|id, _| def.counter(id).is_some());
     }
 
     fn service_or_err(&self, id: &str) -> Result<&crate::model::ServiceDef, DomainError> {
@@ -1114,6 +1284,10 @@ impl Office {
             }
             EventKind::RunningTextChanged { text } => {
                 self.running_text = Some(text.clone());
+            }
+            EventKind::Configured { change } => {
+                Arc::make_mut(&mut self.def).apply(change);
+                self.fit_to_def();
             }
             EventKind::CounterState {
                 counter,

@@ -3,12 +3,13 @@
 //! One implementation for every display: the server puts the sentence into
 //! each call event, so displays only speak and show it.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// How the digits of a ticket number are read aloud. Configured by name
 /// (`words`, `digits`), so it deserialises straight from configuration.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum NumberReading {
     /// "dua belas".
     #[default]

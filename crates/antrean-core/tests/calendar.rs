@@ -35,7 +35,14 @@ fn day() -> impl Strategy<Value = Vec<Interval>> {
     })
 }
 
-fn calendar() -> impl Strategy<Value = Calendar> {
+/// The week and closed days a calendar borrows.
+#[derive(Debug, Clone)]
+struct Owned {
+    week: Option<WeekHours>,
+    closures: Vec<Closure>,
+}
+
+fn calendar() -> impl Strategy<Value = Owned> {
     let week = prop::collection::vec(day(), 7)
         .prop_map(|days| WeekHours::new(WEEK.into_iter().zip(days)).unwrap());
     let closures = prop::collection::vec((0i64..30, 0i64..4), 0..4).prop_map(|spans| {
@@ -52,7 +59,7 @@ fn calendar() -> impl Strategy<Value = Calendar> {
             .collect()
     });
     (prop::option::weighted(0.9, week), closures)
-        .prop_map(|(week, closures)| Calendar { week, closures })
+        .prop_map(|(week, closures)| Owned { week, closures })
 }
 
 fn base_day() -> NaiveDate {
@@ -62,10 +69,11 @@ fn base_day() -> NaiveDate {
 proptest! {
     #[test]
     fn the_next_opening_is_open_and_nothing_before_it_is(
-        cal in calendar(),
+        owned in calendar(),
         day in 0i64..30,
         minute in 0i64..(24 * 60),
     ) {
+        let cal = Calendar { week: owned.week.as_ref(), closures: &owned.closures };
         let now: NaiveDateTime = base_day().and_time(NaiveTime::MIN)
             + Duration::days(day)
             + Duration::minutes(minute);
@@ -95,7 +103,7 @@ proptest! {
                 } else {
                     // Nothing opens within the horizon: then it is closed
                     // in every stretch of the coming weeks too.
-                    let week = cal.week.as_ref();
+                    let week = cal.week;
                     prop_assert!(week.is_some_and(|w| WEEK.iter().all(|d| w.on(*d).is_empty()))
                         || cal.closures.iter().any(|c| c.to - c.from > Duration::days(300)));
                 }

@@ -505,7 +505,7 @@ fn closed_hours_refuse_tickets() {
         open: chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap(),
         close: chrono::NaiveTime::from_hms_opt(15, 0, 0).unwrap(),
     };
-    def.calendar.week = Some(
+    def.hours = Some(
         antrean_core::calendar::WeekHours::new([(chrono::Weekday::Mon, vec![monday])]).unwrap(),
     );
     let def = arc(def);

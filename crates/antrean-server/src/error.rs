@@ -25,8 +25,6 @@ pub enum ApiError {
     UnknownOffice(String),
     #[error("unknown ticket")]
     UnknownTicket,
-    #[error("unknown printer `{0}`")]
-    UnknownPrinter(String),
     #[error("{0}")]
     InvalidBody(String),
     #[error("{0}")]
@@ -71,6 +69,15 @@ pub enum ErrorCode {
     UnknownTicket,
     UnknownOffice,
     UnknownPrinter,
+    UnknownClosure,
+    InvalidField,
+    IdRetired,
+    PrefixTaken,
+    ServiceInUse,
+    CounterNeedsService,
+    CounterNotClosed,
+    CounterInUse,
+    ClosureOverlaps,
     UnknownStep,
     ServiceClosed,
     QuotaExhausted,
@@ -122,6 +129,10 @@ pub struct ErrorDetail {
     pub code: ErrorCode,
     /// For people reading logs or using the API by hand; may change.
     pub message: String,
+    /// The field of the request that breaks a rule (`invalid_field`), as
+    /// the request names it: `prefix`, `services[2].name`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 impl ApiError {
@@ -156,10 +167,19 @@ impl ApiError {
                 D::UnknownStep { .. } => (S::UNPROCESSABLE_ENTITY, C::UnknownStep),
                 D::InvalidSurvey => (S::BAD_REQUEST, C::InvalidSurvey),
                 D::SurveyAnswered { .. } => (S::CONFLICT, C::SurveyAlreadyAnswered),
+                D::InvalidField { .. } => (S::UNPROCESSABLE_ENTITY, C::InvalidField),
+                D::IdRetired(_) => (S::CONFLICT, C::IdRetired),
+                D::PrefixTaken { .. } => (S::CONFLICT, C::PrefixTaken),
+                D::ServiceInUse { .. } => (S::CONFLICT, C::ServiceInUse),
+                D::CounterNeedsService { .. } => (S::CONFLICT, C::CounterNeedsService),
+                D::CounterNotClosed { .. } => (S::CONFLICT, C::CounterNotClosed),
+                D::CounterInUse { .. } => (S::CONFLICT, C::CounterInUse),
+                D::ClosureOverlaps(_) => (S::CONFLICT, C::ClosureOverlaps),
+                D::UnknownClosure(_) => (S::NOT_FOUND, C::UnknownClosure),
+                D::UnknownPrinter(_) => (S::NOT_FOUND, C::UnknownPrinter),
             },
             ApiError::UnknownOffice(_) => (S::NOT_FOUND, C::UnknownOffice),
             ApiError::UnknownTicket => (S::NOT_FOUND, C::UnknownTicket),
-            ApiError::UnknownPrinter(_) => (S::NOT_FOUND, C::UnknownPrinter),
             ApiError::InvalidBody(_) => (S::BAD_REQUEST, C::InvalidBody),
             ApiError::InvalidQuery(_) => (S::BAD_REQUEST, C::InvalidQuery),
             ApiError::Unprocessable(code, _) => (S::UNPROCESSABLE_ENTITY, *code),
@@ -191,6 +211,12 @@ impl IntoResponse for ApiError {
                 error: ErrorDetail {
                     code,
                     message: self.to_string(),
+                    field: match &self {
+                        ApiError::Domain(DomainError::InvalidField { field, .. }) => {
+                            Some(field.clone())
+                        }
+                        _ => None,
+                    },
                 },
             }),
         )

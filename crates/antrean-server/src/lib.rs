@@ -78,7 +78,7 @@ pub async fn run(
     store: Store,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let offices = Offices::start(&config.offices, &store, config.server.security.live_ping());
+    let offices = Offices::start(&config.offices, &store, config.server.security.live_ping())?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let state = AppState {
         limits: Arc::new(Limits::new(&config.server.security)),

@@ -312,7 +312,7 @@ async fn replay_from_log(
     handle: &OfficeHandle,
     since: u64,
 ) -> Result<(), End> {
-    let id = handle.cfg.def.id.clone();
+    let id = handle.cfg().id.clone();
     let events = state
         .db
         .read(move |r| r.events_since(&id, since, REPLAY_LIMIT + 1))
@@ -320,12 +320,12 @@ async fn replay_from_log(
     if events.len() > REPLAY_LIMIT {
         return Ok(());
     }
-    let today = handle.cfg.def.business_day(chrono::Utc::now());
+    let today = handle.cfg().business_day(chrono::Utc::now());
     for e in events
         .iter()
-        .filter(|e| handle.cfg.def.business_day(e.at) == today)
+        .filter(|e| handle.cfg().business_day(e.at) == today)
     {
-        conn.send_msg(&ServerMsg::event(&handle.cfg, e, None))
+        conn.send_msg(&ServerMsg::event(&handle.cfg(), e, None))
             .await?;
     }
     Ok(())

@@ -82,7 +82,7 @@ pub async fn view_in(
         .read(move |s| {
             s.office
                 .ticket(&c)
-                .map(|t| TicketView::new(&s.cfg, Some(&s.office), t))
+                .map(|t| TicketView::new(s.cfg(), Some(&s.office), t))
         })
         .await?;
     if let Some(v) = live {
@@ -102,7 +102,7 @@ pub async fn view_in(
     Ok(TicketView {
         document: stored.document.clone(),
         survey_open: stored.ticket.status == TicketStatus::Done && !stored.surveyed,
-        ..TicketView::new(&office.cfg, None, &stored.ticket)
+        ..TicketView::new(&office.cfg(), None, &stored.ticket)
     })
 }
 

@@ -7,9 +7,9 @@ use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use antrean_core::{DeviceKind, Role};
+use antrean_core::{Actor, DeviceKind, Role};
 use antrean_server::config::Config;
-use antrean_store::{ChainReport, Store};
+use antrean_store::{ChainReport, DataLock, Store};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
@@ -53,9 +53,31 @@ enum Cmd {
         #[command(subcommand)]
         command: AuditCmd,
     },
+    /// Offices' configurations. The files in offices/ seed the database
+    /// on the first start; after that the database is the truth, changed
+    /// from /admin or by importing a file here.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCmd,
+    },
     /// Prints the OpenAPI document of the HTTP API (as served at
     /// /api/v1/openapi.json), for client generators and contract tests.
     Openapi,
+}
+
+#[derive(Subcommand)]
+enum ConfigCmd {
+    /// Prints an office's configuration as it runs, as TOML (for backup
+    /// and review; `import` takes it back). Works while the server runs.
+    Export {
+        /// The office (needed when there are several).
+        #[arg(long)]
+        office: Option<String>,
+    },
+    /// Applies an office file as one validated, logged change (only what
+    /// differs; nothing when it is the same). The server must be stopped;
+    /// while it runs, import from /admin.
+    Import { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -115,6 +137,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Cmd::Serve { listen } => {
             let config = Config::load(&cli.config)?;
+            let _lock = DataLock::take(&cli.data)?;
             let store = Store::open(&cli.data)?;
             let addr = listen.unwrap_or_else(|| config.server.listen.clone());
             let rt = tokio::runtime::Runtime::new()?;
@@ -126,8 +149,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 let base = format!("http://{local}");
                 println!("Antrean serving on {base}");
                 for o in &config.offices {
-                    let id = &o.def.id;
-                    println!("  {}:", o.def.name);
+                    let id = &o.id;
+                    println!("  {}:", o.name);
                     println!("    citizens   {base}/o/{id}");
                     println!("    kiosk      {base}/kiosk/{id}");
                     println!("    display    {base}/display/{id}");
@@ -180,6 +203,72 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             )?;
             println!("{token}");
             eprintln!("kiosk `{name}` of `{office}` registered; open /kiosk/{office}#device={token} once on it");
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Config {
+            command: ConfigCmd::Export { office },
+        } => {
+            let config = Config::load(&cli.config)?;
+            let store = Store::open(&cli.data)?;
+            // The database's configuration; an office not yet started
+            // runs on its file's from its first start.
+            let mut offices = store.reader.office_configs()?;
+            for file in &config.offices {
+                if !offices.iter().any(|o| o.id == file.id) {
+                    offices.push((**file).clone());
+                }
+            }
+            let ids = || {
+                offices
+                    .iter()
+                    .map(|o| o.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let mut def = match office {
+                Some(id) => offices.iter().find(|o| o.id == id).cloned(),
+                None if offices.len() == 1 => offices.first().cloned(),
+                None => anyhow::bail!("several offices ({}): name one with --office", ids()),
+            }
+            .with_context(|| format!("unknown office; the offices are {}", ids()))?;
+            if let Some(text) = store.reader.restore(&def.id)?.running_text {
+                def.running_text = text;
+            }
+            print!("{}", antrean_server::config::to_toml(&def)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Config {
+            command: ConfigCmd::Import { file },
+        } => {
+            let config = Config::load(&cli.config)?;
+            let to = antrean_server::config::load_office(&file)?;
+            let _lock = DataLock::take(&cli.data).context(
+                "the server runs on this data directory: stop it, or import from /admin",
+            )?;
+            let store = Store::open(&cli.data)?;
+            let operator = std::env::var("SUDO_USER")
+                .or_else(|_| std::env::var("USER"))
+                .or_else(|_| std::env::var("LOGNAME"))
+                .unwrap_or_else(|_| "unknown".into());
+            let id = to.id.clone();
+            let rt = tokio::runtime::Runtime::new()?;
+            let changes = rt.block_on(async move {
+                let offices = antrean_server::offices::Offices::start(
+                    &config.offices,
+                    &store,
+                    std::time::Duration::from_secs(3600),
+                )?;
+                let office = offices
+                    .get(&id)
+                    .with_context(|| format!("unknown office `{id}`"))?;
+                anyhow::Ok(office.import(to, Actor::Operator(operator)).await?)
+            })?;
+            if changes.is_empty() {
+                println!("nothing to change: the office already runs this configuration");
+            }
+            for c in &changes {
+                println!("changed: {c}");
+            }
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Openapi => {

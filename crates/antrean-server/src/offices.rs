@@ -9,12 +9,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use antrean_core::{Actor, Command, DomainError, Event, EventKind, Executed, Office};
+use antrean_core::{
+    Actor, Change, Command, DomainError, Event, EventKind, Executed, Office, OfficeDef,
+};
 use antrean_store::{Store, StoreError};
 use chrono::Utc;
 use tokio::sync::{mpsc, oneshot, watch};
 
-use crate::config::OfficeConfig;
 use crate::hub::{Frame, Hub};
 use crate::views::{self, RecentCall, ServerMsg, TicketView};
 
@@ -78,16 +79,23 @@ pub struct Outcome {
 /// The office task's state.
 #[derive(Debug)]
 pub struct State {
-    pub cfg: Arc<OfficeConfig>,
     pub office: Office,
     pub recent_calls: VecDeque<RecentCall>,
+}
+
+impl State {
+    /// The office's configuration, as its events made it.
+    pub fn cfg(&self) -> &Arc<OfficeDef> {
+        self.office.def()
+    }
 }
 
 /// Handle to a running office. Cloning is cheap.
 #[derive(Debug, Clone)]
 pub struct OfficeHandle {
-    pub cfg: Arc<OfficeConfig>,
     pub hub: Hub,
+    /// The configuration as far as it is on disk.
+    cfg: watch::Receiver<Arc<OfficeDef>>,
     tx: mpsc::Sender<Msg>,
     durable: watch::Receiver<Durable>,
 }
@@ -98,18 +106,40 @@ pub struct Offices(Arc<HashMap<String, OfficeHandle>>);
 
 impl Offices {
     /// Starts each office's task; each rebuilds itself from the store, and
-    /// beats its live clients' pings every `ping_every`.
-    pub fn start(configs: &[Arc<OfficeConfig>], store: &Store, ping_every: Duration) -> Offices {
-        let map = configs
-            .iter()
-            .map(|cfg| {
-                (
-                    cfg.def.id.clone(),
-                    start_office(Arc::clone(cfg), store.clone(), ping_every),
-                )
-            })
+    /// beats its live clients' pings every `ping_every`. An office runs on
+    /// the configuration in the database; its file only seeds it on the
+    /// first start. Offices configured before keep running without a file.
+    pub fn start(
+        files: &[Arc<OfficeDef>],
+        store: &Store,
+        ping_every: Duration,
+    ) -> anyhow::Result<Offices> {
+        let mut defs: HashMap<String, Arc<OfficeDef>> = HashMap::new();
+        for def in store.reader.office_configs()? {
+            defs.insert(def.id.clone(), Arc::new(def));
+        }
+        for file in files {
+            match defs.get(&file.id) {
+                Some(stored) if **stored != **file => tracing::warn!(
+                    office = %file.id,
+                    "the office's file differs from its configuration in the database, which is what runs; `antrean config import` applies the file"
+                ),
+                Some(_) => {}
+                None => {
+                    defs.insert(file.id.clone(), Arc::clone(file));
+                }
+            }
+        }
+        let map = defs
+            .into_iter()
+            .map(|(id, def)| (id, start_office(def, store.clone(), ping_every)))
             .collect();
-        Offices(Arc::new(map))
+        Ok(Offices(Arc::new(map)))
+    }
+
+    /// The running offices, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = &OfficeHandle> {
+        self.0.values()
     }
 
     pub fn get(&self, id: &str) -> Option<&OfficeHandle> {
@@ -118,6 +148,11 @@ impl Offices {
 }
 
 impl OfficeHandle {
+    /// The office's configuration, as far as it is on disk.
+    pub fn cfg(&self) -> Arc<OfficeDef> {
+        Arc::clone(&self.cfg.borrow())
+    }
+
     /// Runs a command; answers once its events are on disk.
     pub async fn execute(
         &self,
@@ -168,30 +203,75 @@ impl OfficeHandle {
         r.value
     }
 
+    /// The configuration as it runs, with the running text staff last set:
+    /// what `antrean config export` writes and an import takes.
+    pub async fn config(&self) -> Result<OfficeDef, OfficeError> {
+        self.read(|s| {
+            let mut def = (**s.cfg()).clone();
+            views::running_text(s.cfg(), &s.office).clone_into(&mut def.running_text);
+            def
+        })
+        .await
+    }
+
+    /// Makes the office's configuration `to`: its differences from the
+    /// current one as changes, all or none, with the checks of each change
+    /// on its own; then the running text, if it differs. Returns each
+    /// change as the log names it (`service_saved ktp-el`), none when it
+    /// was already `to`.
+    pub async fn import(&self, to: OfficeDef, actor: Actor) -> Result<Vec<String>, OfficeError> {
+        let from = self.config().await?;
+        if to.id != from.id {
+            return Err(DomainError::InvalidField {
+                field: "id".into(),
+                problem: format!("this is office `{}`", from.id),
+            }
+            .into());
+        }
+        let changes = Change::between(&from, &to);
+        let mut done: Vec<String> = changes.iter().map(describe).collect();
+        if !changes.is_empty() {
+            self.execute(Command::Configure { changes }, Some(actor.clone()))
+                .await?;
+        }
+        if to.running_text != from.running_text {
+            let text = to.running_text;
+            self.execute(Command::SetRunningText { text }, Some(actor))
+                .await?;
+            done.push("running_text".into());
+        }
+        Ok(done)
+    }
+
     /// The public snapshot message and its seq.
     pub async fn snapshot(&self) -> Result<(u64, ServerMsg), OfficeError> {
         self.read(|s| (s.office.seq(), snapshot(s))).await
     }
 }
 
+/// A change as the log names it: `service_saved ktp-el`.
+pub fn describe(c: &Change) -> String {
+    match c.subject() {
+        Some(s) => format!("{} {s}", c.name()),
+        None => c.name().to_owned(),
+    }
+}
+
 fn snapshot(s: &State) -> ServerMsg {
-    let cfg = &s.cfg;
+    let cfg = s.cfg();
     let now = Utc::now();
-    let (open, closed) = views::Closed::new(cfg, cfg.def.availability(now));
+    let (open, closed) = views::Closed::new(cfg, cfg.availability(now));
     ServerMsg::Snapshot {
         seq: s.office.seq(),
-        office: cfg.def.id.clone(),
-        name: cfg.def.name.clone(),
+        office: cfg.id.clone(),
+        name: cfg.name.clone(),
         open,
         closed,
         day: s.office.day().to_string(),
-        languages: cfg.def.languages.clone(),
+        languages: cfg.languages.clone(),
         running_text: views::running_text(cfg, &s.office).to_owned(),
         counters: views::counters(cfg, &s.office),
-        services: cfg
-            .def
-            .services
-            .iter()
+        services: views::offered(cfg)
             .map(|svc| views::waiting(&s.office, &svc.id))
             .collect(),
         recent_calls: s.recent_calls.iter().cloned().collect(),
@@ -199,57 +279,60 @@ fn snapshot(s: &State) -> ServerMsg {
     }
 }
 
-async fn restore(cfg: &Arc<OfficeConfig>, store: &Store) -> anyhow::Result<State> {
+/// Rebuilds an office from the database; `seed` is its configuration when
+/// the database has none yet. Also says whether the seed must be written.
+async fn restore(seed: &Arc<OfficeDef>, store: &Store) -> anyhow::Result<(State, bool)> {
     let reader = store.reader.clone();
-    let def = Arc::clone(&cfg.def);
+    let seed = Arc::clone(seed);
     // Reading and indexing a long queue takes a while: off the async
     // workers, so that other offices and requests go on meanwhile.
-    let (office, recent) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
-        let saved = reader.restore(&def.id)?;
+    let (office, recent, seeded) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+        let mut saved = reader.restore(&seed.id)?;
+        let stored = saved.config.take();
+        let seeded = stored.is_some();
+        let def = stored.map_or(seed, Arc::new);
         let recent = reader.events_since(&def.id, saved.seq.saturating_sub(200), 200)?;
-        Ok((Office::restore(def, Utc::now(), saved), recent))
+        Ok((Office::restore(def, Utc::now(), saved), recent, seeded))
     })
     .await??;
     let mut state = State {
-        cfg: Arc::clone(cfg),
         office,
         recent_calls: VecDeque::new(),
     };
     let today = state.office.day();
-    let cfg = Arc::clone(&state.cfg);
-    for e in recent
-        .iter()
-        .filter(|e| cfg.def.business_day(e.at) == today)
-    {
+    let cfg = Arc::clone(state.cfg());
+    for e in recent.iter().filter(|e| cfg.business_day(e.at) == today) {
         remember_call(&mut state, e);
     }
-    Ok(state)
+    Ok((state, !seeded))
 }
 
 /// Starts an office's task. Its state is rebuilt from the database by the
 /// task itself, so the server answers at once and every office restores in
 /// parallel; requests to an office queue until it is ready.
-fn start_office(cfg: Arc<OfficeConfig>, store: Store, ping_every: Duration) -> OfficeHandle {
+fn start_office(def: Arc<OfficeDef>, store: Store, ping_every: Duration) -> OfficeHandle {
     let hub = Hub::new(0);
     let (durable_tx, durable) = watch::channel(Durable::default());
+    let (cfg_tx, cfg) = watch::channel(Arc::clone(&def));
     let (tx, rx) = mpsc::channel(QUEUE);
-    let blank = Office::new(Arc::clone(&cfg.def), cfg.def.business_day(Utc::now()));
+    let blank = Office::new(Arc::clone(&def), def.business_day(Utc::now()));
     let task = Task {
         state: State {
-            cfg: Arc::clone(&cfg),
             office: blank,
             recent_calls: VecDeque::new(),
         },
+        seed: def,
         store,
         hub: hub.clone(),
         durable: Arc::new(durable_tx),
+        cfg: Arc::new(cfg_tx),
         // Not yet read from the database: the task's first act.
         failed: Arc::new(AtomicBool::new(true)),
     };
     tokio::spawn(task.run(rx, ping_every));
     OfficeHandle {
-        cfg,
         hub,
+        cfg,
         tx,
         durable,
     }
@@ -257,9 +340,14 @@ fn start_office(cfg: Arc<OfficeConfig>, store: Store, ping_every: Duration) -> O
 
 struct Task {
     state: State,
+    /// The configuration its file gave: written as the office's first
+    /// configuration when the database has none.
+    seed: Arc<OfficeDef>,
     store: Store,
     hub: Hub,
     durable: Arc<watch::Sender<Durable>>,
+    /// The configuration handlers read, once on disk.
+    cfg: Arc<watch::Sender<Arc<OfficeDef>>>,
     /// Set by the writer when this office's events could not be written.
     failed: Arc<AtomicBool>,
 }
@@ -299,20 +387,43 @@ impl Task {
         if !self.failed.load(Ordering::Acquire) {
             return true;
         }
-        match restore(&self.state.cfg, &self.store).await {
-            Ok(state) => {
-                tracing::info!(office = %state.cfg.def.id, seq = state.office.seq(), "office state read from the database");
+        match restore(&self.seed, &self.store).await {
+            Ok((state, unseeded)) => {
+                tracing::info!(office = %state.cfg().id, seq = state.office.seq(), "office state read from the database");
                 self.state = state;
-                self.store.writer.reset(&self.state.cfg.def.id);
+                self.store.writer.reset(&self.state.cfg().id);
                 self.hub.reset(self.state.office.seq());
                 self.failed.store(false, Ordering::Release);
                 let seq = self.state.office.seq();
                 self.durable.send_modify(|d| d.seq = seq);
+                self.cfg.send_replace(Arc::clone(self.state.cfg()));
+                if unseeded {
+                    self.write_seed();
+                }
                 true
             }
             Err(e) => {
-                tracing::error!(office = %self.state.cfg.def.id, error = %e, "cannot rebuild the office");
+                tracing::error!(office = %self.seed.id, error = %e, "cannot rebuild the office");
                 false
+            }
+        }
+    }
+
+    /// Writes the configuration of the office's file as its first: from
+    /// then on the database is the truth.
+    fn write_seed(&mut self) {
+        let cmd = Command::Configure {
+            changes: vec![Change::Seeded {
+                office: Box::new((*self.seed).clone()),
+            }],
+        };
+        match self.state.office.execute(&cmd, Utc::now()) {
+            Ok(Executed { events, .. }) => {
+                tracing::info!(office = %self.seed.id, "configuration seeded from the office's file");
+                self.submit(events, None, Box::new(|_| {}));
+            }
+            Err(e) => {
+                tracing::error!(office = %self.seed.id, error = %e, "the office's file cannot seed it");
             }
         }
     }
@@ -334,7 +445,7 @@ impl Task {
                         let office = &self.state.office;
                         let ticket = ticket.map(|t| {
                             let live = office.ticket(&t.code).is_some();
-                            TicketView::new(&self.state.cfg, live.then_some(office), &t)
+                            TicketView::new(office.def(), live.then_some(office), &t)
                         });
                         let seq = office.seq();
                         let answer = move |value: Result<(), OfficeError>| Reply {
@@ -378,7 +489,7 @@ impl Task {
         actor: Option<Actor>,
         done: Box<dyn FnOnce(Result<(), OfficeError>) + Send>,
     ) {
-        let cfg = Arc::clone(&self.state.cfg);
+        let cfg = Arc::clone(self.state.cfg());
         let frames: Vec<Arc<Frame>> = events
             .iter()
             .map(|e| {
@@ -396,17 +507,25 @@ impl Task {
             remember_call(&mut self.state, e);
         }
         let seq = self.state.office.seq();
+        // Handlers see a new configuration once it is on disk.
+        let reconfigured = events
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::Configured { .. }))
+            .then(|| (Arc::clone(&self.cfg), Arc::clone(&cfg)));
         let (hub, durable, failed) = (
             self.hub.clone(),
             Arc::clone(&self.durable),
             Arc::clone(&self.failed),
         );
         self.store.writer.append(
-            &cfg.def.id,
+            &cfg.id,
             actor,
             events,
             Box::new(move |r| match r {
                 Ok(()) => {
+                    if let Some((tx, cfg)) = reconfigured {
+                        tx.send_replace(cfg);
+                    }
                     hub.publish(frames);
                     durable.send_modify(|d| d.seq = seq);
                     done(Ok(()));
@@ -440,8 +559,8 @@ fn remember_call(state: &mut State, e: &Event) {
         ..
     } = &e.kind
     {
-        let cfg = &state.cfg;
-        state.recent_calls.push_front(RecentCall {
+        let cfg = state.cfg();
+        let call = RecentCall {
             seq: e.seq,
             at: views::local_time(cfg, e.at),
             number: number.clone(),
@@ -449,7 +568,8 @@ fn remember_call(state: &mut State, e: &Event) {
             counter: counter.clone(),
             counter_name: views::counter_name(cfg, counter),
             announcement: views::announcements(cfg, number, counter),
-        });
+        };
+        state.recent_calls.push_front(call);
         state.recent_calls.truncate(RECENT_CALLS);
     }
 }

@@ -5,12 +5,12 @@
 
 use std::time::Duration;
 
-use antrean_core::Priority;
-use antrean_ticket::PrintedTicket;
+use antrean_core::{OfficeDef, PaperWidth, Priority};
+use antrean_ticket::{Paper, PrintedTicket};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::config::{OfficeConfig, Printing};
+use crate::config::Printing;
 use crate::views::TicketView;
 
 /// What became of a print job.
@@ -39,14 +39,12 @@ fn priority_label(reason: Priority, lang: &str) -> String {
 }
 
 /// Everything the ticket printer needs, resolved in the office's languages.
-pub fn printed(cfg: &OfficeConfig, public_base_url: &str, t: &TicketView) -> PrintedTicket {
-    let def = &cfg.def;
+pub fn printed(cfg: &OfficeDef, public_base_url: &str, t: &TicketView) -> PrintedTicket {
+    let def = cfg;
     let lang = def.languages.first().map_or("id", String::as_str);
     let service_name = def
         .service(&t.service)
-        .and_then(|s| s.names.get(lang).or_else(|| s.names.values().next()))
-        .cloned()
-        .unwrap_or_else(|| t.service.clone());
+        .map_or_else(|| t.service.clone(), |s| s.name(lang).to_owned());
     let issued_at = chrono::DateTime::parse_from_rfc3339(&t.issued_at)
         .map(|at| {
             at.with_timezone(&def.time_zone)
@@ -76,19 +74,22 @@ pub fn printed(cfg: &OfficeConfig, public_base_url: &str, t: &TicketView) -> Pri
 /// Sends the ticket to one of the office's printers, on a blocking thread,
 /// within the configured timeouts.
 pub async fn print(
-    cfg: &OfficeConfig,
+    cfg: &OfficeDef,
     printer: &str,
     timeouts: &Printing,
     ticket: PrintedTicket,
 ) -> PrintResult {
-    let Some(p) = cfg.printers.iter().find(|p| p.id == printer) else {
+    let Some(p) = cfg.printer(printer) else {
         return PrintResult {
             printer: printer.to_owned(),
             ok: false,
             error: Some("unknown printer".into()),
         };
     };
-    let paper = p.paper;
+    let paper = match p.paper {
+        PaperWidth::Mm80 => Paper::Mm80,
+        PaperWidth::Mm58 => Paper::Mm58,
+    };
     let address = p.address.clone();
     let connect = Duration::from_millis(timeouts.connect_timeout_ms.max(1));
     let write = Duration::from_millis(timeouts.write_timeout_ms.max(1));

@@ -15,18 +15,17 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::config::OfficeConfig;
+use antrean_core::OfficeDef;
 
 /// Formats an instant in the office's time zone (RFC 3339, e.g. `+07:00`).
-pub fn local_time(cfg: &OfficeConfig, at: DateTime<Utc>) -> String {
-    at.with_timezone(&cfg.def.time_zone)
+pub fn local_time(cfg: &OfficeDef, at: DateTime<Utc>) -> String {
+    at.with_timezone(&cfg.time_zone)
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
 /// A counter's name ("Loket 3"), or its id when it is no longer configured.
-pub fn counter_name(cfg: &OfficeConfig, id: &str) -> String {
-    cfg.def
-        .counter(id)
+pub fn counter_name(cfg: &OfficeDef, id: &str) -> String {
+    cfg.counter(id)
         .map_or_else(|| id.to_owned(), |c| c.name.clone())
 }
 
@@ -71,12 +70,12 @@ pub struct TicketView {
 impl TicketView {
     /// `office` is the live office when the ticket is still in it (for its
     /// place in the queue); `None` for a ticket read from history.
-    pub fn new(cfg: &OfficeConfig, office: Option<&Office>, t: &Ticket) -> Self {
+    pub fn new(cfg: &OfficeDef, office: Option<&Office>, t: &Ticket) -> Self {
         let waiting = t.status == TicketStatus::Waiting;
         TicketView {
             code: t.code.clone(),
             number: t.number.clone(),
-            office: cfg.def.id.clone(),
+            office: cfg.id.clone(),
             service: t.service.clone(),
             status: t.status,
             priority: t.priority,
@@ -189,9 +188,8 @@ pub struct OfficeSummary {
     pub address: String,
 }
 
-pub fn counters(cfg: &OfficeConfig, office: &Office) -> Vec<CounterView> {
-    cfg.def
-        .counters
+pub fn counters(cfg: &OfficeDef, office: &Office) -> Vec<CounterView> {
+    cfg.counters
         .iter()
         .zip(office.counters())
         .map(|(d, c)| {
@@ -237,10 +235,10 @@ pub struct Closed {
 }
 
 impl Closed {
-    pub fn new(cfg: &OfficeConfig, a: Availability) -> (bool, Closed) {
+    pub fn new(cfg: &OfficeDef, a: Availability) -> (bool, Closed) {
         let at = |local: Option<chrono::NaiveDateTime>| {
             local
-                .and_then(|l| l.and_local_timezone(cfg.def.time_zone).earliest())
+                .and_then(|l| l.and_local_timezone(cfg.time_zone).earliest())
                 .map(|at| local_time(cfg, at.with_timezone(&Utc)))
         };
         match a {
@@ -266,17 +264,20 @@ impl Closed {
 
 /// The lobby display's running text: as staff last set it, else as
 /// configured.
-pub fn running_text<'a>(cfg: &'a OfficeConfig, office: &'a Office) -> &'a str {
+pub fn running_text<'a>(cfg: &'a OfficeDef, office: &'a Office) -> &'a str {
     office.running_text().unwrap_or(&cfg.running_text)
 }
 
-pub fn services(cfg: &OfficeConfig, office: &Office, now: DateTime<Utc>) -> Vec<ServiceView> {
-    cfg.def
-        .services
-        .iter()
+/// The services citizens can take a ticket for: those a counter serves.
+pub fn offered(cfg: &OfficeDef) -> impl Iterator<Item = &antrean_core::ServiceDef> {
+    cfg.services.iter().filter(|s| cfg.is_served(&s.id))
+}
+
+pub fn services(cfg: &OfficeDef, office: &Office, now: DateTime<Utc>) -> Vec<ServiceView> {
+    offered(cfg)
         .map(|s| {
             let (remaining, remaining_online) = office.remaining_quota(&s.id);
-            let (open, closed) = Closed::new(cfg, cfg.def.service_availability(s, now));
+            let (open, closed) = Closed::new(cfg, cfg.service_availability(s, now));
             ServiceView {
                 id: s.id.clone(),
                 prefix: s.prefix.clone(),
@@ -288,23 +289,23 @@ pub fn services(cfg: &OfficeConfig, office: &Office, now: DateTime<Utc>) -> Vec<
                 open,
                 closed,
                 suspended: office.suspended(&s.id).map(str::to_owned),
-                requirements: s.standard.requirements.clone(),
-                completion_time: s.standard.completion_time.clone(),
-                cost: s.standard.cost.clone(),
+                requirements: s.requirements.clone(),
+                completion_time: s.completion_time.clone(),
+                cost: s.cost.clone(),
                 workflow: s.workflow.clone(),
             }
         })
         .collect()
 }
 
-pub fn office(cfg: &OfficeConfig, office: &Office, now: DateTime<Utc>) -> OfficeView {
-    let (open, closed) = Closed::new(cfg, cfg.def.availability(now));
+pub fn office(cfg: &OfficeDef, office: &Office, now: DateTime<Utc>) -> OfficeView {
+    let (open, closed) = Closed::new(cfg, cfg.availability(now));
     OfficeView {
-        id: cfg.def.id.clone(),
-        name: cfg.def.name.clone(),
+        id: cfg.id.clone(),
+        name: cfg.name.clone(),
         address: cfg.address.clone(),
-        time_zone: cfg.def.time_zone.name().into(),
-        languages: cfg.def.languages.clone(),
+        time_zone: cfg.time_zone.name().into(),
+        languages: cfg.languages.clone(),
         now: local_time(cfg, now),
         open,
         closed,
@@ -330,10 +331,9 @@ pub struct RecentCall {
 }
 
 /// The spoken call, per office language.
-pub fn announcements(cfg: &OfficeConfig, number: &str, counter: &str) -> BTreeMap<String, String> {
+pub fn announcements(cfg: &OfficeDef, number: &str, counter: &str) -> BTreeMap<String, String> {
     let name = counter_name(cfg, counter);
-    cfg.def
-        .languages
+    cfg.languages
         .iter()
         .map(|l| {
             (
@@ -447,6 +447,15 @@ pub enum PublicEvent {
     RunningTextChanged {
         text: String,
     },
+    /// Staff changed the office's configuration: screens fetch the office
+    /// again (`GET /offices/{office}`).
+    Configured {
+        /// What changed: `service_saved`, `counter_removed`, `hours`, ...
+        change: String,
+        /// The id of what changed, if one thing (a closure's first day).
+        #[schema(required = true)]
+        subject: Option<String>,
+    },
     DayEnded {
         #[schema(format = Date)]
         day: String,
@@ -457,7 +466,7 @@ pub enum PublicEvent {
 }
 
 impl PublicEvent {
-    pub fn new(cfg: &OfficeConfig, kind: &EventKind) -> Self {
+    pub fn new(cfg: &OfficeDef, kind: &EventKind) -> Self {
         let s = |v: &String| v.clone();
         match kind {
             EventKind::TicketIssued { ticket } => PublicEvent::TicketIssued {
@@ -568,6 +577,10 @@ impl PublicEvent {
             EventKind::RunningTextChanged { text } => {
                 PublicEvent::RunningTextChanged { text: s(text) }
             }
+            EventKind::Configured { change } => PublicEvent::Configured {
+                change: change.name().to_owned(),
+                subject: change.subject(),
+            },
             EventKind::DayEnded {
                 day,
                 next_day,
@@ -621,7 +634,7 @@ pub enum ServerMsg {
 }
 
 impl ServerMsg {
-    pub fn event(cfg: &OfficeConfig, event: &Event, office: Option<&Office>) -> Self {
+    pub fn event(cfg: &OfficeDef, event: &Event, office: Option<&Office>) -> Self {
         let waiting = office.map(|o| {
             touched_services(&event.kind)
                 .into_iter()
@@ -682,6 +695,7 @@ pub fn touched_services(kind: &EventKind) -> Vec<&str> {
         | EventKind::SurveySubmitted { .. }
         | EventKind::CounterState { .. }
         | EventKind::RunningTextChanged { .. }
+        | EventKind::Configured { .. }
         | EventKind::DayEnded { .. } => vec![],
     }
 }
@@ -689,11 +703,12 @@ pub fn touched_services(kind: &EventKind) -> Vec<&str> {
 /// Services whose waiting citizens' place or estimate an event may change:
 /// what ticket streams listen for. A regular ticket issued at the end of a
 /// queue moves nobody; a counter opening or closing changes estimates.
-pub fn moves_queues(cfg: &OfficeConfig, kind: &EventKind) -> Vec<String> {
+pub fn moves_queues(cfg: &OfficeDef, kind: &EventKind) -> Vec<String> {
     match kind {
         EventKind::TicketIssued { ticket } if ticket.priority.is_none() => vec![],
+        // Counters and their services may have changed for anyone.
+        EventKind::Configured { .. } => cfg.services.iter().map(|s| s.id.clone()).collect(),
         EventKind::CounterState { counter, .. } => cfg
-            .def
             .counter(counter)
             .map(|c| c.services.clone())
             .unwrap_or_default(),

@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use antrean_core::{DeviceKind, Role};
 
 pub use chain::ChainReport;
+
 pub use read::{Device, Reader, ServiceFigures, Session, StoredTicket, User};
 pub use writer::{Done, Writer};
 
@@ -40,6 +41,8 @@ pub enum StoreError {
     WriterGone,
     #[error("{0} already exists")]
     Exists(String),
+    #[error("another antrean process (the server?) is using {0}; stop it first")]
+    Busy(PathBuf),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -75,6 +78,38 @@ impl Store {
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+}
+
+/// The data directory, held by the one process that appends to its audit
+/// log (the server, or `antrean config import`): two would each chain
+/// events onto the hash they last wrote. Released when dropped or when the
+/// process dies.
+#[derive(Debug)]
+pub struct DataLock(#[allow(dead_code)] std::fs::File);
+
+impl DataLock {
+    /// Takes the lock of `data_dir` (creating it), or says who holds it.
+    pub fn take(data_dir: &Path) -> Result<DataLock> {
+        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
+            path: data_dir.to_owned(),
+            source,
+        })?;
+        let path = data_dir.join("antrean.lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|source| StoreError::DataDir {
+                path: path.clone(),
+                source,
+            })?;
+        match file.try_lock() {
+            Ok(()) => Ok(DataLock(file)),
+            Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Busy(data_dir.to_owned())),
+            Err(std::fs::TryLockError::Error(source)) => Err(StoreError::DataDir { path, source }),
+        }
     }
 }
 

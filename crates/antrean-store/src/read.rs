@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use antrean_core::{
-    Channel, Counter, CounterStatus, DeviceKind, Event, EventKind, Priority, Restore, Role,
-    ServiceCounts, Ticket, TicketStatus,
+    Channel, Counter, CounterStatus, DeviceKind, Event, EventKind, OfficeDef, Priority, Restore,
+    Role, ServiceCounts, Ticket, TicketStatus,
 };
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -82,6 +82,20 @@ pub struct Device {
 const TICKET_COLUMNS: &str = "code, day, number, seq_no, number_service, service, priority, channel, status, \
     issued_at_ns, called_at_ns, started_at_ns, finished_at_ns, counter, target_counter, calls, office, document";
 
+/// One office's stored configuration, if it was seeded.
+pub(crate) fn office_config(c: &Connection, office: &str) -> Result<Option<OfficeDef>> {
+    c.prepare_cached("SELECT config FROM office_configs WHERE office = ?1")?
+        .query_row([office], |r| r.get::<_, String>(0))
+        .optional()?
+        .map(|json| parse_config(&json))
+        .transpose()
+}
+
+fn parse_config(json: &str) -> Result<OfficeDef> {
+    serde_json::from_str(json)
+        .map_err(|e| StoreError::Corrupt(format!("office configuration: {e}")))
+}
+
 impl Reader {
     pub(crate) fn new(path: PathBuf) -> Self {
         Reader {
@@ -109,8 +123,18 @@ impl Reader {
     /// What is needed to rebuild an office after a restart: its current
     /// business day, last seq, today's tickets that are not final, its
     /// counters, numbering and recent service times.
+    /// Every office's stored configuration, by id.
+    pub fn office_configs(&self) -> Result<Vec<OfficeDef>> {
+        self.with(|c| {
+            let mut stmt = c.prepare("SELECT config FROM office_configs ORDER BY office")?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            rows.map(|json| parse_config(&json?)).collect()
+        })
+    }
+
     pub fn restore(&self, office: &str) -> Result<Restore> {
         self.with(|c| {
+            let config = office_config(c, office)?;
             let seq: i64 = c.query_row("SELECT coalesce(max(seq), 0) FROM events WHERE office = ?1", [office], |r| r.get(0))?;
             let day: Option<String> = c
                 .query_row("SELECT day FROM office_days WHERE office = ?1", [office], |r| r.get(0))
@@ -140,7 +164,7 @@ impl Reader {
                 .optional()?
                 .flatten();
             let Some(day) = day else {
-                return Ok(Restore { seq: u64::try_from(seq).unwrap_or(0), counters, suspended, running_text, ..Restore::default() });
+                return Ok(Restore { config, seq: u64::try_from(seq).unwrap_or(0), counters, suspended, running_text, ..Restore::default() });
             };
             let mut tickets = Vec::new();
             let mut stmt = c.prepare(&format!(
@@ -175,6 +199,7 @@ impl Reader {
                 .query_map(params![office, yesterday], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
             Ok(Restore {
+                config,
                 day: Some(today),
                 seq: u64::try_from(seq).unwrap_or(0),
                 tickets,

@@ -151,6 +151,13 @@ CREATE TABLE office_texts (
     running_text TEXT
 ) WITHOUT ROWID;
 "#,
+    // Each office's configuration, as its `configured` events made it.
+    r#"
+CREATE TABLE office_configs (
+    office TEXT PRIMARY KEY,
+    config TEXT NOT NULL  -- the OfficeDef as JSON
+) WITHOUT ROWID;
+"#,
 ];
 
 /// Opens a connection with the settings every connection needs: WAL so that

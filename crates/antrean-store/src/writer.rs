@@ -15,7 +15,7 @@
 use std::collections::HashSet;
 use std::sync::mpsc;
 
-use antrean_core::{Actor, Event, EventKind, Ticket};
+use antrean_core::{Actor, Change, Event, EventKind, Ticket};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use crate::chain;
@@ -384,6 +384,7 @@ fn project(tx: &Transaction<'_>, office: &str, e: &Event) -> Result<()> {
             )?
             .execute(params![office, text])?;
         }
+        EventKind::Configured { change } => configure(tx, office, change)?,
         EventKind::ServiceResumed { service } => {
             tx.prepare_cached("DELETE FROM service_stops WHERE office = ?1 AND service = ?2")?
                 .execute(params![office, service])?;
@@ -402,6 +403,38 @@ fn project(tx: &Transaction<'_>, office: &str, e: &Event) -> Result<()> {
             )?
             .execute(params![office, next_day.to_string()])?;
         }
+    }
+    Ok(())
+}
+
+/// Applies a change to the stored configuration, as the office does to its
+/// own, and drops the state of what it removed.
+fn configure(tx: &Transaction<'_>, office: &str, change: &Change) -> Result<()> {
+    let mut def = match change {
+        Change::Seeded { office } => (**office).clone(),
+        _ => crate::read::office_config(tx, office)?.ok_or_else(|| {
+            StoreError::Corrupt(format!(
+                "office `{office}` changed before it was configured"
+            ))
+        })?,
+    };
+    def.apply(change);
+    let json = serde_json::to_string(&def).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    tx.prepare_cached(
+        "INSERT INTO office_configs (office, config) VALUES (?1, ?2)
+         ON CONFLICT (office) DO UPDATE SET config = excluded.config",
+    )?
+    .execute(params![office, json])?;
+    match change {
+        Change::ServiceRemoved { service } => {
+            tx.prepare_cached("DELETE FROM service_stops WHERE office = ?1 AND service = ?2")?
+                .execute(params![office, service])?;
+        }
+        Change::CounterRemoved { counter } => {
+            tx.prepare_cached("DELETE FROM counters WHERE office = ?1 AND id = ?2")?
+                .execute(params![office, counter])?;
+        }
+        _ => {}
     }
     Ok(())
 }

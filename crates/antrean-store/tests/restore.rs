@@ -8,7 +8,7 @@ use std::sync::{mpsc, Arc};
 
 use antrean_core::{
     Actor, CallPolicy, Channel, Command, CounterDef, CounterId, DeviceKind, DomainError, Event,
-    Office, OfficeDef, Priority, Role, ServiceDef, ServiceStandard, TicketStatus, TransferTarget,
+    Office, OfficeDef, Priority, Role, ServiceDef, TicketStatus, TransferTarget,
 };
 use antrean_store::{ChainReport, Store, StoreError, StoredTicket};
 use chrono::{DateTime, TimeZone, Utc};
@@ -21,10 +21,8 @@ fn def() -> Arc<OfficeDef> {
         prefix: prefix.into(),
         quota_total: Some(40),
         quota_online: Some(10),
-        service_time_s: 300,
-        standard: ServiceStandard::default(),
-        workflow: vec![],
-        hours: None,
+        service_minutes: 5,
+        ..Default::default()
     };
     let counter = |id: &str, services: &[&str]| CounterDef {
         id: id.into(),
@@ -33,15 +31,12 @@ fn def() -> Arc<OfficeDef> {
         policy: CallPolicy::LongestWait,
     };
     Arc::new(OfficeDef {
-        id: "o".into(),
-        name: "O".into(),
-        time_zone: chrono_tz::Asia::Jakarta,
-        calendar: Default::default(),
         languages: vec!["id".into()],
         services: vec![service("ktp", "A"), service("kk", "B")],
         counters: vec![counter("1", &["ktp", "kk"]), counter("2", &["kk"])],
         min_calls: 1,
         priority_ratio: Some(1),
+        ..OfficeDef::new("o", "O", chrono_tz::Asia::Jakarta)
     })
 }
 

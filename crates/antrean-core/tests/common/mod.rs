@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use antrean_core::{CallPolicy, CounterDef, OfficeDef, ServiceDef, ServiceStandard};
+use antrean_core::{CallPolicy, CounterDef, OfficeDef, ServiceDef};
 use chrono::{DateTime, TimeZone, Utc};
 
 pub fn service(id: &str, prefix: &str) -> ServiceDef {
@@ -12,12 +12,8 @@ pub fn service(id: &str, prefix: &str) -> ServiceDef {
         id: id.into(),
         names: BTreeMap::from([("id".into(), id.to_uppercase())]),
         prefix: prefix.into(),
-        quota_total: None,
-        quota_online: None,
-        service_time_s: 300,
-        standard: ServiceStandard::default(),
-        workflow: vec![],
-        hours: None,
+        service_minutes: 5,
+        ..Default::default()
     }
 }
 
@@ -32,10 +28,6 @@ pub fn counter(id: &str, services: &[&str], policy: CallPolicy) -> CounterDef {
 
 pub fn office_def() -> OfficeDef {
     OfficeDef {
-        id: "test".into(),
-        name: "Kantor Uji".into(),
-        time_zone: chrono_tz::Asia::Jakarta,
-        calendar: Default::default(),
         languages: vec!["id".into(), "en".into()],
         services: vec![
             service("ktp", "A"),
@@ -49,6 +41,7 @@ pub fn office_def() -> OfficeDef {
         ],
         min_calls: 2,
         priority_ratio: None,
+        ..OfficeDef::new("test", "Kantor Uji", chrono_tz::Asia::Jakarta)
     }
 }
 

@@ -55,7 +55,7 @@ async fn act<B>(
 async fn counter_view(handle: &OfficeHandle, id: String) -> Result<Json<CounterView>, ApiError> {
     let view = handle
         .read(move |s| {
-            crate::views::counters(&s.cfg, &s.office)
+            crate::views::counters(s.cfg(), &s.office)
                 .into_iter()
                 .find(|c| c.id == id)
         })

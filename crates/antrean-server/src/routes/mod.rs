@@ -4,6 +4,7 @@
 //! description in one `#[utoipa::path]` and registered with `routes!`, so a
 //! route cannot exist without its entry in `/api/v1/openapi.json`.
 
+mod configuration;
 mod counters;
 mod live;
 mod offices;
@@ -106,6 +107,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(tickets::routes())
         .merge(counters::routes())
         .merge(services::routes())
+        .merge(configuration::routes())
         .merge(session::routes())
         .merge(reports::routes())
         .merge(printing::routes())

@@ -26,18 +26,20 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/offices", tag = "offices",
     responses((status = 200, body = Vec<OfficeSummary>)))]
 async fn list_offices(State(state): State<AppState>) -> Json<Vec<OfficeSummary>> {
-    Json(
-        state
-            .config
-            .offices
-            .iter()
-            .map(|o| OfficeSummary {
-                id: o.def.id.clone(),
-                name: o.def.name.clone(),
+    let mut list: Vec<OfficeSummary> = state
+        .offices
+        .iter()
+        .map(|handle| {
+            let o = handle.cfg();
+            OfficeSummary {
+                id: o.id.clone(),
+                name: o.name.clone(),
                 address: o.address.clone(),
-            })
-            .collect(),
-    )
+            }
+        })
+        .collect();
+    list.sort_by(|a, b| a.id.cmp(&b.id));
+    Json(list)
 }
 
 /// One office, live: services with waiting citizens, estimate, quota left
@@ -51,7 +53,7 @@ async fn get_office(
     let now = chrono::Utc::now();
     let view = state
         .office(&office)?
-        .read(move |s| crate::views::office(&s.cfg, &s.office, now))
+        .read(move |s| crate::views::office(s.cfg(), &s.office, now))
         .await?;
     Ok(Json(view))
 }
@@ -86,7 +88,7 @@ async fn set_running_text(
     let cmd = Command::SetRunningText { text: body.text };
     handle.execute(cmd, Some(staff.actor())).await?;
     let text = handle
-        .read(|s| crate::views::running_text(&s.cfg, &s.office).to_owned())
+        .read(|s| crate::views::running_text(s.cfg(), &s.office).to_owned())
         .await?;
     Ok(Json(RunningText { text }))
 }

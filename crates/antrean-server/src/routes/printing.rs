@@ -39,7 +39,7 @@ async fn printable(
 ) -> Result<(Found, antrean_ticket::PrintedTicket), ApiError> {
     let found = lookup::find(state, code).await?;
     let job = printing::printed(
-        &found.office.cfg,
+        &found.office.cfg(),
         &state.config.server.public_base_url,
         &found.view,
     );

@@ -46,7 +46,7 @@ async fn report(
 ) -> Result<Json<Report>, ApiError> {
     let handle = state.office(&office)?;
     staff.check_supervisor(&office, "reports")?;
-    let today = handle.cfg.def.business_day(chrono::Utc::now());
+    let today = handle.cfg().business_day(chrono::Utc::now());
     let (from, to) = (q.from.unwrap_or(today), q.to.unwrap_or(today));
     if from > to || (to - from).num_days() > MAX_DAYS {
         return Err(ApiError::Unprocessable(

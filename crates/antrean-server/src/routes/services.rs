@@ -52,7 +52,7 @@ async fn change(
     let now = chrono::Utc::now();
     let view = handle
         .read(move |s| {
-            crate::views::services(&s.cfg, &s.office, now)
+            crate::views::services(s.cfg(), &s.office, now)
                 .into_iter()
                 .find(|v| v.id == service)
         })

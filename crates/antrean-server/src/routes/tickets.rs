@@ -4,7 +4,7 @@
 
 use std::net::SocketAddr;
 
-use antrean_core::{Actor, Channel, Command, DeviceKind, Priority, ServiceId};
+use antrean_core::{Actor, Channel, Command, DeviceKind, DomainError, Priority, ServiceId};
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
@@ -92,8 +92,8 @@ async fn issue_ticket(
                 "`print` is for kiosk tickets".into(),
             ));
         }
-        if !handle.cfg.printers.iter().any(|p| &p.id == printer) {
-            return Err(ApiError::UnknownPrinter(printer.clone()));
+        if !handle.cfg().printers.iter().any(|p| &p.id == printer) {
+            return Err(DomainError::UnknownPrinter(printer.clone()).into());
         }
     }
     let actor = match req.channel {
@@ -126,8 +126,9 @@ async fn issue_ticket(
     let ticket = acted_on(handle.execute(cmd, actor).await?)?;
     let print = match &req.print {
         Some(printer) => {
-            let job = printing::printed(&handle.cfg, &state.config.server.public_base_url, &ticket);
-            Some(printing::print(&handle.cfg, printer, &state.config.server.printing, job).await)
+            let job =
+                printing::printed(&handle.cfg(), &state.config.server.public_base_url, &ticket);
+            Some(printing::print(&handle.cfg(), printer, &state.config.server.printing, job).await)
         }
         None => None,
     };
