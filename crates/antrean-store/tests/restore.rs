@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use std::sync::{mpsc, Arc};
 
 use antrean_core::{
-    Actor, CallPolicy, Channel, Command, CounterDef, CounterId, DeviceKind, DomainError, Event,
-    Office, OfficeDef, Priority, Role, ServiceDef, TicketStatus, TransferTarget,
+    Actor, CallPolicy, Change, Channel, Command, CounterDef, CounterId, DeviceKind, DomainError,
+    Event, Office, OfficeDef, Priority, Role, ServiceDef, TicketStatus, TransferTarget,
 };
 use antrean_store::{ChainReport, Store, StoreError, StoredTicket};
 use chrono::{DateTime, TimeZone, Utc};
@@ -101,6 +101,43 @@ fn command(o: &Office, pick: u8, n: usize) -> Command {
         v.sort();
         v.get(n % v.len().max(1)).cloned().unwrap_or_default()
     };
+    // Configuration changes among the rest: a service and a counter come
+    // and go (refused when they conflict, as the office decides).
+    let akta = || ServiceDef {
+        id: "akta".into(),
+        names: BTreeMap::from([("id".into(), "Akta".into())]),
+        prefix: "C".into(),
+        quota_total: Some(10 + u32::try_from(n % 7).unwrap()),
+        service_minutes: 5,
+        ..Default::default()
+    };
+    let configure = |change| Command::Configure {
+        changes: vec![change],
+    };
+    match pick % 16 {
+        12 => return configure(Change::ServiceSaved { service: akta() }),
+        13 => {
+            return configure(Change::CounterSaved {
+                counter: CounterDef {
+                    id: format!("k{}", n % 3),
+                    name: "Loket K".into(),
+                    services: vec![if n.is_multiple_of(2) { "akta" } else { "kk" }.into()],
+                    policy: CallPolicy::LongestWait,
+                },
+            })
+        }
+        14 => {
+            return configure(Change::CounterRemoved {
+                counter: format!("k{}", n % 3),
+            })
+        }
+        15 => {
+            return configure(Change::ServiceRemoved {
+                service: "akta".into(),
+            })
+        }
+        _ => {}
+    }
     match pick % 12 {
         0..=2 => Command::Issue {
             code: format!("c{n}").into(),
@@ -143,6 +180,8 @@ proptest! {
     #[test]
     fn restored_office_equals_the_live_one(picks in prop::collection::vec(any::<u8>(), 1..300)) {
         let Fresh { _dir, store, def, t0, mut live } = fresh();
+        let seed = Command::Configure { changes: vec![Change::Seeded { office: Box::new((*def).clone()) }] };
+        append(&store, "o", live.execute(&seed, t0).unwrap().events);
         for (n, pick) in picks.iter().enumerate() {
             let now = t0 + chrono::Duration::seconds(n as i64 * 30);
             let cmd = command(&live, *pick, n);
@@ -157,7 +196,10 @@ proptest! {
                 }
             }
         }
-        let restored = Office::restore(def.clone(), t0, store.reader.restore("o").unwrap());
+        let mut saved = store.reader.restore("o").unwrap();
+        let config = Arc::new(saved.config.take().unwrap());
+        prop_assert_eq!(&*config, &**live.def());
+        let restored = Office::restore(config, t0, saved);
         prop_assert_eq!(restored, live);
     }
 }

@@ -260,6 +260,26 @@ impl Client {
         read(r).await
     }
 
+    pub async fn delete(&self, path: &str) -> (u16, Value) {
+        let r = self
+            .http
+            .delete(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        read(r).await
+    }
+
+    /// Any method, with a JSON body or none.
+    pub async fn send(&self, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        read(req.send().await.unwrap()).await
+    }
+
     pub async fn post_empty(&self, path: &str) -> (u16, Value) {
         let r = self
             .http
