@@ -1,10 +1,12 @@
 // @ts-check
 /**
  * @file Calls to the HTTP API (`/api/v1`). Errors come back as
- * {@link ApiError} carrying the server's own message, which screens show
- * as is (a clerk reads "counter 1 still has ticket A001...").
+ * {@link ApiError} with the server's stable code; {@link errorText} words
+ * it in the screen's language (`err.{code}` in the language files), else
+ * shows the server's own message as is (a clerk reads "counter 1 still has
+ * ticket A001...").
  */
-import { t } from "./i18n.js";
+import { hasString, t } from "./i18n.js";
 
 /**
  * The wire types, from the server's OpenAPI document (`contract.d.ts`).
@@ -22,12 +24,15 @@ export class ApiError extends Error {
    * @param {number} status
    * @param {ApiErrorCode} code
    * @param {string} message
+   * @param {string | null} [field] the request's field it is about (`invalid_field`: "prefix", "services[2].name")
    */
-  constructor(status, code, message) {
+  constructor(status, code, message, field = null) {
     super(message);
     this.status = status;
     /** @type {ApiErrorCode} */
     this.code = code;
+    /** @type {string | null} */
+    this.field = field;
   }
 }
 
@@ -56,18 +61,24 @@ export async function api(path, opts = {}) {
   if (!res.ok) {
     /** @type {Partial<Schemas["ErrorDetail"]>} */
     const err = data?.error ?? {};
-    throw new ApiError(res.status, err.code ?? `http_${res.status}`, err.message ?? res.statusText);
+    throw new ApiError(res.status, err.code ?? `http_${res.status}`, err.message ?? res.statusText, err.field ?? null);
   }
   return data;
 }
 
 /**
- * What to tell the user about a failed call: the server's message, or
- * "cannot reach the server" when there was no answer.
+ * What to tell the user about a failed call, in the screen's language:
+ * "cannot reach the server" when there was no answer, the words for its
+ * code (`err.{code}`; `invalid_field` naming the field) when the language
+ * files have them, else the server's message.
  * @param {unknown} e
  */
 export function errorText(e) {
-  if (e instanceof ApiError && e.status === 0) return t("err.network");
+  if (e instanceof ApiError) {
+    if (e.status === 0) return t("err.network");
+    if (e.code === "invalid_field" && e.field) return t("err.invalid_field_named", { field: e.field });
+    if (hasString(`err.${e.code}`)) return t(`err.${e.code}`);
+  }
   return e instanceof Error ? e.message : String(e);
 }
 

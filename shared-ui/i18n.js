@@ -92,6 +92,11 @@ export function lang() {
   return current;
 }
 
+/** Whether the current language has a string for `key`. @param {string} key */
+export function hasString(key) {
+  return Object.hasOwn(strings, key);
+}
+
 /**
  * A string by key, with `{name}` placeholders filled in. A missing key shows
  * as itself, so it is noticed rather than hidden.
