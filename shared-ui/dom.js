@@ -47,3 +47,26 @@ export function byId(/** @type {string} */ id) {
   if (!el) throw new Error(`#${id} missing`);
   return el;
 }
+
+/**
+ * Runs `draw`, which replaces what is under `root`, and puts the focus back
+ * on the control that had it (found again by its id, or its tag and
+ * `data-service`), so a live redraw does not throw a keyboard or
+ * screen-reader user back to the top of the page.
+ * @param {Element} root
+ * @param {() => void} draw
+ */
+export function keepFocus(root, draw) {
+  const had = document.activeElement;
+  /** @type {string | null} */
+  let again = null;
+  if (had instanceof HTMLElement && had !== root && root.contains(had)) {
+    const service = had.getAttribute("data-service");
+    if (had.id) again = `#${CSS.escape(had.id)}`;
+    else if (service != null) again = `${had.tagName.toLowerCase()}[data-service="${CSS.escape(service)}"]`;
+  }
+  draw();
+  if (!again || (had && root.contains(had))) return;
+  const el = root.querySelector(again);
+  if (el instanceof HTMLElement) el.focus({ preventScroll: true });
+}

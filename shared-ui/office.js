@@ -4,7 +4,8 @@
  * follow one (display, counter, admin, kiosk): its counters with their
  * current ticket, the waiting figures per service (with the next numbers)
  * and the server's clock. One place applies the stream's messages, so every
- * screen shows the same thing.
+ * screen shows the same thing; and one place ({@link Reconfiguring}) says
+ * when to fetch the office again because staff changed its configuration.
  */
 import { byId } from "./dom.js";
 import { t } from "./i18n.js";
@@ -15,18 +16,129 @@ import { badgeFor, Live } from "./live.js";
 /** @typedef {import("./live.js").ServerMsg} ServerMsg */
 /** @typedef {import("./live.js").EventMsg} EventMsg */
 
+/** @typedef {import("./api.js").Office} Office */
+
 /**
  * Follows an office's public stream (resuming after a drop), with the
- * page's "reconnecting" badge (`#offline`).
+ * page's "reconnecting" badge (`#offline`), unless `badge` is false (a
+ * page whose other stream already shows it).
  * @param {string} officeId
  * @param {(msg: ServerMsg) => void} onMessage
+ * @param {{badge?: boolean}} [opts]
  */
-export function followOffice(officeId, onMessage) {
+export function followOffice(officeId, onMessage, opts = {}) {
   return new Live(`/api/v1/offices/${encodeURIComponent(officeId)}/live`, {
     resume: true,
     onMessage,
-    onStatus: badgeFor(byId("offline"), () => t("live.reconnecting")),
+    onStatus: opts.badge === false ? undefined : badgeFor(byId("offline"), () => t("live.reconnecting")),
   }).start();
+}
+
+/** A quiet moment after the last change before fetching, and a spread so a hall of screens does not ask in the same millisecond. */
+const RECONFIGURE_QUIET_MS = 300;
+const RECONFIGURE_SPREAD_MS = 700;
+/** However long a run of changes goes on, the office is fetched at least this often. */
+const RECONFIGURE_MAX_WAIT_MS = 3000;
+
+/**
+ * Fetches the office again when staff changed its configuration (services,
+ * counters, hours, closed days, settings), so a screen follows it without a
+ * reload. A run of `configured` events (an import sends many) is one
+ * fetch, after a quiet moment; never two fetches at once, and one more
+ * when a change came while fetching. A snapshot that does not match the
+ * office as fetched (its counters, their names and services, the services
+ * offered), or any snapshot after the first (the stream was away and may
+ * have missed changes), fetches it too.
+ */
+export class Reconfiguring {
+  /**
+   * @param {() => Promise<unknown> | unknown} refetch fetches the office and draws it
+   * @param {{quietMs?: number, spreadMs?: number}} [opts]
+   */
+  constructor(refetch, opts = {}) {
+    this.refetch = refetch;
+    this.quietMs = opts.quietMs ?? RECONFIGURE_QUIET_MS;
+    this.spreadMs = opts.spreadMs ?? RECONFIGURE_SPREAD_MS;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.timer = undefined;
+    /** When the oldest change not yet fetched came (ms), else 0. */
+    this.pendingSince = 0;
+    this.fetching = false;
+    this.again = false;
+    this.snapshots = 0;
+    this.stopped = false;
+  }
+
+  /**
+   * Looks at a message of the office stream; whether it will fetch the office.
+   * @param {ServerMsg} msg
+   * @param {Office | null} office the office as the screen last fetched it
+   */
+  see(msg, office) {
+    if (msg.type === "event" && msg.event.kind === "configured") {
+      this.soon();
+      return true;
+    }
+    if (msg.type === "snapshot") {
+      const first = this.snapshots++ === 0;
+      if (!first || !office || !sameSetup(msg, office)) {
+        this.soon();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Fetches the office after a quiet moment (or at once after a long run of changes). */
+  soon() {
+    if (this.stopped) return;
+    if (this.fetching) {
+      this.again = true;
+      return;
+    }
+    const now = Date.now();
+    if (!this.pendingSince) this.pendingSince = now;
+    const wait = Math.min(this.quietMs + Math.random() * this.spreadMs, Math.max(0, this.pendingSince + RECONFIGURE_MAX_WAIT_MS - now));
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.run(), wait);
+  }
+
+  async run() {
+    this.pendingSince = 0;
+    if (this.stopped) return;
+    this.fetching = true;
+    try {
+      await this.refetch();
+    } catch {
+      // Kept as it was; the next change or snapshot asks again.
+    } finally {
+      this.fetching = false;
+    }
+    if (this.again) {
+      this.again = false;
+      this.soon();
+    }
+  }
+
+  stop() {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+}
+
+/**
+ * Whether a snapshot shows the same counters (ids, names, services) and
+ * services as the office fetched.
+ * @param {import("./live.js").Snapshot} snap
+ * @param {Office} office
+ */
+export function sameSetup(snap, office) {
+  const counters = (/** @type {Counter[]} */ list) => JSON.stringify(list.map((c) => [c.id, c.name, c.services]));
+  const services = (/** @type {string[]} */ ids) => JSON.stringify([...ids].sort());
+  return (
+    counters(snap.counters) === counters(office.counters) &&
+    services(snap.services.map((w) => w.service)) === services(office.services.map((s) => s.id))
+  );
 }
 
 /**
@@ -97,6 +209,21 @@ export class OfficeState {
   /** @param {string | null | undefined} id */
   counter(id) {
     return this.counters.find((c) => c.id === id) ?? null;
+  }
+
+  /**
+   * Takes the counters of an office just fetched: their names and services
+   * (staff may have changed them), new counters, none removed; what the
+   * stream says of a counter kept (its state, its ticket) stays, since it
+   * may be newer than the fetch.
+   * @param {Counter[]} counters
+   */
+  reconfigure(counters) {
+    const known = new Map(this.counters.map((c) => [c.id, c]));
+    this.counters = counters.map((c) => {
+      const k = known.get(c.id);
+      return k ? Object.assign(k, { name: c.name, services: c.services }) : c;
+    });
   }
 
   /** Applies a message of the office stream. @param {ServerMsg} msg */
