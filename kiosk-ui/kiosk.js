@@ -14,11 +14,11 @@
  * `paper=80mm|58mm`, `autoprint=1` (print the PDF at once) and `idle=S`
  * (seconds before the "still there?" warning; default 45).
  */
-import { api, ApiError, officeFromPath } from "../shared-ui/api.js";
+import { api, ApiError, errorText, officeFromPath } from "../shared-ui/api.js";
 import { byId, fill, h } from "../shared-ui/dom.js";
 import { closedText, closesText, Reopening } from "../shared-ui/hours.js";
 import { applyI18n, clock, labelLangButton, lang, loadLang, serviceName, speechLang, t, waitText } from "../shared-ui/i18n.js";
-import { followOffice, suspendedNow, trackSuspensions } from "../shared-ui/office.js";
+import { followOffice, Reconfiguring, suspendedNow, trackSuspensions } from "../shared-ui/office.js";
 import { speak, stopSpeaking, unlockAudio } from "../shared-ui/sound.js";
 
 /** @typedef {import("../shared-ui/api.js").Office} Office */
@@ -81,6 +81,8 @@ let screen = "start";
 let skewMs = 0;
 /** Fetches the office again when a closed service (or the office) opens. */
 const reopening = new Reopening(() => loadOffice(), () => Date.now() + skewMs);
+/** Fetches the office again when staff change its services, counters, hours or closed days. */
+const reconfiguring = new Reconfiguring(() => loadOffice());
 
 const PRIORITIES = /** @type {Offered[]} */ (["disability", "elderly", "pregnant", "child"]);
 /** Inline icons (no font or file needed). */
@@ -241,19 +243,19 @@ async function take(s) {
       printPdf();
     }
   } catch (e) {
-    if (e instanceof ApiError && (e.code === "service_closed" || e.code === "service_suspended")) void loadOffice().catch(() => {});
+    // Closed, stopped or no longer offered since the office was fetched: fetch it again.
+    const stale = e instanceof ApiError && ["service_closed", "service_suspended", "service_not_served", "unknown_service"].includes(e.code);
+    if (stale) void loadOffice().catch(() => {});
     err.textContent =
       e instanceof ApiError && e.code === "service_closed"
         ? t("svc.closed_now", { service: serviceName(s) })
         : e instanceof ApiError && e.code === "service_suspended"
-        ? t("svc.suspended_now", { service: serviceName(s) })
-        : e instanceof ApiError && e.status === 0
-        ? t("err.network")
-        : e instanceof ApiError && (e.code === "device_token_required" || e.status === 401)
-          ? t("kiosk.not_registered")
-          : e instanceof ApiError
-            ? e.message
-            : String(e);
+          ? t("svc.suspended_now", { service: serviceName(s) })
+          : stale
+            ? t("svc.gone_now", { service: serviceName(s) })
+            : e instanceof ApiError && (e.code === "device_token_required" || e.status === 401)
+              ? t("kiosk.not_registered")
+              : errorText(e);
     err.hidden = false;
   } finally {
     busy = false;
@@ -425,6 +427,7 @@ async function loadOffice() {
   office = await api(`/offices/${officeId}`);
   if (!office) return;
   byId("office-name").textContent = office.name;
+  document.title = `${office.name} · ${t("kiosk.title")}`;
   for (const s of office.services) {
     live.delete(s.id);
     suspensions.delete(s.id);
@@ -481,6 +484,7 @@ async function init() {
   setInterval(() => void loadOffice().catch(() => {}), 60_000);
   followOffice(officeId, (msg) => {
     trackSuspensions(suspensions, msg);
+    reconfiguring.see(msg, office);
     if (msg.type === "snapshot") {
       live.clear();
       for (const w of msg.services) live.set(w.service, w);
