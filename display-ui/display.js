@@ -17,7 +17,7 @@ import { api, ApiError, officeFromPath } from "../shared-ui/api.js";
 import { byId, fill, h } from "../shared-ui/dom.js";
 import { closedText, Reopening, sameClosure } from "../shared-ui/hours.js";
 import { applyI18n, clock, loadLang, longDate, preferredLang, serviceName, speechLang, t } from "../shared-ui/i18n.js";
-import { followOffice, OfficeState, suspendedNow } from "../shared-ui/office.js";
+import { followOffice, OfficeState, Reconfiguring, suspendedNow } from "../shared-ui/office.js";
 import { audioBlocked, chime, speak, unlockAudio } from "../shared-ui/sound.js";
 
 /** @typedef {import("../shared-ui/live.js").RecentCall} RecentCall */
@@ -42,6 +42,8 @@ const queue = [];
 let playing = false;
 /** Fetches the office again when it (or a closed service) opens. */
 const reopening = new Reopening(() => refreshOffice(), () => state.now());
+/** Fetches the office again when staff change its services, counters, hours or name. */
+const reconfiguring = new Reconfiguring(() => refreshOffice());
 
 function lastAnnounced() {
   try {
@@ -75,6 +77,7 @@ function pausedText(reason) {
 }
 
 function renderCounters() {
+  byId("counters").toggleAttribute("data-many", state.counters.length > 10);
   fill(
     byId("counters"),
     state.counters.map((c) =>
@@ -273,9 +276,15 @@ async function loadOffice() {
   if (office) reopening.watch(office.time_zone, [office, ...office.services]);
 }
 
-/** The office again (its hours, its services'), drawn. */
+/** The office again (its name, hours, services, counters), drawn. */
 async function refreshOffice() {
   await loadOffice();
+  if (!office) return;
+  voiceLang = office.languages[0] ?? "id";
+  document.title = `${office.name} · ${t("display.title")}`;
+  byId("office-name").textContent = office.name;
+  state.reconfigure(office.counters);
+  renderCounters();
   renderClosed();
   renderWaiting();
 }
@@ -316,6 +325,7 @@ async function init() {
 
   followOffice(officeId, (msg) => {
     state.apply(msg);
+    reconfiguring.see(msg, office);
     if (msg.type === "snapshot") {
       recent = msg.recent_calls;
       // The server never goes back in seq unless its data was reset: then
