@@ -12,7 +12,7 @@
 import { api, ApiError, errorText, officeFromPath } from "../shared-ui/api.js";
 import { byId, fill, h } from "../shared-ui/dom.js";
 import { applyI18n, langSwitch, loadLang, preferredLang, serviceName, t } from "../shared-ui/i18n.js";
-import { clearTicket, followOffice, OfficeState } from "../shared-ui/office.js";
+import { clearTicket, followOffice, OfficeState, Reconfiguring } from "../shared-ui/office.js";
 import { signedIn, signInError, signInForm, signOut, whoami } from "../shared-ui/session.js";
 
 /** @typedef {import("../shared-ui/live.js").Ticket} Ticket */
@@ -38,6 +38,8 @@ const state = new OfficeState();
 let priorityKind = null;
 /** @type {import("../shared-ui/live.js").Live | null} */
 let live = null;
+/** Fetches the office again when staff change its services or counters. */
+const reconfiguring = new Reconfiguring(() => refreshOffice());
 let busy = false;
 /**
  * The ticket of the "document status" panel: the last finished here, or
@@ -384,8 +386,18 @@ function onKey(/** @type {KeyboardEvent} */ e) {
 
 // --- Sign-in, counter choice, live -----------------------------------------
 
-function pickCounter() {
+/** The counter choice, with a word on why it is shown again (null: none). @param {string | null} [note] */
+function pickCounter(note = null) {
   show("pick");
+  renderPick();
+  const m = byId("pick-message");
+  m.textContent = note ?? "";
+  m.hidden = !note;
+  byId("pick-title").focus?.();
+}
+
+/** The counters to choose from, their states and services. */
+function renderPick() {
   fill(
     byId("pick-list"),
     state.counters.map((c) =>
@@ -417,14 +429,34 @@ function pickCounter() {
       ),
     ),
   );
-  byId("pick-title").focus?.();
+}
+
+/**
+ * The office again after staff changed it: the counters' names and
+ * services, the services to transfer to, their workflows. A clerk whose
+ * counter was removed chooses another.
+ */
+async function refreshOffice() {
+  office = await api(`/offices/${encodeURIComponent(officeId)}`);
+  if (!office) return;
+  byId("office-name").textContent = office.name;
+  document.title = `${t("counter.title")} · ${office.name}`;
+  const name = counter()?.name ?? counterId ?? "";
+  state.reconfigure(office.counters);
+  if (!byId("work").hidden) {
+    if (counter()) renderWork();
+    else pickCounter(t("counter.removed", { counter: name }));
+  } else if (!byId("pick").hidden) renderPick();
+  renderDoc();
 }
 
 function startLive() {
   if (live) return;
   live = followOffice(officeId, (msg) => {
     state.apply(msg);
+    reconfiguring.see(msg, office);
     if (!byId("work").hidden) renderWork();
+    else if (!byId("pick").hidden && msg.type === "snapshot") renderPick();
   });
 }
 
@@ -459,7 +491,7 @@ async function init() {
   applyI18n();
   langSwitch(byId("lang-btn"), () => {
     if (!byId("work").hidden) renderWork();
-    else if (!byId("pick").hidden) pickCounter();
+    else if (!byId("pick").hidden) renderPick();
     renderDoc();
   });
   try {
@@ -480,7 +512,7 @@ async function init() {
     live = null;
     await start();
   });
-  byId("change-counter").addEventListener("click", pickCounter);
+  byId("change-counter").addEventListener("click", () => pickCounter());
   byId("act-open").addEventListener("click", () => void act("open"));
   byId("act-close").addEventListener("click", () => void act("close"));
   byId("act-pause").addEventListener("click", () => void pause());
