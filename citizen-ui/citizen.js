@@ -8,11 +8,11 @@
  * it loads on slow 3G.
  */
 import { api, ApiError, errorText } from "../shared-ui/api.js";
-import { byId, fill, h } from "../shared-ui/dom.js";
+import { byId, fill, h, keepFocus } from "../shared-ui/dom.js";
 import { closedText, closesText, Reopening } from "../shared-ui/hours.js";
 import { applyI18n, langSwitch, loadLang, preferredLang, serviceName, t, waitText } from "../shared-ui/i18n.js";
 import { badgeFor, Live } from "../shared-ui/live.js";
-import { followOffice, suspendedNow, trackSuspensions } from "../shared-ui/office.js";
+import { followOffice, Reconfiguring, suspendedNow, trackSuspensions } from "../shared-ui/office.js";
 import { chime, unlockAudio } from "../shared-ui/sound.js";
 import { DocumentStatus, Survey } from "./done.js";
 
@@ -23,6 +23,10 @@ import { DocumentStatus, Survey } from "./done.js";
 const main = byId("main");
 /** @type {Live | null} */
 let live = null;
+/** The office's stream on the ticket page (for changes of its services and counters). @type {Live | null} */
+let officeLive = null;
+/** Fetches the office shown again when staff change its configuration. @type {Reconfiguring | null} */
+let reconfiguring = null;
 /** @type {Map<string, Office>} */
 const offices = new Map();
 /** Re-renders the current view (after a language change). */
@@ -79,6 +83,10 @@ function errorView(/** @type {unknown} */ e) {
 async function route() {
   live?.stop();
   live = null;
+  officeLive?.stop();
+  officeLive = null;
+  reconfiguring?.stop();
+  reconfiguring = null;
   reopening.stop();
   rerenderOffice = () => {};
   byId("offline").hidden = true;
@@ -145,7 +153,9 @@ async function officePage(id) {
   let error = null;
   /** Services staff stopped, as the office's live stream tells it. @type {import("../shared-ui/office.js").Suspensions} */
   const suspensions = new Map();
-  const render = () => {
+  // Drawn again on live changes: the focus stays on the control that had it.
+  const render = () => keepFocus(main, draw);
+  const draw = () => {
     const mine = myTickets()[o.id];
     const closed = closedLines(o, o, t("hours.office_closed"));
     fill(
@@ -259,6 +269,12 @@ async function officePage(id) {
       go(`/t/${ticket.code}`);
     } catch (e) {
       confirming = null;
+      if (e instanceof ApiError && (e.code === "service_not_served" || e.code === "unknown_service")) {
+        // Staff took it away while the page was open: the list without it.
+        error = h("p", { class: "error-msg", role: "alert" }, t("svc.gone_now", { service: serviceName(s) }));
+        await refresh().catch(() => render());
+        return;
+      }
       if (e instanceof ApiError && e.code === "service_closed") {
         // It closed while the page was open: say so in our words, and show
         // why and when it opens again.
@@ -290,8 +306,12 @@ async function officePage(id) {
   };
   render();
   reopening.watch(o.time_zone, [o, ...o.services]);
-  // A service stopped or resumed by staff shows at once, without a reload.
+  // A service stopped or resumed by staff shows at once, without a reload;
+  // so do services, hours and closed days they change.
+  const again = new Reconfiguring(() => refresh());
+  reconfiguring = again;
   live = followOffice(o.id, (msg) => {
+    again.see(msg, o);
     if (trackSuspensions(suspensions, msg)) render();
   });
 }
@@ -300,7 +320,7 @@ async function officePage(id) {
 async function ticketPage(code) {
   /** @type {Ticket} */
   let ticket = await api(`/tickets/${encodeURIComponent(code)}`);
-  const o = offices.get(ticket.office) ?? (await office(ticket.office));
+  let o = offices.get(ticket.office) ?? (await office(ticket.office));
   const service = () => o.services.find((s) => s.id === ticket.service);
   /** @type {string | null} */
   let announcedCall = null;
@@ -420,16 +440,30 @@ async function ticketPage(code) {
   };
   forget();
   if (settled()) return;
+  const stopAll = () => {
+    live?.stop();
+    officeLive?.stop();
+    reconfiguring?.stop();
+  };
   live = new Live(`/api/v1/tickets/${encodeURIComponent(code)}/live`, {
     onMessage: (msg) => {
       if (msg.type !== "ticket") return;
       ticket = msg.ticket;
       render();
       forget();
-      if (settled()) live?.stop();
+      if (settled()) stopAll();
     },
     onStatus: badgeFor(byId("offline"), () => t("live.reconnecting")),
   }).start();
+  // The service's name and workflow are the office's: fetched again when
+  // staff change them. (The counter's name comes with the ticket.) The
+  // ticket's stream shows the badge for both.
+  const again = new Reconfiguring(async () => {
+    o = await office(o.id);
+    render();
+  });
+  reconfiguring = again;
+  officeLive = followOffice(o.id, (msg) => void again.see(msg, o), { badge: false });
 }
 
 async function init() {
