@@ -208,6 +208,7 @@ impl OfficeDef {
     pub fn check(&self) -> Result<(), DomainError> {
         check_slug("id", &self.id)?;
         self.settings().check()?;
+        check_hours(self.hours.as_ref())?;
         check_text("running_text", &self.running_text, 0, 500)?;
         let lang = self.languages[0].as_str();
         let at = |list: &str, i: usize, e: DomainError| match e {
@@ -325,6 +326,7 @@ impl ServiceDef {
                 return Err(invalid("quota_online", "cannot exceed quota"));
             }
         }
+        check_hours(self.hours.as_ref())?;
         if !(1..=480).contains(&self.service_minutes) {
             return Err(invalid("service_minutes", "1 to 480 minutes"));
         }
@@ -374,11 +376,22 @@ impl PrinterDef {
 
 /// The rules of a closure in an office whose default language is `lang`.
 pub fn check_closure(c: &Closure, lang: &str) -> Result<(), DomainError> {
+    if c.to < c.from {
+        return Err(invalid("to", "must not be before `from`"));
+    }
     check_names("reason", &c.reason, lang, 120)?;
     if c.to - c.from > chrono::Duration::days(366) {
         return Err(invalid("to", "at most a year after `from`"));
     }
     Ok(())
+}
+
+/// Hours whose times are in order (their form was checked when read).
+pub fn check_hours(hours: Option<&WeekHours>) -> Result<(), DomainError> {
+    match hours.map(WeekHours::check) {
+        Some(Err(e)) => Err(invalid("hours", &e.to_string())),
+        _ => Ok(()),
+    }
 }
 
 fn invalid(field: &str, problem: &str) -> DomainError {

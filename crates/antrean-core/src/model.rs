@@ -223,7 +223,7 @@ pub struct ServiceDef {
     pub workflow: Vec<String>,
     /// Hours of its own (Samsat keeps shorter ones); absent: the office's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<BTreeMap<String, String>>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<WeekHours>))]
     pub hours: Option<WeekHours>,
 }
 
@@ -310,7 +310,7 @@ pub struct OfficeSettings {
     #[serde(default)]
     pub address: String,
     /// An IANA name, e.g. `Asia/Jakarta`.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "Asia/Jakarta"))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = time_zone_schema))]
     pub time_zone: Tz,
     /// Language codes, the default first.
     #[serde(default = "default_languages")]
@@ -337,14 +337,14 @@ pub struct OfficeDef {
     pub name: String,
     #[serde(default)]
     pub address: String,
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "Asia/Jakarta"))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = time_zone_schema))]
     pub time_zone: Tz,
     /// Language codes, the default first (`id`, `en`).
     #[serde(default = "default_languages")]
     pub languages: Vec<String>,
     /// Weekly hours (local time) when tickets are taken; absent: any hour.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<BTreeMap<String, String>>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<WeekHours>))]
     pub hours: Option<WeekHours>,
     /// Public holidays, collective leave and one-off closures, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -462,6 +462,17 @@ impl OfficeDef {
         self.calendar()
             .is_open_with(service.hours.as_ref(), self.local(at))
     }
+}
+
+/// A time zone by its IANA name, one of those the server knows.
+#[cfg(feature = "openapi")]
+fn time_zone_schema() -> utoipa::openapi::schema::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name())))
+        .description(Some("An IANA time zone, e.g. `Asia/Jakarta` (WIB), `Asia/Makassar` (WITA), `Asia/Jayapura` (WIT)."))
+        .build()
 }
 
 /// A ticket of the current business day.

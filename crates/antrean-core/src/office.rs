@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::configure::{check_closure, Change};
+use crate::configure::{check_closure, check_hours, Change};
 use crate::error::DomainError;
 use crate::estimate::{self, ServiceTimes};
 use crate::event::{Event, EventKind};
@@ -965,7 +965,7 @@ impl Office {
         match change {
             Change::Seeded { office } => office.check(),
             Change::Settings { settings } => settings.check(),
-            Change::Hours { .. } => Ok(()),
+            Change::Hours { hours } => check_hours(hours.as_ref()),
             Change::ServiceSaved { service } => {
                 service.check(lang)?;
                 if def.retired.services.contains(&service.id) {

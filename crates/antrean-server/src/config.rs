@@ -379,7 +379,7 @@ services = ["ktp"]
             ("hours = { mon = \"16:00-07:30\" }", "hours", "opening must be before closing"),
             ("hours = { mon = \"07:30-12:00, 11:00-13:00\" }", "hours", "overlap"),
             ("hours = { mon = \"pagi\" }", "hours", "not hours like"),
-            ("closed = [{ from = \"2026-12-25\", to = \"2026-12-24\", reason = { id = \"x\" } }]", "closed", "before"),
+            ("closed = [{ from = \"2026-12-25\", to = \"2026-12-24\", reason = { id = \"x\" } }]", "closed[0].to", "before"),
             ("closed = [{ from = \"2026-12-25\", reason = { en = \"x\" } }]", "closed[0].reason", "default language"),
         ] {
             let body = GOOD.replace("time_zone = \"Asia/Jakarta\"", &format!("time_zone = \"Asia/Jakarta\"\n{bad}"));

@@ -273,29 +273,36 @@ pub fn offered(cfg: &OfficeDef) -> impl Iterator<Item = &antrean_core::ServiceDe
     cfg.services.iter().filter(|s| cfg.is_served(&s.id))
 }
 
+/// The services citizens are offered, live.
 pub fn services(cfg: &OfficeDef, office: &Office, now: DateTime<Utc>) -> Vec<ServiceView> {
-    offered(cfg)
-        .map(|s| {
-            let (remaining, remaining_online) = office.remaining_quota(&s.id);
-            let (open, closed) = Closed::new(cfg, cfg.service_availability(s, now));
-            ServiceView {
-                id: s.id.clone(),
-                prefix: s.prefix.clone(),
-                names: s.names.clone(),
-                waiting: office.waiting(&s.id),
-                estimated_wait_s: office.estimated_wait_new_s(&s.id),
-                remaining,
-                remaining_online,
-                open,
-                closed,
-                suspended: office.suspended(&s.id).map(str::to_owned),
-                requirements: s.requirements.clone(),
-                completion_time: s.completion_time.clone(),
-                cost: s.cost.clone(),
-                workflow: s.workflow.clone(),
-            }
-        })
-        .collect()
+    offered(cfg).map(|s| service(cfg, office, s, now)).collect()
+}
+
+/// One service, live.
+pub fn service(
+    cfg: &OfficeDef,
+    office: &Office,
+    s: &antrean_core::ServiceDef,
+    now: DateTime<Utc>,
+) -> ServiceView {
+    let (remaining, remaining_online) = office.remaining_quota(&s.id);
+    let (open, closed) = Closed::new(cfg, cfg.service_availability(s, now));
+    ServiceView {
+        id: s.id.clone(),
+        prefix: s.prefix.clone(),
+        names: s.names.clone(),
+        waiting: office.waiting(&s.id),
+        estimated_wait_s: office.estimated_wait_new_s(&s.id),
+        remaining,
+        remaining_online,
+        open,
+        closed,
+        suspended: office.suspended(&s.id).map(str::to_owned),
+        requirements: s.requirements.clone(),
+        completion_time: s.completion_time.clone(),
+        cost: s.cost.clone(),
+        workflow: s.workflow.clone(),
+    }
 }
 
 pub fn office(cfg: &OfficeDef, office: &Office, now: DateTime<Utc>) -> OfficeView {

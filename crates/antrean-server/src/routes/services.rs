@@ -52,9 +52,8 @@ async fn change(
     let now = chrono::Utc::now();
     let view = handle
         .read(move |s| {
-            crate::views::services(s.cfg(), &s.office, now)
-                .into_iter()
-                .find(|v| v.id == service)
+            let def = s.cfg().service(&service)?;
+            Some(crate::views::service(s.cfg(), &s.office, def, now))
         })
         .await?;
     view.map(Json)
