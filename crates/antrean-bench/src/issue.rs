@@ -165,6 +165,56 @@ pub async fn run(
     Ok(RunResult::of(all, start.elapsed().as_secs_f64(), codes))
 }
 
+/// Issuance at `concurrency` while an admin changes the configuration of
+/// the first issue office `per_s` times a second (its first service's
+/// minutes per citizen, back and forth: each a real change, decided,
+/// logged, projected and pushed like any). Returns the issuance, and the
+/// changes made with their latencies.
+pub async fn run_with_changes(
+    addr: SocketAddr,
+    concurrency: usize,
+    time: Duration,
+    per_s: u32,
+) -> anyhow::Result<(RunResult, RunResult)> {
+    let mut admin = Conn::connect(addr).await?;
+    crate::server::sign_in(&mut admin).await?;
+    let changer = tokio::spawn(async move {
+        let path = format!(
+            "/api/v1/offices/{}/services/{}",
+            ISSUE_OFFICES[0], SERVICES[0]
+        );
+        let mut tick = tokio::time::interval(Duration::from_secs(1) / per_s.max(1));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let (start, mut lat, mut n) = (Instant::now(), Vec::new(), 0u32);
+        while start.elapsed() < time {
+            tick.tick().await;
+            n += 1;
+            let body = format!(
+                "{{\"name\":{{\"id\":\"Layanan {s}\",\"en\":\"Service {s}\"}},\"prefix\":\"A\",\"service_minutes\":{}}}",
+                5 + n % 2,
+                s = SERVICES[0]
+            );
+            let t = Instant::now();
+            let r = admin.request("PUT", &path, Some(body.as_bytes())).await?;
+            if r.status != 200 {
+                bail!(
+                    "a change answered {}: {}",
+                    r.status,
+                    String::from_utf8_lossy(&r.body)
+                );
+            }
+            lat.push(u32::try_from(t.elapsed().as_micros()).unwrap_or(u32::MAX));
+        }
+        anyhow::Ok(RunResult::of(
+            lat,
+            start.elapsed().as_secs_f64(),
+            Vec::new(),
+        ))
+    });
+    let issued = run(addr, Kind::Issue, concurrency, Until::Elapsed(time)).await?;
+    Ok((issued, changer.await??))
+}
+
 /// Cancels every ticket of `codes` as its citizen would, over `concurrency`
 /// connections: the tickets become history (final, out of today's queue).
 /// Returns cancellations per second.

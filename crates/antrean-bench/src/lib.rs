@@ -163,6 +163,28 @@ impl Level {
     }
 }
 
+/// Configuration changes made per second while tickets are issued.
+const CHANGES_PER_S: u32 = 10;
+/// The concurrency of issuance while they are made.
+const CHANGES_CONCURRENCY: usize = 32;
+
+/// Issuance with and without a supervisor's configuration changes, in
+/// alternating slices of the same run.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConfigChanges {
+    pub concurrency: usize,
+    pub changes: u64,
+    pub changes_per_s: f64,
+    /// Of one change, answered once on disk.
+    pub change_p99_ms: f64,
+    pub p99_without_ms: f64,
+    pub p99_with_ms: f64,
+    pub tickets_per_s_without: f64,
+    pub tickets_per_s_with: f64,
+    /// `p99_with_ms / p99_without_ms`.
+    pub ratio: f64,
+}
+
 /// The headline issuance figures (concurrency 32) plus the disk's limit.
 #[derive(Debug, Clone, Serialize)]
 pub struct IssueSummary {
@@ -241,6 +263,8 @@ pub struct Report {
     pub mode: Mode,
     pub issue: IssueSummary,
     pub issue_levels: Vec<Level>,
+    /// Issuance while a supervisor changes the configuration.
+    pub config_changes: ConfigChanges,
     /// The bulk issuance at concurrency 64, slice by slice.
     pub fill: Vec<FillSlice>,
     pub live: Vec<LiveResult>,
@@ -382,6 +406,47 @@ pub async fn run(opts: &Options) -> anyhow::Result<Report> {
         codes.append(&mut iss.codes);
         levels.push(Level::new(c, &iss, &base, &issue_use, &base_use));
     }
+    say(&format!(
+        "issuance at concurrency {CHANGES_CONCURRENCY}, with and without {CHANGES_PER_S} configuration changes a second"
+    ));
+    let config_changes = {
+        let slice = plan.per_level / plan.slices;
+        let (mut without, mut with, mut changes) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..plan.slices {
+            let mut alone = issue::run(
+                server.addr,
+                Kind::Issue,
+                CHANGES_CONCURRENCY,
+                Until::Elapsed(slice),
+            )
+            .await?;
+            let (mut during, made) =
+                issue::run_with_changes(server.addr, CHANGES_CONCURRENCY, slice, CHANGES_PER_S)
+                    .await?;
+            issued += alone.requests + during.requests;
+            codes.append(&mut alone.codes);
+            codes.append(&mut during.codes);
+            without.push(alone);
+            with.push(during);
+            changes.push(made);
+        }
+        let (without, with, changes) = (
+            RunResult::combine(without),
+            RunResult::combine(with),
+            RunResult::combine(changes),
+        );
+        ConfigChanges {
+            concurrency: CHANGES_CONCURRENCY,
+            changes: changes.requests,
+            changes_per_s: changes.per_s,
+            change_p99_ms: changes.p99_ms,
+            p99_without_ms: without.p99_ms,
+            p99_with_ms: with.p99_ms,
+            tickets_per_s_without: without.per_s,
+            tickets_per_s_with: with.per_s,
+            ratio: with.p99_ms / without.p99_ms.max(0.001),
+        }
+    };
     // The rest of the tickets, in ten slices when they are many: the rate per slice shows how
     // issuance scales with the number of tickets already waiting.
     let mut fill = Vec::new();
@@ -444,6 +509,7 @@ pub async fn run(opts: &Options) -> anyhow::Result<Report> {
             ratio_at_equal_core_use: head.ratio_at_equal_core_use,
         },
         issue_levels: levels,
+        config_changes,
         fill,
         live: lives,
         memory: Memory {
@@ -565,11 +631,25 @@ pub fn render(r: &Report) -> String {
         i.fsync_per_s, i.fsync_cpu_us
     );
     s += &format!(
-        "   target ≥ 20,000 tickets/s at concurrency 32: {:.0} [{}]; ≥ 40% of baseline: {:.0}% [{}]\n\n",
+        "   target ≥ 20,000 tickets/s at concurrency 32: {:.0} [{}]; ≥ 40% of baseline: {:.0}% [{}]\n",
         i.tickets_per_s,
         verdict(i.tickets_per_s >= 20_000.0),
         100.0 * i.ratio_to_baseline,
         verdict(i.ratio_to_baseline >= 0.4)
+    );
+    let c = &r.config_changes;
+    s += &format!(
+        "   while a supervisor changes the configuration ({} changes, {:.1}/s, each on disk in p99 {:.1} ms), concurrency {}: p99 {:.2} ms against {:.2} ms without ({:.2}×), {:.0} against {:.0} tickets/s [target ≤ 2×: {}]\n\n",
+        c.changes,
+        c.changes_per_s,
+        c.change_p99_ms,
+        c.concurrency,
+        c.p99_with_ms,
+        c.p99_without_ms,
+        c.ratio,
+        c.tickets_per_s_with,
+        c.tickets_per_s_without,
+        verdict(c.ratio <= 2.0)
     );
     s += "2. Call-to-display (clerk call-next → ticket_called at each live client)\n";
     for l in &r.live {

@@ -40,6 +40,18 @@ fn tiny_run_reports_every_figure_and_delivers_every_event() {
             "issue.{key} in {issue}"
         );
     }
+    // Issuance while the configuration changes: both measured, changes made.
+    let changes = &report["config_changes"];
+    assert!(
+        changes["changes"].as_u64().is_some_and(|n| n > 0),
+        "{changes}"
+    );
+    for key in ["p99_with_ms", "p99_without_ms", "ratio", "change_p99_ms"] {
+        assert!(
+            changes[key].as_f64().is_some_and(|v| v > 0.0),
+            "config_changes.{key} in {changes}"
+        );
+    }
     // Where the cores went during issuance: the server, the bench, nobody.
     for level in report["issue_levels"].as_array().expect("issue_levels") {
         for key in ["bench_cpu_us_per_ticket", "bench_cpu_us_per_baseline"] {

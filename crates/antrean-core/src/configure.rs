@@ -535,6 +535,31 @@ mod tests {
     }
 
     #[test]
+    fn a_count_may_be_written_as_a_whole_float_but_not_a_fraction() {
+        let read = |json: &str| serde_json::from_str::<ServiceDef>(json);
+        let s =
+            read(r#"{"name": {"id": "A"}, "prefix": "A", "quota": 40.0, "service_minutes": 5}"#);
+        assert_eq!(
+            s.map(|s| (s.quota_total, s.service_minutes)).ok(),
+            Some((Some(40), 5))
+        );
+        for bad in [
+            r#""quota": 1.5"#,
+            r#""quota": -1"#,
+            r#""service_minutes": null"#,
+        ] {
+            let json = format!(r#"{{"name": {{"id": "A"}}, "prefix": "A", {bad}}}"#);
+            assert!(read(&json).is_err(), "{bad}");
+        }
+        assert_eq!(
+            read(r#"{"name": {}, "prefix": "A", "quota": null}"#)
+                .unwrap()
+                .quota_total,
+            None
+        );
+    }
+
+    #[test]
     fn a_removed_service_leaves_its_counters_and_its_id_is_retired() {
         let mut o = office();
         let mut kk = o.services[0].clone();

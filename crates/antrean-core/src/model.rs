@@ -173,6 +173,63 @@ pub enum CallPolicy {
     ServiceOrder,
 }
 
+/// Counts as JSON writes them: `5`, or `5.0`, which is the same integer in
+/// JSON (and what some clients send); a fraction or a negative number is
+/// refused.
+mod whole {
+    use serde::de::{Deserializer, Error, Visitor};
+
+    struct Whole;
+
+    impl Visitor<'_> for Whole {
+        type Value = u32;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a whole number from 0 to 4294967295")
+        }
+
+        fn visit_u64<E: Error>(self, v: u64) -> Result<u32, E> {
+            u32::try_from(v).map_err(|_| E::custom(format!("{v} is too large")))
+        }
+
+        fn visit_i64<E: Error>(self, v: i64) -> Result<u32, E> {
+            u32::try_from(v).map_err(|_| E::custom(format!("{v} is not a count")))
+        }
+
+        fn visit_f64<E: Error>(self, v: f64) -> Result<u32, E> {
+            if v.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&v) {
+                Ok(v as u32)
+            } else {
+                Err(E::custom(format!("{v} is not a whole number")))
+            }
+        }
+    }
+
+    pub fn one<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+        d.deserialize_any(Whole)
+    }
+
+    pub fn opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+        struct Maybe;
+        impl<'de> Visitor<'de> for Maybe {
+            type Value = Option<u32>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a whole number or null")
+            }
+            fn visit_none<E: Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_unit<E: Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                one(d).map(Some)
+            }
+        }
+        d.deserialize_option(Maybe)
+    }
+}
+
 fn default_service_minutes() -> u32 {
     5
 }
@@ -200,14 +257,23 @@ pub struct ServiceDef {
     /// Letters before the number: `A` gives `A001`. Unique within an office.
     pub prefix: String,
     /// Tickets per business day, all channels together; absent: unlimited.
-    #[serde(rename = "quota", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "quota",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "whole::opt"
+    )]
     pub quota_total: Option<u32>,
     /// How many of `quota` may be taken online, so walk-in citizens are
     /// never shut out by early online takers; absent: no separate limit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "whole::opt"
+    )]
     pub quota_online: Option<u32>,
     /// Expected minutes at the counter before real service times are known.
-    #[serde(default = "default_service_minutes")]
+    #[serde(default = "default_service_minutes", deserialize_with = "whole::one")]
     pub service_minutes: u32,
     /// The published service standard (PermenPANRB 15/2014): what to bring,
     #[serde(default)]
@@ -318,11 +384,11 @@ pub struct OfficeSettings {
     #[serde(default)]
     pub number_reading: NumberReading,
     /// Calls needed before a ticket may be marked no-show.
-    #[serde(default = "default_min_calls")]
+    #[serde(default = "default_min_calls", deserialize_with = "whole::one")]
     pub min_calls: u32,
     /// One priority ticket, then up to N regular ones; absent: priority
     /// tickets always go first.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole::opt")]
     pub priority_ratio: Option<u32>,
 }
 
@@ -351,11 +417,15 @@ pub struct OfficeDef {
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<crate::calendar::ClosureText>))]
     pub closed: Vec<Closure>,
     /// Calls needed before a ticket may be marked no-show.
-    #[serde(default = "default_min_calls")]
+    #[serde(default = "default_min_calls", deserialize_with = "whole::one")]
     pub min_calls: u32,
     /// One priority ticket, then up to N regular ones; absent: priority
     /// tickets always go first.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "whole::opt"
+    )]
     pub priority_ratio: Option<u32>,
     #[serde(default)]
     pub number_reading: NumberReading,

@@ -13,7 +13,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::DbError;
-use crate::limits::{RetryAfter, BODY_LIMIT};
+use crate::limits::RetryAfter;
 use crate::offices::OfficeError;
 
 /// Everything a request can fail with.
@@ -33,8 +33,10 @@ pub enum ApiError {
     /// not of the office's state).
     #[error("{1}")]
     Unprocessable(ErrorCode, String),
-    #[error("the request body is larger than {0} bytes")]
-    TooLarge(usize),
+    #[error(
+        "the request body is too large: 16 KiB at most (a whole office configuration 256 KiB)"
+    )]
+    TooLarge,
     #[error("sign in first")]
     Unauthenticated,
     #[error("wrong user name or password")]
@@ -183,7 +185,7 @@ impl ApiError {
             ApiError::InvalidBody(_) => (S::BAD_REQUEST, C::InvalidBody),
             ApiError::InvalidQuery(_) => (S::BAD_REQUEST, C::InvalidQuery),
             ApiError::Unprocessable(code, _) => (S::UNPROCESSABLE_ENTITY, *code),
-            ApiError::TooLarge(_) => (S::PAYLOAD_TOO_LARGE, C::BodyTooLarge),
+            ApiError::TooLarge => (S::PAYLOAD_TOO_LARGE, C::BodyTooLarge),
             ApiError::Unauthenticated => (S::UNAUTHORIZED, C::Unauthenticated),
             ApiError::BadCredentials => (S::UNAUTHORIZED, C::BadCredentials),
             ApiError::Forbidden(_) => (S::FORBIDDEN, C::Forbidden),
@@ -230,7 +232,7 @@ impl IntoResponse for ApiError {
             // The rest of the body was never read, so the connection cannot
             // carry another request: say so, or the client reuses it and
             // its next request fails.
-            ApiError::TooLarge(_) => {
+            ApiError::TooLarge => {
                 res.headers_mut()
                     .insert(header::CONNECTION, HeaderValue::from_static("close"));
             }
@@ -248,7 +250,7 @@ impl From<JsonRejection> for ApiError {
     fn from(r: JsonRejection) -> Self {
         match r {
             JsonRejection::BytesRejection(b) if b.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                ApiError::TooLarge(BODY_LIMIT)
+                ApiError::TooLarge
             }
             JsonRejection::MissingJsonContentType(_) => ApiError::InvalidBody(
                 "send the body as JSON with Content-Type: application/json".into(),

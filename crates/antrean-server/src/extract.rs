@@ -42,9 +42,7 @@ impl<S: Send + Sync> FromRequest<S> for NoBody {
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
             .map_err(|e| match e.status() {
-                axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
-                    ApiError::TooLarge(crate::limits::BODY_LIMIT)
-                }
+                axum::http::StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge,
                 _ => ApiError::InvalidBody(e.body_text()),
             })?;
         let text = std::str::from_utf8(&bytes).unwrap_or("x").trim();

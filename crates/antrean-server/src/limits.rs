@@ -12,6 +12,9 @@ use crate::config::Security;
 
 /// Largest request body accepted (bytes).
 pub const BODY_LIMIT: usize = 16 * 1024;
+/// The body of a whole office configuration (an import): a large office's
+/// export is some tens of KiB.
+pub const CONFIG_BODY_LIMIT: usize = 256 * 1024;
 
 /// How long a refused client should wait, in whole seconds (at least 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

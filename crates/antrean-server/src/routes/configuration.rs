@@ -12,7 +12,7 @@ use antrean_core::calendar::{Closure, WeekHours};
 use antrean_core::{
     Change, Command, CounterDef, DomainError, OfficeDef, OfficeSettings, PrinterDef, ServiceDef,
 };
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::NaiveDate;
@@ -28,6 +28,7 @@ use crate::state::AppState;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(get_config, import_config))
+        .layer(DefaultBodyLimit::max(crate::limits::CONFIG_BODY_LIMIT))
         .routes(routes!(put_settings))
         .routes(routes!(put_hours, delete_hours))
         .routes(routes!(put_service, delete_service))
@@ -166,7 +167,7 @@ async fn put_settings(
     security(("session" = [])),
     responses((status = 200, body = OfficeDef), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody),
-        (status = 503, body = ErrorBody)))]
+        (status = 422, body = ErrorBody), (status = 503, body = ErrorBody)))]
 async fn put_hours(
     State(state): State<AppState>,
     staff: Staff,

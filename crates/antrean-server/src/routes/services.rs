@@ -2,7 +2,7 @@
 //! (its blanks ran out, the central network is down), with the message the
 //! kiosk, the citizen page and the display show, and resume it later.
 
-use antrean_core::{Command, ServiceId};
+use antrean_core::{Command, DomainError, ServiceId};
 use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
@@ -50,14 +50,16 @@ async fn change(
     staff.check_supervisor(office, "service switches")?;
     handle.execute(cmd?, Some(staff.actor())).await?;
     let now = chrono::Utc::now();
+    let service_id = service.clone();
     let view = handle
         .read(move |s| {
             let def = s.cfg().service(&service)?;
             Some(crate::views::service(s.cfg(), &s.office, def, now))
         })
         .await?;
+    // Removed by someone else since: it is gone now.
     view.map(Json)
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("service gone after a change")))
+        .ok_or_else(|| DomainError::UnknownService(service_id).into())
 }
 
 /// Stop issuing tickets for the service now, with a message for citizens.
