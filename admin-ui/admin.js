@@ -7,13 +7,18 @@
  * wait and service time, and the satisfaction index (IKM) with its grade.
  * Supervisors (not clerks) stop issuing tickets for a service, with a
  * message for citizens, and resume it; edit the lobby display's running
- * text; pause (with a reason) and close counters.
+ * text; pause (with a reason) and close counters; and change the office's
+ * configuration (`#config`, config.js). A configuration changed by anyone
+ * (the stream's `configured`) fetches the office and its configuration
+ * again.
  */
 import { api, ApiError, errorText } from "../shared-ui/api.js";
 import { byId, fill, h } from "../shared-ui/dom.js";
 import { applyI18n, clock, duration, lang, langSwitch, loadLang, num, preferredLang, serviceName, t, waitText } from "../shared-ui/i18n.js";
-import { followOffice, OfficeState, suspendedNow } from "../shared-ui/office.js";
+import { followOffice, OfficeState, Reconfiguring, suspendedNow } from "../shared-ui/office.js";
 import { signedIn, signInForm, signOut, whoami } from "../shared-ui/session.js";
+import { mountConfig, refreshConfig, rewordConfig, showConfig, showPart } from "./config.js";
+import { loadAdminStrings, reword } from "./strings.js";
 
 /**
  * @typedef {import("../shared-ui/contract").components["schemas"]["IkmView"]} Ikm
@@ -31,12 +36,16 @@ let state = new OfficeState();
 let events = [];
 /** @type {import("../shared-ui/live.js").Live | null} */
 let live = null;
-/** Whether the one signed in may stop and resume services (a supervisor or an admin, not a clerk). */
+/** Fetches the office (and its configuration) again when staff change it. @type {Reconfiguring | null} */
+let reconfiguring = null;
+/** Whether someone is signed in. */
+let signedInNow = false;
+/** Whether the one signed in may stop and resume services and change the configuration (a supervisor or an admin, not a clerk). */
 let canSwitch = false;
 /**
- * Each service's switch as drawn, with the state and language it shows: it
- * is drawn again only when these change, so live events never wipe a
- * message being typed.
+ * Each service's switch as drawn, with the state it shows and the language
+ * and name it shows it in: it is drawn again only when these change, so
+ * live events never wipe a message being typed.
  * @type {Map<string, {el: HTMLElement, shown: string | null | undefined, lang: string}>}
  */
 const switches = new Map();
@@ -86,13 +95,16 @@ function render() {
  * @type {Map<string, {tr: HTMLElement, st: HTMLElement, no: HTMLElement, act: HTMLElement | null, shown: string}>}
  */
 const rows = new Map();
+/** The counters (ids and names) the rows were made for. */
+let rowsFor = "";
 
 function renderCounters() {
   const body = byId("counters");
   byId("counters-actions").hidden = !canSwitch;
   byId("counters-card").classList.toggle("a-wide", canSwitch);
-  const ids = state.counters.map((c) => c.id);
-  if (ids.join("\n") !== [...rows.keys()].join("\n")) {
+  const names = state.counters.map((c) => `${c.id}\t${c.name}`).join("\n");
+  if (names !== rowsFor) {
+    rowsFor = names;
     rows.clear();
     fill(body);
   }
@@ -303,6 +315,12 @@ function renderSwitches() {
     fill(list);
     return;
   }
+  // A service removed from the configuration takes its switch with it.
+  for (const [id, sw] of switches) {
+    if (office.services.some((s) => s.id === id)) continue;
+    sw.el.remove();
+    switches.delete(id);
+  }
   for (const s of office.services) {
     let sw = switches.get(s.id);
     if (!sw) {
@@ -311,9 +329,10 @@ function renderSwitches() {
       list.append(sw.el);
     }
     const stopped = suspendedNow(s, state.suspended);
-    if (sw.shown === stopped && sw.lang === lang()) continue;
+    const label = `${lang()}\t${s.prefix}\t${serviceName(s)}`;
+    if (sw.shown === stopped && sw.lang === label) continue;
     sw.shown = stopped;
-    sw.lang = lang();
+    sw.lang = label;
     drawSwitch(s, sw.el, stopped);
   }
 }
@@ -521,9 +540,26 @@ async function loadReport() {
   renderReport();
 }
 
+/**
+ * The office fetched again after its configuration changed (services and
+ * counters added, renamed or removed), and for supervisors the
+ * configuration section; the stream goes on.
+ */
+async function refetch() {
+  const id = office?.id;
+  if (!id) return;
+  /** @type {[import("../shared-ui/api.js").Office, unknown]} */
+  const [o] = await Promise.all([api(`/offices/${encodeURIComponent(id)}`), canSwitch && refreshConfig()]);
+  if (office?.id !== id) return;
+  office = o;
+  state.reconfigure(o.counters);
+  render();
+}
+
 /** @param {string} id */
 async function watch(id) {
   live?.stop();
+  reconfiguring?.stop();
   office = await api(`/offices/${encodeURIComponent(id)}`);
   state = new OfficeState();
   state.counters = office?.counters ?? [];
@@ -533,6 +569,7 @@ async function watch(id) {
   fill(byId("switches"));
   byId("switch-status").textContent = "";
   rows.clear();
+  rowsFor = "";
   fill(byId("counters"));
   byId("counter-status").textContent = "";
   textError = null;
@@ -543,12 +580,18 @@ async function watch(id) {
   for (const id of ["report-from", "report-to"]) /** @type {HTMLInputElement} */ (byId(id)).value = office?.day ?? "";
   render();
   void loadReport();
+  if (canSwitch) void showConfig(id);
+  const again = new Reconfiguring(refetch);
+  reconfiguring = again;
   live = followOffice(id, (msg) => {
+    again.see(msg, office);
     state.apply(msg);
     if (msg.type === "event") {
       const e = msg.event;
       const where = "counter_name" in e ? e.counter_name : "counter" in e && e.counter ? `#${e.counter}` : "";
-      const what = [e.kind.replace(/_/g, " "), "number" in e && e.number, where, "state" in e && e.state, "reason" in e && e.reason].filter(Boolean).join(" · ");
+      const what = [e.kind.replace(/_/g, " "), "number" in e && e.number, where, "state" in e && e.state, "reason" in e && e.reason, "change" in e && e.change, "subject" in e && e.subject]
+        .filter(Boolean)
+        .join(" · ");
       events.unshift({ at: msg.at, text: what });
       if (e.kind === "running_text_changed") {
         if (office) office.running_text = e.text;
@@ -559,15 +602,38 @@ async function watch(id) {
   });
 }
 
+/**
+ * Shows the monitor or (supervisors) the configuration, as the address
+ * says (`#config/services`); `focus`: its heading gets focus, after the
+ * supervisor chose it.
+ * @param {boolean} [focus]
+ */
+function route(focus = false) {
+  const hash = decodeURIComponent(location.hash.slice(1));
+  const config = canSwitch && (hash === "config" || hash.startsWith("config/"));
+  byId("office-head").hidden = !signedInNow;
+  byId("views").hidden = !canSwitch;
+  byId("monitor").hidden = !signedInNow || config;
+  byId("config").hidden = !config;
+  for (const [id, on] of /** @type {[string, boolean][]} */ ([["view-monitor", !config], ["view-config", config]])) {
+    if (on) byId(id).setAttribute("aria-current", "page");
+    else byId(id).removeAttribute("aria-current");
+  }
+  if (config) showPart(hash.split("/")[1] ?? "", focus);
+  else if (focus) byId("office-name").focus();
+}
+
 async function start() {
   const me = await signedIn();
   byId("whoami").textContent = whoami(me);
   byId("sign-out").hidden = !me;
   byId("signin").hidden = !!me;
-  byId("monitor").hidden = !me;
+  signedInNow = !!me;
   canSwitch = !!me && me.role !== "clerk";
+  route();
   if (!me) {
     live?.stop();
+    reconfiguring?.stop();
     byId("username").focus();
     return;
   }
@@ -581,9 +647,16 @@ async function start() {
 }
 
 async function init() {
-  await loadLang(preferredLang("id"));
+  await Promise.all([loadLang(preferredLang("id")), loadAdminStrings()]);
   applyI18n();
-  langSwitch(byId("lang-btn"), render);
+  reword();
+  mountConfig(byId("config"));
+  langSwitch(byId("lang-btn"), () => {
+    reword(byId("views"));
+    rewordConfig();
+    render();
+  });
+  window.addEventListener("hashchange", () => route(true));
   signInForm("admin.signin_title", start);
   byId("text-form").addEventListener("submit", (e) => {
     e.preventDefault();

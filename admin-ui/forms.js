@@ -8,7 +8,7 @@
  * (the office's and a service's own), and a dialog that asks before a
  * removal.
  */
-import { ApiError, errorText } from "../shared-ui/api.js";
+import { api, ApiError, errorText } from "../shared-ui/api.js";
 import { fill, h } from "../shared-ui/dom.js";
 import { has, tx, w } from "./strings.js";
 
@@ -19,22 +19,13 @@ import { has, tx, w } from "./strings.js";
  */
 
 /**
- * A refused change, with the field of the request it is about (`prefix`,
- * `hours.mon`, `services[2].name`), or null. Also made here, before
- * sending, for what the screen can tell by itself (a file that is not
- * JSON, an id already used).
+ * A refusal the screen can tell by itself before sending (a file that is
+ * not JSON, an id already used), said like the server's.
+ * @param {string} code one of the screen's (`id_taken`, `not_json`, ...) or the server's (`invalid_field`)
+ * @param {string} field
  */
-export class FieldError extends ApiError {
-  /**
-   * @param {number} status 0 when refused before sending
-   * @param {string} code the server's error code, or one of the screen's (`id_taken`, `not_json`, ...)
-   * @param {string} message the server's words (for logs; never shown when we have our own)
-   * @param {string | null} [field]
-   */
-  constructor(status, code, message, field = null) {
-    super(status, /** @type {import("../shared-ui/api.js").ApiErrorCode} */ (code), message);
-    this.field = field;
-  }
+export function refusal(code, field) {
+  return new ApiError(0, /** @type {import("../shared-ui/api.js").ApiErrorCode} */ (code), "", field);
 }
 
 /**
@@ -57,33 +48,20 @@ export function pathIn(message) {
 /**
  * Sends one change: `method` on `path` under `/api/v1`, `body` as JSON.
  * Resolves with the answer (the configuration after the change); rejects
- * with a {@link FieldError}.
+ * with the server's ApiError, its `field` also for a body that did not
+ * parse (400 `invalid_body`, the path at the start of its message).
  * @param {"PUT" | "DELETE"} method
  * @param {string} path
  * @param {unknown} [body]
  * @returns {Promise<any>}
  */
 export async function send(method, path, body) {
-  let res;
   try {
-    res = await fetch(`/api/v1${path}`, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: "same-origin",
-    });
-  } catch {
-    throw new FieldError(0, "network", "");
+    return await api(path, { method, body });
+  } catch (e) {
+    if (e instanceof ApiError && e.code === "invalid_body" && !e.field) e.field = pathIn(e.message);
+    throw e;
   }
-  const data = await res.json().catch(() => null);
-  if (!res.ok) {
-    /** @type {Partial<import("../shared-ui/contract").components["schemas"]["ErrorDetail"]>} */
-    const err = data?.error ?? {};
-    const code = err.code ?? `http_${res.status}`;
-    const message = err.message ?? res.statusText;
-    throw new FieldError(res.status, code, message, err.field ?? (code === "invalid_body" ? pathIn(message) : null));
-  }
-  return data;
 }
 
 /** The field a refusal without one is about, by its code. @type {Record<string, string>} */
@@ -104,7 +82,7 @@ const LIST_KIND = { services: "service", counters: "counter", closed: "closure",
 /** The field a refusal is about, or null. @param {unknown} e */
 export function fieldOf(e) {
   if (!(e instanceof ApiError)) return null;
-  return (e instanceof FieldError && e.field) || CODE_FIELD[e.code] || null;
+  return e.field || CODE_FIELD[e.code] || null;
 }
 
 /**
@@ -394,7 +372,7 @@ export function lines(text) {
  * @param {HTMLInputElement} el
  */
 export function numberValue(el) {
-  if (el.validity.badInput) throw new FieldError(0, "invalid_field", "", el.name);
+  if (el.validity.badInput) throw refusal("invalid_field", el.name);
   return el.value.trim() === "" ? null : Number(el.value);
 }
 

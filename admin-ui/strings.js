@@ -10,7 +10,7 @@
  * change of language cannot draw them again: an element worded by `tx()`
  * remembers its key (and placeholders) and `reword()` words it again.
  */
-import { LANGS, lang, t } from "../shared-ui/i18n.js";
+import { hasString, LANGS, lang, t } from "../shared-ui/i18n.js";
 
 /**
  * A placeholder's value: a text or number as is, or words of their own
@@ -35,7 +35,7 @@ export async function loadAdminStrings() {
 
 /** Whether the admin strings, or the shared ones, have this key. @param {string} key */
 export function has(key) {
-  return key in (tables[lang()] ?? {}) || t(key) !== key;
+  return Object.hasOwn(tables[lang()] ?? {}, key) || hasString(key);
 }
 
 /**
