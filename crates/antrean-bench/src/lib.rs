@@ -45,6 +45,8 @@ struct Plan {
     per_level: Duration,
     /// ... in this many alternating slices.
     slices: u32,
+    /// Time for each of issuance with and without configuration changes.
+    changes_time: Duration,
     fsync_time: Duration,
     /// (clients, calls) per live run.
     live: Vec<(usize, usize)>,
@@ -61,6 +63,7 @@ impl Plan {
                 levels: vec![1, 8, 32, 128],
                 per_level: Duration::from_secs(5),
                 slices: 5,
+                changes_time: Duration::from_secs(10),
                 fsync_time: Duration::from_secs(1),
                 live: vec![(10_000, 50), (1_000, 200)],
                 idle_connections: 10_000,
@@ -71,6 +74,7 @@ impl Plan {
                 levels: vec![1, 8, 32, 128],
                 per_level: Duration::from_secs(2),
                 slices: 4,
+                changes_time: Duration::from_secs(6),
                 fsync_time: Duration::from_secs(1),
                 live: vec![(1_000, 50)],
                 idle_connections: 10_000,
@@ -81,6 +85,7 @@ impl Plan {
                 levels: vec![1, 32],
                 per_level: Duration::from_millis(300),
                 slices: 2,
+                changes_time: Duration::from_millis(400),
                 fsync_time: Duration::from_millis(200),
                 live: vec![(20, 5)],
                 idle_connections: 20,
@@ -410,7 +415,7 @@ pub async fn run(opts: &Options) -> anyhow::Result<Report> {
         "issuance at concurrency {CHANGES_CONCURRENCY}, with and without {CHANGES_PER_S} configuration changes a second"
     ));
     let config_changes = {
-        let slice = plan.per_level / plan.slices;
+        let slice = plan.changes_time / plan.slices;
         let (mut without, mut with, mut changes) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..plan.slices {
             let mut alone = issue::run(
