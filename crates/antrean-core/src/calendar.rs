@@ -41,7 +41,7 @@ pub enum HoursError {
 
 /// The days of the week, Monday first, by the short names configuration
 /// and the API use (`mon` ... `sun`).
-const WEEK: [Weekday; 7] = [
+pub const WEEK: [Weekday; 7] = [
     Weekday::Mon,
     Weekday::Tue,
     Weekday::Wed,

@@ -4,19 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use antrean_core::calendar::{Availability, Calendar, Closure, Interval, WeekHours};
-use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
+use antrean_core::calendar::{Availability, Calendar, Closure, Interval, WeekHours, WEEK};
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use proptest::prelude::*;
-
-const WEEK: [Weekday; 7] = [
-    Weekday::Mon,
-    Weekday::Tue,
-    Weekday::Wed,
-    Weekday::Thu,
-    Weekday::Fri,
-    Weekday::Sat,
-    Weekday::Sun,
-];
 
 /// Up to three stretches a day, on the quarter hour, in order.
 fn day() -> impl Strategy<Value = Vec<Interval>> {
