@@ -140,7 +140,8 @@ export function mountConfig(el) {
     h(
       "ul",
       { id: "cfg-nav" },
-      PARTS.map((k) => h("li", null, h("a", { href: `#config/${k}`, "data-part": k }, w(`cfg.part.${k}`)))),
+      // The part shown is chosen again (its heading focused) also when the address stays the same.
+      PARTS.map((k) => h("li", null, h("a", { href: `#config/${k}`, "data-part": k, onclick: () => location.hash === `#config/${k}` && showPart(k, true) }, w(`cfg.part.${k}`)))),
     ),
   );
   fill(el, nav, h("p", { id: "cfg-load", class: "error-msg", role: "alert", hidden: true }), parts.map((p) => p.el));
@@ -487,8 +488,9 @@ function listPart(spec) {
     editing = x ? spec.id(x) : null;
     const fv = new FormView(`cfg-${k}-form`, spec.kind, `cfg.${k}.save`);
     const f = spec.form(fv, x, c);
-    const opener = x ? document.querySelector(`[data-edit="${CSS.escape(spec.id(x))}"]`) : add;
-    const cancel = h("button", { type: "button", class: "btn", id: `cfg-${k}-cancel`, onclick: () => close(/** @type {HTMLElement | null} */ (opener)) }, w("cfg.cancel"));
+    // Cancelled: focus back on what opened the form (looked up then: a card may have been drawn again meanwhile).
+    const opener = () => /** @type {HTMLElement | null} */ (x ? document.querySelector(`[data-edit="${CSS.escape(spec.id(x))}"]`) : add);
+    const cancel = h("button", { type: "button", class: "btn", id: `cfg-${k}-cancel`, onclick: () => close(opener()) }, w("cfg.cancel"));
     fv.actions.append(cancel);
     const title = tx(h("h3", { id: `cfg-${k}-form-h`, tabindex: "-1" }), x ? `cfg.${k}.edit_title` : `cfg.${k}.add_title`, x ? { name: spec.name(x) } : undefined);
     fv.el.setAttribute("aria-labelledby", title.id);
@@ -637,9 +639,11 @@ function servicesPart() {
       online.value = x?.quota_online == null ? "" : String(x.quota_online);
       minutes.value = String(x?.service_minutes ?? 5);
       requirements.value = (x?.requirements ?? []).join("\n");
+      requirements.rows = Math.min(10, Math.max(4, (x?.requirements?.length ?? 0) + 1));
       completion.value = x?.completion_time ?? "";
       cost.value = x?.cost ?? "";
       workflow.value = (x?.workflow ?? []).join("\n");
+      workflow.rows = Math.min(10, Math.max(4, (x?.workflow?.length ?? 0) + 1));
       hours.set(x?.hours);
       if (!x) {
         // A new service's id follows its name until the supervisor types one.

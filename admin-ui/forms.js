@@ -79,6 +79,9 @@ export const DAYS = /** @type {const} */ (["mon", "tue", "wed", "thu", "fri", "s
 /** Which form's rules a list of an imported configuration follows. @type {Record<string, string>} */
 const LIST_KIND = { services: "service", counters: "counter", closed: "closure", printers: "printer" };
 
+/** Fields only the office's settings have (an import's `name` might be a service's, a counter's or the office's). */
+const SETTINGS_ONLY = ["time_zone", "languages", "min_calls", "priority_ratio", "number_reading", "running_text"];
+
 /** The field a refusal is about, or null. @param {unknown} e */
 export function fieldOf(e) {
   if (!(e instanceof ApiError)) return null;
@@ -115,7 +118,10 @@ export function refusalWords(e, kind) {
       const [key, vars] = rule(LIST_KIND[item[1]], item[3] || "other");
       return ["cfg.import_at", { part: { key: `cfg.import_part.${item[1]}` }, n: Number(item[2]) + 1, rule: { key, vars } }];
     }
-    return rule(kind === "import" ? "settings" : kind, field);
+    if (kind !== "import") return rule(kind, field);
+    // A field of the file not placed in one of its lists: the office's own
+    // settings by their names, else named as the file names it.
+    return SETTINGS_ONLY.includes(field) ? rule("settings", field) : ["cfg.import_field", { field }];
   }
   for (const key of [`cfg.err.${e.code}`, `err.${e.code}`]) if (has(key)) return [key, { message: e.message }];
   return ["cfg.server_says", { message: errorText(e) }];
@@ -433,7 +439,7 @@ export function weekHours(fv, prefix, keys) {
     d.text.hidden = !d.open.checked;
     d.closed.hidden = d.open.checked;
   };
-  const week = h("div", { class: "f-week", id: `${fv.id}-${base}-week` }, tx(h("p", { id: `${fv.id}-${base}-hint`, class: "a-hint" }), "cfg.hours.hint"), rows);
+  const week = h("div", { class: "f-week", id: `${fv.id}-${base}-days` }, tx(h("p", { id: `${fv.id}-${base}-hint`, class: "a-hint" }), "cfg.hours.hint"), rows);
   const sync = () => {
     week.hidden = mode.value !== "week";
   };
