@@ -332,8 +332,7 @@ async function init() {
       // forget what was announced, or no call would be spoken again.
       if (msg.seq < lastAnnounced()) setAnnounced(msg.seq);
       setTicker(msg.running_text);
-      // Opened or closed while we were away: fetch the services' hours too.
-      if (office && (msg.open !== office.open || msg.opens_at !== office.opens_at)) void refreshOffice().catch(() => {});
+      // Opened or closed while we were away: Reconfiguring fetches the office (and the services' hours).
       // Shown, never announced.
       if (!playing && recent[0]) showNow(recent[0], "", false);
       renderCounters();

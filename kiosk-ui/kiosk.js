@@ -490,8 +490,7 @@ async function init() {
       for (const w of msg.services) live.set(w.service, w);
       const now = Date.parse(msg.now);
       if (now) skewMs = now - Date.now();
-      // Opened or closed while we were away: fetch the services' hours too.
-      if (office && (msg.open !== office.open || msg.opens_at !== office.opens_at)) void loadOffice().catch(() => {});
+      // Opened or closed while we were away: Reconfiguring fetches the office (and the services' hours).
     } else if (msg.type === "event") {
       for (const w of msg.waiting ?? []) live.set(w.service, w);
       if (msg.event.kind === "day_ended") void loadOffice().catch(() => {});

@@ -46,9 +46,10 @@ const RECONFIGURE_MAX_WAIT_MS = 3000;
  * reload. A run of `configured` events (an import sends many) is one
  * fetch, after a quiet moment; never two fetches at once, and one more
  * when a change came while fetching. A snapshot that does not match the
- * office as fetched (its counters, their names and services, the services
- * offered), or any snapshot after the first (the stream was away and may
- * have missed changes), fetches it too.
+ * office as fetched (open or not and until when, its counters with their
+ * names and services, the services offered: it changed between the fetch
+ * and the stream's start), or any snapshot after the first (the stream was
+ * away and may have missed changes), fetches it too.
  */
 export class Reconfiguring {
   /**
@@ -127,8 +128,8 @@ export class Reconfiguring {
 }
 
 /**
- * Whether a snapshot shows the same counters (ids, names, services) and
- * services as the office fetched.
+ * Whether a snapshot shows the office as fetched: open or not, when it
+ * opens again, the same counters (ids, names, services) and services.
  * @param {import("./live.js").Snapshot} snap
  * @param {Office} office
  */
@@ -136,6 +137,8 @@ export function sameSetup(snap, office) {
   const counters = (/** @type {Counter[]} */ list) => JSON.stringify(list.map((c) => [c.id, c.name, c.services]));
   const services = (/** @type {string[]} */ ids) => JSON.stringify([...ids].sort());
   return (
+    snap.open === office.open &&
+    snap.opens_at === office.opens_at &&
     counters(snap.counters) === counters(office.counters) &&
     services(snap.services.map((w) => w.service)) === services(office.services.map((s) => s.id))
   );

@@ -64,6 +64,19 @@ async function stillMarked(p) {
 }
 
 /**
+ * Resolves once the page's office stream has sent its first message (its
+ * snapshot): from then on the page hears every change. Call before `goto`.
+ * @param {import("playwright-core").Page} p
+ */
+function streaming(p) {
+  return new Promise((resolve) => {
+    p.on("websocket", (ws) => {
+      if (new URL(ws.url()).pathname === `/api/v1/offices/${OFFICE}/live`) ws.once("framereceived", () => resolve(undefined));
+    });
+  });
+}
+
+/**
  * Counts the page's fetches of the office (`GET /api/v1/offices/{office}`).
  * @param {import("playwright-core").Page} p
  */
@@ -185,13 +198,18 @@ describe("Reconfiguring: one fetch per run of changes", () => {
       assert.equal(r2.see(snapshot(renamed), office), true);
       mock.timers.tick(1000);
       assert.equal(fetches, 4);
+      // A first snapshot saying the office closed since the fetch: fetched.
+      const r4 = new Reconfiguring(() => void fetches++);
+      assert.equal(r4.see({ ...snapshot(), open: false, opens_at: "2026-12-03T07:30:00+07:00" }, { ...office, open: true, opens_at: null }), true);
+      mock.timers.tick(1000);
+      assert.equal(fetches, 5);
       // A long run of changes still fetches now and then.
       const r3 = new Reconfiguring(() => void fetches++);
       for (let i = 0; i < 40; i++) {
         r3.see(configured(100 + i), office);
         mock.timers.tick(100);
       }
-      assert.ok(fetches >= 5, "at least once within 4 s of changes");
+      assert.ok(fetches >= 6, "at least once within 4 s of changes");
       r3.stop();
     } finally {
       mock.timers.reset();
@@ -244,11 +262,15 @@ describe("configuration changed live", { timeout: 240000 }, () => {
 
   it("the kiosk and the display open, without passports", async () => {
     kiosk = await openPage(browser, { width: 1080, height: 1920 });
+    const kioskLive = streaming(kiosk);
     await kiosk.goto(`${server.url}/kiosk/${OFFICE}#device=${server.token}`);
     await kiosk.locator('button[data-service="ktp-el"]').waitFor(T);
     display = await openPage(browser, { width: 1920, height: 1080 });
+    const displayLive = streaming(display);
     await display.goto(`${server.url}/display/${OFFICE}`);
     await display.locator('#counters [data-counter="8"]').waitFor(T);
+    await kioskLive;
+    await displayLive;
     assert.equal(await kiosk.locator('[data-service="paspor"]').count(), 0);
     assert.equal(await display.locator('[data-counter="9"]').count(), 0);
     await mark(kiosk);
@@ -323,8 +345,10 @@ describe("configuration changed live", { timeout: 240000 }, () => {
   it("a ticket's page shows its service's new name; a counter terminal its new services and counters", async () => {
     const ticket = await server.takeOnline("kartu-keluarga");
     const p = await openPage(browser, { width: 360, height: 740 }, true);
+    const ticketLive = streaming(p);
     await p.goto(`${server.url}/t/${ticket.code}`);
     await p.locator(".ticket .service", { hasText: "Kartu Keluarga" }).waitFor(T);
+    await ticketLive;
     await mark(p);
     const { body: config } = await change("GET", "/config");
     const kk = config.services.find((/** @type {any} */ s) => s.id === "kartu-keluarga");
@@ -337,6 +361,7 @@ describe("configuration changed live", { timeout: 240000 }, () => {
     // A clerk at Loket 9: the counter is given a second service, then a
     // new counter appears among those to choose.
     const c = await openPage(browser, { width: 1366, height: 768 });
+    const counterLive = streaming(c);
     await c.goto(`${server.url}/counter/${OFFICE}`);
     await c.locator("#username").fill(CLERK.username);
     await c.locator("#password").fill(CLERK.password);
@@ -344,6 +369,7 @@ describe("configuration changed live", { timeout: 240000 }, () => {
     await c.locator('#pick-list [data-counter="9"]').click();
     await c.locator("#work:not([hidden])").waitFor(T);
     assert.equal(await renderedText(c.locator("#queue")), "P Paspor (Imigrasi) 1 P001");
+    await counterLive;
     await mark(c);
     await change("PUT", "/counters/9", { ...LOKET_9, name: "Loket 9 Imigrasi", services: ["paspor", "skck"] });
     await c.locator("#counter-name", { hasText: "Loket 9 Imigrasi" }).waitFor(T);
@@ -381,8 +407,10 @@ describe("configuration changed live", { timeout: 240000 }, () => {
 
   it("citizen (360×740): hours that close the office now show closed and the next opening, without a reload", async () => {
     phone = await openPage(browser, { width: 360, height: 740 }, true);
+    const phoneLive = streaming(phone);
     await phone.goto(`${server.url}/o/${OFFICE}`);
     await phone.locator('button[data-service="ktp-el"]').waitFor(T);
+    await phoneLive;
     await mark(phone);
     const day = officeDate(2);
     await change("PUT", "/hours", { [day.key]: "08:00-12:00" });
