@@ -219,17 +219,18 @@ impl OfficeDef {
             other => other,
         };
         let mut prefixes = HashSet::new();
+        // A prefix twice is the conflict it is anywhere (409 `prefix_taken`).
         for (i, s) in self.services.iter().enumerate() {
             s.check(lang).map_err(|e| at("services", i, e))?;
             if self.services[..i].iter().any(|x| x.id == s.id) {
                 return Err(at("services", i, invalid("id", "another service has it")));
             }
             if !prefixes.insert(s.prefix.as_str()) {
-                return Err(at(
-                    "services",
-                    i,
-                    invalid("prefix", &format!("`{}` is another service's", s.prefix)),
-                ));
+                let other = self.services[..i].iter().find(|x| x.prefix == s.prefix);
+                return Err(DomainError::PrefixTaken {
+                    prefix: s.prefix.clone(),
+                    service: other.map_or_else(String::new, |o| o.id.clone()),
+                });
             }
             if self.retired.services.contains(&s.id) {
                 return Err(at("services", i, invalid("id", "was used before")));
@@ -511,11 +512,11 @@ mod tests {
             (|o| o.min_calls = 0, "min_calls"),
             (
                 |o| {
-                    o.services[0].quota_total = Some(2);
                     o.services.push(o.services[0].clone());
                     o.services[1].id = "kk".into();
+                    o.services[1].names.clear();
                 },
-                "services[1].prefix",
+                "services[1].name",
             ),
             (
                 |o| {
@@ -556,6 +557,16 @@ mod tests {
                 .unwrap()
                 .quota_total,
             None
+        );
+    }
+
+    #[test]
+    fn a_prefix_twice_is_taken() {
+        let mut o = office();
+        o.services.push(o.services[0].clone());
+        o.services[1].id = "kk".into();
+        assert!(
+            matches!(o.check(), Err(DomainError::PrefixTaken { service, .. }) if service == "ktp")
         );
     }
 

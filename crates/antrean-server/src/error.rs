@@ -131,8 +131,9 @@ pub struct ErrorDetail {
     pub code: ErrorCode,
     /// For people reading logs or using the API by hand; may change.
     pub message: String,
-    /// The field of the request that breaks a rule (`invalid_field`), as
-    /// the request names it: `prefix`, `services[2].name`.
+    /// The field of the request that breaks a rule (`invalid_field`) or is
+    /// in conflict (`prefix_taken`: `prefix`), as the request names it:
+    /// `prefix`, `services[2].name`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
 }
@@ -201,6 +202,23 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// The field of the request the refusal is about, when there is one:
+    /// the one breaking a rule, or the one in conflict (a prefix in use).
+    fn field(&self) -> Option<String> {
+        let ApiError::Domain(d) = self else {
+            return None;
+        };
+        match d {
+            DomainError::InvalidField { field, .. } => Some(field.clone()),
+            DomainError::PrefixTaken { .. } => Some("prefix".into()),
+            DomainError::ClosureOverlaps(_) => Some("from".into()),
+            DomainError::IdRetired(_) => Some("id".into()),
+            _ => None,
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
@@ -213,12 +231,7 @@ impl IntoResponse for ApiError {
                 error: ErrorDetail {
                     code,
                     message: self.to_string(),
-                    field: match &self {
-                        ApiError::Domain(DomainError::InvalidField { field, .. }) => {
-                            Some(field.clone())
-                        }
-                        _ => None,
-                    },
+                    field: self.field(),
                 },
             }),
         )

@@ -228,6 +228,9 @@ impl OfficeHandle {
             }
             .into());
         }
+        // The file as a whole first, so that a refusal names its entry
+        // (`services[1].name`); then its differences, with the conflicts.
+        to.check()?;
         let changes = Change::between(&from, &to);
         let mut done: Vec<String> = changes.iter().map(describe).collect();
         if !changes.is_empty() {

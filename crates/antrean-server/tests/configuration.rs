@@ -178,6 +178,12 @@ async fn a_field_that_breaks_its_rule_is_named_and_nothing_changes() {
         let message = answer["error"]["message"].as_str().unwrap();
         assert!(message.contains(names), "{path}: {message}");
     }
+    // A whole configuration names the entry: the second service's name.
+    let mut whole = before.clone();
+    whole["services"][1]["name"] = json!({"en": "Family card"});
+    let (status, answer) = admin.put(&format!("{ALPHA}/config"), whole).await;
+    assert_eq!(status, 422, "{answer}");
+    assert_eq!(answer["error"]["field"], "services[1].name", "{answer}");
     assert_eq!(admin.get(&format!("{ALPHA}/config")).await.1, before);
 }
 
@@ -198,6 +204,7 @@ async fn a_change_that_conflicts_with_the_day_is_refused_with_its_reason() {
         "{body}"
     );
     assert!(body["error"]["message"].as_str().unwrap().contains("ktp"));
+    assert_eq!(body["error"]["field"], "prefix");
 
     // A service people wait for stays until they are served.
     let citizen = Client::new(&server.base);
@@ -466,7 +473,7 @@ async fn an_exported_configuration_imports_as_no_change_and_an_edited_one_as_its
     let out = server.cli(&["config", "import", file_arg], None);
     assert!(!out.status.success());
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("services[1].prefix"),
+        String::from_utf8_lossy(&out.stderr).contains("prefix `A` is used by service `ktp`"),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
