@@ -10,7 +10,7 @@
 import { api, ApiError, errorText } from "../shared-ui/api.js";
 import { byId, fill, h, keepFocus } from "../shared-ui/dom.js";
 import { closedText, closesText, Reopening } from "../shared-ui/hours.js";
-import { applyI18n, langSwitch, loadLang, preferredLang, serviceName, t, waitText } from "../shared-ui/i18n.js";
+import { applyI18n, lang, langSwitch, loadLang, preferredLang, serviceName, t, waitText } from "../shared-ui/i18n.js";
 import { badgeFor, Live } from "../shared-ui/live.js";
 import { followOffice, Reconfiguring, suspendedNow, trackSuspensions } from "../shared-ui/office.js";
 import { chime, unlockAudio } from "../shared-ui/sound.js";
@@ -181,6 +181,14 @@ async function officePage(id) {
     const exhausted = left === 0;
     const headId = `svc-${s.id}`;
     const closed = closedLines(o, s);
+    // The published standard in the page's language where the office wrote
+    // it, else in the office's own.
+    const tr = s.translations[lang()];
+    const std = {
+      requirements: tr?.requirements.length ? tr.requirements : s.requirements,
+      completion_time: tr?.completion_time || s.completion_time,
+      cost: tr?.cost || s.cost,
+    };
     return h(
       "li",
       { class: "card", "data-card": s.id },
@@ -195,12 +203,12 @@ async function officePage(id) {
         h("dt", null, t("svc.quota_online")),
         h("dd", { class: "num" }, left == null ? t("svc.unlimited") : String(left)),
         h("dt", null, t("svc.completion")),
-        h("dd", null, s.completion_time),
+        h("dd", null, std.completion_time),
         h("dt", null, t("svc.cost")),
-        h("dd", null, s.cost),
+        h("dd", null, std.cost),
       ),
-      s.requirements.length > 0 &&
-        h("details", null, h("summary", null, t("svc.requirements")), h("ul", null, s.requirements.map((r) => h("li", null, r)))),
+      std.requirements.length > 0 &&
+        h("details", null, h("summary", null, t("svc.requirements")), h("ul", null, std.requirements.map((r) => h("li", null, r)))),
       action(s, headId, closed, exhausted),
     );
   };

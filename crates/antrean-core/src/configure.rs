@@ -16,6 +16,8 @@ use crate::model::{CounterDef, OfficeDef, OfficeSettings, PrinterDef, ServiceDef
 /// One change to an office's configuration, as the event log keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "change", rename_all = "snake_case")]
+// Changes are rare and short-lived: the size of the largest costs nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Change {
     /// The whole configuration, as its file seeded it on the first start.
     Seeded {
@@ -222,6 +224,16 @@ impl OfficeDef {
         // A prefix twice is the conflict it is anywhere (409 `prefix_taken`).
         for (i, s) in self.services.iter().enumerate() {
             s.check(lang).map_err(|e| at("services", i, e))?;
+            if let Some(l) = s.translations.keys().find(|l| !self.languages.contains(l)) {
+                return Err(at(
+                    "services",
+                    i,
+                    invalid(
+                        "translations",
+                        &format!("`{l}` is not a language of the office"),
+                    ),
+                ));
+            }
             if self.services[..i].iter().any(|x| x.id == s.id) {
                 return Err(at("services", i, invalid("id", "another service has it")));
             }
@@ -334,6 +346,18 @@ impl ServiceDef {
         check_list("requirements", &self.requirements, 30, 200)?;
         check_text("completion_time", &self.completion_time, 0, 100)?;
         check_text("cost", &self.cost, 0, 100)?;
+        for (l, texts) in &self.translations {
+            let field = |f: &str| format!("translations.{l}.{f}");
+            if l == lang {
+                return Err(invalid(
+                    "translations",
+                    &format!("`{l}` is the default language: its texts are the service's own"),
+                ));
+            }
+            check_list(&field("requirements"), &texts.requirements, 30, 200)?;
+            check_text(&field("completion_time"), &texts.completion_time, 0, 100)?;
+            check_text(&field("cost"), &texts.cost, 0, 100)?;
+        }
         check_list("workflow", &self.workflow, 20, 40)?;
         if (1..self.workflow.len()).any(|i| self.workflow[..i].contains(&self.workflow[i])) {
             return Err(invalid("workflow", "a step is named twice"));

@@ -29,6 +29,6 @@ pub use event::{Event, EventKind};
 pub use ids::{CounterId, ServiceId, TicketCode};
 pub use model::{
     CallPolicy, Channel, CounterDef, CounterStatus, OfficeDef, OfficeSettings, PaperWidth,
-    PrinterDef, Priority, Retired, ServiceDef, Ticket, TicketStatus,
+    PrinterDef, Priority, Retired, ServiceDef, ServiceTexts, Ticket, TicketStatus,
 };
 pub use office::{Command, Counter, Executed, Office, Restore, ServiceCounts, TransferTarget};

@@ -284,6 +284,10 @@ pub struct ServiceDef {
     /// and what it costs ("Gratis").
     #[serde(default)]
     pub cost: String,
+    /// The published standard in the office's other languages, by
+    /// language code (`[services.translations.en]`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: BTreeMap<String, ServiceTexts>,
     /// Steps of the document after the counter, e.g. received → ready.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub workflow: Vec<String>,
@@ -306,6 +310,19 @@ impl ServiceDef {
             .or_else(|| self.names.values().next())
             .map_or(self.id.as_str(), String::as_str)
     }
+}
+
+/// A service's published standard in one more language.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ServiceTexts {
+    #[serde(default)]
+    pub requirements: Vec<String>,
+    #[serde(default)]
+    pub completion_time: String,
+    #[serde(default)]
+    pub cost: String,
 }
 
 /// A counter as configured.

@@ -150,9 +150,12 @@ pub struct ServiceView {
     /// null while it issues.
     #[schema(required = true)]
     pub suspended: Option<String>,
+    /// The published standard in the office's default language,
     pub requirements: Vec<String>,
     pub completion_time: String,
     pub cost: String,
+    /// and in its other languages, where the office wrote them.
+    pub translations: BTreeMap<String, antrean_core::ServiceTexts>,
     /// Steps of the document after the counter, in order.
     pub workflow: Vec<String>,
 }
@@ -301,6 +304,7 @@ pub fn service(
         requirements: s.requirements.clone(),
         completion_time: s.completion_time.clone(),
         cost: s.cost.clone(),
+        translations: s.translations.clone(),
         workflow: s.workflow.clone(),
     }
 }

@@ -148,6 +148,16 @@ async fn a_field_that_breaks_its_rule_is_named_and_nothing_changes() {
             json!({"name": "Alpha", "time_zone": "Asia/Jakarta", "languages": ["en"]}),
             "services[1].name",
         ),
+        (
+            "services/akta",
+            json!({"name": {"id": "Akta"}, "prefix": "C", "translations": {"id": {"cost": "Gratis"}}}),
+            "translations",
+        ),
+        (
+            "services/akta",
+            json!({"name": {"id": "Akta"}, "prefix": "C", "translations": {"fr": {"cost": "Gratuit"}}}),
+            "services[2].translations",
+        ),
         ("hours", json!({"mon": "16:00-07:30"}), "hours"),
         ("hours", json!({"fri": "07:30-12:00, 11:00-16:00"}), "hours"),
         (
