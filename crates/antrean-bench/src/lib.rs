@@ -110,6 +110,8 @@ pub struct Options {
     pub data_parent: Option<PathBuf>,
     /// Progress lines on stderr.
     pub verbose: bool,
+    /// Measure issuance during configuration changes.
+    pub config_changes: bool,
 }
 
 /// Issuance at one concurrency, with its baseline.
@@ -269,7 +271,7 @@ pub struct Report {
     pub issue: IssueSummary,
     pub issue_levels: Vec<Level>,
     /// Issuance while a supervisor changes the configuration.
-    pub config_changes: ConfigChanges,
+    pub config_changes: Option<ConfigChanges>,
     /// The bulk issuance at concurrency 64, slice by slice.
     pub fill: Vec<FillSlice>,
     pub live: Vec<LiveResult>,
@@ -414,7 +416,9 @@ pub async fn run(opts: &Options) -> anyhow::Result<Report> {
     say(&format!(
         "issuance at concurrency {CHANGES_CONCURRENCY}, with and without {CHANGES_PER_S} configuration changes a second"
     ));
-    let config_changes = {
+    let config_changes = if !opts.config_changes {
+        None
+    } else {
         let slice = plan.changes_time / plan.slices;
         let (mut without, mut with, mut changes) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..plan.slices {
@@ -440,7 +444,7 @@ pub async fn run(opts: &Options) -> anyhow::Result<Report> {
             RunResult::combine(with),
             RunResult::combine(changes),
         );
-        ConfigChanges {
+        Some(ConfigChanges {
             concurrency: CHANGES_CONCURRENCY,
             changes: changes.requests,
             changes_per_s: changes.per_s,
@@ -450,7 +454,7 @@ pub async fn run(opts: &Options) -> anyhow::Result<Report> {
             tickets_per_s_without: without.per_s,
             tickets_per_s_with: with.per_s,
             ratio: with.p99_ms / without.p99_ms.max(0.001),
-        }
+        })
     };
     // The rest of the tickets, in ten slices when they are many: the rate per slice shows how
     // issuance scales with the number of tickets already waiting.
@@ -642,9 +646,9 @@ pub fn render(r: &Report) -> String {
         100.0 * i.ratio_to_baseline,
         verdict(i.ratio_to_baseline >= 0.4)
     );
-    let c = &r.config_changes;
-    s += &format!(
-        "   while a supervisor changes the configuration ({} changes, {:.1}/s, each on disk in p99 {:.1} ms), concurrency {}: p99 {:.2} ms against {:.2} ms without ({:.2}×), {:.0} against {:.0} tickets/s [target ≤ 2×: {}]\n\n",
+    if let Some(c) = &r.config_changes {
+        s += &format!(
+        "   while a supervisor changes the configuration ({} changes, {:.1}/s, each on disk in p99 {:.1} ms), concurrency {}: p99 {:.2} ms against {:.2} ms without ({:.2}×), {:.0} against {:.0} tickets/s [target ≤ 2×: {}]\n",
         c.changes,
         c.changes_per_s,
         c.change_p99_ms,
@@ -656,7 +660,8 @@ pub fn render(r: &Report) -> String {
         c.tickets_per_s_without,
         verdict(c.ratio <= 2.0)
     );
-    s += "2. Call-to-display (clerk call-next → ticket_called at each live client)\n";
+    }
+    s += "\n2. Call-to-display (clerk call-next → ticket_called at each live client)\n";
     for l in &r.live {
         let target = if l.clients <= 1000 { 15.0 } else { 100.0 };
         s += &format!(

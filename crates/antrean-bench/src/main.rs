@@ -32,6 +32,10 @@ struct Cli {
     /// No progress lines on stderr.
     #[arg(long)]
     silent: bool,
+    /// Leave out issuance during configuration changes (for an A/B against
+    /// a server from before configuration was state).
+    #[arg(long)]
+    no_config_changes: bool,
     /// Internal: be the other end of the plain TCP fan-out at this address.
     #[arg(long, hide = true)]
     fanout_peer: Option<std::net::SocketAddr>,
@@ -65,6 +69,7 @@ async fn main() -> ExitCode {
         server: cli.server,
         data_parent: cli.data_dir,
         verbose: !cli.silent,
+        config_changes: !cli.no_config_changes,
     };
     match antrean_bench::run(&opts).await {
         Ok(report) => {

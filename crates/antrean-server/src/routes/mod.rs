@@ -97,6 +97,30 @@ impl Modify for Everywhere {
                 }
             }
         }
+        time_zones(doc);
+    }
+}
+
+/// A time zone is one of the IANA names the server knows: the list is put
+/// into the document once it is built (in the schemas it would be built
+/// again for every route that names one, when the server starts).
+fn time_zones(doc: &mut Document) {
+    use utoipa::openapi::schema::Schema;
+    use utoipa::openapi::RefOr;
+    let names: Vec<serde_json::Value> = chrono_tz::TZ_VARIANTS
+        .iter()
+        .map(|tz| tz.name().into())
+        .collect();
+    let Some(components) = doc.components.as_mut() else {
+        return;
+    };
+    for name in ["OfficeDef", "OfficeSettings"] {
+        if let Some(RefOr::T(Schema::Object(o))) = components.schemas.get_mut(name) {
+            if let Some(RefOr::T(Schema::Object(tz))) = o.properties.get_mut("time_zone") {
+                tz.enum_values = Some(names.clone());
+                tz.description = Some("An IANA time zone, e.g. `Asia/Jakarta` (WIB), `Asia/Makassar` (WITA), `Asia/Jayapura` (WIT).".into());
+            }
+        }
     }
 }
 
