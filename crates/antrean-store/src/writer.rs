@@ -16,7 +16,7 @@ use std::collections::HashSet;
 use std::sync::mpsc;
 
 use antrean_core::{Actor, Change, Event, EventKind, Ticket};
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use crate::chain;
 use crate::{to_ns, Result, StoreError};
@@ -142,7 +142,11 @@ fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, mut last_hash: String) {
         let mut offices: HashSet<String> = HashSet::new();
         let mut results: Vec<(Done, Result<()>)> = Vec::new();
         let committed = (|| -> Result<()> {
-            let tx = conn.transaction()?;
+            // Immediate: the write lock is taken first, so a second process
+            // writing the same file (`antrean user add` while the server
+            // runs) waits its busy timeout instead of failing at once when
+            // a read in the transaction would have to become a write.
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             // Events are written without a savepoint each (they fail only
             // when the disk or the database does): the first failure fails
             // the whole batch, and every office in it rebuilds itself.
