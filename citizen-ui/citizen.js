@@ -185,7 +185,7 @@ async function officePage(id) {
     // it, else in the office's own.
     const tr = s.translations[lang()];
     const std = {
-      requirements: tr?.requirements.length ? tr.requirements : s.requirements,
+      requirements: tr?.requirements?.length ? tr.requirements : s.requirements,
       completion_time: tr?.completion_time || s.completion_time,
       cost: tr?.cost || s.cost,
     };
