@@ -90,14 +90,17 @@ export function fieldOf(e) {
 
 /**
  * What a field must be, in words: `cfg.rule.{kind}.{field}`, else
- * `cfg.rule.{field}` (the same in every form: `id`, hours).
+ * `cfg.rule.{field}` (the same in every form: `id`, hours); a text in
+ * another language (`translations.en.cost`) by the text's own rule.
  * @param {string} kind
  * @param {string} field
  * @returns {Words}
  */
 function rule(kind, field) {
   const last = field.split(".").at(-1) ?? field;
-  const f = field.startsWith("hours") || DAYS.includes(/** @type {any} */ (last)) ? "hours" : field;
+  // A text in another language follows the rule of the text itself:
+  // `translations.en.cost` is a cost.
+  const f = field.startsWith("hours") || DAYS.includes(/** @type {any} */ (last)) ? "hours" : field.replace(/^translations\.[^.]+\./, "");
   for (const key of [`cfg.rule.${kind}.${f}`, `cfg.rule.${f}`]) if (has(key)) return [key];
   return ["cfg.rule.other", { field }];
 }
@@ -290,17 +293,17 @@ function required() {
  * @param {string} legend the legend's key
  * @param {(HTMLElement | null | false)[]} children
  * @param {() => HTMLElement} focus what gets focus on a refusal
- * @param {{hint?: string, required?: boolean, class?: string}} [opts]
+ * @param {{hint?: string, vars?: Vars, required?: boolean, class?: string}} [opts] `vars`: the legend's and the hint's placeholders
  */
 export function group(fv, name, legend, children, focus, opts = {}) {
   const id = `${fv.id}-${idPart(name)}`;
-  const hint = opts.hint ? tx(h("p", { id: `${id}-hint`, class: "a-hint" }), opts.hint) : null;
+  const hint = opts.hint ? tx(h("p", { id: `${id}-hint`, class: "a-hint" }), opts.hint, opts.vars) : null;
   const err = errorBox(`${id}-err`);
   fv.add(name, focus, err);
   return h(
     "fieldset",
     { id, class: `f-group ${opts.class ?? ""}`.trim(), "aria-describedby": [hint?.id, err.id].filter(Boolean).join(" ") },
-    h("legend", null, w(legend), opts.required && [" ", required()]),
+    h("legend", null, w(legend, opts.vars), opts.required && [" ", required()]),
     children,
     hint,
     err,
