@@ -32,12 +32,13 @@ import {
   showRefusal,
   weekHours,
 } from "./forms.js";
-import { at, reword, tx, w } from "./strings.js";
+import { at, has, reword, tx, w } from "./strings.js";
 
 /**
  * @typedef {import("../shared-ui/contract").components["schemas"]} S
  * @typedef {S["OfficeDef"]} Config
  * @typedef {S["ServiceDef"]} ServiceDef
+ * @typedef {S["ServiceTexts"]} ServiceTexts
  * @typedef {S["CounterDef"]} CounterDef
  * @typedef {S["ClosureText"]} Closure
  * @typedef {S["PrinterDef"]} PrinterDef
@@ -597,6 +598,58 @@ function hoursWords(hours) {
   return days.length ? days.map((d) => `${at(`cfg.day_short.${d}`)} ${hours[d]}`).join(" · ") : at("cfg.hours.never");
 }
 
+/** A service's published standard in the office's other languages, by language. @param {ServiceDef | null} s */
+const translationsOf = (s) => s?.translations ?? {};
+
+/**
+ * A standard's example hint for texts in `l` ("Misalnya: 1 working day."),
+ * else the office's usual one.
+ * @param {string} field
+ * @param {string} l
+ */
+const exampleHint = (field, l) => (has(`cfg.services.${field}_hint.${l}`) ? `cfg.services.${field}_hint.${l}` : `cfg.services.${field}_hint`);
+
+/**
+ * A service's published standard in one language, in its own fieldset
+ * ("Standar pelayanan — Bahasa Inggris"): requirements one per line,
+ * completion time and cost, each field named as the server names it
+ * (`requirements`, or `translations.en.requirements` in another
+ * language). The default language's texts are the service's own; in
+ * another, the fieldset is a field of its own (`translations.en`, where a
+ * refusal of the whole goes).
+ * @param {FormView} fv
+ * @param {string} l
+ * @param {ServiceTexts | undefined} texts
+ */
+function standardFields(fv, l, texts) {
+  const main = l === langs()[0];
+  const named = (/** @type {string} */ f) => (main ? f : `translations.${l}.${f}`);
+  const requirements = linesInput(4);
+  const completion = input({ maxlength: 100 });
+  const cost = input({ maxlength: 100 });
+  requirements.value = (texts?.requirements ?? []).join("\n");
+  requirements.rows = Math.min(10, Math.max(4, (texts?.requirements?.length ?? 0) + 1));
+  completion.value = texts?.completion_time ?? "";
+  cost.value = texts?.cost ?? "";
+  const children = [
+    field(fv, named("requirements"), requirements, "cfg.services.requirements", { hint: "cfg.one_per_line", lang: l }),
+    pair(
+      field(fv, named("completion_time"), completion, "cfg.services.completion_time", { hint: exampleHint("completion_time", l), lang: l }),
+      field(fv, named("cost"), cost, "cfg.services.cost", { hint: exampleHint("cost", l), lang: l }),
+    ),
+  ];
+  const legend = "cfg.services.standard_in";
+  const vars = { lang: langName(l), main: langName(langs()[0]) };
+  const el = main
+    ? h("fieldset", { class: "f-group", id: `${fv.id}-standard` }, h("legend", null, w(legend, vars)), children)
+    : group(fv, `translations.${l}`, legend, children, () => requirements, { hint: "cfg.services.standard_in_hint", vars });
+  return {
+    el,
+    /** What is typed, as the server takes it. @returns {Required<ServiceTexts>} */
+    value: () => ({ requirements: lines(requirements.value), completion_time: completion.value.trim(), cost: cost.value.trim() }),
+  };
+}
+
 /** @returns {Part} */
 function servicesPart() {
   /** The counters serving a service, by name. @param {ServiceDef} s @param {Config} c */
@@ -619,6 +672,15 @@ function servicesPart() {
         [at("cfg.services.minutes"), at("cfg.services.minutes_n", { n: x.service_minutes ?? 0 })],
         [at("cfg.services.counters"), by.length ? by.join(", ") : h("strong", { class: "f-warn" }, at("cfg.services.no_counter"))],
         [at("cfg.services.hours"), x.hours ? hoursWords(x.hours) : at("cfg.services.hours_office")],
+        // Which of the office's other languages its standard is written in.
+        ...langs()
+          .slice(1)
+          .map((l) => {
+            const t = translationsOf(x)[l];
+            const written = !!t && (!!t.requirements?.length || !!t.completion_time || !!t.cost);
+            const said = written ? at("cfg.services.standard_written") : h("strong", { class: "f-warn" }, at("cfg.services.standard_missing", { main: langName(langs()[0]) }));
+            return /** @type {[string, Child]} */ ([at("cfg.in_lang", { lang: langName(l) }), said]);
+          }),
       ];
     },
     form(fv, x, c) {
@@ -628,9 +690,14 @@ function servicesPart() {
       const quota = numberInput(1, 100000);
       const online = numberInput(0, 100000);
       const minutes = numberInput(1, 480);
-      const requirements = linesInput(4);
-      const completion = input({ maxlength: 100 });
-      const cost = input({ maxlength: 100 });
+      // The published standard: the service's own in the office's default
+      // language, then one fieldset per other language.
+      const standards = langs().map((l, i) => ({ l, ...standardFields(fv, l, i === 0 ? (x ?? undefined) : translationsOf(x)[l]) }));
+      const others = standards.slice(1);
+      // A refusal of the translations as a whole (a language the office no
+      // longer has) goes to the first other language's fieldset.
+      const first = others[0] && fv.fields.get(`translations.${others[0].l}`);
+      if (first) fv.add("translations", first.control, first.err);
       const workflow = linesInput(4);
       const hours = weekHours(fv, "hours.", { legend: "cfg.services.hours", none: "cfg.services.hours_office", week: "cfg.services.hours_own" });
       const used = new Set(c.services.map((s) => s.prefix));
@@ -638,10 +705,6 @@ function servicesPart() {
       quota.value = x?.quota == null ? "" : String(x.quota);
       online.value = x?.quota_online == null ? "" : String(x.quota_online);
       minutes.value = String(x?.service_minutes ?? 5);
-      requirements.value = (x?.requirements ?? []).join("\n");
-      requirements.rows = Math.min(10, Math.max(4, (x?.requirements?.length ?? 0) + 1));
-      completion.value = x?.completion_time ?? "";
-      cost.value = x?.cost ?? "";
       workflow.value = (x?.workflow ?? []).join("\n");
       workflow.rows = Math.min(10, Math.max(4, (x?.workflow?.length ?? 0) + 1));
       hours.set(x?.hours);
@@ -668,11 +731,7 @@ function servicesPart() {
             field(fv, "quota_online", online, "cfg.services.quota_online", { hint: "cfg.services.quota_online_hint" }),
           ),
           field(fv, "service_minutes", minutes, "cfg.services.minutes", { required: true, hint: "cfg.services.minutes_hint" }),
-          field(fv, "requirements", requirements, "cfg.services.requirements", { hint: "cfg.one_per_line", lang: langs()[0] }),
-          pair(
-            field(fv, "completion_time", completion, "cfg.services.completion_time", { hint: "cfg.services.completion_time_hint", lang: langs()[0] }),
-            field(fv, "cost", cost, "cfg.services.cost", { hint: "cfg.services.cost_hint", lang: langs()[0] }),
-          ),
+          ...standards.map((s) => s.el),
           field(fv, "workflow", workflow, "cfg.services.workflow", { hint: "cfg.services.workflow_hint", lang: langs()[0] }),
           hours.el,
         ],
@@ -684,9 +743,14 @@ function servicesPart() {
             quota: numberValue(quota),
             quota_online: numberValue(online),
             service_minutes: numberValue(minutes),
-            requirements: lines(requirements.value),
-            completion_time: completion.value.trim(),
-            cost: cost.value.trim(),
+            ...standards[0].value(),
+            // A language whose three texts are all empty is left out.
+            translations: Object.fromEntries(
+              others.flatMap(({ l, value }) => {
+                const v = value();
+                return v.requirements.length || v.completion_time || v.cost ? [[l, v]] : [];
+              }),
+            ),
             workflow: lines(workflow.value),
             hours: hours.value(),
           },
