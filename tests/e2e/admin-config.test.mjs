@@ -381,6 +381,85 @@ describe("the office's configuration from /admin", { timeout: 300000 }, () => {
     assert.ok(await stillMarked(admin));
   });
 
+  it("a service's standard in English, written here: saved as its translation, and the citizen page in English shows it", async () => {
+    await part("services");
+    const card = admin.locator('[data-item="paspor"]');
+    assert.match(await renderedText(card), /Bahasa Inggris Standar pelayanan belum ditulis: warga melihatnya dalam Bahasa Indonesia\./);
+    await card.locator("[data-edit]").click();
+    await admin.locator("#cfg-services-form-h", { hasText: "Ubah layanan: Paspor (Imigrasi)" }).waitFor(T);
+    // The office's own standard first, then one fieldset per other language.
+    assert.equal(await renderedText(admin.locator("#cfg-services-form-standard > legend")), "Standar pelayanan — Bahasa Indonesia");
+    const en = admin.locator("#cfg-services-form-translations-en");
+    assert.equal(await renderedText(en.locator("> legend")), "Standar pelayanan — Bahasa Inggris");
+    assert.match(await renderedText(en), /Isian yang kosong tampil dalam Bahasa Indonesia\./);
+    const req = admin.locator("#cfg-services-form-translations-en-requirements");
+    const completion = admin.locator("#cfg-services-form-translations-en-completion_time");
+    const cost = admin.locator("#cfg-services-form-translations-en-cost");
+    assert.deepEqual(await Promise.all([req, completion, cost].map((l) => l.inputValue())), ["", "", ""]);
+    for (const l of [req, completion, cost]) assert.equal(await l.getAttribute("lang"), "en");
+    assert.equal(await admin.locator("label[for=cfg-services-form-translations-en-cost]").textContent(), "Biaya");
+    assert.equal(await renderedText(admin.locator("#cfg-services-form-translations-en-completion_time-hint")), "Misalnya: 1 working day.");
+    assert.equal(await admin.locator("#cfg-services-form-requirements").inputValue(), "KTP-el\nKartu Keluarga\nAkta kelahiran", "the office's own stay");
+
+    // 31 requirements: refused next to the English ones, focus there; nothing changes.
+    await req.fill(Array.from({ length: 31 }, (_, i) => `Requirement ${i + 1}`).join("\n"));
+    await completion.fill("4 working days");
+    await cost.fill("Rp350,000");
+    await admin.locator("#cfg-services-form button[type=submit]").click();
+    const err = admin.locator("#cfg-services-form-translations-en-requirements-err");
+    await err.waitFor({ state: "visible", ...T });
+    assert.equal(await renderedText(err), "Satu persyaratan per baris: paling banyak 30 baris, tiap baris paling banyak 200 karakter.");
+    assert.equal(await focused(admin), "cfg-services-form-translations-en-requirements");
+    assert.equal(await req.getAttribute("aria-invalid"), "true");
+    assert.match((await req.getAttribute("aria-describedby")) ?? "", /cfg-services-form-translations-en-requirements-err/);
+    assert.equal((await config()).services.find((/** @type {any} */ s) => s.id === "paspor").translations, undefined, "nothing changed");
+    await look(admin, "service-standard-en-refused");
+    await admin.locator("#lang-btn").click();
+    await err.filter({ hasText: "One requirement per line: at most 30 lines, each at most 200 characters." }).waitFor(T);
+    assert.equal(await renderedText(en.locator("> legend")), "Service standard — English");
+    assert.equal(await admin.locator("label[for=cfg-services-form-translations-en-cost]").textContent(), "Cost");
+    await admin.locator("#lang-btn").click();
+    await err.filter({ hasText: "Satu persyaratan per baris" }).waitFor(T);
+
+    await req.fill("Electronic ID card (KTP-el)\nFamily card (Kartu Keluarga)\n\n  Birth certificate  ");
+    assert.equal(await err.isHidden(), true, "the refusal goes once the field changes");
+    await en.scrollIntoViewIfNeeded();
+    await look(admin, "service-standard-en");
+    await admin.locator("#cfg-services-form button[type=submit]").click();
+    await admin.locator("#cfg-services-status", { hasText: "Layanan Paspor (Imigrasi) tersimpan." }).waitFor(T);
+    const paspor = (await config()).services.find((/** @type {any} */ s) => s.id === "paspor");
+    assert.deepEqual(paspor.translations, { en: { requirements: ["Electronic ID card (KTP-el)", "Family card (Kartu Keluarga)", "Birth certificate"], completion_time: "4 working days", cost: "Rp350,000" } });
+    assert.deepEqual([paspor.requirements, paspor.completion_time, paspor.cost], [["KTP-el", "Kartu Keluarga", "Akta kelahiran"], "4 hari kerja", "Rp350.000"]);
+    assert.match(await renderedText(card), /Bahasa Inggris Standar pelayanan sudah ditulis/);
+
+    // The citizen page: the office's own in Indonesian, the English in English.
+    const phone = await openPage(browser, PHONE, true);
+    await phone.goto(`${server.url}/o/${OFFICE}`);
+    const citizen = phone.locator('[data-card="paspor"]');
+    await citizen.waitFor(T);
+    const facts = async () => (await citizen.locator("dd").allTextContents()).slice(-2);
+    const requirements = () => citizen.locator("details li").allTextContents();
+    assert.deepEqual(await facts(), ["4 hari kerja", "Rp350.000"]);
+    assert.deepEqual(await requirements(), ["KTP-el", "Kartu Keluarga", "Akta kelahiran"]);
+    await phone.locator("#lang-btn").click();
+    await citizen.locator("dd", { hasText: "4 working days" }).waitFor(T);
+    assert.deepEqual(await facts(), ["4 working days", "Rp350,000"]);
+    assert.deepEqual(await requirements(), ["Electronic ID card (KTP-el)", "Family card (Kartu Keluarga)", "Birth certificate"]);
+    await citizen.locator("summary").click();
+    await citizen.scrollIntoViewIfNeeded();
+    await checkScreen(phone, "admin-config-citizen-360x740-standard-en");
+    await phone.close();
+
+    // All three English texts emptied: the translation is left out.
+    await card.locator("[data-edit]").click();
+    await admin.locator("#cfg-services-form-h").waitFor(T);
+    assert.equal(await cost.inputValue(), "Rp350,000");
+    for (const l of [req, completion, cost]) await l.fill("");
+    await admin.locator("#cfg-services-form button[type=submit]").click();
+    await admin.locator("#cfg-services-status", { hasText: "Layanan Paspor (Imigrasi) tersimpan." }).waitFor(T);
+    assert.equal((await config()).services.find((/** @type {any} */ s) => s.id === "paspor").translations, undefined);
+  });
+
   it("removals are asked first; one the server refuses is said next to its button", async () => {
     await part("services");
     const remove = admin.locator('[data-remove="skck"]');
@@ -508,6 +587,13 @@ describe("the office's configuration from /admin", { timeout: 300000 }, () => {
     await submit.click();
     await answer(true);
     await err.filter({ hasText: SHARED["err.prefix_taken"] }).waitFor(T);
+    // A standard in a language the office does not have.
+    const french = structuredClone(exported);
+    french.services[1].translations = { fr: { cost: "Gratuit" } };
+    await input.setInputFiles(file("fr.json", JSON.stringify(french)));
+    await submit.click();
+    await answer(true);
+    await err.filter({ hasText: "Di berkas, layanan ke-2: Standar pelayanan dalam bahasa lain hanya untuk bahasa kantor selain bahasa utamanya." }).waitFor(T);
     assert.deepEqual(await config(), exported, "nothing changed");
 
     const edited = structuredClone(exported);
