@@ -18,19 +18,11 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ARTIFACTS, CLERK, OFFICE, SUPERVISOR, axe, checkScreen, launchBrowser, openPage, renderedText, startServer } from "./helpers.mjs";
+import { ARTIFACTS, CLERK, OFFICE, SUPERVISOR, axe, checkScreen, launchBrowser, missTheClosure, officeDate, openPage, renderedText, startServer } from "./helpers.mjs";
 
 const T = { timeout: 15000 };
-const ZONE = "Asia/Jakarta";
 const DESK = { width: 1366, height: 768 };
 const PHONE = { width: 360, height: 740 };
-
-/** A date in the office's zone, `days` from today, as YYYY-MM-DD, with its weekday key. */
-function officeDate(days = 0) {
-  const [y, m, d] = new Intl.DateTimeFormat("en-CA", { timeZone: ZONE }).format(new Date()).split("-").map(Number);
-  const at = new Date(Date.UTC(y, m - 1, d + days));
-  return { iso: at.toISOString().slice(0, 10), key: ["sun", "mon", "tue", "wed", "thu", "fri", "sat"][at.getUTCDay()] };
-}
 
 /** A date in words as the admin screen says it ("Selasa, 1 Desember 2026"). @param {string} iso */
 function dateWords(iso) {
@@ -666,17 +658,7 @@ describe("the office's configuration from /admin", { timeout: 300000 }, () => {
     // A citizen's page drawn before the holiday, that has not heard of it
     // (no stream, and the office as it was).
     const phone = await openPage(browser, PHONE, true);
-    await phone.routeWebSocket(/\/live/, () => {});
-    let fetched = 0;
-    await phone.route(`**/api/v1/offices/${OFFICE}`, async (route) => {
-      const res = await route.fetch();
-      const o = await res.json();
-      if (fetched++ === 0) {
-        Object.assign(o, { open: true, closed_reason: null, opens_at: null });
-        for (const s of o.services) Object.assign(s, { open: true, closed_reason: null, opens_at: null });
-      }
-      await route.fulfill({ response: res, json: o });
-    });
+    await missTheClosure(phone);
 
     await part("closures");
     await admin.locator("#cfg-closures-add").click();

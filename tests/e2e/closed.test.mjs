@@ -11,23 +11,9 @@
 // the office again when a service opens, and offers it then.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { OFFICE, axe, checkScreen, launchBrowser, openPage, renderedText, screenshot, spoken, startServer } from "./helpers.mjs";
+import { OFFICE, ZONE, axe, checkScreen, launchBrowser, officeDate, openPage, renderedText, screenshot, spoken, startServer } from "./helpers.mjs";
 
 const T = { timeout: 15000 };
-const ZONE = "Asia/Jakarta";
-
-/** A date in the office's zone, `days` from today, as YYYY-MM-DD, with its weekday key and words. */
-function officeDate(days = 0) {
-  const [y, m, d] = new Intl.DateTimeFormat("en-CA", { timeZone: ZONE }).format(new Date()).split("-").map(Number);
-  const at = new Date(Date.UTC(y, m - 1, d + days));
-  const word = (/** @type {string} */ locale) => new Intl.DateTimeFormat(locale, { weekday: "long", timeZone: "UTC" }).format(at);
-  return {
-    iso: at.toISOString().slice(0, 10),
-    key: ["sun", "mon", "tue", "wed", "thu", "fri", "sat"][at.getUTCDay()],
-    id: word("id-ID"),
-    en: word("en-GB"),
-  };
-}
 
 
 /** Visible targets on the page under 64 px high (the kiosk's minimum). @param {import("playwright-core").Page} p */

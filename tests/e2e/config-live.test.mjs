@@ -14,23 +14,9 @@
 import { after, before, describe, it, mock } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import { CLERK, OFFICE, SUPERVISOR, checkScreen, launchBrowser, openPage, renderedText, screenshot, startServer } from "./helpers.mjs";
+import { CLERK, OFFICE, SUPERVISOR, checkScreen, launchBrowser, missTheClosure, officeDate, openPage, renderedText, screenshot, startServer } from "./helpers.mjs";
 
 const T = { timeout: 15000 };
-const ZONE = "Asia/Jakarta";
-
-/** A date in the office's zone, `days` from today, as YYYY-MM-DD, with its weekday key and words. */
-function officeDate(days = 0) {
-  const [y, m, d] = new Intl.DateTimeFormat("en-CA", { timeZone: ZONE }).format(new Date()).split("-").map(Number);
-  const at = new Date(Date.UTC(y, m - 1, d + days));
-  const word = (/** @type {string} */ locale) => new Intl.DateTimeFormat(locale, { weekday: "long", timeZone: "UTC" }).format(at);
-  return {
-    iso: at.toISOString().slice(0, 10),
-    key: ["sun", "mon", "tue", "wed", "thu", "fri", "sat"][at.getUTCDay()],
-    id: word("id-ID"),
-    en: word("en-GB"),
-  };
-}
 
 /** The language files, as the screens load them. @param {"id" | "en"} lang */
 function strings(lang) {
@@ -458,17 +444,7 @@ describe("configuration changed live", { timeout: 240000 }, () => {
     // A page that missed it (no stream, and an answer of the office from
     // before the closure): taking a ticket is refused, and says why.
     const p = await openPage(browser, { width: 360, height: 740 }, true);
-    await p.routeWebSocket(/\/live/, () => {});
-    let fetched = 0;
-    await p.route(`**/api/v1/offices/${OFFICE}`, async (route) => {
-      const res = await route.fetch();
-      const o = await res.json();
-      if (fetched++ === 0) {
-        Object.assign(o, { open: true, closed_reason: null, opens_at: null });
-        for (const s of o.services) Object.assign(s, { open: true, closed_reason: null, opens_at: null });
-      }
-      await route.fulfill({ response: res, json: o });
-    });
+    await missTheClosure(p);
     await p.goto(`${server.url}/o/${OFFICE}`);
     await p.locator('button[data-service="ktp-el"]').click();
     await p.locator("#confirm-take").click();

@@ -306,3 +306,38 @@ export async function checkScreen(p, name) {
 export async function renderedText(l) {
   return (await l.innerText()).replace(/\s+/g, " ").trim();
 }
+
+/** The example office's time zone. */
+export const ZONE = "Asia/Jakarta";
+
+/** A date in the office's zone, `days` from today, as YYYY-MM-DD, with its weekday key and words. */
+export function officeDate(days = 0) {
+  const [y, m, d] = new Intl.DateTimeFormat("en-CA", { timeZone: ZONE }).format(new Date()).split("-").map(Number);
+  const at = new Date(Date.UTC(y, m - 1, d + days));
+  const word = (/** @type {string} */ locale) => new Intl.DateTimeFormat(locale, { weekday: "long", timeZone: "UTC" }).format(at);
+  return {
+    iso: at.toISOString().slice(0, 10),
+    key: ["sun", "mon", "tue", "wed", "thu", "fri", "sat"][at.getUTCDay()],
+    id: word("id-ID"),
+    en: word("en-GB"),
+  };
+}
+
+/**
+ * Makes `page` one that missed a closure: no live stream, and its first
+ * fetch of the office answered as if everything were open.
+ * @param {import("playwright-core").Page} page
+ */
+export async function missTheClosure(page) {
+  await page.routeWebSocket(/\/live/, () => {});
+  let fetched = 0;
+  await page.route(`**/api/v1/offices/${OFFICE}`, async (route) => {
+    const res = await route.fetch();
+    const o = await res.json();
+    if (fetched++ === 0) {
+      Object.assign(o, { open: true, closed_reason: null, opens_at: null });
+      for (const s of o.services) Object.assign(s, { open: true, closed_reason: null, opens_at: null });
+    }
+    await route.fulfill({ response: res, json: o });
+  });
+}
