@@ -64,6 +64,9 @@ named!(
     Role, UnknownRole, "role", {
         /// Works the counters of their office.
         Clerk = "clerk",
+        /// The help desk (petugas informasi): issues tickets for citizens
+        /// without a phone and confirms priority claims.
+        HelpDesk = "help_desk",
         /// Everything in their office.
         Supervisor = "supervisor",
         /// Everything everywhere.

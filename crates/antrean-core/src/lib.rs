@@ -19,6 +19,7 @@ pub mod ikm;
 mod model;
 mod office;
 mod ranked;
+pub mod staff;
 pub mod words;
 
 pub use actor::{Actor, DeviceKind, Role, UnknownActor, UnknownDeviceKind, UnknownRole};
@@ -31,4 +32,5 @@ pub use model::{
     CallPolicy, Channel, CounterDef, CounterStatus, OfficeDef, OfficeSettings, PaperWidth,
     PrinterDef, Priority, Retired, ServiceDef, ServiceTexts, Ticket, TicketStatus,
 };
+pub use staff::{AccountChange, DeviceSettings, StaffError};
 pub use office::{Command, Counter, Executed, Office, Restore, ServiceCounts, TransferTarget};

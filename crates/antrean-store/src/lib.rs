@@ -9,6 +9,7 @@
 //! connections through [`Reader`]. No SQL leaves this crate.
 #![forbid(unsafe_code)]
 
+mod accounts;
 mod chain;
 mod read;
 mod schema;
@@ -16,12 +17,11 @@ mod writer;
 
 use std::path::{Path, PathBuf};
 
-use antrean_core::{DeviceKind, Role};
-
 pub use chain::ChainReport;
 
-pub use read::{Device, Reader, ServiceFigures, Session, StoredTicket, User};
-pub use writer::{Done, Writer};
+pub use accounts::{Device, PasswordKind, Session, User};
+pub use read::{Reader, ServiceFigures, StoredTicket};
+pub use writer::{Done, Writer, ACCOUNTS_LOG};
 
 /// What can go wrong below the domain.
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +41,8 @@ pub enum StoreError {
     WriterGone,
     #[error("{0} already exists")]
     Exists(String),
+    #[error("{0} does not exist")]
+    NotFound(String),
     #[error("another antrean process (the server?) is using {0}; stop it first")]
     Busy(PathBuf),
 }
@@ -120,94 +122,4 @@ pub(crate) fn to_ns(at: chrono::DateTime<chrono::Utc>) -> i64 {
 
 pub(crate) fn from_ns(ns: i64) -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_timestamp_nanos(ns)
-}
-
-impl Store {
-    /// Adds a staff account. `password_hash` is already an argon2id PHC
-    /// string; this crate never sees passwords.
-    pub fn add_user(
-        &self,
-        username: &str,
-        password_hash: &str,
-        role: Role,
-        office: Option<&str>,
-    ) -> Result<()> {
-        let (u, h, r, o) = (
-            username.to_owned(),
-            password_hash.to_owned(),
-            role.as_str(),
-            office.map(str::to_owned),
-        );
-        self.writer.exec_blocking(move |tx| {
-            let exists: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM users WHERE username = ?1)", [&u], |r| r.get(0))?;
-            if exists {
-                return Err(StoreError::Exists(format!("user `{u}`")));
-            }
-            tx.execute(
-                "INSERT INTO users (username, password_hash, role, office, created_at_ns) VALUES (?1, ?2, ?3, ?4, ?5)",
-                rusqlite::params![u, h, r, o, to_ns(chrono::Utc::now())],
-            )?;
-            Ok(())
-        })
-    }
-
-    /// Stores a session; only the token's hash is kept.
-    pub fn create_session(
-        &self,
-        token_hash: &str,
-        user_id: i64,
-        expires_at: chrono::DateTime<chrono::Utc>,
-    ) -> Result<()> {
-        let (t, e) = (token_hash.to_owned(), to_ns(expires_at));
-        self.writer.exec_blocking(move |tx| {
-            tx.execute(
-                "DELETE FROM sessions WHERE expires_at_ns < ?1",
-                [to_ns(chrono::Utc::now())],
-            )?;
-            tx.execute(
-                "INSERT INTO sessions (token_hash, user_id, expires_at_ns) VALUES (?1, ?2, ?3)",
-                rusqlite::params![t, user_id, e],
-            )?;
-            Ok(())
-        })
-    }
-
-    pub fn delete_session(&self, token_hash: &str) -> Result<()> {
-        let t = token_hash.to_owned();
-        self.writer.exec_blocking(move |tx| {
-            tx.execute("DELETE FROM sessions WHERE token_hash = ?1", [t])?;
-            Ok(())
-        })
-    }
-
-    /// Registers a device (a kiosk, a display) by the hash of its token.
-    pub fn add_device(
-        &self,
-        name: &str,
-        office: &str,
-        kind: DeviceKind,
-        token_hash: &str,
-    ) -> Result<()> {
-        let (n, o, k, t) = (
-            name.to_owned(),
-            office.to_owned(),
-            kind.as_str(),
-            token_hash.to_owned(),
-        );
-        self.writer.exec_blocking(move |tx| {
-            let exists: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM devices WHERE office = ?1 AND name = ?2)",
-                [&o, &n],
-                |r| r.get(0),
-            )?;
-            if exists {
-                return Err(StoreError::Exists(format!("device `{n}` of office `{o}`")));
-            }
-            tx.execute(
-                "INSERT INTO devices (token_hash, name, office, kind, created_at_ns) VALUES (?1, ?2, ?3, ?4, ?5)",
-                rusqlite::params![t, n, o, k, to_ns(chrono::Utc::now())],
-            )?;
-            Ok(())
-        })
-    }
 }

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use antrean_core::{
-    Channel, Counter, CounterStatus, DeviceKind, Event, EventKind, OfficeDef, Priority, Restore,
-    Role, ServiceCounts, Ticket, TicketStatus,
+    Channel, Counter, CounterStatus, Event, EventKind, OfficeDef, Priority, Restore,
+    ServiceCounts, Ticket, TicketStatus,
 };
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -54,31 +54,6 @@ pub struct ServiceFigures {
     pub surveys: Vec<antrean_core::ikm::Answers>,
 }
 
-/// A staff account.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct User {
-    pub id: i64,
-    pub username: String,
-    pub password_hash: String,
-    pub role: Role,
-    pub office: Option<String>,
-}
-
-/// A signed-in session and its user.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Session {
-    pub user: User,
-    pub expires_at: chrono::DateTime<chrono::Utc>,
-}
-
-/// A registered device (a kiosk).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Device {
-    pub name: String,
-    pub office: String,
-    pub kind: DeviceKind,
-}
-
 const TICKET_COLUMNS: &str = "code, day, number, seq_no, number_service, service, priority, channel, status, \
     issued_at_ns, called_at_ns, started_at_ns, finished_at_ns, counter, target_counter, calls, office, document";
 
@@ -105,7 +80,7 @@ impl Reader {
     }
 
     /// Runs `f` on a pooled connection.
-    fn with<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+    pub(crate) fn with<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         let conn = self.pool.lock().map_or(None, |mut p| p.pop());
         let conn = match conn {
             Some(c) => c,
@@ -301,63 +276,6 @@ impl Reader {
     pub fn verify_chain(&self) -> Result<ChainReport> {
         self.with(chain::verify)
     }
-
-    pub fn user(&self, username: &str) -> Result<Option<User>> {
-        self.with(|c| {
-            c.prepare_cached(
-                "SELECT id, username, password_hash, role, office FROM users WHERE username = ?1",
-            )?
-            .query_row([username], |r| Ok(user_from_row(r)))
-            .optional()?
-            .transpose()
-        })
-    }
-
-    /// The live session with this token hash, if it has not expired.
-    pub fn session(
-        &self,
-        token_hash: &str,
-        now: chrono::DateTime<chrono::Utc>,
-    ) -> Result<Option<Session>> {
-        self.with(|c| {
-            c.prepare_cached(
-                "SELECT u.id, u.username, u.password_hash, u.role, u.office, s.expires_at_ns
-                 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1 AND s.expires_at_ns > ?2",
-            )?
-            .query_row(params![token_hash, crate::to_ns(now)], |r| {
-                Ok(user_from_row(r).and_then(|user| Ok(Session { user, expires_at: from_ns(r.get(5)?) })))
-            })
-            .optional()?
-            .transpose()
-        })
-    }
-
-    pub fn device(&self, token_hash: &str) -> Result<Option<Device>> {
-        self.with(|c| {
-            c.prepare_cached("SELECT name, office, kind FROM devices WHERE token_hash = ?1")?
-                .query_row([token_hash], |r| {
-                    Ok(named(r, 2, "device kind").and_then(|kind| {
-                        Ok(Device {
-                            name: r.get(0)?,
-                            office: r.get(1)?,
-                            kind,
-                        })
-                    }))
-                })
-                .optional()?
-                .transpose()
-        })
-    }
-}
-
-fn user_from_row(r: &Row<'_>) -> Result<User> {
-    Ok(User {
-        id: r.get(0)?,
-        username: r.get(1)?,
-        password_hash: r.get(2)?,
-        role: named(r, 3, "role")?,
-        office: r.get(4)?,
-    })
 }
 
 fn parse_day(s: &str) -> Result<NaiveDate> {
@@ -374,7 +292,7 @@ fn text<'r>(r: &'r Row<'_>, i: usize) -> Result<Option<&'r str>> {
 
 /// A NOT NULL text column naming a value of the domain (a role, a device
 /// kind): a name the domain does not know means the row is corrupt.
-fn named<T>(r: &Row<'_>, i: usize, what: &str) -> Result<T>
+pub(crate) fn named<T>(r: &Row<'_>, i: usize, what: &str) -> Result<T>
 where
     T: std::str::FromStr,
     T::Err: std::fmt::Display,

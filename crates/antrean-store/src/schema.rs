@@ -158,6 +158,30 @@ CREATE TABLE office_configs (
     config TEXT NOT NULL  -- the OfficeDef as JSON
 ) WITHOUT ROWID;
 "#,
+    // Accounts an office manages itself: disabled users, one-time
+    // passwords, the last sign-in; devices with an id of their own (to be
+    // renamed and revoked), their last contact and settings.
+    r#"
+ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN last_sign_in_ns INTEGER;
+CREATE INDEX sessions_user ON sessions (user_id);
+CREATE TABLE devices_by_id (
+    id            INTEGER PRIMARY KEY,
+    token_hash    TEXT    NOT NULL UNIQUE,
+    name          TEXT    NOT NULL,
+    office        TEXT    NOT NULL,
+    kind          TEXT    NOT NULL,
+    created_at_ns INTEGER NOT NULL,
+    last_seen_ns  INTEGER,
+    settings      TEXT    NOT NULL DEFAULT '{}',  -- DeviceSettings as JSON
+    UNIQUE (office, name)
+);
+INSERT INTO devices_by_id (token_hash, name, office, kind, created_at_ns)
+    SELECT token_hash, name, office, kind, created_at_ns FROM devices ORDER BY created_at_ns;
+DROP TABLE devices;
+ALTER TABLE devices_by_id RENAME TO devices;
+"#,
 ];
 
 /// Opens a connection with the settings every connection needs: WAL so that

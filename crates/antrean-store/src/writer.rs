@@ -15,7 +15,7 @@
 use std::collections::HashSet;
 use std::sync::mpsc;
 
-use antrean_core::{Actor, Change, Event, EventKind, Ticket};
+use antrean_core::{AccountChange, Actor, Change, Event, EventKind, Ticket};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use crate::chain;
@@ -25,8 +25,16 @@ use crate::{to_ns, Result, StoreError};
 /// short: send on a channel, broadcast, nothing blocking.
 pub type Done = Box<dyn FnOnce(Result<()>) + Send>;
 
-/// A write that needs a transaction of its own kind (users, sessions...).
+/// A write that needs a transaction of its own kind (sessions...).
 pub type Exec = Box<dyn FnOnce(&Transaction<'_>) -> Result<()> + Send>;
+
+/// A change of accounts or devices: it updates their tables and says what
+/// it did, which is appended to the accounts log in the same savepoint.
+pub type AccountExec = Box<dyn FnOnce(&Transaction<'_>) -> Result<AccountChange> + Send>;
+
+/// The key of the accounts log in the `events` table, where an office's
+/// id would be: no office id starts with `@`.
+pub const ACCOUNTS_LOG: &str = "@accounts";
 
 enum Job {
     Events {
@@ -38,6 +46,11 @@ enum Job {
     },
     Exec {
         exec: Exec,
+        done: Done,
+    },
+    Account {
+        actor: String,
+        exec: AccountExec,
         done: Done,
     },
     Reset {
@@ -92,6 +105,16 @@ impl Writer {
         self.send(Job::Exec { exec, done });
     }
 
+    /// Runs `exec` and appends the change it returns to the accounts log,
+    /// with `actor`, in the next commit; `done` runs when it is on disk.
+    pub fn account(&self, actor: &Actor, exec: AccountExec, done: Done) {
+        self.send(Job::Account {
+            actor: actor.to_string(),
+            exec,
+            done,
+        });
+    }
+
     /// Waits, from a non-async thread or `spawn_blocking`, for `exec` to be
     /// committed.
     pub fn exec_blocking<T: Send + 'static>(
@@ -125,7 +148,7 @@ impl Writer {
     fn send(&self, job: Job) {
         if let Err(mpsc::SendError(job)) = self.tx.send(job) {
             match job {
-                Job::Events { done, .. } | Job::Exec { done, .. } => {
+                Job::Events { done, .. } | Job::Exec { done, .. } | Job::Account { done, .. } => {
                     done(Err(StoreError::WriterGone))
                 }
                 Job::Reset { .. } => {}
@@ -181,6 +204,19 @@ fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, mut last_hash: String) {
                     }
                     Job::Exec { exec, done } => {
                         let r = in_savepoint(&tx, |sp| exec(sp));
+                        results.push((done, r));
+                    }
+                    Job::Account { actor, exec, done } => {
+                        // Refused alone (a user name taken): the chain goes
+                        // on from the hash before it.
+                        let before = last_hash.clone();
+                        let r = in_savepoint(&tx, |sp| {
+                            let change = exec(sp)?;
+                            write_account(sp, &actor, &change, &mut last_hash)
+                        });
+                        if r.is_err() {
+                            last_hash = before;
+                        }
                         results.push((done, r));
                     }
                 }
@@ -252,6 +288,28 @@ fn write_events(
         *last_hash = hash;
         project(tx, office, e)?;
     }
+    Ok(())
+}
+
+/// Appends one account change to the accounts log, numbered after its last.
+fn write_account(
+    tx: &Transaction<'_>,
+    actor: &str,
+    change: &AccountChange,
+    last_hash: &mut String,
+) -> Result<()> {
+    let seq: i64 = tx
+        .prepare_cached("SELECT coalesce(max(seq), 0) + 1 FROM events WHERE office = ?1")?
+        .query_row([ACCOUNTS_LOG], |r| r.get(0))?;
+    let body = serde_json::to_string(change).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let at_ns = to_ns(chrono::Utc::now());
+    let seq_u = u64::try_from(seq).map_err(|_| StoreError::Corrupt("seq overflow".into()))?;
+    let hash = chain::hash(last_hash, ACCOUNTS_LOG, seq_u, at_ns, &body, Some(actor));
+    tx.prepare_cached(
+        "INSERT INTO events (office, seq, at_ns, kind, body, actor, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![ACCOUNTS_LOG, seq, at_ns, change.name(), body, actor, last_hash.as_str(), hash])?;
+    *last_hash = hash;
     Ok(())
 }
 

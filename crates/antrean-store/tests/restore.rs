@@ -10,7 +10,7 @@ use antrean_core::{
     Actor, CallPolicy, Change, Channel, Command, CounterDef, CounterId, DeviceKind, DomainError,
     Event, Office, OfficeDef, Priority, Role, ServiceDef, TicketStatus, TransferTarget,
 };
-use antrean_store::{ChainReport, Store, StoreError, StoredTicket};
+use antrean_store::{ChainReport, PasswordKind, Store, StoreError, StoredTicket};
 use chrono::{DateTime, TimeZone, Utc};
 use proptest::prelude::*;
 
@@ -351,11 +351,12 @@ fn the_log_stores_each_actor_as_before() {
 #[test]
 fn accounts_keep_their_role_and_devices_their_kind() {
     let Fresh { _dir, store, .. } = fresh();
+    let root = Actor::Operator("root".into());
     store
-        .add_user("siti", "$argon2id$x", Role::Supervisor, Some("o"))
+        .add_user(&root, "siti", "$argon2id$x", Role::Supervisor, Some("o"), PasswordKind::Chosen)
         .unwrap();
     store
-        .add_device("lobby", "o", DeviceKind::Display, "hash")
+        .add_device(&root, "lobby", "o", DeviceKind::Display, "hash")
         .unwrap();
     let user = store.reader.user("siti").unwrap().unwrap();
     assert_eq!(
@@ -366,7 +367,7 @@ fn accounts_keep_their_role_and_devices_their_kind() {
         .create_session("token", user.id, Utc::now() + chrono::Duration::hours(1))
         .unwrap();
     let session = store.reader.session("token", Utc::now()).unwrap().unwrap();
-    assert_eq!(session.user, user);
+    assert_eq!((session.user.id, session.user.role), (user.id, user.role));
     let device = store.reader.device("hash").unwrap().unwrap();
     assert_eq!(
         (device.name.as_str(), device.kind),
@@ -397,6 +398,98 @@ fn accounts_keep_their_role_and_devices_their_kind() {
         store.reader.device("hash"),
         Err(StoreError::Corrupt(_))
     ));
+}
+
+#[test]
+fn account_changes_are_in_the_chained_log_with_their_actor_and_a_refused_one_leaves_no_trace() {
+    let Fresh { _dir, store, .. } = fresh();
+    let root = Actor::Operator("root".into());
+    let siti = Actor::User("siti".into());
+    store
+        .add_user(&root, "siti", "h1", Role::Supervisor, Some("o"), PasswordKind::Chosen)
+        .unwrap();
+    let budi = store
+        .add_user(&siti, "budi", "h2", Role::Clerk, Some("o"), PasswordKind::OneTime)
+        .unwrap();
+    assert!(budi.must_change && !budi.disabled && budi.last_sign_in.is_none());
+    // A name taken is refused alone: no event, the chain goes on.
+    assert!(matches!(
+        store.add_user(&siti, "budi", "h3", Role::Clerk, Some("o"), PasswordKind::OneTime),
+        Err(StoreError::Exists(_))
+    ));
+    let soon = Utc::now() + chrono::Duration::hours(1);
+    store.create_session("t1", budi.id, soon).unwrap();
+    store.create_session("t2", budi.id, soon).unwrap();
+    let signed_in = store.reader.user("budi").unwrap().unwrap();
+    assert!(signed_in.last_sign_in.is_some());
+    // Choosing a password keeps the session that chose it, ends the others.
+    let chosen = store
+        .set_password(&Actor::User("budi".into()), "budi", "h4", PasswordKind::Chosen, Some("t1"))
+        .unwrap();
+    assert!(!chosen.must_change);
+    assert!(store.reader.session("t1", Utc::now()).unwrap().is_some());
+    assert!(store.reader.session("t2", Utc::now()).unwrap().is_none());
+    // Disabling ends every session, and a session of a disabled user is none.
+    store.set_disabled(&siti, "budi", true).unwrap();
+    assert!(store.reader.session("t1", Utc::now()).unwrap().is_none());
+    store.create_session("t3", budi.id, soon).unwrap();
+    assert!(store.reader.session("t3", Utc::now()).unwrap().is_none());
+    store.set_disabled(&siti, "budi", false).unwrap();
+    let moved = store.change_user(&root, "budi", Role::HelpDesk, Some("p")).unwrap();
+    assert_eq!((moved.role, moved.office.as_deref()), (Role::HelpDesk, Some("p")));
+    assert!(store.reader.session("t3", Utc::now()).unwrap().is_none());
+    assert!(matches!(
+        store.set_disabled(&siti, "nobody", true),
+        Err(StoreError::NotFound(_))
+    ));
+    let kiosk = store
+        .add_device(&siti, "kiosk-1", "o", DeviceKind::Kiosk, "dh")
+        .unwrap();
+    let settings = antrean_core::DeviceSettings {
+        printer: Some("p1".into()),
+        ..Default::default()
+    };
+    let renamed = store
+        .change_device(&siti, kiosk.id, "kiosk-lobby", &settings)
+        .unwrap();
+    assert_eq!((renamed.name.as_str(), renamed.settings), ("kiosk-lobby", settings));
+    store.revoke_device(&siti, kiosk.id).unwrap();
+    assert!(store.reader.device("dh").unwrap().is_none());
+
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    let log: Vec<(i64, String, String)> = conn
+        .prepare("SELECT seq, kind, actor FROM events WHERE office = ?1 ORDER BY id")
+        .unwrap()
+        .query_map([antrean_store::ACCOUNTS_LOG], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let kinds: Vec<(i64, &str, &str)> = log.iter().map(|(q, k, a)| (*q, k.as_str(), a.as_str())).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (1, "user_added", "operator:root"),
+            (2, "user_added", "user:siti"),
+            (3, "password_changed", "user:budi"),
+            (4, "user_disabled", "user:siti"),
+            (5, "user_enabled", "user:siti"),
+            (6, "user_changed", "operator:root"),
+            (7, "device_added", "user:siti"),
+            (8, "device_changed", "user:siti"),
+            (9, "device_revoked", "user:siti"),
+        ]
+    );
+    // No secret in the log.
+    let bodies: String = conn
+        .query_row("SELECT group_concat(body) FROM events", [], |r| r.get(0))
+        .unwrap();
+    for secret in ["h1", "h2", "h4", "dh", "t1"] {
+        assert!(!bodies.contains(&format!("\"{secret}\"")), "{secret} in {bodies}");
+    }
+    assert_eq!(
+        store.reader.verify_chain().unwrap(),
+        ChainReport::Intact { events: 9 }
+    );
 }
 
 #[test]
