@@ -31,6 +31,32 @@ pub fn verify_password(hash: &str, password: &str) -> bool {
     })
 }
 
+/// [`verify_password`] off the async workers (it is slow on purpose).
+pub async fn verify_blocking(hash: String, password: String) -> anyhow::Result<bool> {
+    Ok(tokio::task::spawn_blocking(move || verify_password(&hash, &password)).await?)
+}
+
+/// [`hash_password`] off the async workers.
+pub async fn hash_blocking(password: String) -> anyhow::Result<String> {
+    tokio::task::spawn_blocking(move || hash_password(&password)).await?
+}
+
+/// A password for a person to type once (a reset, a new account): 12
+/// letters and digits that cannot be mistaken for one another on paper or
+/// a screen (no 0/o, 1/l/i), in groups of four.
+pub fn one_time_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut rng = rand::thread_rng();
+    let chars: Vec<char> = (0..12)
+        .map(|_| ALPHABET[rand::Rng::gen_range(&mut rng, 0..ALPHABET.len())] as char)
+        .collect();
+    chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
 /// A hash to verify against when the user does not exist, so that the
 /// answer takes as long as for a real user.
 pub fn dummy_hash() -> &'static str {
@@ -73,5 +99,15 @@ mod tests {
         assert!(verify_password(&h, "rahasia-sekali"));
         assert!(!verify_password(&h, "rahasia"));
         assert!(!verify_password("garbage", "rahasia"));
+    }
+
+    #[test]
+    fn one_time_passwords_are_readable_and_pass_the_password_rule() {
+        let p = one_time_password();
+        assert_eq!(p.len(), 14, "{p}");
+        assert_eq!(p.matches('-').count(), 2, "{p}");
+        assert!(!p.contains(['0', 'o', '1', 'l', 'i']), "{p}");
+        assert_eq!(antrean_core::staff::check_password("siti", &p), Ok(()));
+        assert_ne!(p, one_time_password());
     }
 }

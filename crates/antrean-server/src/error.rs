@@ -4,7 +4,7 @@
 //! the office and the store say what went wrong in their own terms, and only
 //! here does that become an HTTP status.
 
-use antrean_core::DomainError;
+use antrean_core::{DomainError, StaffError};
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -21,6 +21,22 @@ use crate::offices::OfficeError;
 pub enum ApiError {
     #[error(transparent)]
     Domain(#[from] DomainError),
+    #[error(transparent)]
+    Staff(#[from] StaffError),
+    #[error("{0} already exists")]
+    Exists(String),
+    #[error("unknown user `{0}`")]
+    UnknownUser(String),
+    #[error("unknown device {0}")]
+    UnknownDevice(i64),
+    #[error("no device waits with this pairing code at this office; codes last 15 minutes")]
+    UnknownPairing,
+    #[error("choose your own password first (PUT /session/password)")]
+    PasswordChangeRequired,
+    #[error("this account is disabled; ask your supervisor")]
+    AccountDisabled,
+    #[error("the current password is wrong")]
+    WrongPassword,
     #[error("unknown office `{0}`")]
     UnknownOffice(String),
     #[error("unknown ticket")]
@@ -72,6 +88,18 @@ pub enum ErrorCode {
     UnknownOffice,
     UnknownPrinter,
     UnknownClosure,
+    UnknownUser,
+    UnknownDevice,
+    UnknownPairingCode,
+    AlreadyExists,
+    OwnAccount,
+    PasswordTooShort,
+    PasswordIsName,
+    PasswordCommon,
+    PasswordChangeRequired,
+    AccountDisabled,
+    WrongPassword,
+    PasswordUnchanged,
     InvalidField,
     IdRetired,
     PrefixTaken,
@@ -181,6 +209,23 @@ impl ApiError {
                 D::UnknownClosure(_) => (S::NOT_FOUND, C::UnknownClosure),
                 D::UnknownPrinter(_) => (S::NOT_FOUND, C::UnknownPrinter),
             },
+            ApiError::Staff(e) => match e {
+                StaffError::NotYours(_) => (S::FORBIDDEN, C::Forbidden),
+                StaffError::UserName | StaffError::OfficeNeeded(_) | StaffError::AdminHasOffice => {
+                    (S::UNPROCESSABLE_ENTITY, C::InvalidField)
+                }
+                StaffError::PasswordTooShort => (S::UNPROCESSABLE_ENTITY, C::PasswordTooShort),
+                StaffError::PasswordIsName => (S::UNPROCESSABLE_ENTITY, C::PasswordIsName),
+                StaffError::PasswordCommon => (S::UNPROCESSABLE_ENTITY, C::PasswordCommon),
+                StaffError::OwnAccount => (S::CONFLICT, C::OwnAccount),
+            },
+            ApiError::Exists(_) => (S::CONFLICT, C::AlreadyExists),
+            ApiError::UnknownUser(_) => (S::NOT_FOUND, C::UnknownUser),
+            ApiError::UnknownDevice(_) => (S::NOT_FOUND, C::UnknownDevice),
+            ApiError::UnknownPairing => (S::NOT_FOUND, C::UnknownPairingCode),
+            ApiError::PasswordChangeRequired => (S::FORBIDDEN, C::PasswordChangeRequired),
+            ApiError::AccountDisabled => (S::FORBIDDEN, C::AccountDisabled),
+            ApiError::WrongPassword => (S::UNPROCESSABLE_ENTITY, C::WrongPassword),
             ApiError::UnknownOffice(_) => (S::NOT_FOUND, C::UnknownOffice),
             ApiError::UnknownTicket => (S::NOT_FOUND, C::UnknownTicket),
             ApiError::InvalidBody(_) => (S::BAD_REQUEST, C::InvalidBody),
@@ -206,8 +251,22 @@ impl ApiError {
     /// The field of the request the refusal is about, when there is one:
     /// the one breaking a rule, or the one in conflict (a prefix in use).
     fn field(&self) -> Option<String> {
-        let ApiError::Domain(d) = self else {
-            return None;
+        let d = match self {
+            ApiError::Domain(d) => d,
+            ApiError::Staff(s) => {
+                return match s {
+                    StaffError::UserName => Some("username".into()),
+                    StaffError::OfficeNeeded(_) | StaffError::AdminHasOffice => {
+                        Some("office".into())
+                    }
+                    StaffError::PasswordTooShort
+                    | StaffError::PasswordIsName
+                    | StaffError::PasswordCommon => Some("new_password".into()),
+                    StaffError::NotYours(_) | StaffError::OwnAccount => None,
+                }
+            }
+            ApiError::WrongPassword => return Some("current_password".into()),
+            _ => return None,
         };
         match d {
             DomainError::InvalidField { field, .. } => Some(field.clone()),
@@ -295,6 +354,7 @@ impl From<antrean_store::StoreError> for ApiError {
     fn from(e: antrean_store::StoreError) -> Self {
         match e {
             antrean_store::StoreError::OfficeFailed(_) => ApiError::Unavailable,
+            antrean_store::StoreError::Exists(what) => ApiError::Exists(what),
             other => ApiError::Internal(other.into()),
         }
     }

@@ -58,14 +58,18 @@ impl<S: Send + Sync> FromRequest<S> for NoBody {
     }
 }
 
-/// A signed-in staff member (session cookie).
+/// A signed-in staff member (session cookie) who may act: one signed in
+/// with a one-time password is refused (403 `password_change_required`)
+/// until they choose their own, except by [`SignedIn`].
 #[derive(Debug, Clone)]
 pub struct Staff {
     pub user: User,
+    /// The hash of the session's token.
+    pub session: String,
 }
 
 impl Staff {
-    /// Clerks and supervisors act in their own office only.
+    /// Clerks, help desk and supervisors act in their own office only.
     pub fn check_office(&self, office: &str) -> Result<(), ApiError> {
         match self.user.role {
             Role::Admin => Ok(()),
@@ -80,10 +84,33 @@ impl Staff {
     /// Supervisors of the office and admins only.
     pub fn check_supervisor(&self, office: &str, what: &str) -> Result<(), ApiError> {
         self.check_office(office)?;
-        if self.user.role == Role::Clerk {
+        if !matches!(self.user.role, Role::Supervisor | Role::Admin) {
             return Err(ApiError::Forbidden(format!("{what} are for supervisors")));
         }
         Ok(())
+    }
+
+    /// Whoever works counters: clerks, supervisors and admins (the help
+    /// desk issues tickets but calls nobody).
+    pub fn check_counter(&self, office: &str) -> Result<(), ApiError> {
+        self.check_office(office)?;
+        if self.user.role == Role::HelpDesk {
+            return Err(ApiError::Forbidden(
+                "counters are worked by clerks; the help desk issues tickets".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// That this member may manage an account of `role` at `office`.
+    pub fn check_manage(&self, role: Role, office: Option<&str>) -> Result<(), ApiError> {
+        antrean_core::staff::check_manage(
+            self.user.role,
+            self.user.office.as_deref(),
+            role,
+            office,
+        )
+        .map_err(ApiError::from)
     }
 
     /// Who the audit log names for what this member does.
@@ -91,16 +118,30 @@ impl Staff {
         Actor::User(self.user.username.clone())
     }
 
-    /// The staff member whose session cookie the headers carry.
-    pub async fn from_headers(state: &AppState, headers: &HeaderMap) -> Result<Staff, ApiError> {
+    /// The staff member whose session cookie the headers carry, also one
+    /// who must still change a one-time password.
+    pub async fn signed_in(state: &AppState, headers: &HeaderMap) -> Result<Staff, ApiError> {
         let token = auth::cookie_token(headers).ok_or(ApiError::Unauthenticated)?;
         let hash = auth::token_hash(token);
+        let key = hash.clone();
         let session = state
             .db
-            .read(move |r| r.session(&hash, chrono::Utc::now()))
+            .read(move |r| r.session(&key, chrono::Utc::now()))
             .await?
             .ok_or(ApiError::Unauthenticated)?;
-        Ok(Staff { user: session.user })
+        Ok(Staff {
+            user: session.user,
+            session: hash,
+        })
+    }
+
+    /// The staff member whose session cookie the headers carry, who may act.
+    pub async fn from_headers(state: &AppState, headers: &HeaderMap) -> Result<Staff, ApiError> {
+        let staff = Staff::signed_in(state, headers).await?;
+        if staff.user.must_change {
+            return Err(ApiError::PasswordChangeRequired);
+        }
+        Ok(staff)
     }
 }
 
@@ -112,7 +153,22 @@ impl FromRequestParts<AppState> for Staff {
     }
 }
 
-/// The device token a kiosk or display presents (`Authorization: Bearer`),
+/// A signed-in staff member, also one who must still change a one-time
+/// password: for the session's own routes (who am I, change my password,
+/// sign out).
+#[derive(Debug, Clone)]
+pub struct SignedIn(pub Staff);
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        Staff::signed_in(state, &parts.headers).await.map(SignedIn)
+    }
+}
+
+/// The device token a kiosk or display presents (`Authorization: Bearer`,
+/// or on a WebSocket the subprotocol `bearer.TOKEN`),
 /// if any; [`DeviceToken::device`] finds whose it is.
 #[derive(Debug, Clone)]
 pub struct DeviceToken(Option<String>);
@@ -125,11 +181,26 @@ impl DeviceToken {
             .as_deref()
             .ok_or_else(|| ApiError::DeviceRequired("this needs the device's token".into()))?;
         let hash = auth::token_hash(token);
-        state
+        let device = state
             .db
             .read(move |r| r.device(&hash))
             .await?
-            .ok_or_else(|| ApiError::DeviceRequired("unknown device token".into()))
+            .ok_or_else(|| {
+                ApiError::DeviceRequired("unknown or revoked device token".into())
+            })?;
+        if state.access.contacts.due(device.id) {
+            let seen = vec![(device.id, chrono::Utc::now())];
+            // Best effort: the list of devices shows it, nothing depends on it.
+            if let Err(e) = state.db.write(move |s| s.touch_devices(seen)).await {
+                tracing::warn!(error = %e, "noting a device's contact failed");
+            }
+        }
+        Ok(device)
+    }
+
+    /// The token as given, when there is one.
+    pub fn token(&self) -> Option<&str> {
+        self.0.as_deref()
     }
 }
 
@@ -142,6 +213,18 @@ impl<S: Send + Sync> FromRequestParts<S> for DeviceToken {
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
+            .or_else(|| {
+                // A browser cannot set headers on a WebSocket: a kiosk or
+                // display offers its token as a subprotocol `bearer.TOKEN`
+                // next to `antrean`, which the server selects.
+                parts
+                    .headers
+                    .get_all(header::SEC_WEBSOCKET_PROTOCOL)
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .flat_map(|v| v.split(','))
+                    .find_map(|p| p.trim().strip_prefix("bearer."))
+            })
             .map(|t| t.trim().to_owned());
         Ok(DeviceToken(token))
     }

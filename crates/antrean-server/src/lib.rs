@@ -15,11 +15,12 @@
 //! error  printing   the HTTP edge (status, code); printers
 //! offices           one task per office
 //! views  db         the wire format; the store facade
-//! hub  limits  auth broadcast; bounds; secrets
+//! hub  limits  auth  access   broadcast; bounds; secrets; revocations
 //! config            the configuration
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod access;
 pub mod auth;
 pub mod config;
 pub mod db;
@@ -85,6 +86,7 @@ pub async fn run(
         config: Arc::new(config),
         offices,
         db: Db::new(store),
+        access: Default::default(),
         shutdown: stop_rx,
     };
     let live = Arc::clone(&state.limits.live);

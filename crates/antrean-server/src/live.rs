@@ -22,6 +22,7 @@ use futures_util::future::{BoxFuture, FutureExt};
 use futures_util::SinkExt;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
+use crate::access::Holder;
 use crate::db::DbError;
 use crate::error::ApiError;
 use crate::hub::{Backlog, Frame, Note};
@@ -52,16 +53,23 @@ fn upgrade(ws: WebSocketUpgrade) -> WebSocketUpgrade {
         .max_frame_size(4096)
 }
 
+/// The close code of a connection whose holder lost access (signed out,
+/// disabled, revoked): the screen says so instead of reconnecting.
+pub const ACCESS_ENDED: u16 = 4001;
+
 /// Serves an office's public stream on the upgraded connection, resuming
-/// after `since` when given.
+/// after `since` when given. A connection opened by signed-in staff or a
+/// registered device (`holder`) closes with [`ACCESS_ENDED`] when their
+/// access ends.
 pub fn office(
     ws: WebSocketUpgrade,
     state: AppState,
     peer: SocketAddr,
     office: OfficeHandle,
     since: Option<u64>,
+    holder: Holder,
 ) -> Result<Response, ApiError> {
-    accept(ws, state, peer, move |conn, state| {
+    accept(ws, state, peer, holder, move |conn, state| {
         async move { office_stream(conn, &state, &office, since).await }.boxed()
     })
 }
@@ -73,7 +81,7 @@ pub fn ticket(
     peer: SocketAddr,
     found: Found,
 ) -> Result<Response, ApiError> {
-    accept(ws, state, peer, move |conn, state| {
+    accept(ws, state, peer, Holder::default(), move |conn, state| {
         async move { ticket_stream(conn, &state, &found.office, found.view).await }.boxed()
     })
 }
@@ -84,20 +92,35 @@ fn accept<F>(
     ws: WebSocketUpgrade,
     state: AppState,
     peer: SocketAddr,
+    holder: Holder,
     stream: F,
 ) -> Result<Response, ApiError>
 where
     F: for<'c> FnOnce(&'c mut Conn, AppState) -> BoxFuture<'c, Result<(), End>> + Send + 'static,
 {
     let guard = state.limits.live.acquire(peer.ip())?;
+    // Subscribed before the answer: a revocation from now on is not missed.
+    let access_ended = state.access.revocations.ended(holder);
     Ok(upgrade(ws).on_upgrade(move |socket| async move {
         let _guard = guard;
         let silent_limit = state.config.server.security.live_ping() * SILENT_PINGS;
-        let mut conn = Conn::new(socket, state.shutdown.clone(), silent_limit);
-        if let Err(e) = stream(&mut conn, state).await {
-            tracing::debug!(error = %e, "live connection ended");
+        let mut shutdown = state.shutdown.clone();
+        let stop = async move {
+            tokio::select! {
+                _ = shutdown.wait_for(|stop| *stop) => End::Shutdown,
+                () = access_ended => End::AccessEnded,
+            }
         }
-        conn.close().await;
+        .boxed();
+        let mut conn = Conn::new(socket, stop, silent_limit);
+        let end = match stream(&mut conn, state).await {
+            Err(e) => {
+                tracing::debug!(error = %e, "live connection ended");
+                e
+            }
+            Ok(()) => End::Closed,
+        };
+        conn.close(&end).await;
     }))
 }
 
@@ -110,6 +133,8 @@ enum End {
     Slow,
     #[error("server shutting down")]
     Shutdown,
+    #[error("signed out or revoked")]
+    AccessEnded,
     #[error("{0}")]
     Office(#[from] OfficeError),
     #[error("{0}")]
@@ -127,27 +152,20 @@ enum Wake {
 
 struct Conn {
     socket: WebSocket,
-    /// Resolves once when the server shuts down; polled only when nothing
-    /// else is ready, and kept across waits (no registration per event).
-    shutdown: BoxFuture<'static, ()>,
+    /// Resolves once when the server shuts down or the holder's access
+    /// ends, with why; polled only when nothing else is ready, and kept
+    /// across waits (no registration per event).
+    stop: BoxFuture<'static, End>,
     /// No frame at all from the client for this long: it is gone.
     silent_limit: Duration,
     last_heard: tokio::time::Instant,
 }
 
 impl Conn {
-    fn new(
-        socket: WebSocket,
-        mut shutdown: tokio::sync::watch::Receiver<bool>,
-        silent_limit: Duration,
-    ) -> Conn {
-        let shutdown = async move {
-            let _ = shutdown.wait_for(|stop| *stop).await;
-        }
-        .boxed();
+    fn new(socket: WebSocket, stop: BoxFuture<'static, End>, silent_limit: Duration) -> Conn {
         Conn {
             socket,
-            shutdown,
+            stop,
             silent_limit,
             last_heard: tokio::time::Instant::now(),
         }
@@ -202,7 +220,7 @@ impl Conn {
                     Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return Err(End::Closed),
                     Some(Ok(_)) => self.last_heard = tokio::time::Instant::now(),
                 },
-                () = &mut self.shutdown => return Err(End::Shutdown),
+                end = &mut self.stop => return Err(end),
             }
         }
     }
@@ -223,10 +241,16 @@ impl Conn {
         }
     }
 
-    async fn close(mut self) {
-        let frame = CloseFrame {
-            code: axum::extract::ws::close_code::AWAY,
-            reason: "bye".into(),
+    async fn close(mut self, end: &End) {
+        let frame = match end {
+            End::AccessEnded => CloseFrame {
+                code: ACCESS_ENDED,
+                reason: "access ended".into(),
+            },
+            _ => CloseFrame {
+                code: axum::extract::ws::close_code::AWAY,
+                reason: "bye".into(),
+            },
         };
         let _ = tokio::time::timeout(
             Duration::from_secs(1),

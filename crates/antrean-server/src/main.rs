@@ -3,7 +3,6 @@
 //! what the operator typed (with messages for a terminal) and calls the
 //! library, which does the work.
 
-use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -12,6 +11,9 @@ use antrean_server::config::Config;
 use antrean_store::{ChainReport, DataLock, Store};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+
+#[path = "cli/accounts.rs"]
+mod accounts;
 
 #[derive(Parser)]
 #[command(
@@ -80,6 +82,9 @@ enum ConfigCmd {
     Import { file: PathBuf },
 }
 
+/// Staff accounts, for the first admin and for emergencies; day to day
+/// they are managed in /admin. Each change is in the audit log as done by
+/// `operator:` and the shell's user.
 #[derive(Subcommand)]
 enum UserCmd {
     /// Adds a user; the password comes from ANTREAN_PASSWORD or stdin.
@@ -87,16 +92,46 @@ enum UserCmd {
         name: String,
         #[arg(long, value_parser = parse_role)]
         role: Role,
-        /// The office of a clerk or supervisor.
+        /// The office of a clerk, help desk or supervisor.
         #[arg(long)]
         office: Option<String>,
     },
+    /// Lists the users (of one office with --office).
+    List {
+        #[arg(long)]
+        office: Option<String>,
+    },
+    /// Sets a user's password (from ANTREAN_PASSWORD or stdin), or with
+    /// --one-time prints a one-time password the user replaces at the next
+    /// sign-in. Ends the user's sessions.
+    Passwd {
+        name: String,
+        #[arg(long)]
+        one_time: bool,
+    },
+    /// Disables a user: they cannot sign in, their sessions end.
+    Disable { name: String },
+    /// Enables a disabled user again.
+    Enable { name: String },
 }
 
 #[derive(Subcommand)]
 enum DeviceCmd {
-    /// Registers a kiosk and prints its token (shown once).
+    /// Registers a device and prints its token (shown once).
     Add {
+        name: String,
+        #[arg(long)]
+        office: String,
+        #[arg(long, default_value = "kiosk", value_parser = parse_kind)]
+        kind: DeviceKind,
+    },
+    /// Lists the devices of every office (of one with --office).
+    List {
+        #[arg(long)]
+        office: Option<String>,
+    },
+    /// Revokes a device by its name: its token stops working.
+    Revoke {
         name: String,
         #[arg(long)]
         office: String,
@@ -162,49 +197,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })?;
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::User {
-            command: UserCmd::Add { name, role, office },
-        } => {
-            let config = Config::load(&cli.config)?;
-            match (&office, role) {
-                (None, Role::Clerk | Role::Supervisor) => {
-                    anyhow::bail!("a {} needs --office", role.as_str())
-                }
-                (Some(o), _) if config.office(o).is_none() => anyhow::bail!("unknown office `{o}`"),
-                _ => {}
-            }
-            if name.is_empty() || name.len() > 64 || name.chars().any(char::is_whitespace) {
-                anyhow::bail!("a user name is 1 to 64 characters without spaces");
-            }
-            let password = read_password()?;
-            if password.chars().count() < 8 {
-                anyhow::bail!("the password needs at least 8 characters");
-            }
-            let hash = antrean_server::auth::hash_password(&password)?;
-            let store = Store::open(&cli.data)?;
-            store.add_user(&name, &hash, role, office.as_deref())?;
-            println!("added {} `{name}`", role.as_str());
-            Ok(ExitCode::SUCCESS)
-        }
-        Cmd::Device {
-            command: DeviceCmd::Add { name, office },
-        } => {
-            let config = Config::load(&cli.config)?;
-            if config.office(&office).is_none() {
-                anyhow::bail!("unknown office `{office}`");
-            }
-            let token = antrean_server::auth::new_token();
-            let store = Store::open(&cli.data)?;
-            store.add_device(
-                &name,
-                &office,
-                DeviceKind::Kiosk,
-                &antrean_server::auth::token_hash(&token),
-            )?;
-            println!("{token}");
-            eprintln!("kiosk `{name}` of `{office}` registered; open /kiosk/{office}#device={token} once on it");
-            Ok(ExitCode::SUCCESS)
-        }
+        Cmd::User { command } => accounts::user(&cli.config, &cli.data, command),
+        Cmd::Device { command } => accounts::device(&cli.config, &cli.data, command),
         Cmd::Config {
             command: ConfigCmd::Export { office },
         } => {
@@ -246,10 +240,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "the server runs on this data directory: stop it, or import from /admin",
             )?;
             let store = Store::open(&cli.data)?;
-            let operator = std::env::var("SUDO_USER")
-                .or_else(|_| std::env::var("USER"))
-                .or_else(|_| std::env::var("LOGNAME"))
-                .unwrap_or_else(|_| "unknown".into());
+            let operator = operator();
             let id = to.id.clone();
             let rt = tokio::runtime::Runtime::new()?;
             let changes = rt.block_on(async move {
@@ -306,16 +297,17 @@ fn parse_role(s: &str) -> Result<Role, String> {
         .map_err(|e: antrean_core::UnknownRole| e.to_string())
 }
 
-fn read_password() -> anyhow::Result<String> {
-    if let Ok(p) = std::env::var("ANTREAN_PASSWORD") {
-        return Ok(p);
-    }
-    if std::io::stdin().is_terminal() {
-        eprint!("password: ");
-    }
-    let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line)?;
-    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+fn parse_kind(s: &str) -> Result<DeviceKind, String> {
+    s.parse()
+        .map_err(|e: antrean_core::UnknownDeviceKind| e.to_string())
+}
+
+/// Who runs this command on the server's shell, as the audit log names them.
+fn operator() -> String {
+    std::env::var("SUDO_USER")
+        .or_else(|_| std::env::var("USER"))
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "unknown".into())
 }
 
 async fn shutdown_signal() {

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::access::Access;
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::ApiError;
@@ -16,6 +17,8 @@ pub struct AppState {
     pub offices: Offices,
     pub db: Db,
     pub limits: Arc<Limits>,
+    /// Revocations, pairings and device contacts, which take effect at once.
+    pub access: Arc<Access>,
     /// Turns true when the server shuts down; live connections close.
     pub shutdown: tokio::sync::watch::Receiver<bool>,
 }

@@ -74,7 +74,7 @@ fn users_need_a_real_password_and_an_office() {
         Some("short"),
     );
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("8 characters"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("10 characters"));
     let out = server.cli(
         &["user", "add", "ani", "--role", "clerk", "--office", "gamma"],
         Some("kata-sandi-rahasia"),

@@ -83,10 +83,11 @@ impl Store {
     }
 }
 
-/// The data directory, held by the one process that appends to its audit
-/// log (the server, or `antrean config import`): two would each chain
-/// events onto the hash they last wrote. Released when dropped or when the
-/// process dies.
+/// The data directory, held by the one process that runs its offices (the
+/// server, or `antrean config import`): two would each number an office's
+/// events from what they hold in memory. (Account changes may come from a
+/// second process: each is numbered and chained from the disk.) Released
+/// when dropped or when the process dies.
 #[derive(Debug)]
 pub struct DataLock(#[allow(dead_code)] std::fs::File);
 

@@ -78,10 +78,9 @@ const MAX_BATCH: usize = 2048;
 impl Writer {
     pub(crate) fn start(conn: Connection) -> Result<Writer> {
         let (tx, rx) = mpsc::channel();
-        let last_hash = chain::last_hash(&conn)?;
         std::thread::Builder::new()
             .name("antrean-writer".into())
-            .spawn(move || run(conn, rx, last_hash))
+            .spawn(move || run(conn, rx))
             .map_err(|_| StoreError::WriterGone)?;
         Ok(Writer { tx })
     }
@@ -157,10 +156,9 @@ impl Writer {
     }
 }
 
-fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, mut last_hash: String) {
+fn run(mut conn: Connection, rx: mpsc::Receiver<Job>) {
     let mut failed: HashSet<String> = HashSet::new();
     while let Ok(first) = rx.recv() {
-        let hash_before = last_hash.clone();
         // Offices with events in the batch: all of them stop if it fails.
         let mut offices: HashSet<String> = HashSet::new();
         let mut results: Vec<(Done, Result<()>)> = Vec::new();
@@ -170,6 +168,10 @@ fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, mut last_hash: String) {
             // runs) waits its busy timeout instead of failing at once when
             // a read in the transaction would have to become a write.
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // The chain goes on from the last row on disk, not from memory:
+            // another process (`antrean user add` while the server runs)
+            // may have appended since. One look-up by rowid per batch.
+            let mut last_hash = chain::last_hash(&tx)?;
             // Events are written without a savepoint each (they fail only
             // when the disk or the database does): the first failure fails
             // the whole batch, and every office in it rebuilds itself.
@@ -237,7 +239,6 @@ fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, mut last_hash: String) {
             }
             Err(e) => {
                 tracing::error!(error = %e, "batch not written; every office in it stops until rebuilt");
-                last_hash = hash_before;
                 for (done, _) in results {
                     done(Err(StoreError::Corrupt(format!("commit failed: {e}"))));
                 }

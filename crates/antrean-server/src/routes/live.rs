@@ -6,14 +6,16 @@
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, State};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::access::Holder;
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{AppPath, AppQuery, Upgrade};
+use crate::extract::{AppPath, AppQuery, DeviceToken, Staff, Upgrade};
 use crate::state::AppState;
 use crate::views::ServerMsg;
 use crate::{live, lookup};
@@ -36,20 +38,37 @@ struct LiveQuery {
 
 /// WebSocket: the office's public stream. First a `snapshot`, then every
 /// `event` in seq order (seq rises by one, never skips). Numbers, services,
-/// counters and counts only: never a ticket's code.
+/// counters and counts only: never a ticket's code. Opened with a staff
+/// session cookie or a device token (subprotocol `bearer.TOKEN` next to
+/// `antrean`), it closes with code 4001 when that access ends (signed out,
+/// disabled, revoked); a revoked token is refused with 401.
 #[utoipa::path(get, path = "/offices/{office}/live", tag = "live", params(("office" = String, Path), LiveQuery),
     responses((status = 101, body = ServerMsg, description = "switching to WebSocket; then one ServerMsg (snapshot or event) per text frame"),
-        (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 426, body = ErrorBody),
-        (status = 429, body = ErrorBody)))]
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 426, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn office_live(
     State(state): State<AppState>,
     AppPath(office): AppPath<String>,
     AppQuery(q): AppQuery<LiveQuery>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    device: DeviceToken,
     Upgrade(ws): Upgrade,
 ) -> Result<Response, ApiError> {
     let handle = state.office(&office)?.clone();
-    live::office(ws, state, peer, handle, q.since)
+    // Staff and devices hold their connection by their access: when it
+    // ends, the stream closes (code 4001) and the screen says so. A device
+    // whose token is no longer valid learns it here (401).
+    let user = Staff::signed_in(&state, &headers)
+        .await
+        .ok()
+        .map(|s| (s.user.id, s.session));
+    let device = match device.token() {
+        Some(_) => Some(device.device(&state).await?.id),
+        None => None,
+    };
+    let holder = Holder { user, device };
+    live::office(ws.protocols(["antrean"]), state, peer, handle, q.since, holder)
 }
 
 /// WebSocket: one ticket's stream. A `ticket` message with its view now,

@@ -6,12 +6,14 @@
 
 mod configuration;
 mod counters;
+mod devices;
 mod live;
 mod offices;
 mod printing;
 mod reports;
 mod services;
 mod session;
+mod staff;
 mod tickets;
 
 use std::sync::OnceLock;
@@ -133,6 +135,8 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(services::routes())
         .merge(configuration::routes())
         .merge(session::routes())
+        .merge(staff::routes())
+        .merge(devices::routes())
         .merge(reports::routes())
         .merge(printing::routes())
         .merge(live::routes())

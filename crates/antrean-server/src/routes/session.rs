@@ -1,10 +1,11 @@
 //! `/session`: staff sign in (an HttpOnly, SameSite=Strict cookie), see who
-//! they are, and sign out.
+//! they are, choose their password (at once after signing in with a
+//! one-time one), and sign out here or everywhere.
 
 use std::net::SocketAddr;
 
 use antrean_core::Role;
-use antrean_store::User;
+use antrean_store::{PasswordKind, User};
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -14,13 +15,17 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::access::Revoked;
 use crate::auth;
-use crate::error::{ApiError, ErrorBody};
-use crate::extract::{AppJson, NoBody, Staff};
+use crate::error::{ApiError, ErrorBody, ErrorCode};
+use crate::extract::{AppJson, NoBody, SignedIn};
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(sign_in, whoami, sign_out))
+    OpenApiRouter::new()
+        .routes(routes!(sign_in, whoami, sign_out))
+        .routes(routes!(change_password))
+        .routes(routes!(sign_out_everywhere))
 }
 
 /// Sign-in body.
@@ -36,9 +41,22 @@ struct SignIn {
 struct Me {
     username: String,
     role: Role,
-    /// The office of a clerk or supervisor; null for an admin.
+    /// The office of a clerk, help desk or supervisor; null for an admin.
     #[schema(required = true)]
     office: Option<String>,
+    /// Signed in with a one-time password: every other request answers 403
+    /// `password_change_required` until `PUT /session/password`.
+    must_change_password: bool,
+}
+
+/// Body of `PUT /session/password`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct PasswordChange {
+    /// The password signed in with (the one-time one after a reset).
+    current_password: String,
+    /// At least 10 characters, not the user name, not a common password.
+    new_password: String,
 }
 
 impl From<&User> for Me {
@@ -47,6 +65,7 @@ impl From<&User> for Me {
             username: user.username.clone(),
             role: user.role,
             office: user.office.clone(),
+            must_change_password: user.must_change,
         }
     }
 }
@@ -67,8 +86,8 @@ fn cookie(state: &AppState, token: &str, max_age_s: u64) -> String {
 /// Sign in; sets the session cookie.
 #[utoipa::path(post, path = "/session", tag = "session", request_body = SignIn,
     responses((status = 200, body = Me, description = "signed in; sets the HttpOnly session cookie"),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody),
-        (status = 429, body = ErrorBody)))]
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn sign_in(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -80,22 +99,22 @@ async fn sign_in(
     state.limits.sign_in.check(&user_key)?;
     let username = req.username.clone();
     let user = state.db.read(move |r| r.user(&username)).await?;
-    // Verified off the async workers (slow on purpose), against a dummy
-    // hash when the user does not exist, so the answer takes as long.
-    let ok = {
-        let hash = user
-            .as_ref()
-            .map_or(auth::dummy_hash(), |u| u.password_hash.as_str())
-            .to_owned();
-        tokio::task::spawn_blocking(move || auth::verify_password(&hash, &req.password))
-            .await
-            .map_err(|e| ApiError::Internal(e.into()))?
-    };
+    // Against a dummy hash when the user does not exist, so the answer
+    // takes as long.
+    let hash = user
+        .as_ref()
+        .map_or(auth::dummy_hash(), |u| u.password_hash.as_str())
+        .to_owned();
+    let ok = auth::verify_blocking(hash, req.password).await?;
     let Some(user) = user.filter(|_| ok) else {
         state.limits.sign_in.hit(&ip_key)?;
         state.limits.sign_in.hit(&user_key)?;
         return Err(ApiError::BadCredentials);
     };
+    // Told only to whoever knows the password.
+    if user.disabled {
+        return Err(ApiError::AccountDisabled);
+    }
     let token = auth::new_token();
     let hours = state.config.server.security.session_hours;
     let expires = chrono::Utc::now() + chrono::Duration::hours(i64::from(hours));
@@ -111,8 +130,78 @@ async fn sign_in(
 /// Who is signed in.
 #[utoipa::path(get, path = "/session", tag = "session", security(("session" = [])),
     responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
-async fn whoami(staff: Staff) -> Json<Me> {
+async fn whoami(SignedIn(staff): SignedIn) -> Json<Me> {
     Json(Me::from(&staff.user))
+}
+
+/// Choose a new password: this session stays signed in, every other of the
+/// user ends.
+#[utoipa::path(put, path = "/session/password", tag = "session", security(("session" = [])),
+    request_body = PasswordChange,
+    responses((status = 200, body = Me), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+async fn change_password(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    SignedIn(staff): SignedIn,
+    AppJson(req): AppJson<PasswordChange>,
+) -> Result<Json<Me>, ApiError> {
+    // Guessing the current password here is guessing it at sign-in.
+    let ip_key = format!("ip:{}", peer.ip());
+    let user_key = format!("user:{}", staff.user.username);
+    state.limits.sign_in.check(&ip_key)?;
+    state.limits.sign_in.check(&user_key)?;
+    antrean_core::staff::check_password(&staff.user.username, &req.new_password)?;
+    if req.new_password == req.current_password {
+        return Err(ApiError::Unprocessable(
+            ErrorCode::PasswordUnchanged,
+            "choose a password other than the current one".into(),
+        ));
+    }
+    let hash = staff.user.password_hash.clone();
+    let current = req.current_password;
+    let ok = auth::verify_blocking(hash, current).await?;
+    if !ok {
+        state.limits.sign_in.hit(&ip_key)?;
+        state.limits.sign_in.hit(&user_key)?;
+        return Err(ApiError::WrongPassword);
+    }
+    let new_hash = auth::hash_blocking(req.new_password).await?;
+    let (actor, name, keep) = (staff.actor(), staff.user.username.clone(), staff.session.clone());
+    let user = state
+        .db
+        .write(move |s| {
+            s.set_password(&actor, &name, &new_hash, PasswordKind::Chosen, Some(&keep))
+        })
+        .await?;
+    state.access.revocations.revoke(Revoked::User {
+        id: user.id,
+        except: Some(staff.session),
+    });
+    Ok(Json(Me::from(&user)))
+}
+
+/// Sign out on every device: every session of the user ends (this one too)
+/// and their open screens are signed out at once.
+#[utoipa::path(delete, path = "/session/all", tag = "session", security(("session" = [])),
+    responses((status = 204, description = "signed out everywhere"), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 413, body = ErrorBody)))]
+async fn sign_out_everywhere(
+    State(state): State<AppState>,
+    SignedIn(staff): SignedIn,
+    _: NoBody,
+) -> Result<Response, ApiError> {
+    let (actor, name) = (staff.actor(), staff.user.username.clone());
+    let user = state
+        .db
+        .write(move |s| s.sign_out_everywhere(&actor, &name))
+        .await?;
+    state.access.revocations.revoke(Revoked::User {
+        id: user.id,
+        except: None,
+    });
+    let clear = cookie(&state, "", 0);
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response())
 }
 
 /// Sign out; clears the cookie (also when not signed in).
@@ -125,7 +214,9 @@ async fn sign_out(
 ) -> Result<Response, ApiError> {
     if let Some(token) = auth::cookie_token(&headers) {
         let hash = auth::token_hash(token);
-        state.db.write(move |s| s.delete_session(&hash)).await?;
+        let key = hash.clone();
+        state.db.write(move |s| s.delete_session(&key)).await?;
+        state.access.revocations.revoke(Revoked::Session(hash));
     }
     let clear = cookie(&state, "", 0);
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response())

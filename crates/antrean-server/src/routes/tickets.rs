@@ -53,8 +53,9 @@ struct IssueRequest {
     #[schema(default = "online")]
     channel: Channel,
     /// Kiosk only (422 `print_needs_kiosk` otherwise): the id of the office
-    /// printer to print the ticket on (ESC/POS over TCP). The ticket is
-    /// issued even when printing fails.
+    /// printer to print the ticket on (ESC/POS over TCP); absent, the
+    /// kiosk's own printer (its settings in /admin), if it has one. The
+    /// ticket is issued even when printing fails.
     #[serde(default)]
     print: Option<String>,
 }
@@ -85,17 +86,13 @@ async fn issue_ticket(
     AppJson(req): AppJson<IssueRequest>,
 ) -> Result<(StatusCode, Json<Issued>), ApiError> {
     let handle = state.office(&office)?;
-    if let Some(printer) = &req.print {
-        if req.channel != Channel::Kiosk {
-            return Err(ApiError::Unprocessable(
-                ErrorCode::PrintNeedsKiosk,
-                "`print` is for kiosk tickets".into(),
-            ));
-        }
-        if !handle.cfg().printers.iter().any(|p| &p.id == printer) {
-            return Err(DomainError::UnknownPrinter(printer.clone()).into());
-        }
+    if req.print.is_some() && req.channel != Channel::Kiosk {
+        return Err(ApiError::Unprocessable(
+            ErrorCode::PrintNeedsKiosk,
+            "`print` is for kiosk tickets".into(),
+        ));
     }
+    let mut print = req.print;
     let actor = match req.channel {
         Channel::Online => {
             state.limits.online.hit(&peer.ip().to_string())?;
@@ -109,6 +106,7 @@ async fn issue_ticket(
                     dev.name
                 )));
             }
+            print = print.or(dev.settings.printer);
             Some(Actor::Device(dev.name))
         }
         Channel::Counter => {
@@ -117,6 +115,11 @@ async fn issue_ticket(
             Some(staff.actor())
         }
     };
+    if let Some(printer) = &print {
+        if !handle.cfg().printers.iter().any(|p| &p.id == printer) {
+            return Err(DomainError::UnknownPrinter(printer.clone()).into());
+        }
+    }
     let cmd = Command::Issue {
         code: lookup::new_code(),
         service: req.service,
@@ -124,7 +127,7 @@ async fn issue_ticket(
         channel: req.channel,
     };
     let ticket = acted_on(handle.execute(cmd, actor).await?)?;
-    let print = match &req.print {
+    let print = match &print {
         Some(printer) => {
             let job =
                 printing::printed(&handle.cfg(), &state.config.server.public_base_url, &ticket);
