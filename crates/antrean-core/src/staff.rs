@@ -29,15 +29,30 @@ pub enum AccountChange {
         from_office: Option<String>,
     },
     /// The user can no longer sign in; their sessions ended.
-    UserDisabled { user: String, office: Option<String> },
-    UserEnabled { user: String, office: Option<String> },
+    UserDisabled {
+        user: String,
+        office: Option<String>,
+    },
+    UserEnabled {
+        user: String,
+        office: Option<String>,
+    },
     /// A one-time password was set; the user chooses a new one at the next
     /// sign-in. Their sessions ended.
-    PasswordReset { user: String, office: Option<String> },
+    PasswordReset {
+        user: String,
+        office: Option<String>,
+    },
     /// The user chose a new password.
-    PasswordChanged { user: String, office: Option<String> },
+    PasswordChanged {
+        user: String,
+        office: Option<String>,
+    },
     /// Every session of the user ended.
-    SignedOutEverywhere { user: String, office: Option<String> },
+    SignedOutEverywhere {
+        user: String,
+        office: Option<String>,
+    },
     DeviceAdded {
         device: i64,
         name: String,
@@ -257,9 +272,15 @@ mod tests {
         let s = |role, office| check_manage(Role::Supervisor, Some("kb"), role, office);
         assert_eq!(s(Role::Clerk, Some("kb")), Ok(()));
         assert_eq!(s(Role::HelpDesk, Some("kb")), Ok(()));
-        assert!(matches!(s(Role::Clerk, Some("other")), Err(StaffError::NotYours(_))));
+        assert!(matches!(
+            s(Role::Clerk, Some("other")),
+            Err(StaffError::NotYours(_))
+        ));
         assert!(matches!(s(Role::Clerk, None), Err(StaffError::NotYours(_))));
-        assert!(matches!(s(Role::Supervisor, Some("kb")), Err(StaffError::NotYours(_))));
+        assert!(matches!(
+            s(Role::Supervisor, Some("kb")),
+            Err(StaffError::NotYours(_))
+        ));
         assert!(matches!(s(Role::Admin, None), Err(StaffError::NotYours(_))));
         for &role in Role::ALL {
             assert_eq!(check_manage(Role::Admin, None, role, Some("x")), Ok(()));
@@ -292,7 +313,10 @@ mod tests {
             Err(StaffError::PasswordTooShort)
         );
         // Ten characters, counted as characters, not bytes.
-        assert_eq!(check_password("siti", "ééééééééé"), Err(StaffError::PasswordTooShort));
+        assert_eq!(
+            check_password("siti", "ééééééééé"),
+            Err(StaffError::PasswordTooShort)
+        );
         assert_eq!(check_password("siti", "éééééééééé"), Ok(()));
         assert_eq!(
             check_password("siti", "Siti-2026-xx"),
@@ -303,7 +327,10 @@ mod tests {
             Err(StaffError::PasswordCommon)
         );
         for p in COMMON_PASSWORDS {
-            assert!(p.chars().count() >= MIN_PASSWORD, "{p} is refused as short anyway");
+            assert!(
+                p.chars().count() >= MIN_PASSWORD,
+                "{p} is refused as short anyway"
+            );
             assert_eq!(*p, p.to_lowercase());
         }
     }

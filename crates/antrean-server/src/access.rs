@@ -112,9 +112,13 @@ struct Pairing {
 /// What a device polling its pairing learns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PairingState {
-    Waiting { code: String },
+    Waiting {
+        code: String,
+    },
     /// Paired: the token, given once.
-    Paired { token: String },
+    Paired {
+        token: String,
+    },
     /// Unknown, expired or already collected.
     Gone,
 }
@@ -276,7 +280,12 @@ mod tests {
         assert_eq!(p.poll("wrong"), PairingState::Gone);
         p.pair(&code, "tok".into());
         assert_eq!(p.waiting("kb", &code), None);
-        assert_eq!(p.poll("h"), PairingState::Paired { token: "tok".into() });
+        assert_eq!(
+            p.poll("h"),
+            PairingState::Paired {
+                token: "tok".into()
+            }
+        );
         assert_eq!(p.poll("h"), PairingState::Gone);
     }
 

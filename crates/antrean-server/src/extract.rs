@@ -104,13 +104,8 @@ impl Staff {
 
     /// That this member may manage an account of `role` at `office`.
     pub fn check_manage(&self, role: Role, office: Option<&str>) -> Result<(), ApiError> {
-        antrean_core::staff::check_manage(
-            self.user.role,
-            self.user.office.as_deref(),
-            role,
-            office,
-        )
-        .map_err(ApiError::from)
+        antrean_core::staff::check_manage(self.user.role, self.user.office.as_deref(), role, office)
+            .map_err(ApiError::from)
     }
 
     /// Who the audit log names for what this member does.
@@ -185,9 +180,7 @@ impl DeviceToken {
             .db
             .read(move |r| r.device(&hash))
             .await?
-            .ok_or_else(|| {
-                ApiError::DeviceRequired("unknown or revoked device token".into())
-            })?;
+            .ok_or_else(|| ApiError::DeviceRequired("unknown or revoked device token".into()))?;
         if state.access.contacts.due(device.id) {
             let seen = vec![(device.id, chrono::Utc::now())];
             // Best effort: the list of devices shows it, nothing depends on it.

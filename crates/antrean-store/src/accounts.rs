@@ -90,11 +90,13 @@ fn user_in(tx: &Transaction<'_>, username: &str) -> Result<User> {
 }
 
 fn device_in(tx: &Transaction<'_>, id: i64) -> Result<Device> {
-    tx.prepare_cached(&format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE id = ?1"))?
-        .query_row([id], |r| Ok(device_from_row(r)))
-        .optional()?
-        .transpose()?
-        .ok_or_else(|| StoreError::NotFound(format!("device {id}")))
+    tx.prepare_cached(&format!(
+        "SELECT {DEVICE_COLUMNS} FROM devices WHERE id = ?1"
+    ))?
+    .query_row([id], |r| Ok(device_from_row(r)))
+    .optional()?
+    .transpose()?
+    .ok_or_else(|| StoreError::NotFound(format!("device {id}")))
 }
 
 fn end_sessions(tx: &Transaction<'_>, user_id: i64, except: Option<&str>) -> Result<()> {
@@ -196,7 +198,9 @@ impl Store {
                 "UPDATE users SET role = ?2, office = ?3 WHERE id = ?1",
                 params![before.id, role.as_str(), o],
             )?;
-            let from_office = (before.office != o).then(|| before.office.clone()).flatten();
+            let from_office = (before.office != o)
+                .then(|| before.office.clone())
+                .flatten();
             if before.office != o || before.role != role {
                 end_sessions(tx, before.id, None)?;
             }
@@ -227,9 +231,15 @@ impl Store {
             }
             let office = before.office.clone();
             let change = if disabled {
-                AccountChange::UserDisabled { user: u.clone(), office }
+                AccountChange::UserDisabled {
+                    user: u.clone(),
+                    office,
+                }
             } else {
-                AccountChange::UserEnabled { user: u.clone(), office }
+                AccountChange::UserEnabled {
+                    user: u.clone(),
+                    office,
+                }
             };
             Ok((change, user_in(tx, &u)?))
         })
@@ -260,10 +270,16 @@ impl Store {
             let office = before.office.clone();
             let change = if one_time {
                 end_sessions(tx, before.id, None)?;
-                AccountChange::PasswordReset { user: u.clone(), office }
+                AccountChange::PasswordReset {
+                    user: u.clone(),
+                    office,
+                }
             } else {
                 end_sessions(tx, before.id, keep.as_deref())?;
-                AccountChange::PasswordChanged { user: u.clone(), office }
+                AccountChange::PasswordChanged {
+                    user: u.clone(),
+                    office,
+                }
             };
             Ok((change, user_in(tx, &u)?))
         })

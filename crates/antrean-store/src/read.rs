@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use antrean_core::{
-    Channel, Counter, CounterStatus, Event, EventKind, OfficeDef, Priority, Restore,
-    ServiceCounts, Ticket, TicketStatus,
+    Channel, Counter, CounterStatus, Event, EventKind, OfficeDef, Priority, Restore, ServiceCounts,
+    Ticket, TicketStatus,
 };
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};

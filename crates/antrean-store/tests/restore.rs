@@ -353,7 +353,14 @@ fn accounts_keep_their_role_and_devices_their_kind() {
     let Fresh { _dir, store, .. } = fresh();
     let root = Actor::Operator("root".into());
     store
-        .add_user(&root, "siti", "$argon2id$x", Role::Supervisor, Some("o"), PasswordKind::Chosen)
+        .add_user(
+            &root,
+            "siti",
+            "$argon2id$x",
+            Role::Supervisor,
+            Some("o"),
+            PasswordKind::Chosen,
+        )
         .unwrap();
     store
         .add_device(&root, "lobby", "o", DeviceKind::Display, "hash")
@@ -406,15 +413,36 @@ fn account_changes_are_in_the_chained_log_with_their_actor_and_a_refused_one_lea
     let root = Actor::Operator("root".into());
     let siti = Actor::User("siti".into());
     store
-        .add_user(&root, "siti", "h1", Role::Supervisor, Some("o"), PasswordKind::Chosen)
+        .add_user(
+            &root,
+            "siti",
+            "h1",
+            Role::Supervisor,
+            Some("o"),
+            PasswordKind::Chosen,
+        )
         .unwrap();
     let budi = store
-        .add_user(&siti, "budi", "h2", Role::Clerk, Some("o"), PasswordKind::OneTime)
+        .add_user(
+            &siti,
+            "budi",
+            "h2",
+            Role::Clerk,
+            Some("o"),
+            PasswordKind::OneTime,
+        )
         .unwrap();
     assert!(budi.must_change && !budi.disabled && budi.last_sign_in.is_none());
     // A name taken is refused alone: no event, the chain goes on.
     assert!(matches!(
-        store.add_user(&siti, "budi", "h3", Role::Clerk, Some("o"), PasswordKind::OneTime),
+        store.add_user(
+            &siti,
+            "budi",
+            "h3",
+            Role::Clerk,
+            Some("o"),
+            PasswordKind::OneTime
+        ),
         Err(StoreError::Exists(_))
     ));
     let soon = Utc::now() + chrono::Duration::hours(1);
@@ -424,7 +452,13 @@ fn account_changes_are_in_the_chained_log_with_their_actor_and_a_refused_one_lea
     assert!(signed_in.last_sign_in.is_some());
     // Choosing a password keeps the session that chose it, ends the others.
     let chosen = store
-        .set_password(&Actor::User("budi".into()), "budi", "h4", PasswordKind::Chosen, Some("t1"))
+        .set_password(
+            &Actor::User("budi".into()),
+            "budi",
+            "h4",
+            PasswordKind::Chosen,
+            Some("t1"),
+        )
         .unwrap();
     assert!(!chosen.must_change);
     assert!(store.reader.session("t1", Utc::now()).unwrap().is_some());
@@ -435,8 +469,13 @@ fn account_changes_are_in_the_chained_log_with_their_actor_and_a_refused_one_lea
     store.create_session("t3", budi.id, soon).unwrap();
     assert!(store.reader.session("t3", Utc::now()).unwrap().is_none());
     store.set_disabled(&siti, "budi", false).unwrap();
-    let moved = store.change_user(&root, "budi", Role::HelpDesk, Some("p")).unwrap();
-    assert_eq!((moved.role, moved.office.as_deref()), (Role::HelpDesk, Some("p")));
+    let moved = store
+        .change_user(&root, "budi", Role::HelpDesk, Some("p"))
+        .unwrap();
+    assert_eq!(
+        (moved.role, moved.office.as_deref()),
+        (Role::HelpDesk, Some("p"))
+    );
     assert!(store.reader.session("t3", Utc::now()).unwrap().is_none());
     assert!(matches!(
         store.set_disabled(&siti, "nobody", true),
@@ -452,7 +491,10 @@ fn account_changes_are_in_the_chained_log_with_their_actor_and_a_refused_one_lea
     let renamed = store
         .change_device(&siti, kiosk.id, "kiosk-lobby", &settings)
         .unwrap();
-    assert_eq!((renamed.name.as_str(), renamed.settings), ("kiosk-lobby", settings));
+    assert_eq!(
+        (renamed.name.as_str(), renamed.settings),
+        ("kiosk-lobby", settings)
+    );
     store.revoke_device(&siti, kiosk.id).unwrap();
     assert!(store.reader.device("dh").unwrap().is_none());
 
@@ -460,11 +502,16 @@ fn account_changes_are_in_the_chained_log_with_their_actor_and_a_refused_one_lea
     let log: Vec<(i64, String, String)> = conn
         .prepare("SELECT seq, kind, actor FROM events WHERE office = ?1 ORDER BY id")
         .unwrap()
-        .query_map([antrean_store::ACCOUNTS_LOG], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_map([antrean_store::ACCOUNTS_LOG], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    let kinds: Vec<(i64, &str, &str)> = log.iter().map(|(q, k, a)| (*q, k.as_str(), a.as_str())).collect();
+    let kinds: Vec<(i64, &str, &str)> = log
+        .iter()
+        .map(|(q, k, a)| (*q, k.as_str(), a.as_str()))
+        .collect();
     assert_eq!(
         kinds,
         vec![
@@ -484,7 +531,10 @@ fn account_changes_are_in_the_chained_log_with_their_actor_and_a_refused_one_lea
         .query_row("SELECT group_concat(body) FROM events", [], |r| r.get(0))
         .unwrap();
     for secret in ["h1", "h2", "h4", "dh", "t1"] {
-        assert!(!bodies.contains(&format!("\"{secret}\"")), "{secret} in {bodies}");
+        assert!(
+            !bodies.contains(&format!("\"{secret}\"")),
+            "{secret} in {bodies}"
+        );
     }
     assert_eq!(
         store.reader.verify_chain().unwrap(),

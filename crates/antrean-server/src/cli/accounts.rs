@@ -37,7 +37,10 @@ fn offices(config: &Config, store: &Store) -> anyhow::Result<Vec<String>> {
 fn check_office(config: &Config, store: &Store, office: &str) -> anyhow::Result<()> {
     let ids = offices(config, store)?;
     if !ids.iter().any(|o| o == office) {
-        anyhow::bail!("unknown office `{office}`; the offices are {}", ids.join(", "));
+        anyhow::bail!(
+            "unknown office `{office}`; the offices are {}",
+            ids.join(", ")
+        );
     }
     Ok(())
 }
@@ -55,7 +58,10 @@ fn read_password() -> anyhow::Result<String> {
 }
 
 fn when(at: Option<chrono::DateTime<chrono::Utc>>) -> String {
-    at.map_or_else(|| "never".into(), |t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+    at.map_or_else(
+        || "never".into(),
+        |t| t.format("%Y-%m-%d %H:%M UTC").to_string(),
+    )
 }
 
 pub fn user(config: &Path, data: &Path, command: UserCmd) -> anyhow::Result<ExitCode> {
@@ -73,7 +79,14 @@ pub fn user(config: &Path, data: &Path, command: UserCmd) -> anyhow::Result<Exit
             let password = read_password()?;
             check_password(&name, &password)?;
             let hash = auth::hash_password(&password)?;
-            store.add_user(&actor, &name, &hash, role, office.as_deref(), PasswordKind::Chosen)?;
+            store.add_user(
+                &actor,
+                &name,
+                &hash,
+                role,
+                office.as_deref(),
+                PasswordKind::Chosen,
+            )?;
             println!("added {role} `{name}`");
         }
         UserCmd::List { office } => {

@@ -154,7 +154,10 @@ fn check_settings(
             ))
         }
         DeviceKind::Display if s.printer.is_some() => {
-            return Err(invalid("settings.printer", "a printer is for kiosks".into()))
+            return Err(invalid(
+                "settings.printer",
+                "a printer is for kiosks".into(),
+            ))
         }
         _ => {}
     }

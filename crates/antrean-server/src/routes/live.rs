@@ -68,7 +68,14 @@ async fn office_live(
         None => None,
     };
     let holder = Holder { user, device };
-    live::office(ws.protocols(["antrean"]), state, peer, handle, q.since, holder)
+    live::office(
+        ws.protocols(["antrean"]),
+        state,
+        peer,
+        handle,
+        q.since,
+        holder,
+    )
 }
 
 /// WebSocket: one ticket's stream. A `ticket` message with its view now,

@@ -167,12 +167,14 @@ async fn change_password(
         return Err(ApiError::WrongPassword);
     }
     let new_hash = auth::hash_blocking(req.new_password).await?;
-    let (actor, name, keep) = (staff.actor(), staff.user.username.clone(), staff.session.clone());
+    let (actor, name, keep) = (
+        staff.actor(),
+        staff.user.username.clone(),
+        staff.session.clone(),
+    );
     let user = state
         .db
-        .write(move |s| {
-            s.set_password(&actor, &name, &new_hash, PasswordKind::Chosen, Some(&keep))
-        })
+        .write(move |s| s.set_password(&actor, &name, &new_hash, PasswordKind::Chosen, Some(&keep)))
         .await?;
     state.access.revocations.revoke(Revoked::User {
         id: user.id,
