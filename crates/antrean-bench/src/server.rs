@@ -22,7 +22,7 @@ pub const LIVE_SERVICE: &str = "s0";
 /// Counters of the live office (one per live run, so each starts closed).
 pub const LIVE_COUNTERS: usize = 4;
 pub const USER: &str = "bench";
-pub const PASSWORD: &str = "rahasia-bench-2026";
+pub const PASSWORD: &str = "kopi-pahit-2026";
 
 /// Temporary configuration and data directories, removed on drop.
 #[derive(Debug)]

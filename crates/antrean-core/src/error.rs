@@ -41,6 +41,10 @@ pub enum DomainError {
         "counter `{counter}` still has ticket {number}; finish, mark no-show or transfer it first"
     )]
     CounterBusy { counter: String, number: String },
+    #[error("counter `{counter}` is held by {clerk}; they close it, or a supervisor releases it")]
+    CounterHeld { counter: String, clerk: String },
+    #[error("nobody holds counter `{0}`")]
+    CounterNotHeld(String),
     #[error("counter `{0}` has no current ticket")]
     NoCurrentTicket(String),
     #[error("ticket {number} is {from}; it cannot be {action}")]

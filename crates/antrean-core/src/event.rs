@@ -88,6 +88,13 @@ pub enum EventKind {
         state: CounterStatus,
         reason: Option<String>,
     },
+    /// A clerk took the counter (opening it, or acting on it while nobody
+    /// held it), or it was released (`None`: closed, or by a supervisor).
+    /// Only its holder works it.
+    CounterTaken {
+        counter: String,
+        clerk: Option<String>,
+    },
     /// Staff stopped issuing tickets for a service now, with the message
     /// citizens are shown ("blanko KTP habis"), until resumed.
     ServiceSuspended {
@@ -130,6 +137,7 @@ impl EventKind {
             EventKind::DocumentStatus { .. } => "document_status",
             EventKind::SurveySubmitted { .. } => "survey_submitted",
             EventKind::CounterState { .. } => "counter_state",
+            EventKind::CounterTaken { .. } => "counter_taken",
             EventKind::ServiceSuspended { .. } => "service_suspended",
             EventKind::ServiceResumed { .. } => "service_resumed",
             EventKind::RunningTextChanged { .. } => "running_text_changed",
@@ -152,6 +160,7 @@ impl EventKind {
             | EventKind::DocumentStatus { code, .. }
             | EventKind::SurveySubmitted { code, .. } => Some(code),
             EventKind::CounterState { .. }
+            | EventKind::CounterTaken { .. }
             | EventKind::ServiceSuspended { .. }
             | EventKind::ServiceResumed { .. }
             | EventKind::RunningTextChanged { .. }

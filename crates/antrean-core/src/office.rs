@@ -92,6 +92,11 @@ pub enum Command {
     Configure {
         changes: Vec<Change>,
     },
+    /// A supervisor releases a counter a clerk left open (gone home, ill),
+    /// so that another clerk can take it.
+    Release {
+        counter: CounterId,
+    },
     /// A no-show citizen arrived late: back into the queue.
     Requeue {
         number: String,
@@ -120,6 +125,26 @@ pub enum Command {
         answered: bool,
         answers: crate::ikm::Answers,
     },
+}
+
+impl Command {
+    /// The counter a clerk works with this command: the one whose holder
+    /// alone may give it. (Releasing is a supervisor's, not a clerk's.)
+    pub fn worked_counter(&self) -> Option<&CounterId> {
+        match self {
+            Command::Open { counter }
+            | Command::Pause { counter, .. }
+            | Command::Close { counter }
+            | Command::CallNext { counter }
+            | Command::CallNumber { counter, .. }
+            | Command::Recall { counter }
+            | Command::Start { counter }
+            | Command::Finish { counter }
+            | Command::NoShow { counter }
+            | Command::Transfer { counter, .. } => Some(counter),
+            _ => None,
+        }
+    }
 }
 
 /// Where a transferred ticket goes.
@@ -154,6 +179,9 @@ pub struct Counter {
     /// Regular tickets called since the last priority one; drives
     /// `priority_ratio`. Starts high so that a priority ticket goes first.
     pub regular_streak: u32,
+    /// The clerk (user name) who holds the counter: only they work it until
+    /// they close it or a supervisor releases it.
+    pub clerk: Option<String>,
 }
 
 impl Counter {
@@ -164,6 +192,7 @@ impl Counter {
             reason: None,
             current: None,
             regular_streak: u32::MAX,
+            clerk: None,
         }
     }
 }
@@ -544,7 +573,18 @@ impl Office {
     /// them with the ticket they are about. Call [`Office::roll_over`]
     /// first. A refused command changes nothing.
     pub fn execute(&mut self, cmd: &Command, now: DateTime<Utc>) -> Result<Executed, DomainError> {
-        let kinds = self.decide(cmd, now)?;
+        self.execute_by(cmd, None, now)
+    }
+
+    /// [`Office::execute`] for a clerk (`by`, a user name): a counter held
+    /// by another clerk refuses them, and one nobody holds becomes theirs.
+    pub fn execute_by(
+        &mut self,
+        cmd: &Command,
+        by: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Executed, DomainError> {
+        let kinds = self.decide_by(cmd, by, now)?;
         let mut events = Vec::with_capacity(kinds.len());
         let mut removed = None;
         for kind in kinds {
@@ -573,6 +613,40 @@ impl Office {
         };
         let removed = self.apply_event(&event);
         (event, removed)
+    }
+
+    /// The events that `cmd` by the clerk `by` causes: a counter command on
+    /// a counter another clerk holds is refused, and on one nobody holds it
+    /// takes the counter first.
+    pub fn decide_by(
+        &self,
+        cmd: &Command,
+        by: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<EventKind>, DomainError> {
+        let take = match (by, cmd.worked_counter()) {
+            (Some(by), Some(id)) => {
+                let c = self.counter_or_err(id.as_str())?;
+                match &c.clerk {
+                    Some(holder) if holder != by => {
+                        return Err(DomainError::CounterHeld {
+                            counter: c.id.clone(),
+                            clerk: holder.clone(),
+                        })
+                    }
+                    Some(_) => None,
+                    // Closing a counter nobody holds takes nothing.
+                    None if matches!(cmd, Command::Close { .. }) => None,
+                    None => Some(EventKind::CounterTaken {
+                        counter: c.id.clone(),
+                        clerk: Some(by.to_owned()),
+                    }),
+                }
+            }
+            _ => None,
+        };
+        let kinds = self.decide(cmd, now)?;
+        Ok(take.into_iter().chain(kinds).collect())
     }
 
     /// The events that `cmd` causes, without changing anything.
@@ -610,7 +684,19 @@ impl Office {
                 )
             }
             Command::Close { counter } => {
-                self.decide_counter_state(counter.as_str(), CounterStatus::Closed, None)
+                let mut kinds =
+                    self.decide_counter_state(counter.as_str(), CounterStatus::Closed, None)?;
+                if self.counter_or_err(counter.as_str())?.clerk.is_some() {
+                    kinds.push(released(counter.as_str()));
+                }
+                Ok(kinds)
+            }
+            Command::Release { counter } => {
+                let c = self.counter_or_err(counter.as_str())?;
+                if c.clerk.is_none() {
+                    return Err(DomainError::CounterNotHeld(c.id.clone()));
+                }
+                Ok(vec![released(&c.id)])
             }
             Command::CallNext { counter } => {
                 let (def, c) = self.open_idle_counter(counter.as_str())?;
@@ -1299,6 +1385,11 @@ impl Office {
                     c.reason = reason.clone();
                 }
             }
+            EventKind::CounterTaken { counter, clerk } => {
+                if let Some(c) = self.counters.iter_mut().find(|c| c.id == *counter) {
+                    c.clerk = clerk.clone();
+                }
+            }
             EventKind::DayEnded { next_day, .. } => {
                 let seq = self.seq;
                 let times = std::mem::take(&mut self.times);
@@ -1430,6 +1521,14 @@ fn called(t: &Ticket, counter: &str, recall: bool) -> EventKind {
         service: t.service.clone(),
         counter: counter.to_owned(),
         recall,
+    }
+}
+
+/// The counter no longer held by anyone.
+fn released(counter: &str) -> EventKind {
+    EventKind::CounterTaken {
+        counter: counter.to_owned(),
+        clerk: None,
     }
 }
 

@@ -933,3 +933,77 @@ fn the_running_text_staff_set_stays_across_days() {
     o.roll_over(at(20 * 3600)).unwrap();
     assert_eq!(o.running_text(), Some("Layanan KTP pindah ke lantai 2"));
 }
+
+#[test]
+fn one_clerk_per_counter_until_they_close_it_or_a_supervisor_releases_it() {
+    let mut o = office();
+    let c = |id: &str| antrean_core::CounterId::from(id.to_owned());
+    let by = |o: &mut Office, cmd: Command, who: &str| o.execute_by(&cmd, Some(who), at(10));
+    issue(&mut o, "c1", "ktp", None, 1);
+    // Opening takes the counter.
+    let opened = by(&mut o, Command::Open { counter: c("1") }, "siti").unwrap();
+    let kinds: Vec<&str> = opened.events.iter().map(|e| e.kind.name()).collect();
+    assert_eq!(kinds, ["counter_taken", "counter_state"]);
+    assert_eq!(o.counter("1").unwrap().clerk.as_deref(), Some("siti"));
+    // Another clerk can do nothing with it, not even close it.
+    for cmd in [
+        Command::CallNext { counter: c("1") },
+        Command::Pause {
+            counter: c("1"),
+            reason: "istirahat".into(),
+        },
+        Command::Close { counter: c("1") },
+        Command::Open { counter: c("1") },
+    ] {
+        assert_eq!(
+            by(&mut o, cmd, "budi").unwrap_err(),
+            DomainError::CounterHeld {
+                counter: "1".into(),
+                clerk: "siti".into()
+            }
+        );
+    }
+    // Its holder works it without taking it again.
+    let called = by(&mut o, Command::CallNext { counter: c("1") }, "siti").unwrap();
+    assert_eq!(called.events.len(), 1);
+    // A supervisor releases it; the next clerk to act takes it.
+    assert!(o
+        .execute(&Command::Release { counter: c("1") }, at(11))
+        .is_ok());
+    assert_eq!(o.counter("1").unwrap().clerk, None);
+    assert_eq!(
+        o.execute(&Command::Release { counter: c("1") }, at(12))
+            .unwrap_err(),
+        DomainError::CounterNotHeld("1".into())
+    );
+    let recalled = by(&mut o, Command::Recall { counter: c("1") }, "budi").unwrap();
+    let kinds: Vec<&str> = recalled.events.iter().map(|e| e.kind.name()).collect();
+    assert_eq!(kinds, ["counter_taken", "ticket_called"]);
+    assert_eq!(o.counter("1").unwrap().clerk.as_deref(), Some("budi"));
+    // A refused command takes nothing.
+    assert!(by(&mut o, Command::Open { counter: c("2") }, "siti").is_ok());
+    let refused = by(&mut o, Command::Finish { counter: c("2") }, "budi");
+    assert!(refused.is_err());
+    assert_eq!(o.counter("2").unwrap().clerk.as_deref(), Some("siti"));
+    // Closing gives it back.
+    let closed = by(&mut o, Command::Close { counter: c("2") }, "siti").unwrap();
+    let kinds: Vec<&str> = closed.events.iter().map(|e| e.kind.name()).collect();
+    assert_eq!(kinds, ["counter_state", "counter_taken"]);
+    assert_eq!(o.counter("2").unwrap().clerk, None);
+}
+
+#[test]
+fn the_end_of_the_day_releases_every_counter() {
+    let mut o = office();
+    o.execute_by(
+        &Command::Open {
+            counter: "1".to_owned().into(),
+        },
+        Some("siti"),
+        at(10),
+    )
+    .unwrap();
+    let next = o.roll_over(at(86_400 * 2));
+    assert!(next.is_some());
+    assert_eq!(o.counter("1").unwrap().clerk, None);
+}

@@ -54,7 +54,7 @@ fn enums_list_their_wire_names() {
     );
     assert_eq!(
         names(schema::<Role>()),
-        json!(["clerk", "supervisor", "admin"])
+        json!(["clerk", "help_desk", "supervisor", "admin"])
     );
     assert_eq!(names(schema::<DeviceKind>()), json!(["kiosk", "display"]));
     assert_eq!(

@@ -443,7 +443,13 @@ impl Task {
             Msg::Read(f) => f(&self.state, self.failures()),
             Msg::Command { cmd, actor, reply } => {
                 let failures = self.failures();
-                match self.state.office.execute(&cmd, Utc::now()) {
+                // Staff hold the counters they work; devices and citizens
+                // work none.
+                let by = match &actor {
+                    Some(Actor::User(name)) => Some(name.as_str()),
+                    _ => None,
+                };
+                match self.state.office.execute_by(&cmd, by, Utc::now()) {
                     Ok(Executed { events, ticket }) => {
                         let office = &self.state.office;
                         let ticket = ticket.map(|t| {

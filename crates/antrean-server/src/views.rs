@@ -122,6 +122,10 @@ pub struct CounterView {
     pub started_at: Option<String>,
     /// Service ids in the order this counter serves them.
     pub services: Vec<String>,
+    /// The clerk (user name) working the counter; only they act on it until
+    /// they close it or a supervisor releases it.
+    #[schema(required = true)]
+    pub clerk: Option<String>,
 }
 
 /// A service with its live figures.
@@ -213,6 +217,7 @@ pub fn counters(cfg: &OfficeDef, office: &Office) -> Vec<CounterView> {
                     .and_then(|t| t.started_at)
                     .map(|at| local_time(cfg, at)),
                 services: d.services.clone(),
+                clerk: c.clerk.clone(),
             }
         })
         .collect()
@@ -446,6 +451,12 @@ pub enum PublicEvent {
         #[schema(required = true)]
         reason: Option<String>,
     },
+    /// A clerk took the counter, or it was released (`clerk` null).
+    CounterTaken {
+        counter: String,
+        #[schema(required = true)]
+        clerk: Option<String>,
+    },
     /// Staff stopped issuing tickets for a service, with the message.
     ServiceSuspended {
         service: String,
@@ -578,6 +589,10 @@ impl PublicEvent {
                 state: *state,
                 reason: reason.clone(),
             },
+            EventKind::CounterTaken { counter, clerk } => PublicEvent::CounterTaken {
+                counter: s(counter),
+                clerk: clerk.clone(),
+            },
             EventKind::ServiceSuspended { service, message } => PublicEvent::ServiceSuspended {
                 service: s(service),
                 message: s(message),
@@ -705,6 +720,7 @@ pub fn touched_services(kind: &EventKind) -> Vec<&str> {
         EventKind::DocumentStatus { .. }
         | EventKind::SurveySubmitted { .. }
         | EventKind::CounterState { .. }
+        | EventKind::CounterTaken { .. }
         | EventKind::RunningTextChanged { .. }
         | EventKind::Configured { .. }
         | EventKind::DayEnded { .. } => vec![],

@@ -27,7 +27,7 @@ async fn office_stream_sends_a_snapshot_then_every_event_in_order() {
     clerk.act("alpha", "2", "call-next").await;
     let mut seq = 2;
     let mut kinds = Vec::new();
-    for _ in 0..3 {
+    for _ in 0..4 {
         let m = next_msg(&mut ws).await;
         assert_eq!(m["type"], "event");
         seq += 1;
@@ -52,7 +52,16 @@ async fn office_stream_sends_a_snapshot_then_every_event_in_order() {
             assert_eq!(m["waiting"][0]["waiting"], 1);
         }
     }
-    assert_eq!(kinds, ["ticket_issued", "counter_state", "ticket_called"]);
+    // Opening, the clerk took the counter.
+    assert_eq!(
+        kinds,
+        [
+            "ticket_issued",
+            "counter_taken",
+            "counter_state",
+            "ticket_called"
+        ]
+    );
     close(ws).await;
 }
 

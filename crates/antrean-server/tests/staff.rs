@@ -822,3 +822,99 @@ async fn accounts_and_devices_outlast_a_restart_and_their_changes_are_in_the_aud
         ]
     );
 }
+
+/// Who holds each counter, as the office page shows everyone.
+async fn holders(c: &Client) -> Vec<(String, Value)> {
+    let (status, office) = c.get("/api/v1/offices/alpha").await;
+    assert_eq!(status, 200, "{office}");
+    office["counters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| (k["id"].as_str().unwrap().to_owned(), k["clerk"].clone()))
+        .collect()
+}
+
+#[tokio::test]
+async fn one_clerk_per_counter_and_everyone_sees_who_is_where() {
+    let mut server = Server::start();
+    let sup = server.staff("siti", "supervisor", Some("alpha")).await;
+    let budi = server.staff("budi", "clerk", Some("alpha")).await;
+    let ani = server.staff("ani", "clerk", Some("alpha")).await;
+    let desk = server.staff("dewi", "help_desk", Some("alpha")).await;
+    let citizen = Client::new(&server.base);
+    citizen.issue("alpha", "ktp").await;
+
+    assert_eq!(budi.act("alpha", "1", "open").await.0, 200);
+    let mut stream = live_with(&server, &[]).await;
+    let (status, body) = ani.act("alpha", "1", "call-next").await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("counter_held"))
+    );
+    assert!(
+        body["error"]["message"].as_str().unwrap().contains("budi"),
+        "{body}"
+    );
+    let (status, _) = ani.act("alpha", "1", "close").await;
+    assert_eq!(status, 409, "nor close it");
+    let (status, _) = desk.act("alpha", "2", "open").await;
+    assert_eq!(status, 403, "the help desk works no counter");
+    assert_eq!(
+        holders(&citizen).await,
+        [
+            ("1".into(), json!("budi")),
+            ("2".into(), json!(null)),
+            ("3".into(), json!(null))
+        ]
+    );
+    let (status, _) = budi.act("alpha", "1", "call-next").await;
+    assert_eq!(status, 200);
+
+    // Budi went home with the counter open: the supervisor releases it, and
+    // the stream tells every screen.
+    let (status, _) = ani.act("alpha", "1", "release").await;
+    assert_eq!(status, 403, "releasing is a supervisor's");
+    let (status, view) = sup.act("alpha", "1", "release").await;
+    assert_eq!(
+        (status, view["clerk"].clone()),
+        (200, json!(null)),
+        "{view}"
+    );
+    assert_eq!(view["state"], "open", "released, not closed");
+    loop {
+        let msg = common::next_msg(&mut stream).await;
+        if msg["event"]["kind"] == "counter_taken" {
+            assert_eq!(msg["event"]["clerk"], json!(null), "{msg}");
+            break;
+        }
+    }
+    let (status, body) = sup.act("alpha", "1", "release").await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("counter_not_held"))
+    );
+    // Ani takes it by acting on it, ticket and all.
+    let (status, _) = ani.act("alpha", "1", "recall").await;
+    assert_eq!(status, 200);
+    assert_eq!(holders(&citizen).await[0], ("1".into(), json!("ani")));
+    let msg = loop {
+        let msg = common::next_msg(&mut stream).await;
+        if msg["event"]["kind"] == "counter_taken" {
+            break msg;
+        }
+    };
+    assert_eq!(msg["event"]["clerk"], "ani");
+
+    server.sigkill();
+    server.restart();
+    let citizen = Client::new(&server.base);
+    assert_eq!(
+        holders(&citizen).await[0],
+        ("1".into(), json!("ani")),
+        "after a restart"
+    );
+    let (budi, _) = sign_in(&server, "budi", PASSWORD).await;
+    let (status, _) = budi.act("alpha", "1", "recall").await;
+    assert_eq!(status, 409);
+}

@@ -116,7 +116,7 @@ impl Reader {
                 .optional()?;
             // Counters first: one may have opened before the day's first ticket.
             let mut counters = Vec::new();
-            let mut stmt = c.prepare("SELECT id, status, reason, current, regular_streak FROM counters WHERE office = ?1")?;
+            let mut stmt = c.prepare("SELECT id, status, reason, current, regular_streak, clerk FROM counters WHERE office = ?1")?;
             let mut rows = stmt.query([office])?;
             while let Some(r) = rows.next()? {
                 let status: String = r.get(1)?;
@@ -127,6 +127,7 @@ impl Reader {
                     reason: r.get(2)?,
                     current: r.get(3)?,
                     regular_streak: u32::try_from(streak).unwrap_or(u32::MAX),
+                    clerk: r.get(5)?,
                 });
             }
             // Stops outlast days: read them before knowing the day.

@@ -159,12 +159,13 @@ CREATE TABLE office_configs (
 ) WITHOUT ROWID;
 "#,
     // Accounts an office manages itself: disabled users, one-time
-    // passwords, the last sign-in; devices with an id of their own (to be
+    // passwords, the last sign-in; the clerk holding each counter; devices with an id of their own (to be
     // renamed and revoked), their last contact and settings.
     r#"
 ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN last_sign_in_ns INTEGER;
+ALTER TABLE counters ADD COLUMN clerk TEXT;  -- who holds the counter
 CREATE INDEX sessions_user ON sessions (user_id);
 CREATE TABLE devices_by_id (
     id            INTEGER PRIMARY KEY,

@@ -433,6 +433,13 @@ fn project(tx: &Transaction<'_>, office: &str, e: &Event) -> Result<()> {
             )?
             .execute(params![office, counter, state.as_str(), reason])?;
         }
+        EventKind::CounterTaken { counter, clerk } => {
+            tx.prepare_cached(
+                "INSERT INTO counters (office, id, status, reason, current, regular_streak, clerk) VALUES (?1, ?2, 'closed', NULL, NULL, 4294967295, ?3)
+                 ON CONFLICT (office, id) DO UPDATE SET clerk = excluded.clerk",
+            )?
+            .execute(params![office, counter, clerk])?;
+        }
         EventKind::ServiceSuspended { service, message } => {
             tx.prepare_cached(
                 "INSERT INTO service_stops (office, service, message) VALUES (?1, ?2, ?3)
@@ -458,7 +465,7 @@ fn project(tx: &Transaction<'_>, office: &str, e: &Event) -> Result<()> {
             )?
             .execute(params![office, day.to_string()])?;
             tx.prepare_cached(
-                "UPDATE counters SET status = 'closed', reason = NULL, current = NULL, regular_streak = 4294967295 WHERE office = ?1",
+                "UPDATE counters SET status = 'closed', reason = NULL, current = NULL, regular_streak = 4294967295, clerk = NULL WHERE office = ?1",
             )?
             .execute(params![office])?;
             tx.prepare_cached(

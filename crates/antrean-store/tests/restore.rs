@@ -185,7 +185,15 @@ proptest! {
         for (n, pick) in picks.iter().enumerate() {
             let now = t0 + chrono::Duration::seconds(n as i64 * 30);
             let cmd = command(&live, *pick, n);
-            if let Ok(done) = live.execute(&cmd, now) {
+            // Two clerks (and the office itself) work the counters: who
+            // holds each is restored too.
+            let by = [None, Some("siti"), Some("budi")][usize::from(*pick) % 3];
+            let cmd = if pick % 29 == 0 {
+                Command::Release { counter: CounterId::from(if pick % 2 == 0 { "1" } else { "2" }.to_owned()) }
+            } else {
+                cmd
+            };
+            if let Ok(done) = live.execute_by(&cmd, by, now) {
                 if !done.events.is_empty() {
                     append(&store, "o", done.events);
                 }

@@ -1,6 +1,9 @@
 //! A counter's actions, one route each: its state (open, pause, close), and
 //! what it does with citizens (call next, call a number, recall, start,
-//! finish, no-show, transfer). Clerks act on counters of their own office.
+//! finish, no-show, transfer). Clerks act on counters of their own office,
+//! one clerk per counter: opening it (or acting on one nobody holds) takes
+//! it, closing it gives it back, and a supervisor can release one a clerk
+//! left open.
 
 use antrean_core::{Command, CounterId, TransferTarget};
 use axum::extract::State;
@@ -31,6 +34,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(finish))
         .routes(routes!(no_show))
         .routes(routes!(transfer))
+        .routes(routes!(release))
 }
 
 /// Runs a command of a counter for a staff member of its office. The
@@ -45,7 +49,7 @@ async fn act<B>(
     cmd: impl FnOnce(B) -> Command,
 ) -> Result<(OfficeHandle, Outcome), ApiError> {
     let handle = state.office(office)?;
-    staff.check_office(office)?;
+    staff.check_counter(office)?;
     let cmd = cmd(body?);
     let outcome = handle.execute(cmd, Some(staff.actor())).await?;
     Ok((handle.clone(), outcome))
@@ -108,6 +112,31 @@ macro_rules! ticket_action {
             acted_on(outcome).map(Json)
         }
     };
+}
+
+/// Release a counter its clerk left open (gone home, taken ill), so that
+/// another clerk can take it; it stays as it is otherwise. Supervisors, from
+/// the live monitor.
+#[utoipa::path(post, path = "/offices/{office}/counters/{counter}/release", tag = "counters",
+    params(("office" = String, Path), ("counter" = String, Path)),
+    security(("session" = [])),
+    responses((status = 200, body = CounterView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 503, body = ErrorBody)))]
+async fn release(
+    State(state): State<AppState>,
+    staff: Staff,
+    AppPath((office, counter)): AppPath<(String, String)>,
+    body: Result<NoBody, ApiError>,
+) -> Result<Json<CounterView>, ApiError> {
+    let handle = state.office(&office)?;
+    staff.check_supervisor(&office, "counter releases")?;
+    body?;
+    let cmd = Command::Release {
+        counter: CounterId::from(counter.clone()),
+    };
+    handle.execute(cmd, Some(staff.actor())).await?;
+    counter_view(handle, counter).await
 }
 
 state_change!(
