@@ -190,6 +190,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     println!("    kiosk      {base}/kiosk/{id}");
                     println!("    display    {base}/display/{id}");
                     println!("    counter    {base}/counter/{id}");
+                    println!("    help desk  {base}/desk/{id}");
                 }
                 println!("  API        {base}/api/v1/openapi.json");
                 println!("  data       {}", store.path().display());

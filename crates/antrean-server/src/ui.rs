@@ -1,5 +1,6 @@
 //! The screens, embedded in the binary (read from disk in debug builds): the
-//! citizen page, kiosk, lobby display, counter terminal and admin pages.
+//! citizen page, kiosk, lobby display, counter terminal, help desk and admin
+//! pages.
 
 use axum::extract::Path;
 use axum::http::{header, StatusCode};
@@ -30,6 +31,9 @@ struct CounterUi;
 #[derive(RustEmbed)]
 #[folder = "../../admin-ui/"]
 struct Admin;
+#[derive(RustEmbed)]
+#[folder = "../../desk-ui/"]
+struct Desk;
 
 fn serve<E: RustEmbed>(path: &str) -> Response {
     let path = if path.is_empty() { "index.html" } else { path };
@@ -70,6 +74,7 @@ fn asset(dir: &str, path: &str) -> Response {
         "display-ui" => serve::<Display>(path),
         "counter-ui" => serve::<CounterUi>(path),
         "admin-ui" => serve::<Admin>(path),
+        "desk-ui" => serve::<Desk>(path),
         _ => (StatusCode::NOT_FOUND, "not found").into_response(),
     }
 }
@@ -102,6 +107,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/counter/{office}",
             get(|| async { serve::<CounterUi>("index.html") }),
+        )
+        .route(
+            "/desk/{office}",
+            get(|| async { serve::<Desk>("index.html") }),
         )
         .route("/admin", get(|| async { serve::<Admin>("index.html") }))
         .route(

@@ -6,13 +6,14 @@ use antrean_ticket::Paper;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-use utoipa::IntoParams;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{AppPath, AppQuery};
+use crate::extract::{AppPath, AppQuery, Staff};
 use crate::lookup::{self, Found};
 use crate::printing;
 use crate::state::AppState;
@@ -22,6 +23,40 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(ticket_pdf))
         .routes(routes!(ticket_escpos))
         .routes(routes!(ticket_qr))
+        .routes(routes!(office_printers))
+}
+
+/// A printer of the office as its staff choose it (its address stays in
+/// the configuration).
+#[derive(Debug, Serialize, ToSchema)]
+struct PrinterChoice {
+    id: String,
+    paper: antrean_core::PaperWidth,
+}
+
+/// The office's ticket printers, for staff who print a ticket (the help
+/// desk): `print` of `POST /offices/{office}/tickets` names one.
+#[utoipa::path(get, path = "/offices/{office}/printers", tag = "printing", params(("office" = String, Path)),
+    security(("session" = [])),
+    responses((status = 200, body = Vec<PrinterChoice>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+async fn office_printers(
+    State(state): State<AppState>,
+    staff: Staff,
+    AppPath(office): AppPath<String>,
+) -> Result<Json<Vec<PrinterChoice>>, ApiError> {
+    let handle = state.office(&office)?;
+    staff.check_office(&office)?;
+    let printers = handle
+        .cfg()
+        .printers
+        .iter()
+        .map(|p| PrinterChoice {
+            id: p.id.clone(),
+            paper: p.paper,
+        })
+        .collect();
+    Ok(Json(printers))
 }
 
 /// `?paper=80mm|58mm`.

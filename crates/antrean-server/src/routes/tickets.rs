@@ -52,10 +52,11 @@ struct IssueRequest {
     #[serde(default = "online")]
     #[schema(default = "online")]
     channel: Channel,
-    /// Kiosk only (422 `print_needs_kiosk` otherwise): the id of the office
-    /// printer to print the ticket on (ESC/POS over TCP); absent, the
-    /// kiosk's own printer (its settings in /admin), if it has one. The
-    /// ticket is issued even when printing fails.
+    /// A kiosk's or staff's ticket only (422 `print_needs_kiosk` for an
+    /// online one, which lives on the phone): the id of the office printer
+    /// to print the ticket on (ESC/POS over TCP); absent, a kiosk's own
+    /// printer (its settings in /admin), if it has one. The ticket is issued
+    /// even when printing fails.
     #[serde(default)]
     print: Option<String>,
 }
@@ -86,10 +87,10 @@ async fn issue_ticket(
     AppJson(req): AppJson<IssueRequest>,
 ) -> Result<(StatusCode, Json<Issued>), ApiError> {
     let handle = state.office(&office)?;
-    if req.print.is_some() && req.channel != Channel::Kiosk {
+    if req.print.is_some() && req.channel == Channel::Online {
         return Err(ApiError::Unprocessable(
             ErrorCode::PrintNeedsKiosk,
-            "`print` is for kiosk tickets".into(),
+            "`print` is for tickets taken at a kiosk or from staff; an online ticket lives on the phone".into(),
         ));
     }
     let mut print = req.print;
