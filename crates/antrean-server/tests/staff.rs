@@ -918,3 +918,149 @@ async fn one_clerk_per_counter_and_everyone_sees_who_is_where() {
     let (status, _) = budi.act("alpha", "1", "recall").await;
     assert_eq!(status, 409);
 }
+
+#[tokio::test]
+async fn the_audit_viewer_finds_each_action_by_its_actor_and_never_shows_a_code() {
+    let server = Server::start();
+    let sup = server.staff("siti", "supervisor", Some("alpha")).await;
+    let sup_beta = server.staff("rudi", "supervisor", Some("beta")).await;
+    let clerk = staff_by(&server, &sup, "budi", "clerk", Some("alpha")).await;
+    let citizen = Client::new(&server.base);
+    let ticket = citizen.issue("alpha", "ktp").await;
+    let code = ticket["code"].as_str().unwrap().to_owned();
+    let number = ticket["number"].as_str().unwrap().to_owned();
+    for action in ["open", "call-next", "start", "finish"] {
+        assert_eq!(clerk.act("alpha", "1", action).await.0, 200, "{action}");
+    }
+    let (status, body) = citizen
+        .post(
+            &format!("/api/v1/tickets/{code}/survey"),
+            json!({"answers": [4, 4, 3, 4, 4, 4, 3, 4, 4]}),
+        )
+        .await;
+    assert_eq!(status, 204, "{body}");
+    sup.post_empty("/api/v1/users/budi/sign-out").await;
+
+    let kinds = |page: &Value| -> Vec<String> {
+        page["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (status, page) = sup.get("/api/v1/audit?actor=budi").await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(
+        kinds(&page),
+        [
+            "ticket_done",
+            "ticket_serving",
+            "ticket_called",
+            "counter_state",
+            "counter_taken",
+            "password_changed"
+        ],
+        "newest first, the clerk's own and the accounts log's"
+    );
+    let (_, page) = sup
+        .get("/api/v1/audit?actor=user:siti&kind=signed_out_everywhere")
+        .await;
+    assert_eq!(page["entries"][0]["details"]["user"], "budi", "{page}");
+    let (_, page) = sup
+        .get(&format!("/api/v1/audit?number={}", number.to_lowercase()))
+        .await;
+    assert_eq!(
+        kinds(&page),
+        [
+            "ticket_done",
+            "ticket_serving",
+            "ticket_called",
+            "ticket_issued"
+        ],
+        "{page}"
+    );
+    // No code anywhere, and the survey says only for which service.
+    let (_, all) = sup.get("/api/v1/audit").await;
+    let text = all.to_string();
+    assert!(!text.contains(&code), "{text}");
+    let survey = all["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "survey_submitted")
+        .unwrap();
+    assert_eq!(survey["details"], json!({"service": "ktp"}));
+    assert_eq!(survey["actor"], json!(null));
+
+    // Pages, newest first, gap-free.
+    let (_, first) = sup.get("/api/v1/audit?limit=3").await;
+    let before = first["next_before"].as_i64().unwrap();
+    let (_, second) = sup
+        .get(&format!("/api/v1/audit?limit=3&before={before}"))
+        .await;
+    let ids = |p: &Value| -> Vec<i64> {
+        p["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["id"].as_i64().unwrap())
+            .collect()
+    };
+    let (a, b) = (ids(&first), ids(&second));
+    assert!(
+        a.windows(2).all(|w| w[0] > w[1]) && a[2] > b[0],
+        "{a:?} {b:?}"
+    );
+    let every = ids(&all);
+    assert_eq!(&every[..6], [a, b].concat().as_slice());
+
+    // Today, in the office's time zone; tomorrow holds nothing.
+    let (_, office) = citizen.get("/api/v1/offices/alpha").await;
+    let today = office["day"].as_str().unwrap();
+    let (_, page) = sup
+        .get(&format!("/api/v1/audit?day={today}&kind=ticket_issued"))
+        .await;
+    assert_eq!(page["entries"].as_array().unwrap().len(), 1);
+    let (_, page) = sup.get("/api/v1/audit?day=2099-01-01").await;
+    assert_eq!(page["entries"], json!([]));
+
+    // Each supervisor their own office; clerks none.
+    let (status, _) = sup_beta.get("/api/v1/audit?office=alpha").await;
+    assert_eq!(status, 403);
+    let (_, beta) = sup_beta.get("/api/v1/audit").await;
+    assert!(!beta.to_string().contains("budi"), "{beta}");
+    let (status, _) = clerk.get("/api/v1/audit").await;
+    assert_eq!(status, 401, "signed out everywhere");
+    let (clerk, _) = sign_in(&server, "budi", PASSWORD).await;
+    assert_eq!(clerk.get("/api/v1/audit").await.0, 403);
+    assert_eq!(clerk.get("/api/v1/audit/verify").await.0, 403);
+
+    // CSV, for a spreadsheet.
+    let r = sup
+        .http
+        .get(format!("{}/api/v1/audit.csv?actor=budi", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8");
+    let csv = r.text().await.unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("\u{feff}id,log,seq,at,kind,actor,details")
+    );
+    assert_eq!(lines.count(), 6, "{csv}");
+
+    let (_, check) = sup.get("/api/v1/audit/verify").await;
+    assert_eq!(check["intact"], true, "{check}");
+    let db = rusqlite::Connection::open(server.data.join("antrean.db")).unwrap();
+    db.execute(
+        "UPDATE events SET actor = 'user:siti' WHERE kind = 'ticket_done'",
+        [],
+    )
+    .unwrap();
+    let (_, check) = sup.get("/api/v1/audit/verify").await;
+    assert_eq!(check["intact"], false, "{check}");
+    assert_eq!(check["broken"]["log"], "alpha");
+}

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 pub use chain::ChainReport;
 
 pub use accounts::{Device, PasswordKind, Session, User};
-pub use read::{Reader, ServiceFigures, StoredTicket};
+pub use read::{AuditFilter, AuditRow, Reader, ServiceFigures, StoredTicket};
 pub use writer::{Done, Writer, ACCOUNTS_LOG};
 
 /// What can go wrong below the domain.

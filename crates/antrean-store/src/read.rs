@@ -359,3 +359,79 @@ fn ticket_from_row(r: &Row<'_>, day: Option<(&str, NaiveDate)>) -> Result<Ticket
         calls: r.get(15)?,
     })
 }
+
+/// Which entries of the audit log to read: the newest first, `limit` at
+/// most, older than `before` (an entry's id) when given.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// One office's log and the account changes that concern it; `None`:
+    /// every log.
+    pub office: Option<String>,
+    /// Only entries at or after / before these instants.
+    pub from: Option<chrono::DateTime<chrono::Utc>>,
+    pub to: Option<chrono::DateTime<chrono::Utc>>,
+    /// The actor as stored (`user:siti`), or a name any actor has.
+    pub actor: Option<String>,
+    pub kind: Option<String>,
+    /// A ticket's number (`A012`).
+    pub number: Option<String>,
+    pub before: Option<i64>,
+    pub limit: u32,
+}
+
+/// One entry of the audit log as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRow {
+    pub id: i64,
+    /// The office whose log it is in, or [`crate::ACCOUNTS_LOG`].
+    pub log: String,
+    pub seq: u64,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub kind: String,
+    pub actor: Option<String>,
+    /// The event as JSON.
+    pub body: String,
+}
+
+impl Reader {
+    /// Entries of the audit log, newest first.
+    pub fn audit(&self, f: &AuditFilter) -> Result<Vec<AuditRow>> {
+        self.with(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT id, office, seq, at_ns, kind, actor, body FROM events
+                 WHERE (?1 IS NULL OR office = ?1 OR (office = ?2 AND json_extract(body, '$.office') = ?1))
+                   AND (?3 IS NULL OR at_ns >= ?3) AND (?4 IS NULL OR at_ns < ?4)
+                   AND (?5 IS NULL OR actor IN (?5, 'user:' || ?5, 'device:' || ?5, 'operator:' || ?5))
+                   AND (?6 IS NULL OR kind = ?6)
+                   AND (?7 IS NULL OR json_extract(body, '$.number') = ?7 OR json_extract(body, '$.ticket.number') = ?7)
+                   AND (?8 IS NULL OR id < ?8)
+                 ORDER BY id DESC LIMIT ?9",
+            )?;
+            let rows = stmt.query_map(
+                params![
+                    f.office,
+                    crate::ACCOUNTS_LOG,
+                    f.from.map(crate::to_ns),
+                    f.to.map(crate::to_ns),
+                    f.actor,
+                    f.kind,
+                    f.number,
+                    f.before,
+                    f.limit,
+                ],
+                |r| {
+                    Ok(AuditRow {
+                        id: r.get(0)?,
+                        log: r.get(1)?,
+                        seq: u64::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
+                        at: from_ns(r.get(3)?),
+                        kind: r.get(4)?,
+                        actor: r.get(5)?,
+                        body: r.get(6)?,
+                    })
+                },
+            )?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+}

@@ -4,6 +4,7 @@
 //! description in one `#[utoipa::path]` and registered with `routes!`, so a
 //! route cannot exist without its entry in `/api/v1/openapi.json`.
 
+mod audit;
 mod configuration;
 mod counters;
 mod devices;
@@ -137,6 +138,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(session::routes())
         .merge(staff::routes())
         .merge(devices::routes())
+        .merge(audit::routes())
         .merge(reports::routes())
         .merge(printing::routes())
         .merge(live::routes())
