@@ -7,10 +7,11 @@
  * wait and service time, and the satisfaction index (IKM) with its grade.
  * Supervisors (not clerks) stop issuing tickets for a service, with a
  * message for citizens, and resume it; edit the lobby display's running
- * text; pause (with a reason) and close counters; and change the office's
- * configuration (`#config`, config.js). A configuration changed by anyone
- * (the stream's `configured`) fetches the office and its configuration
- * again.
+ * text; pause (with a reason) and close counters; change the office's
+ * configuration (`#config`, config.js); manage the staff (`#staff`,
+ * staff.js) and the kiosks and displays (`#devices`, devices.js). A
+ * configuration changed by anyone (the stream's `configured`) fetches the
+ * office and its configuration again.
  */
 import { api, ApiError, errorText } from "../shared-ui/api.js";
 import { byId, fill, h } from "../shared-ui/dom.js";
@@ -18,6 +19,9 @@ import { applyI18n, clock, duration, lang, langSwitch, loadLang, num, preferredL
 import { followOffice, OfficeState, Reconfiguring, suspendedNow } from "../shared-ui/office.js";
 import { signedIn, signInForm, signOut, whoami } from "../shared-ui/session.js";
 import { mountConfig, refreshConfig, rewordConfig, showConfig, showPart } from "./config.js";
+import { mountDevices, rewordDevices, setDevicesOffice, showDevices } from "./devices.js";
+import { setZone } from "./pieces.js";
+import { mountStaff, rewordStaff, setStaffContext, showStaff } from "./staff.js";
 import { loadAdminStrings, reword } from "./strings.js";
 
 /**
@@ -40,8 +44,10 @@ let live = null;
 let reconfiguring = null;
 /** Whether someone is signed in. */
 let signedInNow = false;
-/** Whether the one signed in may stop and resume services and change the configuration (a supervisor or an admin, not a clerk). */
+/** Whether the one signed in may stop and resume services and change the configuration (a supervisor or an admin, not a clerk or the help desk). */
 let canSwitch = false;
+/** Who is signed in, and the offices they may choose. @type {{me: import("../shared-ui/session.js").Me, offices: import("../shared-ui/api.js").OfficeSummary[]} | null} */
+let signedInAs = null;
 /**
  * Each service's switch as drawn, with the state it shows and the language
  * and name it shows it in: it is drawn again only when these change, so
@@ -578,9 +584,15 @@ async function watch(id) {
   byId("rt-status").textContent = "";
   // Today, the office's business day, until the supervisor picks a range.
   for (const id of ["report-from", "report-to"]) /** @type {HTMLInputElement} */ (byId(id)).value = office?.day ?? "";
+  setZone(office?.time_zone ?? "");
   render();
   void loadReport();
-  if (canSwitch) void showConfig(id);
+  if (canSwitch) {
+    void showConfig(id);
+    if (signedInAs) setStaffContext(signedInAs.me, signedInAs.offices, id);
+    setDevicesOffice(id);
+    route();
+  }
   const again = new Reconfiguring(refetch);
   reconfiguring = again;
   live = followOffice(id, (msg) => {
@@ -602,24 +614,31 @@ async function watch(id) {
   });
 }
 
+/** The views supervisors choose between, by the address's first part. */
+const VIEWS = ["monitor", "config", "staff", "devices"];
+
 /**
- * Shows the monitor or (supervisors) the configuration, as the address
- * says (`#config/services`); `focus`: its heading gets focus, after the
- * supervisor chose it.
+ * Shows the monitor or (supervisors) the configuration, the staff or the
+ * devices, as the address says (`#config/services`, `#staff`); `focus`:
+ * its heading gets focus, after the supervisor chose it. The staff and
+ * devices are fetched again each time they are shown.
  * @param {boolean} [focus]
  */
 function route(focus = false) {
   const hash = decodeURIComponent(location.hash.slice(1));
-  const config = canSwitch && (hash === "config" || hash.startsWith("config/"));
+  const first = hash.split("/")[0];
+  const view = canSwitch && VIEWS.includes(first) ? first : "monitor";
   byId("office-head").hidden = !signedInNow;
   byId("views").hidden = !canSwitch;
-  byId("monitor").hidden = !signedInNow || config;
-  byId("config").hidden = !config;
-  for (const [id, on] of /** @type {[string, boolean][]} */ ([["view-monitor", !config], ["view-config", config]])) {
-    if (on) byId(id).setAttribute("aria-current", "page");
-    else byId(id).removeAttribute("aria-current");
+  for (const v of VIEWS) {
+    byId(v).hidden = !signedInNow || view !== v;
+    if (view === v) byId(`view-${v}`).setAttribute("aria-current", "page");
+    else byId(`view-${v}`).removeAttribute("aria-current");
   }
-  if (config) showPart(hash.split("/")[1] ?? "", focus);
+  if (!signedInNow) return;
+  if (view === "config") showPart(hash.split("/")[1] ?? "", focus);
+  else if (view === "staff") void showStaff(focus);
+  else if (view === "devices") void showDevices(focus);
   else if (focus) byId("office-name").focus();
 }
 
@@ -629,7 +648,8 @@ async function start() {
   byId("sign-out").hidden = !me;
   byId("signin").hidden = !!me;
   signedInNow = !!me;
-  canSwitch = !!me && me.role !== "clerk";
+  canSwitch = me?.role === "supervisor" || me?.role === "admin";
+  signedInAs = null;
   route();
   if (!me) {
     live?.stop();
@@ -642,6 +662,7 @@ async function start() {
   const mine = me.office ? list.filter((o) => o.id === me?.office) : list;
   const select = /** @type {HTMLSelectElement} */ (byId("office-select"));
   fill(select, mine.map((o) => h("option", { value: o.id }, o.name)));
+  signedInAs = { me, offices: mine };
   select.onchange = () => void watch(select.value);
   if (mine[0]) await watch(mine[0].id);
 }
@@ -651,9 +672,13 @@ async function init() {
   applyI18n();
   reword();
   mountConfig(byId("config"));
+  mountStaff(byId("staff"));
+  mountDevices(byId("devices"));
   langSwitch(byId("lang-btn"), () => {
     reword(byId("views"));
     rewordConfig();
+    rewordStaff();
+    rewordDevices();
     render();
   });
   window.addEventListener("hashchange", () => route(true));

@@ -6,7 +6,7 @@
  * there (`showRefusal`, `FormView.refuse`), fields with their label, hint
  * and error wired together for screen readers, the week's opening hours
  * (the office's and a service's own), and a dialog that asks before a
- * removal.
+ * removal. The staff and devices sections use them too.
  */
 import { api, ApiError, errorText } from "../shared-ui/api.js";
 import { fill, h } from "../shared-ui/dom.js";
@@ -50,7 +50,7 @@ export function pathIn(message) {
  * Resolves with the answer (the configuration after the change); rejects
  * with the server's ApiError, its `field` also for a body that did not
  * parse (400 `invalid_body`, the path at the start of its message).
- * @param {"PUT" | "DELETE"} method
+ * @param {"POST" | "PUT" | "DELETE"} method
  * @param {string} path
  * @param {unknown} [body]
  * @returns {Promise<any>}
@@ -99,15 +99,17 @@ export function fieldOf(e) {
 function rule(kind, field) {
   const last = field.split(".").at(-1) ?? field;
   // A text in another language follows the rule of the text itself:
-  // `translations.en.cost` is a cost.
-  const f = field.startsWith("hours") || DAYS.includes(/** @type {any} */ (last)) ? "hours" : field.replace(/^translations\.[^.]+\./, "");
+  // `translations.en.cost` is a cost; an entry of a list the list's rule
+  // (`settings.counters[0]`: `settings.counters`).
+  const f = field.startsWith("hours") || DAYS.includes(/** @type {any} */ (last)) ? "hours" : field.replace(/^translations\.[^.]+\./, "").replace(/\[\d+\]/g, "");
   for (const key of [`cfg.rule.${kind}.${f}`, `cfg.rule.${f}`]) if (has(key)) return [key];
   return ["cfg.rule.other", { field }];
 }
 
 /**
  * A refusal in the screen's words: a broken rule by the field it names,
- * a conflict by its code, else the server's own message.
+ * a conflict by its code (`cfg.err.{kind}.{code}` where the form's kind
+ * words it its own way, a 403 about staff), else the server's own message.
  * @param {unknown} e
  * @param {string} kind the form's rules: settings, hours, service, counter, closure, printer, import
  * @returns {Words}
@@ -126,7 +128,7 @@ export function refusalWords(e, kind) {
     // settings by their names, else named as the file names it.
     return SETTINGS_ONLY.includes(field) ? rule("settings", field) : ["cfg.import_field", { field }];
   }
-  for (const key of [`cfg.err.${e.code}`, `err.${e.code}`]) if (has(key)) return [key, { message: e.message }];
+  for (const key of [`cfg.err.${kind}.${e.code}`, `cfg.err.${e.code}`, `err.${e.code}`]) if (has(key)) return [key, { message: e.message }];
   return ["cfg.server_says", { message: errorText(e) }];
 }
 
@@ -191,6 +193,8 @@ export class FormView {
     this.busy = false;
     /** The field a refusal goes to when it names none of this form's (an import: the file). @type {string | null} */
     this.fallback = null;
+    /** The field a refusal without one is about, by its code, in this form (`unknown_pairing_code`: the code). @type {Record<string, string>} */
+    this.byCode = {};
     this.el.addEventListener("input", (ev) => {
       this.dirty = true;
       this.status.textContent = "";
@@ -217,8 +221,11 @@ export class FormView {
   /** Shows a refusal next to the field it names (its list's field for `hours.mon` when no day is known). @param {unknown} e */
   refuse(e) {
     this.clear();
-    const name = fieldOf(e);
-    const f = (name ? (this.fields.get(name) ?? this.fields.get(name.split(/[.[]/)[0])) : undefined) ?? (this.fallback ? this.fields.get(this.fallback) : undefined);
+    const name = fieldOf(e) ?? (e instanceof ApiError ? this.byCode[e.code] : undefined);
+    // `settings.counters[0]` goes to `settings.counters`, `hours.mon` to `hours` when no day is known.
+    const f =
+      (name ? (this.fields.get(name) ?? this.fields.get(name.replace(/\[\d+\]/g, "")) ?? this.fields.get(name.split(/[.[]/)[0])) : undefined) ??
+      (this.fallback ? this.fields.get(this.fallback) : undefined);
     if (f) showRefusal(f.err, f.control(), e, this.kind);
     else showRefusal(this.err, this.submit, e, this.kind);
   }
@@ -476,16 +483,17 @@ let dialog = null;
  * whether to go on. Focus goes back where it was.
  * @param {Words} question
  * @param {string} yesKey the words of going on
+ * @param {{safe?: boolean}} [opts] `safe`: going on takes nothing away (enabling an account), its button is not red
  * @returns {Promise<boolean>}
  */
-export function confirmDialog(question, yesKey) {
+export function confirmDialog(question, yesKey, opts = {}) {
   if (!dialog) {
     dialog = h("dialog", { id: "cfg-confirm", class: "f-dialog", "aria-labelledby": "cfg-confirm-text" });
     document.body.append(dialog);
   }
   const dlg = dialog;
   const back = document.activeElement;
-  const yes = h("button", { type: "button", class: "btn btn-stop", id: "cfg-confirm-yes", onclick: () => dlg.close("yes") }, w(yesKey));
+  const yes = h("button", { type: "button", class: opts.safe ? "btn btn-brand" : "btn btn-stop", id: "cfg-confirm-yes", onclick: () => dlg.close("yes") }, w(yesKey));
   const no = h("button", { type: "button", class: "btn", id: "cfg-confirm-no", autofocus: true, onclick: () => dlg.close("no") }, w("cfg.cancel"));
   fill(dlg, tx(h("p", { id: "cfg-confirm-text" }), question[0], question[1]), h("div", { class: "f-actions" }, no, yes));
   dlg.returnValue = "";
