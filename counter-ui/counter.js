@@ -8,12 +8,16 @@
  * service's workflow: the ticket just finished here, or any by its code
  * (typed, or read by a barcode scanner that types it). The current ticket, the waiting counts and the next numbers come from
  * the office's public live stream, so what the display shows, this shows.
+ * When the clerk's session ends (signed out everywhere, disabled or reset by
+ * a supervisor: the stream closes with 4001, or a request answers 401), the
+ * page shows the sign-in card at once and keeps nothing of their work.
  */
-import { api, ApiError, errorText, officeFromPath } from "../shared-ui/api.js";
+import { api, errorText, officeFromPath } from "../shared-ui/api.js";
 import { byId, fill, h } from "../shared-ui/dom.js";
 import { applyI18n, langSwitch, loadLang, preferredLang, serviceName, t } from "../shared-ui/i18n.js";
+import { holdAccess } from "../shared-ui/live.js";
 import { clearTicket, followOffice, OfficeState, Reconfiguring } from "../shared-ui/office.js";
-import { signedIn, signInError, signInForm, signOut, whoami } from "../shared-ui/session.js";
+import { mountStaffTools, resetSignIn, sessionEnded, signedIn, signInError, signInForm, signOut, whoami } from "../shared-ui/session.js";
 
 /** @typedef {import("../shared-ui/live.js").Ticket} Ticket */
 
@@ -207,7 +211,7 @@ async function setDocument(step) {
     message(t("counter.doc.set", { number: tk.number, step }), false, "doc-message");
   } catch (e) {
     message(errorText(e), true, "doc-message");
-    if (e instanceof ApiError && e.status === 401) void start();
+    endIfSignedOut(e);
   }
   renderDoc();
   /** @type {HTMLElement | null} */ (byId("doc-ticket").querySelector(`[data-step="${CSS.escape(step)}"]`))?.focus();
@@ -242,7 +246,7 @@ async function act(action, body) {
     renderWork();
   } catch (e) {
     message(errorText(e), true);
-    if (e instanceof ApiError && e.status === 401) void start();
+    endIfSignedOut(e);
   } finally {
     busy = false;
   }
@@ -356,6 +360,7 @@ async function requeue() {
     message(t("counter.done.requeue", { number: tk.number }));
   } catch (e) {
     message(errorText(e), true);
+    endIfSignedOut(e);
   }
 }
 
@@ -458,6 +463,36 @@ function startLive() {
     if (!byId("work").hidden) renderWork();
     else if (!byId("pick").hidden && msg.type === "snapshot") renderPick();
   });
+  live.addEventListener("accessended", () => endSession(t("session.ended")));
+}
+
+/**
+ * The session has ended (signed out here or everywhere, disabled, reset):
+ * the sign-in card at once, with `notice` on it, and nothing of the
+ * clerk's work left on the page (messages, the document panel, dialogs);
+ * the stream stops until someone signs in again.
+ * @param {string | null} notice
+ */
+function endSession(notice) {
+  live?.stop();
+  live = null;
+  me = null;
+  docTicket = null;
+  priorityKind = null;
+  for (const dlg of document.querySelectorAll("dialog[open]")) /** @type {HTMLDialogElement} */ (dlg).close();
+  byId("whoami").textContent = "";
+  /** @type {HTMLInputElement} */ (byId("doc-code")).value = "";
+  message("");
+  message("", false, "doc-message");
+  renderDoc();
+  resetSignIn(notice);
+  show("signin");
+  byId("username").focus();
+}
+
+/** A request refused because the session has ended: the sign-in card. @param {unknown} e */
+function endIfSignedOut(e) {
+  if (sessionEnded(e)) endSession(t("session.ended"));
 }
 
 async function start() {
@@ -504,14 +539,16 @@ async function init() {
   byId("office-name").textContent = office.name;
   document.title = `${t("counter.title")} · ${office.name}`;
 
+  // The stream holds the clerk's session: it ends when the session does.
+  holdAccess({ staff: true });
   signInForm("counter.signin_title", start);
   byId("sign-out").addEventListener("click", async () => {
-    await signOut();
-    me = null;
+    // Stopped first: the server's 4001 for this very sign-out is no news.
     live?.stop();
-    live = null;
-    await start();
+    await signOut();
+    endSession(null);
   });
+  mountStaffTools(byId("sign-out"), endSession);
   byId("change-counter").addEventListener("click", () => pickCounter());
   byId("act-open").addEventListener("click", () => void act("open"));
   byId("act-close").addEventListener("click", () => void act("close"));

@@ -5,6 +5,12 @@
  * `?since=<last seq>` so no event is missed, drops duplicates, and tells the
  * screen when it is away so it can show "menyambung ulang" while keeping
  * the last state on screen.
+ *
+ * A stream opened with an access (a staff session's cookie, a device's
+ * token) is held by it: the server closes it with code 4001 the moment that
+ * access ends (signed out here or everywhere, disabled, password reset,
+ * device revoked). Then the stream stops for good (no reconnecting) and
+ * tells the screen (`accessended`), which shows its sign-in or pairing.
  */
 
 /**
@@ -23,7 +29,18 @@
  * @typedef {Extract<ServerMsg, {type: "snapshot"}>} Snapshot (`now`: the server's clock)
  * @typedef {Extract<ServerMsg, {type: "event"}>} EventMsg
  * @typedef {Extract<ServerMsg, {type: "ticket"}>} TicketMsg
- * @typedef {"connecting" | "live" | "reconnecting"} LiveStatus
+ * @typedef {"connecting" | "live" | "reconnecting" | "ended"} LiveStatus
+ */
+
+/**
+ * Whose access a page's live streams hold. A device offers its token as the
+ * subprotocol `bearer.TOKEN` next to `antrean`; a token refused on connect
+ * (401) looks to a browser like any failed connection, so then `GET /device`
+ * tells the two apart. A staff session is its cookie; the server serves a
+ * stale cookie the public stream rather than refusing it, so a stream back
+ * after a drop asks `GET /session` whether the session still holds.
+ * null: the public.
+ * @typedef {{device: string} | {staff: true} | null} LiveAccess
  */
 
 /**
@@ -32,7 +49,25 @@
  * @property {(status: LiveStatus) => void} [onStatus]
  * @property {boolean} [resume] pass `since=<last seq>` when reconnecting (office streams)
  * @property {number} [since] resume from this seq on the very first connection too
+ * @property {() => void} [onAccessEnded] the access the stream was opened with ended (also the `accessended` event)
+ * @property {LiveAccess} [access] this stream's access, instead of the page's ({@link holdAccess});
+ *   null for a ticket stream on a device's page (that stream selects no subprotocol, so offering one fails it)
  */
+
+/** The close code of a stream whose access ended. */
+export const ACCESS_ENDED = 4001;
+
+/** @type {LiveAccess} */
+let pageAccess = null;
+
+/**
+ * Declares whose access this page's live streams hold, from their next
+ * connection on: a device's token or a staff session (see {@link LiveAccess}).
+ * @param {LiveAccess} access
+ */
+export function holdAccess(access) {
+  pageAccess = access;
+}
 
 const MIN_DELAY_MS = 500;
 const MAX_DELAY_MS = 15000;
@@ -43,12 +78,17 @@ export function wsUrl(/** @type {string} */ path) {
   return `${proto}//${location.host}${path}`;
 }
 
-export class Live {
+/**
+ * Fires `accessended` (an Event) when the access the stream was opened with
+ * ended; the stream has stopped by then.
+ */
+export class Live extends EventTarget {
   /**
    * @param {string} path e.g. `/api/v1/offices/x/live`
    * @param {LiveOptions} opts
    */
   constructor(path, opts) {
+    super();
     this.path = path;
     this.opts = opts;
     /** Seq of the last message handled; -1 before any. */
@@ -62,6 +102,8 @@ export class Live {
     /** @type {LiveStatus} */
     this.status = "connecting";
     this.hadSnapshotOrTicket = false;
+    /** A connection was lost since the last one opened. */
+    this.wasAway = false;
     // A phone waking up or a LAN cable plugged back: try at once.
     window.addEventListener("online", () => this.reconnectNow());
     document.addEventListener("visibilitychange", () => {
@@ -88,21 +130,31 @@ export class Live {
     this.opts.onStatus?.(s);
   }
 
+  /** This stream's access. @returns {LiveAccess} */
+  access() {
+    return this.opts.access === undefined ? pageAccess : this.opts.access;
+  }
+
   connect() {
     clearTimeout(this.timer);
     const resume = this.opts.resume && this.seq >= 0;
     const url = wsUrl(this.path + (resume ? `?since=${this.seq}` : ""));
+    const access = this.access();
     let ws;
     try {
-      ws = new WebSocket(url);
+      ws = access && "device" in access ? new WebSocket(url, ["antrean", `bearer.${access.device}`]) : new WebSocket(url);
     } catch {
       this.schedule();
       return;
     }
     this.ws = ws;
+    let opened = false;
     ws.onopen = () => {
+      opened = true;
       this.attempt = 0;
       this.setStatus("live");
+      if (this.wasAway) void this.checkAccess();
+      this.wasAway = false;
     };
     ws.onmessage = (e) => {
       /** @type {ServerMsg} */
@@ -120,12 +172,44 @@ export class Live {
       if (msg.type !== "ticket" || msg.seq > this.seq) this.seq = msg.seq;
       this.opts.onMessage(msg);
     };
-    ws.onclose = () => {
+    ws.onclose = (e) => {
+      if (e.code === ACCESS_ENDED) {
+        this.end();
+        return;
+      }
       if (this.ws !== ws) return;
       this.ws = null;
-      if (!this.stopped) this.schedule();
+      if (this.stopped) return;
+      this.wasAway = true;
+      if (!opened) void this.checkAccess();
+      this.schedule();
     };
     ws.onerror = () => ws.close();
+  }
+
+  /**
+   * After a connection that failed or came back: whether the access still
+   * holds (a 401 ends the stream; no answer or any other changes nothing).
+   */
+  async checkAccess() {
+    const access = this.access();
+    if (!access) return;
+    const [path, headers] = "device" in access ? ["/api/v1/device", { authorization: `Bearer ${access.device}` }] : ["/api/v1/session", {}];
+    try {
+      const res = await fetch(path, { headers, credentials: "same-origin" });
+      if (res.status === 401) this.end();
+    } catch {
+      /* no answer: the next connection will tell */
+    }
+  }
+
+  /** The access ended: stop for good and tell the screen, once. */
+  end() {
+    if (this.stopped) return;
+    this.stop();
+    this.setStatus("ended");
+    this.opts.onAccessEnded?.();
+    this.dispatchEvent(new Event("accessended"));
   }
 
   schedule() {

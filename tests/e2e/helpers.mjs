@@ -341,3 +341,25 @@ export async function missTheClosure(page) {
     await route.fulfill({ response: res, json: o });
   });
 }
+
+/**
+ * Signs `who` in over the API; the session's cookie header.
+ * @param {{url: string}} server
+ * @param {{username: string, password: string}} who
+ */
+export async function sessionCookie(server, who) {
+  const res = await fetch(server.url + "/api/v1/session", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(who) });
+  if (!res.ok) throw new Error(`sign-in of ${who.username} failed: ${res.status} ${await res.text()}`);
+  return (res.headers.get("set-cookie") ?? "").split(";")[0];
+}
+
+/**
+ * Signs in on a staff page's sign-in card (counter, admin).
+ * @param {import("playwright-core").Page} page
+ * @param {{username: string, password: string}} who
+ */
+export async function signInOnPage(page, who) {
+  await page.locator("#username").fill(who.username);
+  await page.locator("#password").fill(who.password);
+  await page.locator("#signin-form button[type=submit]").click();
+}
