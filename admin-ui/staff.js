@@ -59,8 +59,14 @@ function manages(u) {
 /** An office's name (an admin's: every office). @param {string | null} id */
 const officeWords = (id) => (id == null ? at("staff.all_offices") : (offices.find((o) => o.id === id)?.name ?? id));
 
-/** "Aktif", "Nonaktif", "Menunggu masuk pertama". @param {User} u */
-const statusKey = (u) => (u.disabled ? "staff.status.disabled" : u.must_change_password ? "staff.status.first" : "staff.status.active");
+/**
+ * "Aktif", "Nonaktif", "Menunggu masuk pertama" (a one-time password, never
+ * signed in), "Belum membuat kata sandi sendiri" (signed in with it, or
+ * given a new one after a reset).
+ * @param {User} u
+ */
+const statusKey = (u) =>
+  u.disabled ? "staff.status.disabled" : !u.must_change_password ? "staff.status.active" : u.last_sign_in_at ? "staff.status.own_password" : "staff.status.first";
 
 /** Builds the section in `el` (once). @param {HTMLElement} el */
 export function mountStaff(el) {

@@ -11,11 +11,13 @@
 // supervisor pairs a kiosk by the six digits it shows (a wrong code
 // refused next to the code), renames it, sets its printer and revokes it
 // (its key stops working at once); adds a display with a link shown once
-// and sets its zone. Indonesian first, and the same in English.
+// and sets its zone. An admin chooses any role and office, an admin's
+// account without one, and sees every office's staff and the admins.
+// Indonesian first, and the same in English.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { ARTIFACTS, CLERK, OFFICE, PUBLIC_BASE_URL, SUPERVISOR, axe, launchBrowser, openPage, renderedText, startServer } from "./helpers.mjs";
+import { ARTIFACTS, CLERK, OFFICE, PUBLIC_BASE_URL, SUPERVISOR, antreanCli, axe, launchBrowser, openPage, renderedText, startServer } from "./helpers.mjs";
 
 const T = { timeout: 15000 };
 const DESK = { width: 1366, height: 768 };
@@ -236,7 +238,7 @@ describe("staff and devices from /admin", { timeout: 300000 }, () => {
 
     await admin.locator(`[data-toggle="${siti.username}"]`).click();
     await answer(true);
-    await row(siti.username).locator("td", { hasText: "Menunggu masuk pertama" }).waitFor(T);
+    await row(siti.username).locator("td", { hasText: "Belum membuat kata sandi sendiri" }).waitFor(T);
     assert.equal((await user(siti.username)).disabled, false);
   });
 
@@ -263,7 +265,7 @@ describe("staff and devices from /admin", { timeout: 300000 }, () => {
     await admin.locator("#lang-btn").click();
     await admin.locator("#staff-h", { hasText: "Staff" }).waitFor(T);
     assert.deepEqual(await admin.locator("#staff-table thead th").allInnerTexts(), ["User name", "Role", "Office", "Status", "Last sign-in", "Actions"]);
-    assert.equal(await row(siti.username).locator("td").nth(2).innerText(), "Waiting for first sign-in");
+    assert.equal(await row(siti.username).locator("td").nth(2).innerText(), "Own password not chosen yet");
     assert.equal(await row(siti.username).locator("td").nth(3).innerText(), "just now");
     assert.match(await renderedText(row(SUPERVISOR.username).locator(".a-actions")), /^Your account\./);
     await look(admin, "list-en");
@@ -365,5 +367,45 @@ describe("staff and devices from /admin", { timeout: 300000 }, () => {
     const saved = (await devices()).find((/** @type {any} */ d) => d.id === tv.id);
     assert.deepEqual(saved.settings, { counters: ["1", "2"], services: ["ktp-el"] });
     await look(admin, "zone-saved");
+    await admin.locator("#lang-btn").click();
+    await admin.locator("#devices-h", { hasText: "Devices" }).waitFor(T);
+    assert.match(await renderedText(card), /Counters shown Loket 1, Loket 2/);
+    assert.match(await renderedText(card), /Services shown Electronic ID card \(KTP-el\)/);
+    await look(admin, "devices-en");
+    await admin.locator("#lang-btn").click();
+    await admin.locator("#devices-h", { hasText: "Perangkat" }).waitFor(T);
+  });
+
+  it("an admin gives any role and office (an admin none), and sees every office's staff and the admins", async () => {
+    const kepala = { username: "kepala", password: "rahasia-admin-1" };
+    antreanCli(server, ["user", "add", kepala.username, "--role", "admin"], { ANTREAN_PASSWORD: kepala.password });
+    const p = await openPage(browser, DESK);
+    await p.goto(`${server.url}/admin#staff`);
+    await p.locator("#username").fill(kepala.username);
+    await p.locator("#password").fill(kepala.password);
+    await p.locator("#signin-form button[type=submit]").click();
+    await p.locator(`#staff-list tr[data-user="${SUPERVISOR.username}"]`).waitFor(T);
+    // The office's staff; a supervisor is the admin's to manage.
+    assert.equal(await p.locator(`#staff-list tr[data-user="${kepala.username}"]`).count(), 0, "an admin works for no one office");
+    assert.equal(await p.locator(`[data-toggle="${SUPERVISOR.username}"]`).count(), 1);
+    await p.locator("#staff-add").click();
+    await p.locator("#staff-new-h").waitFor(T);
+    assert.deepEqual(await p.locator("#staff-new input[type=radio]").evaluateAll((els) => els.map((e) => /** @type {HTMLInputElement} */ (e).value)), ["clerk", "help_desk", "supervisor", "admin"]);
+    assert.equal(await p.locator("#staff-new-office").inputValue(), OFFICE);
+    await p.locator("#staff-new-username").fill("wakil");
+    await p.locator("#staff-new input[value=admin]").check();
+    assert.equal(await p.locator("#staff-new-office").isVisible(), false, "an admin has no office");
+    await look(p, "admin-add-form");
+    await p.locator("#staff-new button[type=submit]").click();
+    await p.locator("#staff-password").waitFor(T);
+    assert.deepEqual([(await user("wakil")) ?? null], [null], "not one of the office's staff");
+    await p.locator("#staff-password-done").click();
+    await p.locator("#staff-scope").selectOption("all");
+    const wakil = p.locator('#staff-list tr[data-user="wakil"]');
+    await wakil.waitFor(T);
+    assert.deepEqual((await wakil.locator("td").allInnerTexts()).slice(0, 3), ["Admin", "Semua kantor", "Menunggu masuk pertama"]);
+    assert.match(await renderedText(p.locator(`#staff-list tr[data-user="${kepala.username}"] .a-actions`)), /^Akun Anda\./);
+    await look(p, "admin-all");
+    await p.close();
   });
 });

@@ -363,3 +363,15 @@ export async function signInOnPage(page, who) {
   await page.locator("#password").fill(who.password);
   await page.locator("#signin-form button[type=submit]").click();
 }
+
+/**
+ * Runs the `antrean` command line on a test server's configuration and
+ * data (also while it serves), e.g. `user add kepala --role admin`;
+ * returns what it printed.
+ * @param {{dir: string}} server from {@link startServer}
+ * @param {string[]} args
+ * @param {Record<string, string>} [env]
+ */
+export function antreanCli(server, args, env = {}) {
+  return execFileSync(BIN, ["--config", path.join(server.dir, "config"), "--data", path.join(server.dir, "data"), ...args], { env: { ...process.env, ...env }, encoding: "utf8" });
+}
