@@ -12,12 +12,25 @@
  * device so a reload never repeats one; calls in a snapshot are shown, not
  * announced; calls replayed after a long absence (older than
  * {@link STALE_MS} by the server's clock) are shown, not announced.
+ *
+ * A display works without a token, as the public display it always was.
+ * Paired (a code entered in Admin → Perangkat, offered by a small button
+ * for a while after the page opens or someone moves the mouse; or
+ * `#device=TOKEN` from /admin's one-time link), it shows only its zone
+ * (`settings.counters` / `settings.services` of `GET /device`, none: all):
+ * those counters, those services' waiting, and only calls at those counters
+ * for those services are shown and spoken; its stream holds its token. Its
+ * token refused (revoked: `GET /device` 401, or the stream closed with
+ * 4001), it says so, forgets the token and offers to pair again; behind
+ * that, it is the public display again.
  */
 import { api, ApiError, officeFromPath } from "../shared-ui/api.js";
 import { byId, fill, h } from "../shared-ui/dom.js";
 import { closedText, Reopening, sameClosure } from "../shared-ui/hours.js";
 import { applyI18n, clock, loadLang, longDate, preferredLang, serviceName, speechLang, t } from "../shared-ui/i18n.js";
+import { holdAccess } from "../shared-ui/live.js";
 import { followOffice, OfficeState, Reconfiguring, suspendedNow } from "../shared-ui/office.js";
+import { pairDevice, showRevoked, thisDevice, tokenFromFragment, tokenRefused } from "../shared-ui/session.js";
 import { audioBlocked, chime, speak, unlockAudio } from "../shared-ui/sound.js";
 
 /** @typedef {import("../shared-ui/live.js").RecentCall} RecentCall */
@@ -25,6 +38,11 @@ import { audioBlocked, chime, speak, unlockAudio } from "../shared-ui/sound.js";
 
 const officeId = officeFromPath();
 const ANNOUNCED = `antrean.display.${officeId}.announced`;
+const TOKEN = `antrean.display.${officeId}.device`;
+/** How long the "pair this display" button shows after the page opens, and after someone moves the mouse or presses a key. */
+const PAIR_OFFER_MS = { opened: 120_000, touched: 30_000 };
+/** How often a paired display asks for its settings (its zone may change in /admin). */
+const DEVICE_REFRESH_MS = 60_000;
 /** A call older than this when it reaches us is shown but not spoken. */
 const STALE_MS = 3 * 60_000;
 const RECENT_SHOWN = 6;
@@ -44,6 +62,50 @@ let playing = false;
 const reopening = new Reopening(() => refreshOffice(), () => state.now());
 /** Fetches the office again when staff change its services, counters, hours or name. */
 const reconfiguring = new Reconfiguring(() => refreshOffice());
+/** @type {import("../shared-ui/live.js").Live | null} */
+let live = null;
+/** This display's token when paired, else null. */
+let token = storedToken();
+/** This display as the server knows it (its zone), when paired. @type {import("../shared-ui/session.js").Device | null} */
+let device = null;
+
+/** The token from the one-time link (kept), else the one kept. */
+function storedToken() {
+  const given = tokenFromFragment();
+  try {
+    if (given) localStorage.setItem(TOKEN, given);
+    return given ?? localStorage.getItem(TOKEN);
+  } catch {
+    return given;
+  }
+}
+
+/** @param {string | null} value */
+function keepToken(value) {
+  token = value;
+  try {
+    if (value) localStorage.setItem(TOKEN, value);
+    else localStorage.removeItem(TOKEN);
+  } catch {
+    /* kept for this page only */
+  }
+}
+
+/**
+ * Whether a counter or service is in this display's zone (a zone that
+ * names none of them: all are).
+ * @param {"counters" | "services"} what
+ * @param {string} id
+ */
+function inZone(what, id) {
+  const ids = device?.settings[what] ?? [];
+  return ids.length === 0 || ids.includes(id);
+}
+
+/** A call this display shows and speaks: at one of its counters, for one of its services. @param {{counter: string, service: string}} call */
+function inZoneCall(call) {
+  return inZone("counters", call.counter) && inZone("services", call.service);
+}
 
 function lastAnnounced() {
   try {
@@ -77,10 +139,11 @@ function pausedText(reason) {
 }
 
 function renderCounters() {
-  byId("counters").toggleAttribute("data-many", state.counters.length > 10);
+  const shown = state.counters.filter((c) => inZone("counters", c.id));
+  byId("counters").toggleAttribute("data-many", shown.length > 10);
   fill(
     byId("counters"),
-    state.counters.map((c) =>
+    shown.map((c) =>
       h(
         "li",
         { class: `d-counter is-${c.state}${c.ticket_status ? " has-" + c.ticket_status : ""}`, "data-counter": c.id },
@@ -98,7 +161,7 @@ function renderCounters() {
 function renderRecent() {
   fill(
     byId("recent"),
-    recent.slice(0, RECENT_SHOWN).map((r) =>
+    recent.filter(inZoneCall).slice(0, RECENT_SHOWN).map((r) =>
       h("li", null, h("span", { class: "d-recent-number num" }, r.number), h("span", { class: "d-recent-counter" }, r.counter_name)),
     ),
   );
@@ -131,7 +194,7 @@ function renderWaiting() {
   const o = office;
   fill(
     byId("waiting"),
-    o.services.map((s) => {
+    o.services.filter((s) => inZone("services", s.id)).map((s) => {
       // A service closed for its own reason or hours says so; one closed
       // with the office is told once, by the banner.
       const closed = sameClosure(s, o) ? null : closedLines(s);
@@ -179,6 +242,11 @@ function showNow(call, spoken, flash) {
   }
 }
 
+/** The latest call of this display's zone, shown and not spoken (none: a dash). */
+function showLatest() {
+  showNow(recent.find(inZoneCall) ?? { number: "—", counter_name: "" }, "", false);
+}
+
 /** @param {import("../shared-ui/live.js").EventMsg} msg */
 function onEvent(msg) {
   const e = msg.event;
@@ -195,7 +263,9 @@ function onEvent(msg) {
     };
     recent = [call, ...recent.filter((r) => r.seq !== msg.seq)].slice(0, 20);
     const fresh = state.now() - Date.parse(msg.at) < STALE_MS;
-    if (msg.seq > lastAnnounced() && fresh) {
+    if (!inZoneCall(call)) {
+      // Another zone's: its own display says it.
+    } else if (msg.seq > lastAnnounced() && fresh) {
       queue.push({
         seq: msg.seq,
         number: call.number,
@@ -305,6 +375,7 @@ async function init() {
   byId("office-name").textContent = office.name;
   setTicker(office.running_text);
   state.counters = office.counters;
+  if (token) await loadDevice();
   renderCounters();
   renderClosed();
   renderWaiting();
@@ -323,26 +394,104 @@ async function init() {
   });
   setTimeout(checkAudio, 500);
 
-  followOffice(officeId, (msg) => {
-    state.apply(msg);
-    reconfiguring.see(msg, office);
-    if (msg.type === "snapshot") {
-      recent = msg.recent_calls;
-      // The server never goes back in seq unless its data was reset: then
-      // forget what was announced, or no call would be spoken again.
-      if (msg.seq < lastAnnounced()) setAnnounced(msg.seq);
-      setTicker(msg.running_text);
-      // Opened or closed while we were away: Reconfiguring fetches the office (and the services' hours).
-      // Shown, never announced.
-      if (!playing && recent[0]) showNow(recent[0], "", false);
-      renderCounters();
-      renderRecent();
-      renderWaiting();
-    } else if (msg.type === "event") {
-      onEvent(msg);
-      if (msg.event.kind === "day_ended") void refreshOffice().catch(() => {});
-    }
+  const setup = byId("device-setup");
+  // Escape is "Batal" while pairing; the revoked notice waits for staff.
+  setup.addEventListener("cancel", (e) => {
+    e.preventDefault();
+    document.getElementById("pair-cancel")?.click();
   });
+  byId("pair-start").addEventListener("click", () => void pair());
+  for (const ev of ["pointermove", "pointerdown", "keydown"]) document.addEventListener(ev, () => offerPairing(PAIR_OFFER_MS.touched), { passive: true });
+  offerPairing(PAIR_OFFER_MS.opened);
+  setInterval(() => void loadDevice(), DEVICE_REFRESH_MS);
+  if (!live) follow();
+}
+
+/** Opens the office's stream, holding this display's token when paired. */
+function follow() {
+  live?.stop();
+  holdAccess(token ? { device: token } : null);
+  live = followOffice(officeId, onOfficeMessage);
+  live.addEventListener("accessended", () => void revoked());
+}
+
+/** @param {import("../shared-ui/live.js").ServerMsg} msg */
+function onOfficeMessage(msg) {
+  state.apply(msg);
+  reconfiguring.see(msg, office);
+  if (msg.type === "snapshot") {
+    recent = msg.recent_calls;
+    // The server never goes back in seq unless its data was reset: then
+    // forget what was announced, or no call would be spoken again.
+    if (msg.seq < lastAnnounced()) setAnnounced(msg.seq);
+    setTicker(msg.running_text);
+    // Opened or closed while we were away: Reconfiguring fetches the office (and the services' hours).
+    // Shown, never announced.
+    if (!playing) showLatest();
+    renderCounters();
+    renderRecent();
+    renderWaiting();
+  } else if (msg.type === "event") {
+    onEvent(msg);
+    if (msg.event.kind === "day_ended") void refreshOffice().catch(() => {});
+  }
+}
+
+/** This display's settings (its zone), drawn; revoked when its token is refused. No answer keeps the zone it had. */
+async function loadDevice() {
+  if (!token) return;
+  try {
+    device = await thisDevice(token);
+  } catch (e) {
+    if (tokenRefused(e)) await revoked();
+    return;
+  }
+  renderCounters();
+  renderRecent();
+  renderWaiting();
+  if (!playing) showLatest();
+}
+
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let offerTimer;
+
+/**
+ * Shows "pair this display" for `ms` while it has no token: staff setting
+ * the TV up see it, the hall does not all day.
+ * @param {number} ms
+ */
+function offerPairing(ms) {
+  const btn = byId("pair-start");
+  btn.hidden = !!token || byId("device-setup").hasAttribute("open");
+  clearTimeout(offerTimer);
+  offerTimer = setTimeout(() => (btn.hidden = true), ms);
+}
+
+/** Pairs this display (a code to enter in /admin); cancelled, it stays the public display. */
+async function pair() {
+  const setup = /** @type {HTMLDialogElement} */ (byId("device-setup"));
+  byId("pair-start").hidden = true;
+  if (!setup.open) setup.showModal();
+  const paired = await pairDevice(setup, { office: officeId, kind: "display", cancellable: true });
+  setup.close();
+  if (!paired) return;
+  keepToken(paired);
+  await loadDevice();
+  follow();
+}
+
+/** The token was refused: forget it and the zone, say so, and go on as the public display behind the notice. */
+async function revoked() {
+  keepToken(null);
+  device = null;
+  follow();
+  renderCounters();
+  renderRecent();
+  renderWaiting();
+  if (!playing) showLatest();
+  const setup = /** @type {HTMLDialogElement} */ (byId("device-setup"));
+  if (!setup.open) setup.showModal();
+  await showRevoked(setup, "display", () => void pair());
 }
 
 void init();

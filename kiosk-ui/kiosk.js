@@ -7,18 +7,28 @@
  * Resets to the start when left alone, after a warning that can be
  * extended (WCAG 2.2.1). "Dengarkan" reads the screen aloud.
  *
+ * A kiosk without a token pairs first: it shows a six-digit code that a
+ * supervisor enters in Admin → Perangkat, and starts by itself once paired
+ * (its printer is then its settings there: the server prints while
+ * issuing). A kiosk whose token is refused (revoked: a ticket or `GET
+ * /device` answered 401, or its stream closed with 4001) says so in both
+ * languages, forgets the token and offers to pair again.
+ *
  * Settings come once through the URL fragment, set by staff when the kiosk
  * is installed, and are kept on the device; the public has no way to
- * change them: `#device=TOKEN` (from `antrean device add`), `printer=ID`
- * (an ESC/POS printer of the office: the server prints while issuing),
- * `paper=80mm|58mm`, `autoprint=1` (print the PDF at once) and `idle=S`
- * (seconds before the "still there?" warning; default 45).
+ * change them: `#device=TOKEN` (from `antrean device add`, or /admin's
+ * one-time link), `printer=ID` (an ESC/POS printer of the office: the
+ * server prints while issuing), `paper=80mm|58mm`, `autoprint=1` (print
+ * the PDF at once) and `idle=S` (seconds before the "still there?"
+ * warning; default 45).
  */
 import { api, ApiError, errorText, officeFromPath } from "../shared-ui/api.js";
 import { byId, fill, h } from "../shared-ui/dom.js";
 import { closedText, closesText, Reopening } from "../shared-ui/hours.js";
 import { applyI18n, clock, labelLangButton, lang, loadLang, serviceName, speechLang, t, waitText } from "../shared-ui/i18n.js";
+import { holdAccess } from "../shared-ui/live.js";
 import { followOffice, Reconfiguring, suspendedNow, trackSuspensions } from "../shared-ui/office.js";
+import { pairDevice, showRevoked, thisDevice, tokenRefused } from "../shared-ui/session.js";
 import { speak, stopSpeaking, unlockAudio } from "../shared-ui/sound.js";
 
 /** @typedef {import("../shared-ui/api.js").Office} Office */
@@ -52,15 +62,20 @@ function settings() {
     if (p.has("paper")) s.paper = p.get("paper") === "58mm" ? "58mm" : "80mm";
     if (p.has("autoprint")) s.autoprint = p.get("autoprint") === "1";
     if (p.has("idle")) s.idle = Math.max(5, Number(p.get("idle")) || 45);
-    try {
-      localStorage.setItem(SETTINGS, JSON.stringify(s));
-    } catch {
-      /* kept for this page only */
-    }
+    saveSettings(s);
     // The token must not stay in the address bar or the history.
     history.replaceState(null, "", location.pathname + location.search);
   }
   return s;
+}
+
+/** Keeps the settings on the device. @param {Settings} s */
+function saveSettings(s) {
+  try {
+    localStorage.setItem(SETTINGS, JSON.stringify(s));
+  } catch {
+    /* kept for this page only */
+  }
 }
 
 const cfg = settings();
@@ -75,8 +90,10 @@ let priority = null;
 /** @type {Ticket | null} */
 let ticket = null;
 let busy = false;
-/** @type {"start" | "result"} */
+/** The pairing or revoked screen, the services, or a ticket taken. @type {"setup" | "start" | "result"} */
 let screen = "start";
+/** The office's live stream, once the kiosk has a token. @type {import("../shared-ui/live.js").Live | null} */
+let stream = null;
 /** Server clock minus ours (from the live snapshot). */
 let skewMs = 0;
 /** Fetches the office again when a closed service (or the office) opens. */
@@ -218,7 +235,7 @@ function renderPriorities() {
 
 /** @param {Service} s */
 async function take(s) {
-  if (busy) return;
+  if (busy || !cfg.device) return;
   busy = true;
   const err = byId("start-error");
   err.hidden = true;
@@ -230,19 +247,23 @@ async function take(s) {
     /** @type {import("../shared-ui/contract").components["schemas"]["Issued"]} */
     const res = await api(`/offices/${officeId}/tickets`, {
       body,
-      headers: cfg.device ? { authorization: `Bearer ${cfg.device}` } : {},
+      headers: { authorization: `Bearer ${cfg.device}` },
     });
     ticket = res;
     showResult(s);
-    if (cfg.printer) {
-      const p = res.print;
-      const ok = p == null ? null : p.ok !== false && !p.error;
-      byId("print-status").textContent = ok === false ? t("kiosk.print_failed") : ok ? t("kiosk.printed") : "";
-      byId("print").hidden = ok !== false;
+    // The server printed (the printer in the address, or the kiosk's own in /admin).
+    if (res.print) {
+      const ok = res.print.ok !== false && !res.print.error;
+      byId("print-status").textContent = ok ? t("kiosk.printed") : t("kiosk.print_failed");
+      byId("print").hidden = ok;
     } else if (cfg.autoprint) {
       printPdf();
     }
   } catch (e) {
+    if (tokenRefused(e)) {
+      void revoked();
+      return;
+    }
     // Closed, stopped or no longer offered since the office was fetched: fetch it again.
     const stale = e instanceof ApiError && ["service_closed", "service_suspended", "service_not_served", "unknown_service"].includes(e.code);
     if (stale) void loadOffice().catch(() => {});
@@ -253,9 +274,7 @@ async function take(s) {
           ? t("svc.suspended_now", { service: serviceName(s) })
           : stale
             ? t("svc.gone_now", { service: serviceName(s) })
-            : e instanceof ApiError && (e.code === "device_token_required" || e.status === 401)
-              ? t("kiosk.not_registered")
-              : errorText(e);
+            : errorText(e);
     err.hidden = false;
   } finally {
     busy = false;
@@ -266,9 +285,7 @@ async function take(s) {
 function showResult(s) {
   if (!ticket) return;
   stopSpeaking();
-  screen = "result";
-  byId("start").hidden = true;
-  byId("result").hidden = false;
+  showScreen("result");
   byId("result-number").textContent = ticket.number;
   byId("result-service").textContent = serviceName(s);
   const prio = byId("result-prio");
@@ -305,15 +322,22 @@ function printPdf() {
   frame.src = `/api/v1/tickets/${ticket.code}/ticket.pdf?paper=${cfg.paper ?? "80mm"}`;
 }
 
+/** @param {typeof screen} which */
+function showScreen(which) {
+  screen = which;
+  byId("device-setup").hidden = which !== "setup";
+  byId("start").hidden = which !== "start";
+  byId("result").hidden = which !== "result";
+}
+
 function reset() {
   stopSpeaking();
   setListening(false);
   hideIdle();
   ticket = null;
   priority = null;
-  screen = "start";
-  byId("result").hidden = true;
-  byId("start").hidden = false;
+  if (screen === "setup") return;
+  showScreen("start");
   byId("start-error").hidden = true;
   fill(byId("result-qr"));
   if (lang() !== (office?.languages[0] ?? "id")) void setLang(office?.languages[0] ?? "id");
@@ -334,7 +358,8 @@ function dirty() {
 
 function armIdle() {
   clearTimeout(idleTimer);
-  if (!byId("idle").hidden || !dirty()) return;
+  // The pairing or revoked screen is for staff: nothing to reset.
+  if (!byId("idle").hidden || !dirty() || screen === "setup") return;
   idleTimer = setTimeout(showIdle, cfg.idle ? cfg.idle * 1000 : IDLE_MS[screen]);
 }
 
@@ -366,6 +391,7 @@ function setListening(on) {
 }
 
 function screenText() {
+  if (screen === "setup") return byId("device-setup").innerText;
   if (screen === "result" && ticket) {
     const s = office?.services.find((x) => x.id === ticket?.service);
     return [
@@ -461,11 +487,6 @@ async function init() {
   await setLang(office.languages[0] ?? "id");
   byId("office-name").textContent = office.name;
   document.title = `${office.name} · ${t("kiosk.title")}`;
-  if (!cfg.device) {
-    const err = byId("start-error");
-    err.textContent = t("kiosk.not_registered");
-    err.hidden = false;
-  }
   byId("lang-btn").addEventListener("click", () => setLang(lang() === "id" ? "en" : "id").then(armIdle));
   byId("listen").addEventListener("click", () => void listen());
   byId("print").addEventListener("click", () => {
@@ -482,21 +503,65 @@ async function init() {
   setInterval(tick, 10_000);
   // Opening hours and quotas: refresh the whole office now and then.
   setInterval(() => void loadOffice().catch(() => {}), 60_000);
-  followOffice(officeId, (msg) => {
-    trackSuspensions(suspensions, msg);
-    reconfiguring.see(msg, office);
-    if (msg.type === "snapshot") {
-      live.clear();
-      for (const w of msg.services) live.set(w.service, w);
-      const now = Date.parse(msg.now);
-      if (now) skewMs = now - Date.now();
-      // Opened or closed while we were away: Reconfiguring fetches the office (and the services' hours).
-    } else if (msg.type === "event") {
-      for (const w of msg.waiting ?? []) live.set(w.service, w);
-      if (msg.event.kind === "day_ended") void loadOffice().catch(() => {});
+  await begin();
+}
+
+/**
+ * Starts taking tickets: pairs first while the kiosk has no token; a
+ * token the server refuses is revoked. Without an answer (the server away)
+ * it starts anyway: the stream comes back with the server, and says then
+ * whether the token still holds.
+ */
+async function begin() {
+  while (!cfg.device) {
+    showScreen("setup");
+    cfg.device = (await pairDevice(byId("device-setup"), { office: officeId, kind: "kiosk" })) ?? undefined;
+    saveSettings(cfg);
+  }
+  try {
+    await thisDevice(cfg.device);
+  } catch (e) {
+    if (tokenRefused(e)) {
+      await revoked();
+      return;
     }
-    if (screen === "start") renderServices();
-  });
+  }
+  showScreen("start");
+  reset();
+  holdAccess({ device: cfg.device });
+  stream = followOffice(officeId, onOfficeMessage);
+  stream.addEventListener("accessended", () => void revoked());
+}
+
+/** The token was refused: forget it, say so, and offer to pair again. */
+async function revoked() {
+  stream?.stop();
+  stream = null;
+  holdAccess(null);
+  delete cfg.device;
+  saveSettings(cfg);
+  stopSpeaking();
+  hideIdle();
+  ticket = null;
+  showScreen("setup");
+  await showRevoked(byId("device-setup"), "kiosk", () => void begin());
+}
+
+/** @param {import("../shared-ui/live.js").ServerMsg} msg */
+function onOfficeMessage(msg) {
+  trackSuspensions(suspensions, msg);
+  reconfiguring.see(msg, office);
+  if (msg.type === "snapshot") {
+    live.clear();
+    for (const w of msg.services) live.set(w.service, w);
+    const now = Date.parse(msg.now);
+    if (now) skewMs = now - Date.now();
+    // Opened or closed while we were away: Reconfiguring fetches the office (and the services' hours).
+  } else if (msg.type === "event") {
+    for (const w of msg.waiting ?? []) live.set(w.service, w);
+    if (msg.event.kind === "day_ended") void loadOffice().catch(() => {});
+  }
+  if (screen === "start") renderServices();
 }
 
 void init();
