@@ -146,6 +146,15 @@ fn filter(
         }
         None => (None, None),
     };
+    let limit = match q.limit {
+        None => limit,
+        Some(n @ 1..=PAGE) => n,
+        Some(_) => {
+            return Err(ApiError::InvalidQuery(format!(
+                "limit: 1 to {PAGE} entries a page"
+            )))
+        }
+    };
     Ok(AuditFilter {
         office,
         from,
@@ -157,7 +166,7 @@ fn filter(
             .map(|n| n.trim().to_uppercase())
             .filter(|n| !n.is_empty()),
         before: q.before,
-        limit: q.limit.unwrap_or(limit).clamp(1, limit),
+        limit,
     })
 }
 
