@@ -7,7 +7,7 @@
 
 use antrean_core::staff::{check_placement, check_user_name};
 use antrean_core::{Role, StaffError};
-use antrean_store::{PasswordKind, StoreError, User};
+use antrean_store::{PasswordKind, Store, StoreError, User};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -169,15 +169,28 @@ async fn managed(state: &AppState, staff: &Staff, username: &str) -> Result<User
     Ok(user)
 }
 
-/// A user gone between the look-up and the write is unknown, like one
-/// that never was.
-fn store_error(username: &str) -> impl Fn(crate::db::DbError) -> ApiError + '_ {
-    move |e| match e {
+/// Runs a change of the account `username` and, when it `signs_out`, ends
+/// their sessions' open screens at once. A user gone between the look-up
+/// and the write is unknown, like one that never was.
+async fn change(
+    state: &AppState,
+    username: &str,
+    signs_out: bool,
+    f: impl FnOnce(&Store) -> Result<User, StoreError> + Send + 'static,
+) -> Result<User, ApiError> {
+    let user = state.db.write(f).await.map_err(|e| match e {
         crate::db::DbError::Store(StoreError::NotFound(_)) => {
             ApiError::UnknownUser(username.to_owned())
         }
         other => other.into(),
+    })?;
+    if signs_out {
+        state.access.revocations.revoke(Revoked::User {
+            id: user.id,
+            except: None,
+        });
     }
+    Ok(user)
 }
 
 /// Add a staff account; it gets a one-time password.
@@ -240,15 +253,10 @@ async fn change_user(
         return Err(StaffError::OwnAccount.into());
     }
     let (actor, name) = (staff.actor(), username.clone());
-    let user = state
-        .db
-        .write(move |s| s.change_user(&actor, &name, req.role, req.office.as_deref()))
-        .await
-        .map_err(store_error(&username))?;
-    state.access.revocations.revoke(Revoked::User {
-        id: user.id,
-        except: None,
-    });
+    let user = change(&state, &username, true, move |s| {
+        s.change_user(&actor, &name, req.role, req.office.as_deref())
+    })
+    .await?;
     Ok(Json(UserView::from(&user)))
 }
 
@@ -297,17 +305,10 @@ async fn set_disabled(
         return Ok(Json(UserView::from(&before)));
     }
     let (actor, name) = (staff.actor(), username.clone());
-    let user = state
-        .db
-        .write(move |s| s.set_disabled(&actor, &name, disabled))
-        .await
-        .map_err(store_error(&username))?;
-    if disabled {
-        state.access.revocations.revoke(Revoked::User {
-            id: user.id,
-            except: None,
-        });
-    }
+    let user = change(&state, &username, disabled, move |s| {
+        s.set_disabled(&actor, &name, disabled)
+    })
+    .await?;
     Ok(Json(UserView::from(&user)))
 }
 
@@ -332,15 +333,10 @@ async fn reset_password(
     let password = auth::one_time_password();
     let hash = auth::hash_blocking(password.clone()).await?;
     let (actor, name) = (staff.actor(), username.clone());
-    let user = state
-        .db
-        .write(move |s| s.set_password(&actor, &name, &hash, PasswordKind::OneTime, None))
-        .await
-        .map_err(store_error(&username))?;
-    state.access.revocations.revoke(Revoked::User {
-        id: user.id,
-        except: None,
-    });
+    let user = change(&state, &username, true, move |s| {
+        s.set_password(&actor, &name, &hash, PasswordKind::OneTime, None)
+    })
+    .await?;
     Ok(Json(WithPassword {
         user: UserView::from(&user),
         one_time_password: password,
@@ -361,14 +357,9 @@ async fn sign_out_user(
 ) -> Result<Json<UserView>, ApiError> {
     managed(&state, &staff, &username).await?;
     let (actor, name) = (staff.actor(), username.clone());
-    let user = state
-        .db
-        .write(move |s| s.sign_out_everywhere(&actor, &name))
-        .await
-        .map_err(store_error(&username))?;
-    state.access.revocations.revoke(Revoked::User {
-        id: user.id,
-        except: None,
-    });
+    let user = change(&state, &username, true, move |s| {
+        s.sign_out_everywhere(&actor, &name)
+    })
+    .await?;
     Ok(Json(UserView::from(&user)))
 }
