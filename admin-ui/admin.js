@@ -17,7 +17,7 @@ import { api, ApiError, errorText } from "../shared-ui/api.js";
 import { byId, fill, h } from "../shared-ui/dom.js";
 import { applyI18n, clock, duration, lang, langSwitch, loadLang, num, preferredLang, serviceName, t, waitText } from "../shared-ui/i18n.js";
 import { followOffice, OfficeState, Reconfiguring, suspendedNow } from "../shared-ui/office.js";
-import { signedIn, signInForm, signOut, whoami } from "../shared-ui/session.js";
+import { mountStaffTools, resetSignIn, signedIn, signInForm, signOut, whoami } from "../shared-ui/session.js";
 import { mountConfig, refreshConfig, rewordConfig, showConfig, showPart } from "./config.js";
 import { mountDevices, rewordDevices, setDevicesOffice, showDevices } from "./devices.js";
 import { setZone } from "./pieces.js";
@@ -696,6 +696,11 @@ async function init() {
   byId("report-form").addEventListener("submit", (e) => {
     e.preventDefault();
     void loadReport();
+  });
+  // "Akun": one's own password, and signing out everywhere (then the sign-in card, saying so).
+  mountStaffTools(byId("sign-out"), async (notice) => {
+    resetSignIn(notice);
+    await start();
   });
   byId("sign-out").addEventListener("click", async () => {
     await signOut();

@@ -12,6 +12,7 @@
  */
 import { api } from "../shared-ui/api.js";
 import { fill, h } from "../shared-ui/dom.js";
+import { lang } from "../shared-ui/i18n.js";
 import { FormView, confirmDialog, errorBox, field, hideRefusal, input, radios, refusalWords, select, send, showRefusal } from "./forms.js";
 import { ago, rewordTimes, secretBox, syncItems } from "./pieces.js";
 import { at, reword, tx, w } from "./strings.js";
@@ -160,8 +161,8 @@ export function rewordStaff() {
 }
 
 function render() {
-  const lang = document.documentElement.lang;
-  syncItems(ui.list, rows, users, (u) => u.username, (u) => [u, lang, refused.has(u.username)], row);
+  const l = lang();
+  syncItems(ui.list, rows, users, (u) => u.username, (u) => [u, l, refused.has(u.username)], row);
 }
 
 /** One member's row: name, role, office, status, last sign-in, and what `me` may do. @param {User} u */

@@ -17,7 +17,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { ARTIFACTS, CLERK, OFFICE, PUBLIC_BASE_URL, SUPERVISOR, antreanCli, axe, launchBrowser, openPage, renderedText, startServer } from "./helpers.mjs";
+import { ARTIFACTS, CLERK, OFFICE, PUBLIC_BASE_URL, SUPERVISOR, antreanCli, axe, launchBrowser, openPage, renderedText, signInOnPage, startServer } from "./helpers.mjs";
 
 const T = { timeout: 15000 };
 const DESK = { width: 1366, height: 768 };
@@ -94,9 +94,7 @@ describe("staff and devices from /admin", { timeout: 300000 }, () => {
     admin = await openPage(browser, DESK);
     await admin.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
     await admin.goto(`${server.url}/admin`);
-    await admin.locator("#username").fill(SUPERVISOR.username);
-    await admin.locator("#password").fill(SUPERVISOR.password);
-    await admin.locator("#signin-form button[type=submit]").click();
+    await signInOnPage(admin, SUPERVISOR);
     await admin.locator("#office-head:not([hidden])").waitFor(T);
   });
   after(async () => {
@@ -107,9 +105,7 @@ describe("staff and devices from /admin", { timeout: 300000 }, () => {
   it("a clerk is offered neither staff nor devices, and the API refuses them", async () => {
     const p = await openPage(browser, DESK);
     await p.goto(`${server.url}/admin#staff`);
-    await p.locator("#username").fill(CLERK.username);
-    await p.locator("#password").fill(CLERK.password);
-    await p.locator("#signin-form button[type=submit]").click();
+    await signInOnPage(p, CLERK);
     await p.locator("#monitor:not([hidden])").waitFor(T);
     assert.equal(await p.locator("#staff").isVisible(), false);
     assert.equal(await p.locator("#view-staff, #view-devices").filter({ visible: true }).count(), 0);
@@ -127,7 +123,7 @@ describe("staff and devices from /admin", { timeout: 300000 }, () => {
     const own = row(SUPERVISOR.username);
     assert.equal(await own.locator("td").nth(3).innerText(), "baru saja", "signed in a moment ago");
     assert.equal(await own.locator("button").count(), 0, "no buttons on one's own row");
-    assert.match(await renderedText(own.locator(".a-actions")), /^Akun Anda\. Anda tidak dapat menonaktifkan akun sendiri/);
+    assert.match(await renderedText(own.locator(".a-actions")), /^Akun Anda\. Kata sandi Anda sendiri diubah lewat menu Akun di atas\. Menonaktifkan akun sendiri/);
     assert.equal(await admin.locator("#staff-scope-box").isVisible(), false, "only an admin chooses other offices");
     await look(admin, "list");
   });
@@ -381,9 +377,7 @@ describe("staff and devices from /admin", { timeout: 300000 }, () => {
     antreanCli(server, ["user", "add", kepala.username, "--role", "admin"], { ANTREAN_PASSWORD: kepala.password });
     const p = await openPage(browser, DESK);
     await p.goto(`${server.url}/admin#staff`);
-    await p.locator("#username").fill(kepala.username);
-    await p.locator("#password").fill(kepala.password);
-    await p.locator("#signin-form button[type=submit]").click();
+    await signInOnPage(p, kepala);
     await p.locator(`#staff-list tr[data-user="${SUPERVISOR.username}"]`).waitFor(T);
     // The office's staff; a supervisor is the admin's to manage.
     assert.equal(await p.locator(`#staff-list tr[data-user="${kepala.username}"]`).count(), 0, "an admin works for no one office");
