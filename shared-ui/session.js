@@ -490,7 +490,21 @@ export async function showRevoked(host, kind, onPairAgain) {
       { class: "pair is-revoked" },
       h("h1", { id: "revoked-title", class: "revoked-title", lang: lang() }, t(key)),
       strings[key] && h("p", { class: "revoked-other", lang: other }, strings[key]),
-      h("button", { type: "button", class: "btn btn-go pair-again", id: "pair-again", "data-i18n": "device.pair_again", onclick: onPairAgain }, t("device.pair_again")),
+      h(
+        "button",
+        {
+          type: "button",
+          class: "btn btn-go pair-again",
+          id: "pair-again",
+          "data-i18n": "device.pair_again",
+          // Once: a second tap would start a second pairing.
+          onclick: (/** @type {Event} */ e) => {
+            /** @type {HTMLButtonElement} */ (e.currentTarget).disabled = true;
+            onPairAgain();
+          },
+        },
+        t("device.pair_again"),
+      ),
     ),
   );
   byId("pair-again").focus();
