@@ -38,7 +38,7 @@ let officeId = "";
 let users = [];
 /** Rows on screen, by user name. @type {Map<string, {el: HTMLElement, shows: string}>} */
 const rows = new Map();
-/** Refusals of a row's action, said again when the row is drawn again. @type {Map<string, {e: unknown, control: string}>} */
+/** Refusals of a row's action, said again when the row is drawn again. @type {Map<string, unknown>} */
 const refused = new Map();
 /** @type {Record<string, HTMLElement>} */
 let ui = {};
@@ -198,9 +198,8 @@ function row(u) {
     h("td", null, ago(u.last_sign_in_at, "staff.never")),
     h("td", { class: "a-actions" }, actions),
   );
-  const r = refused.get(u.username);
-  if (r) {
-    tx(err, ...refusalWords(r.e, "user"));
+  if (refused.has(u.username)) {
+    tx(err, ...refusalWords(refused.get(u.username), "user"));
     err.hidden = false;
   }
   return tr;
@@ -239,7 +238,7 @@ async function act(u, action) {
     if ("one_time_password" in r) showPassword(name, r.one_time_password, "staff.once.reset_title");
     else control()?.focus();
   } catch (e) {
-    refused.set(name, { e, control: a.control });
+    refused.set(name, e);
     render();
     const box = document.getElementById(`staff-err-${name}`);
     const button = control();
