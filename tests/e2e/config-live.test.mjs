@@ -97,6 +97,21 @@ describe("words for the configuration errors", () => {
     "unknown_closure",
     "unknown_printer",
     "service_not_served",
+    // Staff, devices and counters held by a clerk.
+    "unknown_user",
+    "unknown_device",
+    "unknown_pairing_code",
+    "already_exists",
+    "own_account",
+    "password_too_short",
+    "password_is_name",
+    "password_common",
+    "password_change_required",
+    "account_disabled",
+    "wrong_password",
+    "password_unchanged",
+    "counter_held",
+    "counter_not_held",
   ];
 
   it("every code has words in Indonesian and English", () => {

@@ -452,17 +452,6 @@ impl Reader {
         })
     }
 
-    /// How many admins can still sign in.
-    pub fn active_admins(&self) -> Result<u64> {
-        self.with(|c| {
-            Ok(c.query_row(
-                "SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0",
-                [],
-                |r| r.get(0),
-            )?)
-        })
-    }
-
     /// The live session with this token hash, if it has not expired and its
     /// user is not disabled.
     pub fn session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<Session>> {
