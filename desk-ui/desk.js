@@ -59,6 +59,8 @@ let printers = [];
 /** The citizen's choices: the service's id, and the lane (null: regular). */
 let serviceId = /** @type {string | null} */ (null);
 let lane = /** @type {Priority | null} */ (null);
+/** The service the priority dialog asks about. @type {Service | null} */
+let confirming = null;
 /** The ticket just issued, shown on the result. @type {Issued | null} */
 let ticket = null;
 let busy = false;
@@ -93,42 +95,59 @@ function refusal(s) {
   return null;
 }
 
-/** The service choices, drawn again with the focus kept (live figures, a language, a new office). */
+/**
+ * The service choices, drawn again with the focus kept (a new office, a
+ * language); their figures and refusals then follow the stream in place
+ * ({@link updateServices}), so a click is never lost to a redraw.
+ */
 function renderServices() {
   if (!office) return;
-  const services = office.services;
-  if (services.some((s) => s.id === serviceId && refusal(s))) serviceId = null;
   keepFocus(byId("services"), () =>
     fill(
       byId("services"),
-      services.map((s) => {
-        const off = refusal(s);
-        const f = figures(s);
-        const closes = off ? null : closesText(s, office?.time_zone ?? "UTC", state.now());
-        return h(
+      office?.services.map((s) =>
+        h(
           "label",
-          { class: `d-svc${off ? " is-off" : ""}`, "data-service": s.id },
-          h("input", { type: "radio", name: "service", value: s.id, id: `svc-${s.id}`, checked: s.id === serviceId, disabled: !!off, onchange: () => chooseService(s.id) }),
+          { class: "d-svc", "data-service": s.id },
+          h("input", { type: "radio", name: "service", value: s.id, id: `svc-${s.id}`, checked: s.id === serviceId, onchange: () => chooseService(s.id) }),
           h("span", { class: "d-svc-head" }, h("span", { class: "c-prefix" }, s.prefix), " ", h("span", { class: "d-svc-name" }, serviceName(s))),
-          off
-            ? h(
-                "span",
-                { class: "d-svc-facts" },
-                h("span", { class: "d-svc-off" }, off.why),
-                off.more && h("span", { class: "d-svc-more", lang: off.lang ?? null }, off.more),
-              )
-            : h(
-                "span",
-                { class: "d-svc-facts" },
-                h("span", { class: "d-svc-waiting" }, t("kiosk.waiting_n", { n: f.waiting })),
-                h("span", null, `${t("svc.estimate")}: ${waitText(f.estimate)}`),
-                h("span", null, f.remaining == null ? t("svc.unlimited") : t("kiosk.remaining_n", { n: f.remaining })),
-                closes && h("span", { class: "d-svc-closes" }, closes),
-              ),
-        );
-      }),
+          h("span", { class: "d-svc-facts" }),
+        ),
+      ),
     ),
   );
+  updateServices();
+}
+
+/** Each service's figures, or why it would be refused (then it cannot be chosen). */
+function updateServices() {
+  if (!office) return;
+  for (const s of office.services) {
+    const card = byId("services").querySelector(`[data-service="${CSS.escape(s.id)}"]`);
+    const input = card?.querySelector("input");
+    const facts = card?.querySelector(".d-svc-facts");
+    if (!card || !input || !facts) continue;
+    const off = refusal(s);
+    const f = figures(s);
+    card.classList.toggle("is-off", !!off);
+    input.disabled = !!off;
+    if (off && input.checked) {
+      input.checked = false;
+      serviceId = null;
+    }
+    const closes = off ? null : closesText(s, office.time_zone, state.now());
+    fill(
+      facts,
+      off
+        ? [h("span", { class: "d-svc-off" }, off.why), off.more && h("span", { class: "d-svc-more", lang: off.lang ?? null }, off.more)]
+        : [
+            h("span", { class: "d-svc-waiting" }, t("kiosk.waiting_n", { n: f.waiting })),
+            h("span", null, `${t("svc.estimate")}: ${waitText(f.estimate)}`),
+            h("span", null, f.remaining == null ? t("svc.unlimited") : t("kiosk.remaining_n", { n: f.remaining })),
+            closes && h("span", { class: "d-svc-closes" }, closes),
+          ],
+    );
+  }
   renderSummary();
 }
 
@@ -240,6 +259,7 @@ function onSubmit(e) {
     void issue(s);
     return;
   }
+  confirming = s;
   byId("confirm-text").textContent = t("desk.confirm_text", { reason: t(`priority.${lane}`) });
   byId("confirm-note").textContent = t("desk.confirm_note", { user: me?.username ?? "", service: serviceName(s) });
   /** @type {HTMLDialogElement} */ (byId("confirm")).showModal();
@@ -404,7 +424,7 @@ function startLive() {
     state.apply(msg);
     reconfiguring.see(msg, office);
     if (msg.type === "event" && msg.event.kind === "day_ended") void refreshOffice().catch(() => {});
-    renderServices();
+    updateServices();
   });
   live.addEventListener("accessended", () => endSession(t("session.ended")));
 }
@@ -483,8 +503,8 @@ async function init() {
     }
   });
   byId("confirm-form").addEventListener("submit", () => {
-    const s = office?.services.find((x) => x.id === serviceId);
-    if (s) void issue(s);
+    if (confirming) void issue(confirming);
+    confirming = null;
   });
   byId("confirm-cancel").addEventListener("click", () => /** @type {HTMLDialogElement} */ (byId("confirm")).close());
   byId("print-browser").addEventListener("click", printWithBrowser);
