@@ -32,5 +32,7 @@ pub use model::{
     CallPolicy, Channel, CounterDef, CounterStatus, OfficeDef, OfficeSettings, PaperWidth,
     PrinterDef, Priority, Retired, ServiceDef, ServiceTexts, Ticket, TicketStatus,
 };
-pub use office::{Command, Counter, Executed, Office, Restore, ServiceCounts, TransferTarget};
+pub use office::{
+    Command, Counter, Executed, Office, Restore, ServiceCounts, TransferTarget, Worker,
+};
 pub use staff::{AccountChange, DeviceSettings, StaffError};

@@ -127,6 +127,24 @@ pub enum Command {
     },
 }
 
+/// Who works a counter with a command: a member of staff by user name,
+/// and whether they supervise (act on counters other clerks hold).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Worker<'a> {
+    pub name: &'a str,
+    pub supervises: bool,
+}
+
+impl<'a> Worker<'a> {
+    /// A clerk: works only counters nobody else holds.
+    pub fn clerk(name: &'a str) -> Self {
+        Worker {
+            name,
+            supervises: false,
+        }
+    }
+}
+
 impl Command {
     /// The counter a clerk works with this command: the one whose holder
     /// alone may give it. (Releasing is a supervisor's, not a clerk's.)
@@ -576,12 +594,12 @@ impl Office {
         self.execute_by(cmd, None, now)
     }
 
-    /// [`Office::execute`] for a clerk (`by`, a user name): a counter held
-    /// by another clerk refuses them, and one nobody holds becomes theirs.
+    /// [`Office::execute`] for a member of staff (`by`): a counter held by
+    /// another clerk refuses a clerk, and one nobody holds becomes theirs.
     pub fn execute_by(
         &mut self,
         cmd: &Command,
-        by: Option<&str>,
+        by: Option<Worker<'_>>,
         now: DateTime<Utc>,
     ) -> Result<Executed, DomainError> {
         let kinds = self.decide_by(cmd, by, now)?;
@@ -615,20 +633,21 @@ impl Office {
         (event, removed)
     }
 
-    /// The events that `cmd` by the clerk `by` causes: a counter command on
-    /// a counter another clerk holds is refused, and on one nobody holds it
-    /// takes the counter first.
+    /// The events that `cmd` by `by` causes: a counter command on a counter
+    /// another clerk holds is refused (unless `by` supervises: a supervisor
+    /// pauses or closes it from the monitor, without taking it), and on one
+    /// nobody holds it takes the counter first.
     pub fn decide_by(
         &self,
         cmd: &Command,
-        by: Option<&str>,
+        by: Option<Worker<'_>>,
         now: DateTime<Utc>,
     ) -> Result<Vec<EventKind>, DomainError> {
         let take = match (by, cmd.worked_counter()) {
             (Some(by), Some(id)) => {
                 let c = self.counter_or_err(id.as_str())?;
                 match &c.clerk {
-                    Some(holder) if holder != by => {
+                    Some(holder) if holder != by.name && !by.supervises => {
                         return Err(DomainError::CounterHeld {
                             counter: c.id.clone(),
                             clerk: holder.clone(),
@@ -639,7 +658,7 @@ impl Office {
                     None if matches!(cmd, Command::Close { .. }) => None,
                     None => Some(EventKind::CounterTaken {
                         counter: c.id.clone(),
-                        clerk: Some(by.to_owned()),
+                        clerk: Some(by.name.to_owned()),
                     }),
                 }
             }

@@ -938,7 +938,9 @@ fn the_running_text_staff_set_stays_across_days() {
 fn one_clerk_per_counter_until_they_close_it_or_a_supervisor_releases_it() {
     let mut o = office();
     let c = |id: &str| antrean_core::CounterId::from(id.to_owned());
-    let by = |o: &mut Office, cmd: Command, who: &str| o.execute_by(&cmd, Some(who), at(10));
+    let by = |o: &mut Office, cmd: Command, who: &str| {
+        o.execute_by(&cmd, Some(antrean_core::Worker::clerk(who)), at(10))
+    };
     issue(&mut o, "c1", "ktp", None, 1);
     // Opening takes the counter.
     let opened = by(&mut o, Command::Open { counter: c("1") }, "siti").unwrap();
@@ -985,6 +987,24 @@ fn one_clerk_per_counter_until_they_close_it_or_a_supervisor_releases_it() {
     let refused = by(&mut o, Command::Finish { counter: c("2") }, "budi");
     assert!(refused.is_err());
     assert_eq!(o.counter("2").unwrap().clerk.as_deref(), Some("siti"));
+    // A supervisor pauses it from the monitor without taking it.
+    let boss = antrean_core::Worker {
+        name: "kepala",
+        supervises: true,
+    };
+    let paused = o
+        .execute_by(
+            &Command::Pause {
+                counter: c("2"),
+                reason: "rapat".into(),
+            },
+            Some(boss),
+            at(13),
+        )
+        .unwrap();
+    assert_eq!(paused.events.len(), 1);
+    assert_eq!(o.counter("2").unwrap().clerk.as_deref(), Some("siti"));
+    by(&mut o, Command::Open { counter: c("2") }, "siti").unwrap();
     // Closing gives it back.
     let closed = by(&mut o, Command::Close { counter: c("2") }, "siti").unwrap();
     let kinds: Vec<&str> = closed.events.iter().map(|e| e.kind.name()).collect();
@@ -999,7 +1019,7 @@ fn the_end_of_the_day_releases_every_counter() {
         &Command::Open {
             counter: "1".to_owned().into(),
         },
-        Some("siti"),
+        Some(antrean_core::Worker::clerk("siti")),
         at(10),
     )
     .unwrap();

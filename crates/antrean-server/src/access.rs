@@ -170,6 +170,21 @@ impl Pairings {
         Some(code)
     }
 
+    /// A pairing already paired, for a one-time link: the device that opens
+    /// the link collects `token` with the hash of the secret in it, once,
+    /// within [`PAIRING_TTL`]. `None` when too many wait.
+    pub fn offer(
+        &self,
+        office: &str,
+        kind: antrean_core::DeviceKind,
+        secret_hash: String,
+        token: String,
+    ) -> Option<()> {
+        let code = self.start(office, kind, secret_hash)?;
+        self.pair(&code, token);
+        Some(())
+    }
+
     /// The kind of device waiting with `code` at `office`, if one does.
     pub fn waiting(&self, office: &str, code: &str) -> Option<antrean_core::DeviceKind> {
         let map = self.lock();
@@ -287,6 +302,16 @@ mod tests {
             }
         );
         assert_eq!(p.poll("h"), PairingState::Gone);
+        // A link's pairing is paired from the start, and gives its token once.
+        p.offer("kb", DeviceKind::Display, "l".into(), "tok2".into())
+            .expect("offered");
+        assert_eq!(
+            p.poll("l"),
+            PairingState::Paired {
+                token: "tok2".into()
+            }
+        );
+        assert_eq!(p.poll("l"), PairingState::Gone);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use antrean_core::{
-    Actor, Change, Command, DomainError, Event, EventKind, Executed, Office, OfficeDef,
+    Actor, Change, Command, DomainError, Event, EventKind, Executed, Office, OfficeDef, Worker,
 };
 use antrean_store::{Store, StoreError};
 use chrono::Utc;
@@ -56,6 +56,8 @@ enum Msg {
     Command {
         cmd: Command,
         actor: Option<Actor>,
+        /// The staff actor supervises: may act on counters others hold.
+        supervises: bool,
         reply: oneshot::Sender<Reply<Outcome>>,
     },
     Read(ReadFn),
@@ -159,9 +161,35 @@ impl OfficeHandle {
         cmd: Command,
         actor: Option<Actor>,
     ) -> Result<Outcome, OfficeError> {
+        self.send(cmd, actor, false).await
+    }
+
+    /// Runs a counter's command for staff: a clerk works only counters
+    /// nobody else holds; a supervisor (`supervises`) may pause or close
+    /// any.
+    pub async fn work(
+        &self,
+        cmd: Command,
+        actor: Actor,
+        supervises: bool,
+    ) -> Result<Outcome, OfficeError> {
+        self.send(cmd, Some(actor), supervises).await
+    }
+
+    async fn send(
+        &self,
+        cmd: Command,
+        actor: Option<Actor>,
+        supervises: bool,
+    ) -> Result<Outcome, OfficeError> {
         let (reply, rx) = oneshot::channel();
         self.tx
-            .send(Msg::Command { cmd, actor, reply })
+            .send(Msg::Command {
+                cmd,
+                actor,
+                supervises,
+                reply,
+            })
             .await
             .map_err(|_| OfficeError::Unavailable)?;
         let r = rx.await.map_err(|_| OfficeError::Unavailable)?;
@@ -441,12 +469,17 @@ impl Task {
     fn handle(&mut self, msg: Msg) {
         match msg {
             Msg::Read(f) => f(&self.state, self.failures()),
-            Msg::Command { cmd, actor, reply } => {
+            Msg::Command {
+                cmd,
+                actor,
+                supervises,
+                reply,
+            } => {
                 let failures = self.failures();
                 // Staff hold the counters they work; devices and citizens
                 // work none.
                 let by = match &actor {
-                    Some(Actor::User(name)) => Some(name.as_str()),
+                    Some(Actor::User(name)) => Some(Worker { name, supervises }),
                     _ => None,
                 };
                 match self.state.office.execute_by(&cmd, by, Utc::now()) {

@@ -151,7 +151,7 @@ async fn each_role_manages_only_whom_it_may() {
             )
             .await;
         assert_eq!(status, 403);
-        let (status, _) = c.post_empty("/api/v1/users/budi/disable").await;
+        let (status, _) = c.post_empty("/api/v1/users/siti/disable").await;
         assert_eq!(status, 403);
     }
     let (status, _) = anon.get("/api/v1/users").await;
@@ -188,14 +188,31 @@ async fn each_role_manages_only_whom_it_may() {
         (status, body["error"]["code"].as_str()),
         (404, Some("unknown_user"))
     );
-    // A supervisor cannot touch a peer, nor themselves.
-    let (status, _) = sup.post_empty("/api/v1/users/siti/password-reset").await;
-    assert_eq!(status, 403, "a supervisor is the admin's to manage");
-    let (status, body) = admin.post_empty("/api/v1/users/bupati/disable").await;
-    assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (409, Some("own_account"))
-    );
+    // Nobody disables or resets themselves; a supervisor signs themselves
+    // out everywhere like anyone.
+    for (who, name) in [(&admin, "bupati"), (&sup, "siti")] {
+        for action in ["disable", "password-reset"] {
+            let (status, body) = who
+                .post_empty(&format!("/api/v1/users/{name}/{action}"))
+                .await;
+            assert_eq!(
+                (status, body["error"]["code"].as_str()),
+                (409, Some("own_account")),
+                "{name} {action}"
+            );
+        }
+    }
+    let (status, _) = sup
+        .put("/api/v1/users/siti", json!({"role": "admin"}))
+        .await;
+    assert_eq!(status, 403, "nor make themselves an admin");
+    let (status, _) = sup
+        .put(
+            "/api/v1/users/siti",
+            json!({"role": "clerk", "office": "alpha"}),
+        )
+        .await;
+    assert_eq!(status, 409, "nor demote themselves");
     // Moving a clerk: within the supervisor's power only.
     let (status, _) = sup
         .put(
@@ -675,12 +692,23 @@ async fn a_display_gets_a_one_time_link_and_a_zone() {
         )
         .await;
     assert_eq!(status, 201, "{body}");
+    // The link holds a secret that fetches the token once, not the token.
     let link = body["link"].as_str().unwrap();
-    let token = link.split("#device=").nth(1).unwrap();
     assert!(
-        link.starts_with("http://antrean.test/display/alpha#device="),
+        link.starts_with("http://antrean.test/display/alpha#pair="),
         "{link}"
     );
+    let secret = link.split("#pair=").nth(1).unwrap();
+    let device = Client::new(&server.base);
+    let (status, poll) = device.get(&format!("/api/v1/pairings/{secret}")).await;
+    assert_eq!(
+        (status, poll["status"].as_str()),
+        (200, Some("paired")),
+        "{poll}"
+    );
+    let token = poll["token"].as_str().unwrap().to_owned();
+    let (status, _) = device.get(&format!("/api/v1/pairings/{secret}")).await;
+    assert_eq!(status, 404, "a link opens once");
     let id = body["device"]["id"].as_i64().unwrap();
     let (status, body) = sup
         .post(
@@ -870,6 +898,14 @@ async fn one_clerk_per_counter_and_everyone_sees_who_is_where() {
     );
     let (status, _) = budi.act("alpha", "1", "call-next").await;
     assert_eq!(status, 200);
+    // A supervisor works any counter from the monitor, without taking it.
+    let (status, body) = sup.act("alpha", "2", "open").await;
+    assert_eq!(
+        (status, body["clerk"].as_str()),
+        (200, Some("siti")),
+        "{body}"
+    );
+    assert_eq!(sup.act("alpha", "2", "close").await.0, 200);
 
     // Budi went home with the counter open: the supervisor releases it, and
     // the stream tells every screen.
@@ -884,7 +920,7 @@ async fn one_clerk_per_counter_and_everyone_sees_who_is_where() {
     assert_eq!(view["state"], "open", "released, not closed");
     loop {
         let msg = common::next_msg(&mut stream).await;
-        if msg["event"]["kind"] == "counter_taken" {
+        if msg["event"]["kind"] == "counter_taken" && msg["event"]["counter"] == "1" {
             assert_eq!(msg["event"]["clerk"], json!(null), "{msg}");
             break;
         }
@@ -900,7 +936,7 @@ async fn one_clerk_per_counter_and_everyone_sees_who_is_where() {
     assert_eq!(holders(&citizen).await[0], ("1".into(), json!("ani")));
     let msg = loop {
         let msg = common::next_msg(&mut stream).await;
-        if msg["event"]["kind"] == "counter_taken" {
+        if msg["event"]["kind"] == "counter_taken" && msg["event"]["counter"] == "1" {
             break msg;
         }
     };

@@ -187,7 +187,9 @@ proptest! {
             let cmd = command(&live, *pick, n);
             // Two clerks (and the office itself) work the counters: who
             // holds each is restored too.
-            let by = [None, Some("siti"), Some("budi")][usize::from(*pick) % 3];
+            // (and a supervisor, who closes counters others hold)
+            let by = [None, Some("siti"), Some("budi"), Some("kepala")][usize::from(*pick) % 4]
+                .map(|name| antrean_core::Worker { name, supervises: name == "kepala" });
             let cmd = if pick % 29 == 0 {
                 Command::Release { counter: CounterId::from(if pick % 2 == 0 { "1" } else { "2" }.to_owned()) }
             } else {

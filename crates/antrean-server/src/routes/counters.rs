@@ -5,7 +5,7 @@
 //! it, closing it gives it back, and a supervisor can release one a clerk
 //! left open.
 
-use antrean_core::{Command, CounterId, TransferTarget};
+use antrean_core::{Command, CounterId, Role, TransferTarget};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -51,7 +51,8 @@ async fn act<B>(
     let handle = state.office(office)?;
     staff.check_counter(office)?;
     let cmd = cmd(body?);
-    let outcome = handle.execute(cmd, Some(staff.actor())).await?;
+    let supervises = matches!(staff.user.role, Role::Supervisor | Role::Admin);
+    let outcome = handle.work(cmd, staff.actor(), supervises).await?;
     Ok((handle.clone(), outcome))
 }
 

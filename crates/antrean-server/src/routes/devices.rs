@@ -75,7 +75,9 @@ struct NewDevice {
 }
 
 /// A device just registered, and for one registered without a code, the
-/// link that gives it its token (shown once).
+/// link to open on it (shown once): `…/kiosk/{office}#pair=SECRET`, whose
+/// secret fetches the device's token once (`GET /pairings/{secret}`) within
+/// 15 minutes.
 #[derive(Debug, Serialize, ToSchema)]
 struct Registered {
     device: DeviceView,
@@ -265,12 +267,20 @@ async fn add_device(
             None
         }
         None => {
+            // The link holds a secret that fetches the token once, not the
+            // token: a link seen later (a chat, a screenshot) opens nothing.
+            let secret = auth::new_token();
+            state
+                .access
+                .pairings
+                .offer(&office, kind, auth::token_hash(&secret), token)
+                .ok_or(ApiError::RateLimited(60))?;
             let screen = match kind {
                 DeviceKind::Kiosk => "kiosk",
                 DeviceKind::Display => "display",
             };
             Some(format!(
-                "{}/{screen}/{office}#device={token}",
+                "{}/{screen}/{office}#pair={secret}",
                 state.config.server.public_base_url.trim_end_matches('/')
             ))
         }

@@ -160,6 +160,11 @@ async fn managed(state: &AppState, staff: &Staff, username: &str) -> Result<User
         .read(move |r| r.user(&name))
         .await?
         .ok_or_else(|| ApiError::UnknownUser(username.to_owned()))?;
+    // One's own account is one's own (what may be done to it is each
+    // route's rule: signing out everywhere, yes; disabling, no).
+    if user.id == staff.user.id {
+        return Ok(user);
+    }
     // A supervisor learns nothing of accounts elsewhere, not even that they
     // exist.
     if staff.user.role != Role::Admin && user.office != staff.user.office {
