@@ -18,9 +18,43 @@ use crate::views::TicketView;
 pub struct PrintResult {
     pub printer: String,
     pub ok: bool,
-    /// Why it did not print, worded for the kiosk's screen.
+    /// Why it did not print, in English for the log and the IT officer.
     #[schema(required = true)]
     pub error: Option<String>,
+    /// Why it did not print, as a code a screen words in its language.
+    #[schema(required = true)]
+    pub failure: Option<PrintFailure>,
+}
+
+/// Why a ticket did not print, as the person at the printer can act on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PrintFailure {
+    /// The office has no such printer (any more).
+    UnknownPrinter,
+    /// The address answers but is not a printer, or does not resolve.
+    NotAPrinter,
+    /// No route to it: wrong address, cable, another network.
+    Unreachable,
+    /// No answer: probably switched off.
+    SwitchedOff,
+    /// It stopped taking the ticket: paper out, cover open, jammed.
+    Stopped,
+    /// The connection broke while sending, or another fault.
+    Failed,
+}
+
+impl PrintFailure {
+    fn of(e: &antrean_ticket::PrintError) -> PrintFailure {
+        use antrean_ticket::PrintError as E;
+        match e {
+            E::Resolve { .. } | E::Refused { .. } => PrintFailure::NotAPrinter,
+            E::Unreachable { .. } | E::Connect { .. } => PrintFailure::Unreachable,
+            E::ConnectTimedOut { .. } => PrintFailure::SwitchedOff,
+            E::WriteTimedOut { .. } => PrintFailure::Stopped,
+            E::Write { .. } | E::InvalidTimeout(_) => PrintFailure::Failed,
+        }
+    }
 }
 
 fn priority_label(reason: Priority, lang: &str) -> String {
@@ -84,6 +118,7 @@ pub async fn print(
             printer: printer.to_owned(),
             ok: false,
             error: Some("unknown printer".into()),
+            failure: Some(PrintFailure::UnknownPrinter),
         };
     };
     let paper = match p.paper {
@@ -98,10 +133,13 @@ pub async fn print(
         antrean_ticket::send_to_printer(&address, &bytes, connect, write)
     })
     .await;
-    let error = match sent {
-        Ok(Ok(())) => None,
-        Ok(Err(e)) => Some(e.to_string()),
-        Err(e) => Some(format!("printing failed: {e}")),
+    let (error, failure) = match sent {
+        Ok(Ok(())) => (None, None),
+        Ok(Err(e)) => (Some(e.to_string()), Some(PrintFailure::of(&e))),
+        Err(e) => (
+            Some(format!("printing failed: {e}")),
+            Some(PrintFailure::Failed),
+        ),
     };
     if let Some(e) = &error {
         tracing::warn!(printer, error = %e, "ticket not printed");
@@ -110,5 +148,6 @@ pub async fn print(
         printer: printer.to_owned(),
         ok: error.is_none(),
         error,
+        failure,
     }
 }

@@ -132,11 +132,13 @@ async fn a_kiosk_ticket_prints_on_the_network_printer_and_survives_a_dead_one() 
             fillers.push(s);
         }
     }
+    let printer_again = TcpListener::bind("127.0.0.1:0").unwrap();
     let server = Server::start_with(
         "[printing]\nconnect_timeout_ms = 500\nwrite_timeout_ms = 1000",
         &format!(
-            "[[printers]]\nid = \"kiosk-1\"\naddress = \"{}\"\n[[printers]]\nid = \"off\"\naddress = \"{refused}\"\n[[printers]]\nid = \"stalled\"\naddress = \"{stalled_addr}\"\npaper = \"58mm\"\n",
-            printer.local_addr().unwrap()
+            "[[printers]]\nid = \"kiosk-1\"\naddress = \"{}\"\n[[printers]]\nid = \"off\"\naddress = \"{refused}\"\n[[printers]]\nid = \"stalled\"\naddress = \"{stalled_addr}\"\npaper = \"58mm\"\n[[printers]]\nid = \"again\"\naddress = \"{}\"\n",
+            printer.local_addr().unwrap(),
+            printer_again.local_addr().unwrap()
         ),
     );
     let token = server.kiosk_token("alpha", "kiosk-1");
@@ -177,7 +179,10 @@ async fn a_kiosk_ticket_prints_on_the_network_printer_and_survives_a_dead_one() 
         "text in a printer code page, never raw UTF-8"
     );
 
-    for (printer, wording) in [("off", "refused"), ("stalled", "did not answer")] {
+    for (printer, wording, failure) in [
+        ("off", "refused", "not_a_printer"),
+        ("stalled", "did not answer", "switched_off"),
+    ] {
         let r = kiosk(printer).await.unwrap();
         assert_eq!(
             r.status(),
@@ -190,6 +195,7 @@ async fn a_kiosk_ticket_prints_on_the_network_printer_and_survives_a_dead_one() 
             t["print"]["error"].as_str().unwrap().contains(wording),
             "{t}"
         );
+        assert_eq!(t["print"]["failure"], failure, "a code screens word");
         let (s, again) = Client::new(&server.base)
             .get(&format!("/api/v1/tickets/{}", t["code"].as_str().unwrap()))
             .await;
@@ -197,5 +203,39 @@ async fn a_kiosk_ticket_prints_on_the_network_printer_and_survives_a_dead_one() 
     }
     let r = kiosk("nope").await.unwrap();
     assert_eq!(r.status(), 404);
+
+    // Printed again by the help desk, on the same printer: staff of the
+    // ticket's office only.
+    let code = t["code"].as_str().unwrap();
+    let again = std::thread::spawn({
+        let printer = printer_again;
+        move || {
+            let (mut conn, _) = printer.accept().unwrap();
+            let mut bytes = Vec::new();
+            conn.read_to_end(&mut bytes).unwrap();
+            bytes
+        }
+    });
+    let desk = server.staff("dewi", "help_desk", Some("alpha")).await;
+    let other = server.staff("rudi", "clerk", Some("beta")).await;
+    let path = format!("/api/v1/tickets/{code}/print");
+    let (status, _) = Client::new(&server.base)
+        .post(&path, json!({"printer": "again"}))
+        .await;
+    assert_eq!(status, 401);
+    assert_eq!(other.post(&path, json!({"printer": "again"})).await.0, 403);
+    assert_eq!(desk.post(&path, json!({"printer": "nope"})).await.0, 404);
+    let (status, printed) = desk.post(&path, json!({"printer": "again"})).await;
+    assert_eq!(
+        (status, printed["ok"].as_bool()),
+        (200, Some(true)),
+        "{printed}"
+    );
+    let bytes = again.join().unwrap();
+    assert!(
+        bytes.windows(4).any(|w| w == b"A001"),
+        "{}",
+        String::from_utf8_lossy(&bytes)
+    );
     drop((stalled, fillers));
 }

@@ -13,9 +13,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{AppPath, AppQuery, Staff};
+use crate::extract::{AppJson, AppPath, AppQuery, Staff};
 use crate::lookup::{self, Found};
-use crate::printing;
+use crate::printing::{self, PrintResult};
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -24,6 +24,39 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(ticket_escpos))
         .routes(routes!(ticket_qr))
         .routes(routes!(office_printers))
+        .routes(routes!(reprint))
+}
+
+/// Body of `POST /tickets/{code}/print`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct PrintRequest {
+    /// The id of one of the office's printers.
+    printer: String,
+}
+
+/// Print a ticket again on an office printer (the help desk, a citizen
+/// whose printout jammed): staff of the ticket's office. The answer says
+/// whether it printed, and why not.
+#[utoipa::path(post, path = "/tickets/{code}/print", tag = "printing", params(("code" = String, Path)),
+    request_body = PrintRequest, security(("session" = [])),
+    responses((status = 200, body = PrintResult), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody),
+        (status = 503, body = ErrorBody)))]
+async fn reprint(
+    State(state): State<AppState>,
+    staff: Staff,
+    AppPath(code): AppPath<String>,
+    AppJson(req): AppJson<PrintRequest>,
+) -> Result<Json<PrintResult>, ApiError> {
+    let (found, job) = printable(&state, &code).await?;
+    let cfg = found.office.cfg();
+    staff.check_office(&cfg.id)?;
+    if cfg.printer(&req.printer).is_none() {
+        return Err(antrean_core::DomainError::UnknownPrinter(req.printer).into());
+    }
+    let printed = printing::print(&cfg, &req.printer, &state.config.server.printing, job).await;
+    Ok(Json(printed))
 }
 
 /// A printer of the office as its staff choose it (its address stays in
