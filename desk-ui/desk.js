@@ -332,13 +332,42 @@ function showResult() {
     fill(qr, h("img", { class: "qr", src: `/api/v1/tickets/${encodeURIComponent(tk.code)}/qr.svg`, alt: "", width: 300, height: 300 }));
   }
   /** @type {HTMLImageElement} */ (qr.querySelector("img")).alt = t("desk.qr_label", { number: tk.number });
-  printStatus(
-    !tk.print ? "" : tk.print.ok ? t("desk.printed", { printer: tk.print.printer }) : t("desk.print_failed", { printer: tk.print.printer }),
-    !!tk.print && !tk.print.ok,
-  );
+  showPrinted(tk.print);
+  const again = byId("print-again");
+  const printer = /** @type {HTMLSelectElement} */ (byId("printer")).value;
+  again.hidden = !printer;
+  again.textContent = t("desk.print_again", { printer });
   if (byId("result").hidden) {
     show("result");
     byId("result-title").focus();
+  }
+}
+
+/**
+ * What became of printing on an office printer, in the page's language,
+ * with why it failed (paper out, switched off...) when it did.
+ * @param {Schemas["PrintResult"] | undefined | null} print
+ */
+function showPrinted(print) {
+  if (!print) return printStatus("");
+  if (print.ok) return printStatus(t("desk.printed", { printer: print.printer }));
+  const why = print.failure ? t(`print.failure.${print.failure}`) : "";
+  printStatus(`${t("desk.print_failed", { printer: print.printer })} ${why}`.trim(), true);
+}
+
+/** Prints the ticket again on the chosen office printer. */
+async function printAgain() {
+  const tk = ticket;
+  const printer = /** @type {HTMLSelectElement} */ (byId("printer")).value;
+  if (!tk || !printer) return;
+  printStatus(t("desk.printing"));
+  try {
+    /** @type {Schemas["PrintResult"]} */
+    const result = await api(`/tickets/${encodeURIComponent(tk.code)}/print`, { body: { printer } });
+    showPrinted(result);
+  } catch (e) {
+    if (sessionEnded(e)) return endSession(t("session.ended"));
+    printStatus(errorText(e), true);
   }
 }
 
@@ -508,6 +537,7 @@ async function init() {
   });
   byId("confirm-cancel").addEventListener("click", () => /** @type {HTMLDialogElement} */ (byId("confirm")).close());
   byId("print-browser").addEventListener("click", printWithBrowser);
+  byId("print-again").addEventListener("click", printAgain);
   byId("next").addEventListener("click", nextCitizen);
   await start();
 }

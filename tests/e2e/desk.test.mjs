@@ -221,6 +221,23 @@ describe("the help desk", { timeout: 240000 }, () => {
     const job = printed.at(-1) ?? Buffer.alloc(0);
     assert.deepEqual([...job.subarray(0, 2)], [0x1b, 0x40], "ESC @ starts the job");
     assert.ok(job.includes(Buffer.from(number)), `the job has ${number}`);
+    // Printed again (the paper jammed): the same ticket, once more.
+    const jobs = printed.length;
+    await p.locator("#print-again", { hasText: "Cetak lagi di meja-1" }).click();
+    await p.locator("#print-status", { hasText: "Tiket dicetak di printer meja-1." }).waitFor(T);
+    for (let i = 0; i < 50 && printed.length === jobs; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok((printed.at(-1) ?? Buffer.alloc(0)).includes(Buffer.from(number)), "printed again");
+    // A printer that is off: why, in the page's language, next to the buttons.
+    const off = net.createServer();
+    await new Promise((r) => off.listen(0, "127.0.0.1", () => r(null)));
+    const offPort = /** @type {net.AddressInfo} */ (off.address()).port;
+    await new Promise((r) => off.close(() => r(null)));
+    await server.api(`/offices/${OFFICE}/printers/meja-1`, { method: "PUT", body: { address: `127.0.0.1:${offPort}`, paper: "80mm" }, headers: { cookie: supervisor } });
+    await p.locator("#print-again").click();
+    const status = p.locator("#print-status.is-error");
+    await status.waitFor(T);
+    assert.match((await status.textContent()) ?? "", /Tiket tidak tercetak di printer meja-1\..*bukan sebagai printer/);
+    await server.api(`/offices/${OFFICE}/printers/meja-1`, { method: "PUT", body: { address: `127.0.0.1:${/** @type {net.AddressInfo} */ (printer.address()).port}`, paper: "80mm" }, headers: { cookie: supervisor } });
     await p.context().close();
   });
 
