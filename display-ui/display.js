@@ -15,8 +15,10 @@
  *
  * A display works without a token, as the public display it always was.
  * Paired (a code entered in Admin → Perangkat, offered by a small button
- * for a while after the page opens or someone moves the mouse; or
- * `#device=TOKEN` from /admin's one-time link), it shows only its zone
+ * for a while after the page opens or someone moves the mouse;
+ * `#pair=SECRET` from /admin's one-time link, exchanged once for the token,
+ * a link used already or expired said so with pairing by code offered; or
+ * `#device=TOKEN` from `antrean device add`), it shows only its zone
  * (`settings.counters` / `settings.services` of `GET /device`, none: all):
  * those counters, those services' waiting, and only calls at those counters
  * for those services are shown and spoken; its stream holds its token. Its
@@ -28,9 +30,8 @@ import { api, ApiError, officeFromPath } from "../shared-ui/api.js";
 import { byId, fill, h } from "../shared-ui/dom.js";
 import { closedText, Reopening, sameClosure } from "../shared-ui/hours.js";
 import { applyI18n, clock, loadLang, longDate, preferredLang, serviceName, speechLang, t } from "../shared-ui/i18n.js";
-import { holdAccess } from "../shared-ui/live.js";
 import { followOffice, OfficeState, Reconfiguring, suspendedNow } from "../shared-ui/office.js";
-import { pairDevice, showRevoked, thisDevice, tokenFromFragment, tokenRefused } from "../shared-ui/session.js";
+import { pairDevice, showLinkSpent, showRevoked, takeFragment, thisDevice, tokenFromFragment, tokenRefused } from "../shared-ui/session.js";
 import { audioBlocked, chime, speak, unlockAudio } from "../shared-ui/sound.js";
 
 /** @typedef {import("../shared-ui/live.js").RecentCall} RecentCall */
@@ -64,19 +65,19 @@ const reopening = new Reopening(() => refreshOffice(), () => state.now());
 const reconfiguring = new Reconfiguring(() => refreshOffice());
 /** @type {import("../shared-ui/live.js").Live | null} */
 let live = null;
+/** What staff gave in the address (a token, a one-time link), taken off it at once. */
+const fragment = takeFragment();
 /** This display's token when paired, else null. */
 let token = storedToken();
 /** This display as the server knows it (its zone), when paired. @type {import("../shared-ui/session.js").Device | null} */
 let device = null;
 
-/** The token from the one-time link (kept), else the one kept. */
+/** The token kept on this display, else null. */
 function storedToken() {
-  const given = tokenFromFragment();
   try {
-    if (given) localStorage.setItem(TOKEN, given);
-    return given ?? localStorage.getItem(TOKEN);
+    return localStorage.getItem(TOKEN);
   } catch {
-    return given;
+    return null;
   }
 }
 
@@ -375,6 +376,8 @@ async function init() {
   byId("office-name").textContent = office.name;
   setTicker(office.running_text);
   state.counters = office.counters;
+  const given = await tokenFromFragment(fragment);
+  if (given.token) keepToken(given.token);
   if (token) await loadDevice();
   renderCounters();
   renderClosed();
@@ -405,14 +408,13 @@ async function init() {
   offerPairing(PAIR_OFFER_MS.opened);
   setInterval(() => void loadDevice(), DEVICE_REFRESH_MS);
   if (!live) follow();
+  if (given.linkSpent) void linkSpent();
 }
 
 /** Opens the office's stream, holding this display's token when paired. */
 function follow() {
   live?.stop();
-  holdAccess(token ? { device: token } : null);
-  live = followOffice(officeId, onOfficeMessage);
-  live.addEventListener("accessended", () => void revoked());
+  live = followOffice(officeId, onOfficeMessage, { access: token ? { device: token } : null, onAccessEnded: () => void revoked() });
 }
 
 /** @param {import("../shared-ui/live.js").ServerMsg} msg */
@@ -469,9 +471,8 @@ function offerPairing(ms) {
 
 /** Pairs this display (a code to enter in /admin); cancelled, it stays the public display. */
 async function pair() {
-  const setup = /** @type {HTMLDialogElement} */ (byId("device-setup"));
+  const setup = openSetup();
   byId("pair-start").hidden = true;
-  if (!setup.open) setup.showModal();
   const paired = await pairDevice(setup, { office: officeId, kind: "display", cancellable: true });
   setup.close();
   if (!paired) return;
@@ -489,9 +490,20 @@ async function revoked() {
   renderRecent();
   renderWaiting();
   if (!playing) showLatest();
+  await showRevoked(openSetup(), "display", () => void pair());
+}
+
+/** Opened with a one-time link already used or expired: says so over the public display, with pairing by code. */
+async function linkSpent() {
+  byId("pair-start").hidden = true;
+  await showLinkSpent(openSetup(), () => void pair());
+}
+
+/** The full-screen dialog of pairing and its notices, open. */
+function openSetup() {
   const setup = /** @type {HTMLDialogElement} */ (byId("device-setup"));
   if (!setup.open) setup.showModal();
-  await showRevoked(setup, "display", () => void pair());
+  return setup;
 }
 
 void init();

@@ -16,8 +16,10 @@
  *
  * Settings come once through the URL fragment, set by staff when the kiosk
  * is installed, and are kept on the device; the public has no way to
- * change them: `#device=TOKEN` (from `antrean device add`, or /admin's
- * one-time link), `printer=ID` (an ESC/POS printer of the office: the
+ * change them: `#device=TOKEN` (from `antrean device add`) or
+ * `#pair=SECRET` (/admin's one-time link, exchanged once for the token; a
+ * link used already or expired says so and offers pairing by code),
+ * `printer=ID` (an ESC/POS printer of the office: the
  * server prints while issuing), `paper=80mm|58mm`, `autoprint=1` (print
  * the PDF at once) and `idle=S` (seconds before the "still there?"
  * warning; default 45).
@@ -26,9 +28,8 @@ import { api, ApiError, errorText, officeFromPath } from "../shared-ui/api.js";
 import { byId, fill, h } from "../shared-ui/dom.js";
 import { closedText, closesText, Reopening } from "../shared-ui/hours.js";
 import { applyI18n, clock, labelLangButton, lang, loadLang, serviceName, speechLang, t, waitText } from "../shared-ui/i18n.js";
-import { holdAccess } from "../shared-ui/live.js";
 import { followOffice, Reconfiguring, suspendedNow, trackSuspensions } from "../shared-ui/office.js";
-import { pairDevice, showRevoked, thisDevice, tokenRefused } from "../shared-ui/session.js";
+import { pairDevice, showLinkSpent, showRevoked, takeFragment, thisDevice, tokenFromFragment, tokenRefused } from "../shared-ui/session.js";
 import { speak, stopSpeaking, unlockAudio } from "../shared-ui/sound.js";
 
 /** @typedef {import("../shared-ui/api.js").Office} Office */
@@ -46,8 +47,12 @@ const WARN_S = 20;
 
 /** @typedef {{device?: string, printer?: string, paper?: import("../shared-ui/contract").components["schemas"]["Paper"], autoprint?: boolean, idle?: number}} Settings */
 
-/** Reads settings given once in the fragment, keeps them, and removes them from the URL. */
-function settings() {
+/**
+ * The settings kept, with those given once in the fragment (kept too);
+ * the token it gives is taken at the start ({@link begin}).
+ * @param {URLSearchParams} p
+ */
+function settings(p) {
   /** @type {Settings} */
   let s = {};
   try {
@@ -55,16 +60,12 @@ function settings() {
   } catch {
     /* none yet */
   }
-  if (location.hash.length > 1) {
-    const p = new URLSearchParams(location.hash.slice(1));
-    if (p.has("device")) s.device = p.get("device") ?? undefined;
+  if (p.size > 0) {
     if (p.has("printer")) s.printer = p.get("printer") || undefined;
     if (p.has("paper")) s.paper = p.get("paper") === "58mm" ? "58mm" : "80mm";
     if (p.has("autoprint")) s.autoprint = p.get("autoprint") === "1";
     if (p.has("idle")) s.idle = Math.max(5, Number(p.get("idle")) || 45);
     saveSettings(s);
-    // The token must not stay in the address bar or the history.
-    history.replaceState(null, "", location.pathname + location.search);
   }
   return s;
 }
@@ -78,7 +79,9 @@ function saveSettings(s) {
   }
 }
 
-const cfg = settings();
+/** What staff gave in the address, taken off it at once (the token must not stay in the history). */
+const fragment = takeFragment();
+const cfg = settings(fragment);
 /** @type {Office | null} */
 let office = null;
 /** @type {Map<string, Pick<import("../shared-ui/live.js").Waiting, "waiting" | "remaining" | "estimated_wait_s">>} */
@@ -503,7 +506,13 @@ async function init() {
   setInterval(tick, 10_000);
   // Opening hours and quotas: refresh the whole office now and then.
   setInterval(() => void loadOffice().catch(() => {}), 60_000);
-  await begin();
+  const given = await tokenFromFragment(fragment);
+  if (given.token) {
+    cfg.device = given.token;
+    saveSettings(cfg);
+  }
+  if (given.linkSpent) linkSpent();
+  else await begin();
 }
 
 /**
@@ -528,16 +537,23 @@ async function begin() {
   }
   showScreen("start");
   reset();
-  holdAccess({ device: cfg.device });
-  stream = followOffice(officeId, onOfficeMessage);
-  stream.addEventListener("accessended", () => void revoked());
+  stream = followOffice(officeId, onOfficeMessage, { access: { device: cfg.device }, onAccessEnded: () => void revoked() });
+}
+
+/** Opened with a one-time link already used or expired: says so; staff pair it by code instead (a new token). */
+function linkSpent() {
+  showScreen("setup");
+  void showLinkSpent(byId("device-setup"), () => {
+    delete cfg.device;
+    saveSettings(cfg);
+    void begin();
+  });
 }
 
 /** The token was refused: forget it, say so, and offer to pair again. */
 async function revoked() {
   stream?.stop();
   stream = null;
-  holdAccess(null);
   delete cfg.device;
   saveSettings(cfg);
   stopSpeaking();

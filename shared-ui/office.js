@@ -2,8 +2,8 @@
 /**
  * @file An office as its public live stream tells it, for the screens that
  * follow one (display, counter, admin, kiosk): its counters with their
- * current ticket, the waiting figures per service (with the next numbers)
- * and the server's clock. One place applies the stream's messages, so every
+ * current ticket and the clerk holding them, the waiting figures per
+ * service (with the next numbers) and the server's clock. One place applies the stream's messages, so every
  * screen shows the same thing; and one place ({@link Reconfiguring}) says
  * when to fetch the office again because staff changed its configuration.
  */
@@ -21,16 +21,21 @@ import { badgeFor, Live } from "./live.js";
 /**
  * Follows an office's public stream (resuming after a drop), with the
  * page's "reconnecting" badge (`#offline`), unless `badge` is false (a
- * page whose other stream already shows it).
+ * page whose other stream already shows it). `access`: what the stream
+ * holds (a device's token, a staff session; else the page's, see
+ * `holdAccess` in live.js); `onAccessEnded` when that access ends (the
+ * stream has stopped for good then).
  * @param {string} officeId
  * @param {(msg: ServerMsg) => void} onMessage
- * @param {{badge?: boolean}} [opts]
+ * @param {{badge?: boolean, access?: import("./live.js").LiveAccess, onAccessEnded?: () => void}} [opts]
  */
 export function followOffice(officeId, onMessage, opts = {}) {
   return new Live(`/api/v1/offices/${encodeURIComponent(officeId)}/live`, {
     resume: true,
     onMessage,
     onStatus: opts.badge === false ? undefined : badgeFor(byId("offline"), () => t("live.reconnecting")),
+    access: opts.access,
+    onAccessEnded: opts.onAccessEnded,
   }).start();
 }
 
@@ -282,6 +287,9 @@ export class OfficeState {
       }
       case "counter_state":
         if (c) Object.assign(c, { state: e.state ?? c.state, reason: e.reason ?? null });
+        break;
+      case "counter_taken":
+        if (c) c.clerk = e.clerk;
         break;
       case "day_ended":
         for (const x of this.counters) clearTicket(x);

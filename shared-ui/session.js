@@ -10,9 +10,10 @@
  * request answered 401): the page shows the sign-in card with
  * {@link resetSignIn} and a notice.
  *
- * Devices (kiosk, display): pairing by a six-digit code a supervisor
- * enters in /admin, which gives the device its token, and the screen of a
- * device whose token was revoked.
+ * Devices (kiosk, display): the token staff give once in the address
+ * (`#device=TOKEN`, or a one-time link's `#pair=SECRET` exchanged for it),
+ * pairing by a six-digit code a supervisor enters in /admin, and the
+ * screens of a device whose token was revoked or whose link was spent.
  */
 import { api, ApiError, errorText } from "./api.js";
 import { byId, fill, h } from "./dom.js";
@@ -370,14 +371,42 @@ export function thisDevice(token) {
 }
 
 /**
- * The device's token given once in the address's fragment (`#device=TOKEN`,
- * from `antrean device add` or /admin's one-time link), taken off the
- * address so it stays out of the history; null when none.
+ * What staff gave this device once in the address's fragment (`#device=`,
+ * `#pair=`, a kiosk's own settings), taken off the address at once so that
+ * neither a token nor a link's secret stays in the bar or the history.
  */
-export function tokenFromFragment() {
-  const token = new URLSearchParams(location.hash.slice(1)).get("device");
-  if (token) history.replaceState(null, "", location.pathname + location.search);
-  return token;
+export function takeFragment() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  if (location.hash.length > 1) history.replaceState(null, "", location.pathname + location.search);
+  return params;
+}
+
+/**
+ * The device's token that the fragment gives: `device=TOKEN` (from
+ * `antrean device add`) as is, `pair=SECRET` (/admin's one-time link)
+ * exchanged once for it (`GET /pairings/{secret}`, asked again while the
+ * server does not answer). `linkSpent`: the link was used already or is
+ * older than 15 minutes (404), so there is no token; {@link showLinkSpent}
+ * says so.
+ * @param {URLSearchParams} fragment from {@link takeFragment}
+ * @returns {Promise<{token: string | null, linkSpent: boolean}>}
+ */
+export async function tokenFromFragment(fragment) {
+  const token = fragment.get("device");
+  if (token) return { token, linkSpent: false };
+  const secret = fragment.get("pair");
+  if (!secret) return { token: null, linkSpent: false };
+  for (;;) {
+    try {
+      const r = await api(`/pairings/${encodeURIComponent(secret)}`);
+      // A link's secret is paired from the start; anything else is no link.
+      return r.status === "paired" ? { token: /** @type {string} */ (r.token), linkSpent: false } : { token: null, linkSpent: true };
+    } catch (e) {
+      const away = e instanceof ApiError && (e.status === 0 || e.status === 429 || e.status >= 500);
+      if (!away) return { token: null, linkSpent: true };
+      await sleep(PAIR_POLL_MS);
+    }
+  }
 }
 
 /**
@@ -469,15 +498,13 @@ export function pairDevice(host, { office, kind, cancellable = false }) {
 }
 
 /**
- * The screen of a device whose token was revoked: what happened in
- * Indonesian and English at once (whoever stands before it), and "Pasangkan
- * lagi".
+ * A notice for whoever stands before a device, in the screen's language
+ * and the other one at once (Indonesian and English): its title and a line
+ * of detail, then one button that pairs.
  * @param {HTMLElement} host
- * @param {DeviceKind} kind
- * @param {() => void} onPairAgain
+ * @param {{id: string, titleKey: string, detailKey?: string, buttonId: string, buttonKey: string, onPair: () => void}} n
  */
-export async function showRevoked(host, kind, onPairAgain) {
-  const key = `device.revoked.${kind}`;
+async function deviceNotice(host, { id, titleKey, detailKey, buttonId, buttonKey, onPair }) {
   const other = lang() === "id" ? "en" : "id";
   /** @type {Record<string, string>} */
   const strings = await fetch(new URL(`./i18n/${other}.json`, import.meta.url))
@@ -488,24 +515,56 @@ export async function showRevoked(host, kind, onPairAgain) {
     h(
       "div",
       { class: "pair is-revoked" },
-      h("h1", { id: "revoked-title", class: "revoked-title", lang: lang() }, t(key)),
-      strings[key] && h("p", { class: "revoked-other", lang: other }, strings[key]),
+      h("h1", { id, class: "revoked-title", lang: lang() }, t(titleKey)),
+      detailKey && h("p", { class: "revoked-detail", lang: lang() }, t(detailKey)),
+      strings[titleKey] && h("p", { class: "revoked-other", lang: other }, strings[titleKey]),
+      detailKey && strings[detailKey] && h("p", { class: "revoked-other-detail", lang: other }, strings[detailKey]),
       h(
         "button",
         {
           type: "button",
           class: "btn btn-go pair-again",
-          id: "pair-again",
-          "data-i18n": "device.pair_again",
+          id: buttonId,
+          "data-i18n": buttonKey,
           // Once: a second tap would start a second pairing.
           onclick: (/** @type {Event} */ e) => {
             /** @type {HTMLButtonElement} */ (e.currentTarget).disabled = true;
-            onPairAgain();
+            onPair();
           },
         },
-        t("device.pair_again"),
+        t(buttonKey),
       ),
     ),
   );
-  byId("pair-again").focus();
+  byId(buttonId).focus();
+}
+
+/**
+ * The screen of a device whose token was revoked: what happened in
+ * Indonesian and English at once (whoever stands before it), and "Pasangkan
+ * lagi".
+ * @param {HTMLElement} host
+ * @param {DeviceKind} kind
+ * @param {() => void} onPairAgain
+ */
+export function showRevoked(host, kind, onPairAgain) {
+  return deviceNotice(host, { id: "revoked-title", titleKey: `device.revoked.${kind}`, buttonId: "pair-again", buttonKey: "device.pair_again", onPair: onPairAgain });
+}
+
+/**
+ * The screen of a device opened with a one-time link already used or
+ * expired ({@link tokenFromFragment}): so, in Indonesian and English, and
+ * "Pasangkan dengan kode".
+ * @param {HTMLElement} host
+ * @param {() => void} onPairByCode
+ */
+export function showLinkSpent(host, onPairByCode) {
+  return deviceNotice(host, {
+    id: "spent-title",
+    titleKey: "device.link_spent",
+    detailKey: "device.link_spent_detail",
+    buttonId: "pair-by-code",
+    buttonKey: "device.pair_by_code",
+    onPair: onPairByCode,
+  });
 }

@@ -4,7 +4,11 @@
 // languages, forgets its token and offers to pair again, and a kiosk opened
 // with a revoked token says so at once. A display works without a token (the
 // public display) and offers pairing; paired with a zone of one counter and
-// two services it shows, and speaks, only that; revoked, it says so.
+// two services it shows, and speaks, only that; revoked, it says so. A
+// one-time link from /admin holds a secret, not the token: opened, the page
+// exchanges it once, keeps the token and takes the secret off the address;
+// opened again, it says in both languages that the link was used or expired
+// and offers pairing by code.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { checkScreen, launchBrowser, OFFICE, openPage, renderedText, sessionCookie, spoken, startServer, SUPERVISOR } from "./helpers.mjs";
@@ -168,5 +172,79 @@ describe("devices that pair and get revoked", { timeout: 180000 }, () => {
     await display.locator("#pair-cancel").click();
     await display.locator("#device-setup").waitFor({ state: "hidden" });
     await display.locator("#counters li").nth(7).waitFor(T);
+  });
+
+  /**
+   * A one-time link of /admin for a new device of `kind`: its secret (the
+   * link's address is the configured public one, not the test server's).
+   * @param {"kiosk" | "display"} kind
+   */
+  async function oneTimeLink(kind, name = `${kind}-${Date.now()}`) {
+    const { device, link } = await asSupervisor("/devices", { body: { name, kind } });
+    const m = new RegExp(`/${kind}/${OFFICE}#pair=([^&]+)$`).exec(link);
+    assert.ok(m, `a link to the ${kind} holding a secret: ${link}`);
+    assert.doesNotMatch(link, /#device=/);
+    return { id: device.id, secret: m[1] };
+  }
+
+  /** Waits until `page` says its link was spent, in both languages, with pairing by code. @param {import("playwright-core").Page} page */
+  async function linkSpent(page) {
+    await page.locator("#spent-title").waitFor(T);
+    assert.equal(await page.locator("#spent-title").textContent(), "Tautan pemasangan ini sudah dipakai atau kedaluwarsa.");
+    assert.match(await renderedText(page.locator(".revoked-detail")), /sekali saja, selama 15 menit/);
+    assert.equal(await page.locator(".revoked-other").getAttribute("lang"), "en");
+    assert.equal(await page.locator(".revoked-other").textContent(), "This pairing link has already been used or has expired.");
+    assert.match(await renderedText(page.locator(".revoked-other-detail")), /once, for 15 minutes/);
+    assert.equal(await page.locator("#pair-by-code").textContent(), "Pasangkan dengan kode");
+    assert.equal(await page.locator("#pair-by-code").evaluate((el) => el === document.activeElement), true);
+  }
+
+  it("a kiosk opened with a one-time link exchanges it once, keeps the token and issues; the link opened again is spent", async () => {
+    const { secret } = await oneTimeLink("kiosk");
+    const p = await openPage(browser, KIOSK);
+    await p.goto(`${server.url}/kiosk/${OFFICE}#pair=${secret}&idle=30`);
+    await p.locator('button[data-service="ktp-el"]').waitFor(PAIRED);
+    assert.equal(await p.evaluate(() => location.hash), "", "the secret is off the address");
+    const kept = await p.evaluate((o) => JSON.parse(localStorage.getItem(`antrean.kiosk.${o}`) ?? "{}"), OFFICE);
+    assert.match(kept.device ?? "", /.{20,}/, "the token is kept on the kiosk");
+    assert.equal(kept.idle, 30, "the link's other settings are kept too");
+    await p.locator('button[data-service="ktp-el"]').click();
+    await p.locator("#result:not([hidden])").waitFor(T);
+    // Given once: the secret fetches nothing more.
+    await assert.rejects(server.api(`/pairings/${secret}`), /404.*unknown_pairing_code/);
+    await p.close();
+
+    const again = await openPage(browser, KIOSK);
+    await again.goto(`${server.url}/kiosk/${OFFICE}#pair=${secret}`);
+    await linkSpent(again);
+    assert.equal(await again.evaluate(() => location.hash), "");
+    assert.equal(await again.locator("#start").isHidden(), true);
+    await checkScreen(again, "devices-kiosk-1080x1920-link-spent");
+    await again.locator("#pair-by-code").click();
+    await pairingCode(again);
+    await again.close();
+  });
+
+  it("a display opened with a one-time link is paired; opened again, the link is spent over the public display", async () => {
+    const { secret } = await oneTimeLink("display");
+    const p = await openPage(browser, TV);
+    await p.goto(`${server.url}/display/${OFFICE}#pair=${secret}`);
+    await p.locator("#counters li").nth(7).waitFor(T);
+    await p.waitForFunction((o) => !!localStorage.getItem(`antrean.display.${o}.device`), OFFICE, T);
+    assert.equal(await p.evaluate(() => location.hash), "");
+    assert.equal(await p.locator("#pair-start").isHidden(), true, "paired: no pairing offered");
+    assert.equal(await p.locator("#device-setup").isHidden(), true);
+    await p.close();
+
+    const again = await openPage(browser, TV);
+    await again.goto(`${server.url}/display/${OFFICE}#pair=${secret}`);
+    await linkSpent(again);
+    await checkScreen(again, "devices-display-1920x1080-link-spent");
+    await again.locator("#pair-by-code").click();
+    await pairingCode(again);
+    await again.locator("#pair-cancel").click();
+    await again.locator("#device-setup").waitFor({ state: "hidden" });
+    await again.locator("#counters li").nth(7).waitFor(T);
+    await again.close();
   });
 });
