@@ -9,20 +9,24 @@
  * message for citizens, and resume it; edit the lobby display's running
  * text; pause (with a reason) and close counters; change the office's
  * configuration (`#config`, config.js); manage the staff (`#staff`,
- * staff.js) and the kiosks and displays (`#devices`, devices.js). A
+ * staff.js) and the kiosks and displays (`#devices`, devices.js); read the
+ * audit log (`#audit`, audit.js). Everyone sees which clerk holds each
+ * counter, live; supervisors release one a clerk left open. A
  * configuration changed by anyone (the stream's `configured`) fetches the
  * office and its configuration again.
  */
 import { api, ApiError, errorText } from "../shared-ui/api.js";
 import { byId, fill, h } from "../shared-ui/dom.js";
-import { applyI18n, clock, duration, lang, langSwitch, loadLang, num, preferredLang, serviceName, t, waitText } from "../shared-ui/i18n.js";
+import { applyI18n, clock, duration, lang, langSwitch, locale, loadLang, num, preferredLang, serviceName, t, waitText } from "../shared-ui/i18n.js";
 import { followOffice, OfficeState, Reconfiguring, suspendedNow } from "../shared-ui/office.js";
 import { mountStaffTools, resetSignIn, signedIn, signInForm, signOut, whoami } from "../shared-ui/session.js";
+import { mountAudit, rewordAudit, setAuditContext, showAudit } from "./audit.js";
 import { mountConfig, refreshConfig, rewordConfig, showConfig, showPart } from "./config.js";
 import { mountDevices, rewordDevices, setDevicesOffice, showDevices } from "./devices.js";
+import { confirmDialog } from "./forms.js";
 import { setZone } from "./pieces.js";
 import { mountStaff, rewordStaff, setStaffContext, showStaff } from "./staff.js";
-import { loadAdminStrings, reword } from "./strings.js";
+import { at, loadAdminStrings, reword } from "./strings.js";
 
 /**
  * @typedef {import("../shared-ui/contract").components["schemas"]["IkmView"]} Ikm
@@ -97,8 +101,10 @@ function render() {
  * Each counter's row as drawn. Its state and number are set on every
  * render; its controls (supervisors only) are drawn again only when the
  * counter's state or the language changes, so live events never wipe a
- * reason being chosen or typed.
- * @type {Map<string, {tr: HTMLElement, st: HTMLElement, no: HTMLElement, act: HTMLElement | null, shown: string}>}
+ * reason being chosen or typed; who holds it (with "Lepaskan loket" for
+ * supervisors) only when its holder or the language changes, a refused
+ * release said there until then.
+ * @type {Map<string, {tr: HTMLElement, st: HTMLElement, who: HTMLElement, no: HTMLElement, act: HTMLElement | null, shown: string, held: string, refused: unknown}>}
  */
 const rows = new Map();
 /** The counters (ids and names) the rows were made for. */
@@ -118,20 +124,99 @@ function renderCounters() {
     let row = rows.get(c.id);
     if (!row) {
       const st = h("td", null);
+      const who = h("td", { class: "a-holder" });
       const no = h("td", { class: "num" });
       const act = canSwitch ? h("td", { class: "a-actions" }) : null;
-      row = { tr: h("tr", { "data-counter": c.id }, h("th", { scope: "row", id: `ct-${c.id}`, tabindex: "-1" }, c.name), st, no, act), st, no, act, shown: "" };
+      row = { tr: h("tr", { "data-counter": c.id }, h("th", { scope: "row", id: `ct-${c.id}`, tabindex: "-1" }, c.name), st, who, no, act), st, who, no, act, shown: "", held: "", refused: null };
       rows.set(c.id, row);
       body.append(row.tr);
     }
     row.st.textContent = t(`counter.state.${c.state}`) + (c.reason ? ` (${c.reason})` : "");
     row.no.textContent = c.number ? `${c.number} · ${t(`status.${c.ticket_status}`)}` : "—";
+    const held = `${c.clerk ?? ""}|${lang()}`;
+    if (row.held !== held) {
+      // A refused release is said until the holder changes again ("" : drawn again to say it).
+      if (row.held) row.refused = null;
+      row.held = held;
+      drawHolder(c, row);
+    }
     const key = `${c.state}|${lang()}`;
     if (row.act && row.shown !== key) {
       row.shown = key;
       drawCounterActions(c, row.act, /** @type {HTMLElement} */ (row.tr.firstChild));
     }
   }
+}
+
+/**
+ * Who holds a counter ("dipegang petugas1", "tidak dipegang"); for
+ * supervisors, while a clerk holds it, "Lepaskan loket", asked first.
+ * Focus on the button stays there, or goes to the counter's name once
+ * nobody holds it.
+ * @param {import("../shared-ui/live.js").Counter} c
+ * @param {{tr: HTMLElement, who: HTMLElement, held: string, refused: unknown}} row
+ */
+function drawHolder(c, row) {
+  const had = row.who.contains(document.activeElement);
+  const name = /** @type {HTMLElement} */ (row.tr.firstChild);
+  const text = h("span", { class: c.clerk ? "a-held" : "a-free" }, c.clerk ? at("monitor.held", { clerk: c.clerk }) : at("monitor.not_held"));
+  const err = h("p", { id: `ct-rel-err-${c.id}`, class: "error-msg a-switch-error", role: "alert", hidden: row.refused == null }, row.refused == null ? "" : errorText(row.refused));
+  if (!canSwitch || !c.clerk) {
+    fill(row.who, text, err);
+    if (had) name.focus();
+    return;
+  }
+  const clerk = c.clerk;
+  const button = h(
+    "button",
+    {
+      type: "button",
+      class: "btn a-small btn-stop",
+      "data-release": c.id,
+      "aria-describedby": err.id,
+      onclick: async () => {
+        row.refused = null;
+        err.hidden = true;
+        byId("counter-status").textContent = "";
+        const counter = state.counter(c.id);
+        const question = ["monitor.release_q", { counter: c.name, clerk, state: t(`counter.state.${counter?.state ?? c.state}`).toLocaleLowerCase(locale()) }];
+        if (!(await confirmDialog(/** @type {import("./forms.js").Words} */ (question), "monitor.release_yes"))) return;
+        try {
+          /** @type {import("../shared-ui/live.js").Counter} */
+          const view = await api(`/offices/${encodeURIComponent(office?.id ?? "")}/counters/${encodeURIComponent(c.id)}/release`, { method: "POST" });
+          if (counter) counter.clerk = view.clerk;
+          byId("counter-status").textContent = at("monitor.released", { counter: c.name });
+          render();
+          name.focus();
+        } catch (e) {
+          // Said in the cell drawn again, which may already show that nobody holds it (409 counter_not_held).
+          row.refused = e;
+          row.held = "";
+          render();
+          (/** @type {HTMLElement | null} */ (row.who.querySelector("button")) ?? name).focus();
+        }
+      },
+    },
+    at("monitor.release"),
+    h("span", { class: "visually-hidden" }, ` (${c.name})`),
+  );
+  fill(row.who, text, " ", button, err);
+  if (had) button.focus();
+}
+
+/**
+ * Who holds each counter, from the stream: `counter_taken`, and the day's
+ * end, which releases them all. (shared-ui/office.js's OfficeState does
+ * not follow holders yet.)
+ * @param {import("../shared-ui/live.js").ServerMsg} msg
+ */
+function applyHolder(msg) {
+  if (msg.type !== "event") return;
+  const e = msg.event;
+  if (e.kind === "counter_taken") {
+    const c = state.counter(e.counter);
+    if (c) c.clerk = e.clerk ?? null;
+  } else if (e.kind === "day_ended") for (const c of state.counters) c.clerk = null;
 }
 
 /** The common reasons for a pause, as in the counter page, and "other" with a field. */
@@ -589,7 +674,10 @@ async function watch(id) {
   void loadReport();
   if (canSwitch) {
     void showConfig(id);
-    if (signedInAs) setStaffContext(signedInAs.me, signedInAs.offices, id);
+    if (signedInAs) {
+      setStaffContext(signedInAs.me, signedInAs.offices, id);
+      setAuditContext(signedInAs.me, id);
+    }
     setDevicesOffice(id);
     route();
   }
@@ -598,10 +686,11 @@ async function watch(id) {
   live = followOffice(id, (msg) => {
     again.see(msg, office);
     state.apply(msg);
+    applyHolder(msg);
     if (msg.type === "event") {
       const e = msg.event;
       const where = "counter_name" in e ? e.counter_name : "counter" in e && e.counter ? `#${e.counter}` : "";
-      const what = [e.kind.replace(/_/g, " "), "number" in e && e.number, where, "state" in e && e.state, "reason" in e && e.reason, "change" in e && e.change, "subject" in e && e.subject]
+      const what = [e.kind.replace(/_/g, " "), "number" in e && e.number, where, "clerk" in e && e.clerk, "state" in e && e.state, "reason" in e && e.reason, "change" in e && e.change, "subject" in e && e.subject]
         .filter(Boolean)
         .join(" · ");
       events.unshift({ at: msg.at, text: what });
@@ -615,13 +704,14 @@ async function watch(id) {
 }
 
 /** The views supervisors choose between, by the address's first part. */
-const VIEWS = ["monitor", "config", "staff", "devices"];
+const VIEWS = ["monitor", "config", "staff", "devices", "audit"];
 
 /**
- * Shows the monitor or (supervisors) the configuration, the staff or the
- * devices, as the address says (`#config/services`, `#staff`); `focus`:
- * its heading gets focus, after the supervisor chose it. The staff and
- * devices are fetched again each time they are shown.
+ * Shows the monitor or (supervisors) the configuration, the staff, the
+ * devices or the audit log, as the address says (`#config/services`,
+ * `#staff`); `focus`: its heading gets focus, after the supervisor chose
+ * it. The staff, the devices and the log are fetched again each time
+ * they are shown.
  * @param {boolean} [focus]
  */
 function route(focus = false) {
@@ -639,6 +729,7 @@ function route(focus = false) {
   if (view === "config") showPart(hash.split("/")[1] ?? "", focus);
   else if (view === "staff") void showStaff(focus);
   else if (view === "devices") void showDevices(focus);
+  else if (view === "audit") void showAudit(focus);
   else if (focus) byId("office-name").focus();
 }
 
@@ -674,11 +765,13 @@ async function init() {
   mountConfig(byId("config"));
   mountStaff(byId("staff"));
   mountDevices(byId("devices"));
+  mountAudit(byId("audit"));
   langSwitch(byId("lang-btn"), () => {
     reword(byId("views"));
     rewordConfig();
     rewordStaff();
     rewordDevices();
+    rewordAudit();
     render();
   });
   window.addEventListener("hashchange", () => route(true));
