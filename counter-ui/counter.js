@@ -11,20 +11,30 @@
  * When the clerk's session ends (signed out everywhere, disabled or reset by
  * a supervisor: the stream closes with 4001, or a request answers 401), the
  * page shows the sign-in card at once and keeps nothing of their work.
+ *
+ * One clerk per counter: the counter a clerk opens (or first acts on) is
+ * theirs until they close it or a supervisor releases it. The chooser says
+ * who holds each counter, live from the stream's `counter_taken` events;
+ * one held by another clerk cannot be chosen (a supervisor may work any),
+ * and a counter taken while shown here disables its buttons and says by
+ * whom. A refusal as `counter_held` the page could not yet know of (a race)
+ * is said next to the button used.
  */
-import { api, errorText, officeFromPath } from "../shared-ui/api.js";
-import { byId, fill, h } from "../shared-ui/dom.js";
+import { api, ApiError, errorText, officeFromPath } from "../shared-ui/api.js";
+import { byId, fill, h, keepFocus } from "../shared-ui/dom.js";
 import { applyI18n, langSwitch, loadLang, preferredLang, serviceName, t } from "../shared-ui/i18n.js";
-import { holdAccess } from "../shared-ui/live.js";
 import { clearTicket, followOffice, OfficeState, Reconfiguring } from "../shared-ui/office.js";
 import { mountStaffTools, resetSignIn, sessionEnded, signedIn, signInError, signInForm, signOut, whoami } from "../shared-ui/session.js";
 
 /** @typedef {import("../shared-ui/live.js").Ticket} Ticket */
+/** @typedef {import("../shared-ui/live.js").Counter} Counter */
 
 const officeId = officeFromPath();
 const COUNTER_KEY = `antrean.counter.${officeId}`;
 /** How many of a service's next numbers are listed. */
 const NEXT_SHOWN = 5;
+/** The events that change what the counter choice shows: who holds a counter, its state. */
+const PICK_EVENTS = new Set(["counter_taken", "counter_state"]);
 
 /** @type {import("../shared-ui/api.js").Office | null} */
 let office = null;
@@ -56,6 +66,16 @@ function counter() {
   return state.counter(counterId);
 }
 
+/** Whether the signed-in staff may work counters others hold (the server's `supervises`). */
+function supervises() {
+  return me?.role === "supervisor" || me?.role === "admin";
+}
+
+/** The clerk holding `c` when it is another one, so this one cannot work it; else null. @param {Counter} c */
+function heldByOther(c) {
+  return c.clerk && c.clerk !== me?.username && !supervises() ? c.clerk : null;
+}
+
 function show(/** @type {"signin" | "pick" | "work"} */ which) {
   for (const id of ["signin", "pick", "work"]) byId(id).hidden = id !== which;
   byId("sign-out").hidden = which === "signin";
@@ -79,6 +99,13 @@ function renderWork() {
   const st = byId("counter-state");
   st.textContent = c.state === "paused" && c.reason ? `${t("counter.state.paused")}: ${c.reason}` : t(`counter.state.${c.state}`);
   st.className = `c-state is-${c.state}`;
+  const held = heldByOther(c);
+  const who = byId("counter-clerk");
+  who.textContent = !c.clerk ? "" : c.clerk === me?.username ? t("counter.held_mine") : held ? t("counter.held_other", { clerk: held }) : t("counter.held_by", { clerk: c.clerk });
+  who.className = `c-clerk${c.clerk === me?.username ? " is-mine" : held ? " is-other" : ""}`;
+  who.hidden = !c.clerk;
+  // What this page last did here is no news once another clerk holds it.
+  if (held) message("");
   const open = c.state === "open";
   const has = !!c.number;
   /** @type {Record<string, boolean>} */
@@ -95,7 +122,8 @@ function renderWork() {
     "act-transfer": has,
     "act-requeue": true,
   };
-  for (const [id, on] of Object.entries(enabled)) /** @type {HTMLButtonElement} */ (byId(id)).disabled = !on;
+  // Held by another clerk: nothing here but what is not the counter's (requeue).
+  for (const [id, on] of Object.entries(enabled)) /** @type {HTMLButtonElement} */ (byId(id)).disabled = !on || (!!held && id !== "act-requeue");
   byId("current-number").textContent = c.number ?? "—";
   byId("current-status").textContent = has ? t(`status.${c.ticket_status}`) : open ? t("counter.idle") : "";
   const svc = office.services.find((s) => s.id === c.ticket_service);
@@ -227,6 +255,7 @@ async function setDocument(step) {
 async function act(action, body) {
   if (busy || !counterId) return;
   busy = true;
+  refuseAt(null);
   try {
     const res = await api(`/offices/${officeId}/counters/${encodeURIComponent(counterId)}/${action}`, { method: "POST", body });
     if (action === "call-next" && res == null) {
@@ -245,11 +274,31 @@ async function act(action, body) {
     applyLocal(action, res);
     renderWork();
   } catch (e) {
-    message(errorText(e), true);
+    if (e instanceof ApiError && e.code === "counter_held") refuseAt(byId(`act-${action}`), errorText(e));
+    else message(errorText(e), true);
     endIfSignedOut(e);
   } finally {
     busy = false;
   }
+}
+
+/**
+ * Says a refusal next to the button that was used (right after it in the
+ * page, and as its description); null takes it away.
+ * @param {HTMLElement | null} button
+ * @param {string} [text]
+ */
+function refuseAt(button, text = "") {
+  const old = document.getElementById("act-refusal");
+  if (old) {
+    document.querySelector('[aria-describedby="act-refusal"]')?.removeAttribute("aria-describedby");
+    old.remove();
+  }
+  if (!button) return;
+  const refusal = h("p", { id: "act-refusal", class: "c-refusal", role: "alert" }, text);
+  // Under the counter's state buttons, or in the grid right after the button (on a row of its own).
+  (button.closest(".c-state-actions") ?? button).after(refusal);
+  button.setAttribute("aria-describedby", "act-refusal");
 }
 
 /** Applies an action's answer to the counter shown. @param {string} action @param {any} res */
@@ -393,6 +442,7 @@ function onKey(/** @type {KeyboardEvent} */ e) {
 
 /** The counter choice, with a word on why it is shown again (null: none). @param {string | null} [note] */
 function pickCounter(note = null) {
+  refuseAt(null);
   show("pick");
   renderPick();
   const m = byId("pick-message");
@@ -401,39 +451,55 @@ function pickCounter(note = null) {
   byId("pick-title").focus?.();
 }
 
-/** The counters to choose from, their states and services. */
+/**
+ * The counters to choose from: who holds each ("Loket 2 — petugas2"; this
+ * clerk's own marked), their states and services; one another clerk holds
+ * cannot be chosen, and says so.
+ */
 function renderPick() {
-  fill(
-    byId("pick-list"),
-    state.counters.map((c) =>
-      h(
-        "li",
-        null,
-        h(
-          "button",
-          {
-            type: "button",
-            class: "btn c-pick-btn",
-            "data-counter": c.id,
-            onclick: () => {
-              counterId = c.id;
-              try {
-                localStorage.setItem(COUNTER_KEY, c.id);
-              } catch {
-                /* chosen for this page only */
-              }
-              show("work");
-              renderWork();
-              byId("main").focus();
+  const list = byId("pick-list");
+  keepFocus(list, () =>
+    fill(
+      list,
+      state.counters.map((c) => {
+        const held = heldByOther(c);
+        const mine = !!c.clerk && c.clerk === me?.username;
+        return h(
+          "li",
+          null,
+          h(
+            "button",
+            {
+              type: "button",
+              class: `btn c-pick-btn${held ? " is-held" : ""}${mine ? " is-mine" : ""}`,
+              id: `pick-${c.id}`,
+              "data-counter": c.id,
+              disabled: !!held,
+              onclick: () => choose(c.id),
             },
-          },
-          h("strong", null, c.name),
-          h("span", null, t(`counter.state.${c.state}`)),
-          h("span", { class: "c-pick-svc" }, c.services.map((id) => office?.services.find((s) => s.id === id)?.prefix ?? id).join(" ")),
-        ),
-      ),
+            h("strong", null, c.clerk ? `${c.name} — ${c.clerk}` : c.name),
+            mine && h("span", { class: "c-pick-mine" }, t("counter.held_mine")),
+            held && h("span", { class: "c-pick-held" }, t("counter.pick_held")),
+            h("span", null, t(`counter.state.${c.state}`)),
+            h("span", { class: "c-pick-svc" }, c.services.map((id) => office?.services.find((s) => s.id === id)?.prefix ?? id).join(" ")),
+          ),
+        );
+      }),
     ),
   );
+}
+
+/** Works counter `id` on this terminal (kept for the next sign-in). @param {string} id */
+function choose(id) {
+  counterId = id;
+  try {
+    localStorage.setItem(COUNTER_KEY, id);
+  } catch {
+    /* chosen for this page only */
+  }
+  show("work");
+  renderWork();
+  byId("main").focus();
 }
 
 /**
@@ -457,13 +523,14 @@ async function refreshOffice() {
 
 function startLive() {
   if (live) return;
-  live = followOffice(officeId, (msg) => {
+  const onMessage = (/** @type {import("../shared-ui/live.js").ServerMsg} */ msg) => {
     state.apply(msg);
     reconfiguring.see(msg, office);
     if (!byId("work").hidden) renderWork();
-    else if (!byId("pick").hidden && msg.type === "snapshot") renderPick();
-  });
-  live.addEventListener("accessended", () => endSession(t("session.ended")));
+    else if (!byId("pick").hidden && (msg.type === "snapshot" || (msg.type === "event" && PICK_EVENTS.has(msg.event.kind)))) renderPick();
+  };
+  // The stream holds the clerk's session: it ends when the session does.
+  live = followOffice(officeId, onMessage, { access: { staff: true }, onAccessEnded: () => endSession(t("session.ended")) });
 }
 
 /**
@@ -479,6 +546,7 @@ function endSession(notice) {
   me = null;
   docTicket = null;
   priorityKind = null;
+  refuseAt(null);
   for (const dlg of document.querySelectorAll("dialog[open]")) /** @type {HTMLDialogElement} */ (dlg).close();
   byId("whoami").textContent = "";
   /** @type {HTMLInputElement} */ (byId("doc-code")).value = "";
@@ -515,10 +583,12 @@ async function start() {
   } catch {
     counterId = null;
   }
-  if (counterId && state.counters.some((c) => c.id === counterId)) {
+  const kept = counter();
+  const held = kept && heldByOther(kept);
+  if (kept && !held) {
     show("work");
     renderWork();
-  } else pickCounter();
+  } else pickCounter(kept && held ? t("counter.held_note", { counter: kept.name, clerk: held }) : null);
 }
 
 async function init() {
@@ -539,8 +609,6 @@ async function init() {
   byId("office-name").textContent = office.name;
   document.title = `${t("counter.title")} · ${office.name}`;
 
-  // The stream holds the clerk's session: it ends when the session does.
-  holdAccess({ staff: true });
   signInForm("counter.signin_title", start);
   byId("sign-out").addEventListener("click", async () => {
     // Stopped first: the server's 4001 for this very sign-out is no news.

@@ -1,8 +1,8 @@
 // @ts-check
 /**
  * @file The lobby display (TV, 1920×1080; also 1366×768): the latest call
- * huge, every counter with its number, recent calls, waiting counts, a
- * clock and the office's running text.
+ * huge, every counter with its number and the clerk working it, recent
+ * calls, waiting counts, a clock and the office's running text.
  *
  * Every call is announced by sound and sight: a synthesised chime, then the
  * server's sentence spoken in the office's first language and shown on
@@ -148,7 +148,8 @@ function renderCounters() {
       h(
         "li",
         { class: `d-counter is-${c.state}${c.ticket_status ? " has-" + c.ticket_status : ""}`, "data-counter": c.id },
-        h("span", { class: "d-counter-name" }, c.name),
+        // Who works it, small under its name (none: empty, so every tile is as high).
+        h("span", { class: "d-counter-who" }, h("span", { class: "d-counter-name" }, c.name), h("span", { class: "d-counter-clerk" }, c.clerk ?? "")),
         h(
           "span",
           { class: "d-counter-number num" },

@@ -375,3 +375,14 @@ export async function signInOnPage(page, who) {
 export function antreanCli(server, args, env = {}) {
   return execFileSync(BIN, ["--config", path.join(server.dir, "config"), "--data", path.join(server.dir, "data"), ...args], { env: { ...process.env, ...env }, encoding: "utf8" });
 }
+
+/**
+ * Adds a staff account of the office with the command line (`user add`),
+ * e.g. a second clerk; its password must be 10+ characters, not its name.
+ * @param {{dir: string}} server from {@link startServer}
+ * @param {{username: string, password: string}} who
+ * @param {"clerk" | "help_desk" | "supervisor"} [role]
+ */
+export function addStaff(server, who, role = "clerk") {
+  antreanCli(server, ["user", "add", who.username, "--role", role, "--office", OFFICE], { ANTREAN_PASSWORD: who.password });
+}
