@@ -71,9 +71,14 @@ function supervises() {
   return me?.role === "supervisor" || me?.role === "admin";
 }
 
+/** Whether the signed-in clerk holds `c`. @param {Counter} c */
+function heldByMe(c) {
+  return !!c.clerk && c.clerk === me?.username;
+}
+
 /** The clerk holding `c` when it is another one, so this one cannot work it; else null. @param {Counter} c */
 function heldByOther(c) {
-  return c.clerk && c.clerk !== me?.username && !supervises() ? c.clerk : null;
+  return c.clerk && !heldByMe(c) && !supervises() ? c.clerk : null;
 }
 
 function show(/** @type {"signin" | "pick" | "work"} */ which) {
@@ -99,10 +104,13 @@ function renderWork() {
   const st = byId("counter-state");
   st.textContent = c.state === "paused" && c.reason ? `${t("counter.state.paused")}: ${c.reason}` : t(`counter.state.${c.state}`);
   st.className = `c-state is-${c.state}`;
+  // Who holds it: "Loket Anda"; another clerk, said in full (the buttons are off); or, to a supervisor, who.
   const held = heldByOther(c);
   const who = byId("counter-clerk");
-  who.textContent = !c.clerk ? "" : c.clerk === me?.username ? t("counter.held_mine") : held ? t("counter.held_other", { clerk: held }) : t("counter.held_by", { clerk: c.clerk });
-  who.className = `c-clerk${c.clerk === me?.username ? " is-mine" : held ? " is-other" : ""}`;
+  if (heldByMe(c)) who.textContent = t("counter.held_mine");
+  else if (held) who.textContent = t("counter.held_other", { clerk: held });
+  else who.textContent = c.clerk ? t("counter.held_by", { clerk: c.clerk }) : "";
+  who.className = `c-clerk${heldByMe(c) ? " is-mine" : held ? " is-other" : ""}`;
   who.hidden = !c.clerk;
   // What this page last did here is no news once another clerk holds it.
   if (held) message("");
@@ -463,7 +471,7 @@ function renderPick() {
       list,
       state.counters.map((c) => {
         const held = heldByOther(c);
-        const mine = !!c.clerk && c.clerk === me?.username;
+        const mine = heldByMe(c);
         return h(
           "li",
           null,

@@ -362,6 +362,9 @@ async function refreshOffice() {
 }
 
 async function init() {
+  // First, so a token given is kept even if the office cannot be fetched now.
+  const given = await tokenFromFragment(fragment);
+  if (given.token) keepToken(given.token);
   try {
     await loadOffice();
   } catch (e) {
@@ -377,8 +380,6 @@ async function init() {
   byId("office-name").textContent = office.name;
   setTicker(office.running_text);
   state.counters = office.counters;
-  const given = await tokenFromFragment(fragment);
-  if (given.token) keepToken(given.token);
   if (token) await loadDevice();
   renderCounters();
   renderClosed();

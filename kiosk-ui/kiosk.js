@@ -49,7 +49,7 @@ const WARN_S = 20;
 
 /**
  * The settings kept, with those given once in the fragment (kept too);
- * the token it gives is taken at the start ({@link begin}).
+ * the token it gives is taken at the start ({@link init}).
  * @param {URLSearchParams} p
  */
 function settings(p) {
@@ -470,6 +470,12 @@ function tick() {
 }
 
 async function init() {
+  // First, so a token given is kept even if the office cannot be fetched now.
+  const given = await tokenFromFragment(fragment);
+  if (given.token) {
+    cfg.device = given.token;
+    saveSettings(cfg);
+  }
   document.body.classList.add("kiosk");
   // The public cannot reach the browser's menus from here.
   document.addEventListener("contextmenu", (e) => e.preventDefault());
@@ -506,11 +512,6 @@ async function init() {
   setInterval(tick, 10_000);
   // Opening hours and quotas: refresh the whole office now and then.
   setInterval(() => void loadOffice().catch(() => {}), 60_000);
-  const given = await tokenFromFragment(fragment);
-  if (given.token) {
-    cfg.device = given.token;
-    saveSettings(cfg);
-  }
   if (given.linkSpent) linkSpent();
   else await begin();
 }
