@@ -87,7 +87,7 @@ export function mountAudit(el) {
     ["all", "audit.scope.all"],
   ]);
   filters = { day, actor, kind, number, limit, scope };
-  const scopeField = field(form, "office", scope, "audit.scope");
+  const scopeField = field(form, "office", scope, "audit.scope", { hint: "audit.scope_hint" });
   scopeField.id = "audit-scope-box";
   const actors = h("datalist", { id: "audit-actors" });
   const clear = h("button", { type: "button", class: "btn", id: "audit-filter-clear", onclick: () => void clearFilters() }, w("audit.clear"));
@@ -108,7 +108,10 @@ export function mountAudit(el) {
     ...form.end(),
   );
   form.onSubmit(async () => {
+    const scope = applied.get("office");
     applied = chosenFilters();
+    // An admin who now reads every office is offered everyone's names.
+    if (applied.get("office") !== scope) void suggestActors();
     await load(0, [null]);
     return null;
   });
@@ -283,6 +286,9 @@ async function load(index, list) {
   page = p;
   cursors = list.slice(0, index + 1);
   render();
+  // What is on screen, for whoever waits for it (the browser tests).
+  ui.table.setAttribute("data-query", String(q));
+  ui.table.setAttribute("data-loads", String(n));
 }
 
 /** An older (1) or newer (-1) page; focus stays on the button, or moves to the other when it ends. @param {1 | -1} step */
