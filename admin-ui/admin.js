@@ -205,18 +205,13 @@ function drawHolder(c, row) {
 }
 
 /**
- * Who holds each counter, from the stream: `counter_taken`, and the day's
- * end, which releases them all. (shared-ui/office.js's OfficeState does
- * not follow holders yet.)
+ * The day's end releases every counter (the server's new day starts with
+ * none held); shared-ui/office.js's OfficeState follows `counter_taken`
+ * but not this yet.
  * @param {import("../shared-ui/live.js").ServerMsg} msg
  */
-function applyHolder(msg) {
-  if (msg.type !== "event") return;
-  const e = msg.event;
-  if (e.kind === "counter_taken") {
-    const c = state.counter(e.counter);
-    if (c) c.clerk = e.clerk ?? null;
-  } else if (e.kind === "day_ended") for (const c of state.counters) c.clerk = null;
+function releaseAtDayEnd(msg) {
+  if (msg.type === "event" && msg.event.kind === "day_ended") for (const c of state.counters) c.clerk = null;
 }
 
 /** The common reasons for a pause, as in the counter page, and "other" with a field. */
@@ -686,7 +681,7 @@ async function watch(id) {
   live = followOffice(id, (msg) => {
     again.see(msg, office);
     state.apply(msg);
-    applyHolder(msg);
+    releaseAtDayEnd(msg);
     if (msg.type === "event") {
       const e = msg.event;
       const where = "counter_name" in e ? e.counter_name : "counter" in e && e.counter ? `#${e.counter}` : "";
