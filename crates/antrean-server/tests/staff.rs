@@ -1049,6 +1049,20 @@ async fn the_audit_viewer_finds_each_action_by_its_actor_and_never_shows_a_code(
         "{a:?} {b:?}"
     );
     let every = ids(&all);
+    assert!(every.len() < 50, "one page holds all");
+    assert_eq!(
+        all["next_before"],
+        json!(null),
+        "no older page: no link to one"
+    );
+    let (_, exact) = sup
+        .get(&format!("/api/v1/audit?limit={}", every.len()))
+        .await;
+    assert_eq!(
+        exact["next_before"],
+        json!(null),
+        "a page exactly full, and nothing older"
+    );
     assert_eq!(&every[..6], [a, b].concat().as_slice());
 
     // Today, in the office's time zone; tomorrow holds nothing.

@@ -74,8 +74,9 @@ struct AuditEntry {
     /// anonymous survey).
     #[schema(required = true)]
     actor: Option<String>,
-    /// What the entry records, without ticket codes or survey answers.
-    #[schema(value_type = Object)]
+    /// What the entry records (the event's fields), without ticket codes or
+    /// survey answers.
+    #[schema(value_type = std::collections::HashMap<String, Value>)]
     details: Value,
 }
 
@@ -208,12 +209,14 @@ async fn audit_page(
     staff: Staff,
     AppQuery(q): AppQuery<AuditQuery>,
 ) -> Result<Json<AuditPage>, ApiError> {
-    let f = filter(&state, &staff, q, PAGE)?;
+    let mut f = filter(&state, &staff, q, PAGE)?;
+    // One more than the page: whether an older page exists at all.
     let limit = f.limit as usize;
-    let entries = read(&state, f).await?;
-    let next_before = (entries.len() == limit)
-        .then(|| entries.last().map(|e| e.id))
-        .flatten();
+    f.limit += 1;
+    let mut entries = read(&state, f).await?;
+    let more = entries.len() > limit;
+    entries.truncate(limit);
+    let next_before = more.then(|| entries.last().map(|e| e.id)).flatten();
     Ok(Json(AuditPage {
         entries,
         next_before,
