@@ -654,8 +654,13 @@ impl Office {
                         })
                     }
                     Some(_) => None,
-                    // Closing a counter nobody holds takes nothing.
-                    None if matches!(cmd, Command::Close { .. }) => None,
+                    // Closing a counter nobody holds takes nothing, nor
+                    // does a supervisor pausing it from the monitor.
+                    None if matches!(cmd, Command::Close { .. })
+                        || (by.supervises && matches!(cmd, Command::Pause { .. })) =>
+                    {
+                        None
+                    }
                     None => Some(EventKind::CounterTaken {
                         counter: c.id.clone(),
                         clerk: Some(by.name.to_owned()),

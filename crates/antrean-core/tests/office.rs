@@ -1004,6 +1004,22 @@ fn one_clerk_per_counter_until_they_close_it_or_a_supervisor_releases_it() {
         .unwrap();
     assert_eq!(paused.events.len(), 1);
     assert_eq!(o.counter("2").unwrap().clerk.as_deref(), Some("siti"));
+    // Nor one nobody holds.
+    by(&mut o, Command::Open { counter: c("3") }, "budi").unwrap();
+    o.execute(&Command::Release { counter: c("3") }, at(13))
+        .unwrap();
+    let paused = o
+        .execute_by(
+            &Command::Pause {
+                counter: c("3"),
+                reason: "rapat".into(),
+            },
+            Some(boss),
+            at(13),
+        )
+        .unwrap();
+    assert_eq!(paused.events.len(), 1);
+    assert_eq!(o.counter("3").unwrap().clerk, None);
     by(&mut o, Command::Open { counter: c("2") }, "siti").unwrap();
     // Closing gives it back.
     let closed = by(&mut o, Command::Close { counter: c("2") }, "siti").unwrap();

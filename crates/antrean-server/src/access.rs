@@ -53,6 +53,15 @@ impl Holder {
     }
 }
 
+/// Why a held connection must end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// Its holder's access ended.
+    Revoked,
+    /// Revocations were missed: reconnect, to be checked again.
+    Recheck,
+}
+
 /// Tells open connections whose access ended.
 #[derive(Debug)]
 pub struct Revocations(broadcast::Sender<Revoked>);
@@ -69,21 +78,40 @@ impl Revocations {
         let _ = self.0.send(r);
     }
 
-    /// Resolves when `holder`'s access ends (never for an anonymous one).
-    /// Subscribed now, so a revocation from this moment on is not missed.
-    pub fn ended(&self, holder: Holder) -> BoxFuture<'static, ()> {
+    /// Starts listening: a revocation from this moment on is not missed,
+    /// though whose connection it is is known only later.
+    pub fn listen(&self) -> Listening {
+        Listening(self.0.subscribe())
+    }
+
+    /// Resolves when `holder`'s access ends (never for an anonymous one),
+    /// or when revocations were missed and it must be checked again.
+    pub fn ended(&self, holder: Holder) -> BoxFuture<'static, Ending> {
+        self.listen().until_lost(holder)
+    }
+}
+
+/// Revocations listened to since [`Revocations::listen`].
+#[derive(Debug)]
+pub struct Listening(broadcast::Receiver<Revoked>);
+
+impl Listening {
+    /// Resolves when `holder`'s access ends, or revocations were missed.
+    pub fn until_lost(self, holder: Holder) -> BoxFuture<'static, Ending> {
         if holder == Holder::default() {
             return std::future::pending().boxed();
         }
-        let mut rx = self.0.subscribe();
+        let mut rx = self.0;
         async move {
             loop {
                 match rx.recv().await {
-                    Ok(r) if holder.loses(&r) => return,
+                    Ok(r) if holder.loses(&r) => return Ending::Revoked,
                     Ok(_) => {}
-                    // Missed some: end, to be safe; the client reconnects
-                    // and is checked again.
-                    Err(broadcast::error::RecvError::Lagged(_)) => return,
+                    // Missed some (a burst): not a revocation of this
+                    // holder, as far as anyone knows. The connection
+                    // closes as for a restart; the client reconnects, and
+                    // its access is checked then.
+                    Err(broadcast::error::RecvError::Lagged(_)) => return Ending::Recheck,
                     Err(broadcast::error::RecvError::Closed) => {
                         std::future::pending::<()>().await;
                     }
@@ -105,6 +133,8 @@ struct Pairing {
     /// SHA-256 of the secret the device polls with.
     secret_hash: String,
     expires: Instant,
+    /// A supervisor is registering it (or it is a link's): no one else can.
+    claimed: bool,
     /// Set once paired: the device's token, handed over at its next poll.
     token: Option<String>,
 }
@@ -128,8 +158,11 @@ pub enum PairingState {
 #[derive(Debug, Default)]
 pub struct Pairings(Mutex<HashMap<String, Pairing>>);
 
-/// At most this many codes wait at once (a flood cannot grow memory).
+/// At most this many codes wait at once (a flood cannot grow memory), and
+/// at most this many for one office (a flood at one office leaves the
+/// others theirs).
 const MAX_PAIRINGS: usize = 1000;
+const MAX_PAIRINGS_PER_OFFICE: usize = 100;
 
 impl Pairings {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Pairing>> {
@@ -147,7 +180,8 @@ impl Pairings {
         let mut map = self.lock();
         let now = Instant::now();
         map.retain(|_, p| p.expires > now);
-        if map.len() >= MAX_PAIRINGS {
+        let here = map.values().filter(|p| p.office == office).count();
+        if map.len() >= MAX_PAIRINGS || here >= MAX_PAIRINGS_PER_OFFICE {
             return None;
         }
         let code = loop {
@@ -164,39 +198,62 @@ impl Pairings {
                 kind,
                 secret_hash,
                 expires: now + PAIRING_TTL,
+                claimed: false,
                 token: None,
             },
         );
         Some(code)
     }
 
-    /// A pairing already paired, for a one-time link: the device that opens
-    /// the link collects `token` with the hash of the secret in it, once,
-    /// within [`PAIRING_TTL`]. `None` when too many wait.
-    pub fn offer(
+    /// A pairing for a one-time link, claimed from the start (its code is
+    /// shown to nobody): the device that opens the link polls with the hash
+    /// of the secret in it. Reserved before the device is registered, so a
+    /// registration never lacks its pairing. `None` when too many wait.
+    pub fn reserve_link(
         &self,
         office: &str,
         kind: antrean_core::DeviceKind,
         secret_hash: String,
-        token: String,
-    ) -> Option<()> {
+    ) -> Option<String> {
         let code = self.start(office, kind, secret_hash)?;
-        self.pair(&code, token);
-        Some(())
+        if let Some(p) = self.lock().get_mut(&code) {
+            p.claimed = true;
+        }
+        Some(code)
     }
 
-    /// The kind of device waiting with `code` at `office`, if one does.
-    pub fn waiting(&self, office: &str, code: &str) -> Option<antrean_core::DeviceKind> {
-        let map = self.lock();
-        map.get(code)
-            .filter(|p| p.office == office && p.token.is_none() && p.expires > Instant::now())
-            .map(|p| p.kind)
+    /// Claims the device waiting with `code` at `office` for registering it,
+    /// so that no second supervisor claims it meanwhile; its kind.
+    pub fn claim(&self, office: &str, code: &str) -> Option<antrean_core::DeviceKind> {
+        let mut map = self.lock();
+        let p = map.get_mut(code).filter(|p| {
+            p.office == office && !p.claimed && p.token.is_none() && p.expires > Instant::now()
+        })?;
+        p.claimed = true;
+        Some(p.kind)
     }
 
-    /// Hands `token` to the device waiting with `code`.
-    pub fn pair(&self, code: &str, token: String) {
+    /// Registering the device of a claimed code failed: it waits again.
+    pub fn unclaim(&self, code: &str) {
         if let Some(p) = self.lock().get_mut(code) {
-            p.token = Some(token);
+            p.claimed = false;
+        }
+    }
+
+    /// Forgets a pairing (a link whose device could not be registered).
+    pub fn forget(&self, code: &str) {
+        self.lock().remove(code);
+    }
+
+    /// Hands `token` to the device of the claimed pairing `code`; false if
+    /// it expired meanwhile.
+    pub fn pair(&self, code: &str, token: String) -> bool {
+        match self.lock().get_mut(code) {
+            Some(p) if p.claimed && p.expires > Instant::now() => {
+                p.token = Some(token);
+                true
+            }
+            _ => false,
         }
     }
 
@@ -270,18 +327,28 @@ mod tests {
         let early = tokio::time::timeout(Duration::from_millis(50), &mut ended).await;
         assert!(early.is_err(), "ended for another's revocation");
         r.revoke(Revoked::Session("s1".into()));
-        tokio::time::timeout(Duration::from_secs(1), ended)
+        let why = tokio::time::timeout(Duration::from_secs(1), ended)
             .await
             .expect("ended");
+        assert_eq!(why, Ending::Revoked);
         let kiosk = Holder {
             user: None,
             device: Some(3),
         };
-        let ended = r.ended(kiosk);
+        let ended = r.ended(kiosk.clone());
         r.revoke(Revoked::Device(3));
         tokio::time::timeout(Duration::from_secs(1), ended)
             .await
             .expect("ended");
+        // A burst of others' revocations is no revocation of this one.
+        let ended = r.ended(kiosk);
+        for id in 100..400 {
+            r.revoke(Revoked::Device(id));
+        }
+        let why = tokio::time::timeout(Duration::from_secs(1), ended)
+            .await
+            .expect("ended");
+        assert_eq!(why, Ending::Recheck);
     }
 
     #[test]
@@ -289,12 +356,22 @@ mod tests {
         let p = Pairings::default();
         let code = p.start("kb", DeviceKind::Kiosk, "h".into()).expect("code");
         assert_eq!(code.len(), 6);
-        assert_eq!(p.waiting("kb", &code), Some(DeviceKind::Kiosk));
-        assert_eq!(p.waiting("other", &code), None);
+        assert_eq!(p.claim("other", &code), None);
+        assert!(
+            !p.pair(&code, "early".into()),
+            "unclaimed: nothing to hand over"
+        );
+        assert_eq!(p.claim("kb", &code), Some(DeviceKind::Kiosk));
+        assert_eq!(p.claim("kb", &code), None, "claimed once");
+        p.unclaim(&code);
+        assert_eq!(
+            p.claim("kb", &code),
+            Some(DeviceKind::Kiosk),
+            "again after a failed write"
+        );
         assert_eq!(p.poll("h"), PairingState::Waiting { code: code.clone() });
         assert_eq!(p.poll("wrong"), PairingState::Gone);
-        p.pair(&code, "tok".into());
-        assert_eq!(p.waiting("kb", &code), None);
+        assert!(p.pair(&code, "tok".into()));
         assert_eq!(
             p.poll("h"),
             PairingState::Paired {
@@ -302,9 +379,16 @@ mod tests {
             }
         );
         assert_eq!(p.poll("h"), PairingState::Gone);
-        // A link's pairing is paired from the start, and gives its token once.
-        p.offer("kb", DeviceKind::Display, "l".into(), "tok2".into())
-            .expect("offered");
+        // A link's pairing is claimed from the start, and gives its token once.
+        let link = p
+            .reserve_link("kb", DeviceKind::Display, "l".into())
+            .expect("reserved");
+        assert_eq!(
+            p.claim("kb", &link),
+            None,
+            "a link's code is nobody's to claim"
+        );
+        assert!(p.pair(&link, "tok2".into()));
         assert_eq!(
             p.poll("l"),
             PairingState::Paired {
@@ -312,6 +396,12 @@ mod tests {
             }
         );
         assert_eq!(p.poll("l"), PairingState::Gone);
+        // One office cannot take every place.
+        for i in 0..MAX_PAIRINGS_PER_OFFICE {
+            p.start("busy", DeviceKind::Kiosk, format!("s{i}"));
+        }
+        assert_eq!(p.start("busy", DeviceKind::Kiosk, "x".into()), None);
+        assert!(p.start("kb", DeviceKind::Kiosk, "y".into()).is_some());
     }
 
     #[test]

@@ -22,7 +22,7 @@ use futures_util::future::{BoxFuture, FutureExt};
 use futures_util::SinkExt;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
-use crate::access::Holder;
+use crate::access::Ending;
 use crate::db::DbError;
 use crate::error::ApiError;
 use crate::hub::{Backlog, Frame, Note};
@@ -59,17 +59,18 @@ pub const ACCESS_ENDED: u16 = 4001;
 
 /// Serves an office's public stream on the upgraded connection, resuming
 /// after `since` when given. A connection opened by signed-in staff or a
-/// registered device (`holder`) closes with [`ACCESS_ENDED`] when their
-/// access ends.
+/// registered device closes with [`ACCESS_ENDED`] when `access_ended`
+/// (from [`crate::access::Revocations::ended`], subscribed before their
+/// access was checked) says it was revoked.
 pub fn office(
     ws: WebSocketUpgrade,
     state: AppState,
     peer: SocketAddr,
     office: OfficeHandle,
     since: Option<u64>,
-    holder: Holder,
+    access_ended: BoxFuture<'static, Ending>,
 ) -> Result<Response, ApiError> {
-    accept(ws, state, peer, holder, move |conn, state| {
+    accept(ws, state, peer, access_ended, move |conn, state| {
         async move { office_stream(conn, &state, &office, since).await }.boxed()
     })
 }
@@ -81,7 +82,8 @@ pub fn ticket(
     peer: SocketAddr,
     found: Found,
 ) -> Result<Response, ApiError> {
-    accept(ws, state, peer, Holder::default(), move |conn, state| {
+    let anonymous = std::future::pending().boxed();
+    accept(ws, state, peer, anonymous, move |conn, state| {
         async move { ticket_stream(conn, &state, &found.office, found.view).await }.boxed()
     })
 }
@@ -92,15 +94,13 @@ fn accept<F>(
     ws: WebSocketUpgrade,
     state: AppState,
     peer: SocketAddr,
-    holder: Holder,
+    access_ended: BoxFuture<'static, Ending>,
     stream: F,
 ) -> Result<Response, ApiError>
 where
     F: for<'c> FnOnce(&'c mut Conn, AppState) -> BoxFuture<'c, Result<(), End>> + Send + 'static,
 {
     let guard = state.limits.live.acquire(peer.ip())?;
-    // Subscribed before the answer: a revocation from now on is not missed.
-    let access_ended = state.access.revocations.ended(holder);
     Ok(upgrade(ws).on_upgrade(move |socket| async move {
         let _guard = guard;
         let silent_limit = state.config.server.security.live_ping() * SILENT_PINGS;
@@ -108,7 +108,10 @@ where
         let stop = async move {
             tokio::select! {
                 _ = shutdown.wait_for(|stop| *stop) => End::Shutdown,
-                () = access_ended => End::AccessEnded,
+                why = access_ended => match why {
+                    Ending::Revoked => End::AccessEnded,
+                    Ending::Recheck => End::Shutdown,
+                },
             }
         }
         .boxed();

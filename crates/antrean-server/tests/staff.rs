@@ -627,6 +627,14 @@ async fn a_kiosk_is_paired_by_its_code_set_and_revoked_at_once() {
     assert_eq!(status, 201, "{ticket}");
     assert_eq!(ticket["print"]["printer"], "lobi", "{ticket}");
 
+    // A printer removed from the office stops no ticket of a kiosk tied to
+    // it: the answer says it did not print, and why.
+    let (status, _) = sup.delete("/api/v1/offices/alpha/printers/lobi").await;
+    assert_eq!(status, 200);
+    let (status, ticket) = issue(None).await;
+    assert_eq!(status, 201, "{ticket}");
+    assert_eq!(ticket["print"]["failure"], "unknown_printer", "{ticket}");
+
     // Its live stream holds its access, offered as a subprotocol.
     let mut req = server
         .ws("/api/v1/offices/alpha/live")
@@ -1113,4 +1121,26 @@ async fn the_audit_viewer_finds_each_action_by_its_actor_and_never_shows_a_code(
     let (_, check) = sup.get("/api/v1/audit/verify").await;
     assert_eq!(check["intact"], false, "{check}");
     assert_eq!(check["broken"]["log"], "alpha");
+}
+
+#[tokio::test]
+async fn a_clerk_moved_to_another_office_is_in_the_audit_of_both() {
+    let server = Server::start();
+    let admin = server.staff("bupati", "admin", None).await;
+    let alpha = server.staff("siti", "supervisor", Some("alpha")).await;
+    let beta = server.staff("rudi", "supervisor", Some("beta")).await;
+    server.staff("budi", "clerk", Some("alpha")).await;
+    let (status, _) = admin
+        .put(
+            "/api/v1/users/budi",
+            json!({"role": "clerk", "office": "beta"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    for sup in [&alpha, &beta] {
+        let (_, page) = sup.get("/api/v1/audit?kind=user_changed").await;
+        let entry = &page["entries"][0];
+        assert_eq!(entry["details"]["user"], "budi", "{page}");
+        assert_eq!(entry["details"]["from_office"], "alpha", "{page}");
+    }
 }

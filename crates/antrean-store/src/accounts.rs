@@ -263,6 +263,18 @@ impl Store {
         self.account(actor, move |tx| {
             let before = user_in(tx, &u)?;
             let one_time = kind == PasswordKind::OneTime;
+            // A password chosen in a session that ended meanwhile (a
+            // manager reset it) would undo the reset.
+            if let (PasswordKind::Chosen, Some(k)) = (kind, &keep) {
+                let alive: bool = tx.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM sessions WHERE token_hash = ?1 AND user_id = ?2)",
+                    params![k, before.id],
+                    |r| r.get(0),
+                )?;
+                if !alive {
+                    return Err(StoreError::NotFound("the session".into()));
+                }
+            }
             tx.execute(
                 "UPDATE users SET password_hash = ?2, must_change = ?3 WHERE id = ?1",
                 params![before.id, h, one_time],
@@ -323,11 +335,11 @@ impl Store {
         })
     }
 
-    pub fn delete_session(&self, token_hash: &str) -> Result<()> {
+    /// Ends one session; whether there was one.
+    pub fn delete_session(&self, token_hash: &str) -> Result<bool> {
         let t = token_hash.to_owned();
         self.writer.exec_blocking(move |tx| {
-            tx.execute("DELETE FROM sessions WHERE token_hash = ?1", [t])?;
-            Ok(())
+            Ok(tx.execute("DELETE FROM sessions WHERE token_hash = ?1", [t])? > 0)
         })
     }
 

@@ -399,7 +399,8 @@ impl Reader {
         self.with(|c| {
             let mut stmt = c.prepare_cached(
                 "SELECT id, office, seq, at_ns, kind, actor, body FROM events
-                 WHERE (?1 IS NULL OR office = ?1 OR (office = ?2 AND json_extract(body, '$.office') = ?1))
+                 WHERE (?1 IS NULL OR office = ?1
+                        OR (office = ?2 AND ?1 IN (json_extract(body, '$.office'), json_extract(body, '$.from_office'))))
                    AND (?3 IS NULL OR at_ns >= ?3) AND (?4 IS NULL OR at_ns < ?4)
                    AND (?5 IS NULL OR actor IN (?5, 'user:' || ?5, 'device:' || ?5, 'operator:' || ?5))
                    AND (?6 IS NULL OR kind = ?6)

@@ -159,8 +159,9 @@ CREATE TABLE office_configs (
 ) WITHOUT ROWID;
 "#,
     // Accounts an office manages itself: disabled users, one-time
-    // passwords, the last sign-in; the clerk holding each counter; devices with an id of their own (to be
-    // renamed and revoked), their last contact and settings.
+    // passwords, the last sign-in; devices with an id of their own (to be
+    // renamed and revoked), their last contact and settings. And the clerk
+    // holding each counter.
     r#"
 ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0;

@@ -2,8 +2,9 @@
 //! shell, for the first admin and for emergencies. The same rules as in
 //! /admin (user names, passwords, who works where), and each change is in
 //! the audit log with the actor `operator:NAME`. They work while the server
-//! runs; its open screens of a user disabled here are signed out at their
-//! next request.
+//! runs: a user disabled or a device revoked here is refused at its next
+//! request, but the server does not hear of it, so a live stream it holds
+//! stays open until it reconnects (from /admin it closes at once).
 
 use std::io::{BufRead, IsTerminal};
 use std::path::Path;

@@ -240,14 +240,26 @@ async fn add_device(
     state.office(&office)?;
     staff.check_supervisor(&office, "devices")?;
     let name = check_name(&req.name)?;
-    let code = req.code.as_deref().map(str::trim);
-    let kind = match (code, req.kind) {
-        (Some(code), _) => state
-            .access
-            .pairings
-            .waiting(&office, code)
-            .ok_or(ApiError::UnknownPairing)?,
-        (None, Some(kind)) => kind,
+    let pairings = &state.access.pairings;
+    // The pairing is claimed (a code) or reserved (a link) before the
+    // device is written, and given back if the write fails: no device is
+    // registered without a way to hand it its token, and no code twice.
+    let (kind, code, link_secret) = match (req.code.as_deref().map(str::trim), req.kind) {
+        (Some(code), _) => {
+            let kind = pairings
+                .claim(&office, code)
+                .ok_or(ApiError::UnknownPairing)?;
+            (kind, code.to_owned(), None)
+        }
+        (None, Some(kind)) => {
+            // The link holds a secret that fetches the token once, not the
+            // token: a link seen later (a chat, a screenshot) opens nothing.
+            let secret = auth::new_token();
+            let code = pairings
+                .reserve_link(&office, kind, auth::token_hash(&secret))
+                .ok_or(ApiError::RateLimited(60))?;
+            (kind, code, Some(secret))
+        }
         (None, None) => {
             return Err(ApiError::Unprocessable(
                 ErrorCode::InvalidField,
@@ -257,34 +269,36 @@ async fn add_device(
     };
     let token = auth::new_token();
     let (actor, hash, o) = (staff.actor(), auth::token_hash(&token), office.clone());
-    let device = state
+    let written = state
         .db
         .write(move |s| s.add_device(&actor, &name, &o, kind, &hash))
-        .await?;
-    let link = match code {
-        Some(code) => {
-            state.access.pairings.pair(code, token);
-            None
-        }
-        None => {
-            // The link holds a secret that fetches the token once, not the
-            // token: a link seen later (a chat, a screenshot) opens nothing.
-            let secret = auth::new_token();
-            state
-                .access
-                .pairings
-                .offer(&office, kind, auth::token_hash(&secret), token)
-                .ok_or(ApiError::RateLimited(60))?;
-            let screen = match kind {
-                DeviceKind::Kiosk => "kiosk",
-                DeviceKind::Display => "display",
-            };
-            Some(format!(
-                "{}/{screen}/{office}#pair={secret}",
-                state.config.server.public_base_url.trim_end_matches('/')
-            ))
+        .await;
+    let device = match written {
+        Ok(device) => device,
+        Err(e) => {
+            match link_secret {
+                Some(_) => pairings.forget(&code),
+                None => pairings.unclaim(&code),
+            }
+            return Err(e.into());
         }
     };
+    if !pairings.pair(&code, token) {
+        tracing::warn!(
+            device = device.id,
+            "pairing expired while the device was registered"
+        );
+    }
+    let link = link_secret.map(|secret| {
+        let screen = match kind {
+            DeviceKind::Kiosk => "kiosk",
+            DeviceKind::Display => "display",
+        };
+        format!(
+            "{}/{screen}/{office}#pair={secret}",
+            state.config.server.public_base_url.trim_end_matches('/')
+        )
+    });
     Ok((
         StatusCode::CREATED,
         Json(Registered {

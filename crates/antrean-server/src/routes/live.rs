@@ -14,6 +14,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::access::Holder;
+use crate::auth;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{AppPath, AppQuery, DeviceToken, Staff, Upgrade};
 use crate::state::AppState;
@@ -58,23 +59,28 @@ async fn office_live(
     let handle = state.office(&office)?.clone();
     // Staff and devices hold their connection by their access: when it
     // ends, the stream closes (code 4001) and the screen says so. A device
-    // whose token is no longer valid learns it here (401).
-    let user = Staff::signed_in(&state, &headers)
-        .await
-        .ok()
-        .map(|s| (s.user.id, s.session));
+    // whose token is no longer valid learns it here (401). Revocations are
+    // listened to before the access is checked, so none falls between.
+    let listening = state.access.revocations.listen();
+    let user = match auth::cookie_token(&headers) {
+        Some(_) => Staff::signed_in(&state, &headers)
+            .await
+            .ok()
+            .map(|s| (s.user.id, s.session)),
+        None => None,
+    };
     let device = match device.token() {
         Some(_) => Some(device.device(&state).await?.id),
         None => None,
     };
-    let holder = Holder { user, device };
+    let ended = listening.until_lost(Holder { user, device });
     live::office(
         ws.protocols(["antrean"]),
         state,
         peer,
         handle,
         q.since,
-        holder,
+        ended,
     )
 }
 

@@ -5,7 +5,7 @@
 use std::net::SocketAddr;
 
 use antrean_core::Role;
-use antrean_store::{PasswordKind, User};
+use antrean_store::{PasswordKind, StoreError, User};
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -94,7 +94,10 @@ async fn sign_in(
     AppJson(req): AppJson<SignIn>,
 ) -> Result<Response, ApiError> {
     let ip_key = format!("ip:{}", peer.ip());
-    let user_key = format!("user:{}", req.username);
+    // Per user *and* address: the names of clerks are on the lobby display
+    // (who holds which counter), so a count per name alone would let anyone
+    // lock a clerk out by guessing from elsewhere.
+    let user_key = format!("user:{}@{}", req.username, peer.ip());
     state.limits.sign_in.check(&ip_key)?;
     state.limits.sign_in.check(&user_key)?;
     let username = req.username.clone();
@@ -148,7 +151,7 @@ async fn change_password(
 ) -> Result<Json<Me>, ApiError> {
     // Guessing the current password here is guessing it at sign-in.
     let ip_key = format!("ip:{}", peer.ip());
-    let user_key = format!("user:{}", staff.user.username);
+    let user_key = format!("user:{}@{}", staff.user.username, peer.ip());
     state.limits.sign_in.check(&ip_key)?;
     state.limits.sign_in.check(&user_key)?;
     antrean_core::staff::check_password(&staff.user.username, &req.new_password)?;
@@ -175,7 +178,12 @@ async fn change_password(
     let user = state
         .db
         .write(move |s| s.set_password(&actor, &name, &new_hash, PasswordKind::Chosen, Some(&keep)))
-        .await?;
+        .await
+        .map_err(|e| match e {
+            // Signed out (a reset, a disable) while choosing it.
+            crate::db::DbError::Store(StoreError::NotFound(_)) => ApiError::Unauthenticated,
+            other => other.into(),
+        })?;
     state.access.revocations.revoke(Revoked::User {
         id: user.id,
         except: Some(staff.session),
@@ -217,8 +225,10 @@ async fn sign_out(
     if let Some(token) = auth::cookie_token(&headers) {
         let hash = auth::token_hash(token);
         let key = hash.clone();
-        state.db.write(move |s| s.delete_session(&key)).await?;
-        state.access.revocations.revoke(Revoked::Session(hash));
+        // Only a session that was: a made-up cookie tells nobody anything.
+        if state.db.write(move |s| s.delete_session(&key)).await? {
+            state.access.revocations.revoke(Revoked::Session(hash));
+        }
     }
     let clear = cookie(&state, "", 0);
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response())

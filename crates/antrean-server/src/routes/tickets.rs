@@ -93,7 +93,8 @@ async fn issue_ticket(
             "`print` is for tickets taken at a kiosk or from staff; an online ticket lives on the phone".into(),
         ));
     }
-    let mut print = req.print;
+    let print = req.print;
+    let mut own_printer = None;
     let actor = match req.channel {
         Channel::Online => {
             state.limits.online.hit(&peer.ip().to_string())?;
@@ -107,7 +108,10 @@ async fn issue_ticket(
                     dev.name
                 )));
             }
-            print = print.or(dev.settings.printer);
+            // Its own printer is a default, tried like any: one removed
+            // from the office since prints nothing (the answer says why)
+            // but stops no ticket.
+            own_printer = dev.settings.printer;
             Some(Actor::Device(dev.name))
         }
         Channel::Counter => {
@@ -128,7 +132,7 @@ async fn issue_ticket(
         channel: req.channel,
     };
     let ticket = acted_on(handle.execute(cmd, actor).await?)?;
-    let print = match &print {
+    let print = match print.as_ref().or(own_printer.as_ref()) {
         Some(printer) => {
             let job =
                 printing::printed(&handle.cfg(), &state.config.server.public_base_url, &ticket);
