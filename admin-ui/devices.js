@@ -13,8 +13,8 @@ import { api } from "../shared-ui/api.js";
 import { fill, h } from "../shared-ui/dom.js";
 import { lang } from "../shared-ui/i18n.js";
 import { FormView, confirmDialog, errorBox, field, group, hideRefusal, input, radios, refusal, refusalWords, send, showRefusal } from "./forms.js";
-import { ago, rewordTimes, secretBox, setZone, syncItems } from "./pieces.js";
-import { at, reword, tx, w } from "./strings.js";
+import { ago, rewordSection, rewordTimes, secretBox, setZone, syncItems } from "./pieces.js";
+import { at, tx, w } from "./strings.js";
 
 /**
  * @typedef {import("../shared-ui/contract").components["schemas"]} S
@@ -126,11 +126,7 @@ async function refreshDevices() {
 
 /** Words the section again in the current language, keeping what is typed. */
 export function rewordDevices() {
-  const root = ui.head?.closest("section");
-  if (!root) return;
-  reword(root);
-  rewordTimes(root);
-  render();
+  rewordSection(ui.head, render);
 }
 
 function render() {

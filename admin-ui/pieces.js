@@ -9,7 +9,7 @@
  */
 import { h } from "../shared-ui/dom.js";
 import { locale } from "../shared-ui/i18n.js";
-import { at, tx, w } from "./strings.js";
+import { at, reword, tx, w } from "./strings.js";
 
 /** @typedef {import("./forms.js").Words} Words */
 
@@ -55,6 +55,20 @@ export function ago(iso, never) {
 /** Says again every {@link ago} under `root`: the clock moved on, or the language changed. @param {ParentNode} [root] */
 export function rewordTimes(root = document) {
   for (const el of root.querySelectorAll("time[data-ago]")) el.textContent = agoText(el.getAttribute("data-ago"), el.getAttribute("data-never") ?? "time.never");
+}
+
+/**
+ * Words a section again in the current language, keeping what is typed:
+ * its fixed texts, its times, then its entries (`render`).
+ * @param {Element | null | undefined} head an element of the section
+ * @param {() => void} render
+ */
+export function rewordSection(head, render) {
+  const root = head?.closest("section");
+  if (!root) return;
+  reword(root);
+  rewordTimes(root);
+  render();
 }
 
 /**

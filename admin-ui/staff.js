@@ -14,8 +14,8 @@ import { api } from "../shared-ui/api.js";
 import { fill, h } from "../shared-ui/dom.js";
 import { lang } from "../shared-ui/i18n.js";
 import { FormView, confirmDialog, errorBox, field, hideRefusal, input, radios, refusalWords, select, send, showRefusal } from "./forms.js";
-import { ago, rewordTimes, secretBox, syncItems } from "./pieces.js";
-import { at, reword, tx, w } from "./strings.js";
+import { ago, rewordSection, secretBox, syncItems } from "./pieces.js";
+import { at, tx, w } from "./strings.js";
 
 /**
  * @typedef {import("../shared-ui/contract").components["schemas"]} S
@@ -153,11 +153,7 @@ async function refreshStaff() {
 
 /** Words the section again in the current language, keeping what is typed. */
 export function rewordStaff() {
-  const root = ui.head?.closest("section");
-  if (!root) return;
-  reword(root);
-  rewordTimes(root);
-  render();
+  rewordSection(ui.head, render);
 }
 
 function render() {

@@ -24,7 +24,7 @@ import { api, ApiError, errorText, officeFromPath } from "../shared-ui/api.js";
 import { byId, fill, h, keepFocus } from "../shared-ui/dom.js";
 import { applyI18n, langSwitch, loadLang, preferredLang, serviceName, t } from "../shared-ui/i18n.js";
 import { clearTicket, followOffice, OfficeState, Reconfiguring } from "../shared-ui/office.js";
-import { mountStaffTools, resetSignIn, sessionEnded, signedIn, signInError, signInForm, signOut, whoami } from "../shared-ui/session.js";
+import { mountStaffTools, resetSignIn, sessionEnded, signedIn, signInForm, signOut, staffHere } from "../shared-ui/session.js";
 
 /** @typedef {import("../shared-ui/live.js").Ticket} Ticket */
 /** @typedef {import("../shared-ui/live.js").Counter} Counter */
@@ -573,17 +573,7 @@ function endIfSignedOut(e) {
 
 async function start() {
   me = await signedIn();
-  byId("whoami").textContent = whoami(me);
-  if (!me) {
-    show("signin");
-    byId("username").focus();
-    return;
-  }
-  if (me.office && me.office !== officeId) {
-    show("signin");
-    signInError(t("counter.wrong_office"));
-    return;
-  }
+  if (!staffHere(me, officeId, () => show("signin"))) return;
   if (!live) state.counters = office?.counters ?? [];
   startLive();
   try {

@@ -23,7 +23,7 @@ import { closedText, closesText, Reopening } from "../shared-ui/hours.js";
 import { applyI18n, langSwitch, loadLang, preferredLang, serviceName, t, waitText } from "../shared-ui/i18n.js";
 import { holdAccess } from "../shared-ui/live.js";
 import { followOffice, OfficeState, Reconfiguring, suspendedNow } from "../shared-ui/office.js";
-import { mountStaffTools, resetSignIn, sessionEnded, signedIn, signInError, signInForm, signOut, whoami } from "../shared-ui/session.js";
+import { mountStaffTools, resetSignIn, sessionEnded, signedIn, signInForm, signOut, staffHere, whoami } from "../shared-ui/session.js";
 
 /** @typedef {import("../shared-ui/api.js").Office} Office */
 /** @typedef {import("../shared-ui/api.js").Service} Service */
@@ -483,17 +483,7 @@ function endSession(notice) {
 /** After signing in (or on load): who it is, then the choices. */
 async function start() {
   me = await signedIn();
-  byId("whoami").textContent = whoami(me);
-  if (!me) {
-    show("signin");
-    byId("username").focus();
-    return;
-  }
-  if (me.office && me.office !== officeId) {
-    show("signin");
-    signInError(t("counter.wrong_office"));
-    return;
-  }
+  if (!staffHere(me, officeId, () => show("signin"))) return;
   startLive();
   await loadPrinters();
   if (!me) return;

@@ -116,6 +116,29 @@ export function resetSignIn(notice = null) {
   });
 }
 
+/**
+ * Whether `me` may work on this staff page of office `officeId`; says who
+ * is signed in (`#whoami`). When nobody is, or the account works at another
+ * office (said on the card), `showSignIn` shows the sign-in card.
+ * @param {Me | null} me
+ * @param {string} officeId
+ * @param {() => void} showSignIn
+ */
+export function staffHere(me, officeId, showSignIn) {
+  byId("whoami").textContent = whoami(me);
+  if (!me) {
+    showSignIn();
+    byId("username").focus();
+    return false;
+  }
+  if (me.office && me.office !== officeId) {
+    showSignIn();
+    signInError(t("counter.wrong_office"));
+    return false;
+  }
+  return true;
+}
+
 /** Shows an error on the sign-in card (e.g. a clerk of another office). @param {string} text */
 export function signInError(text) {
   const err = byId("signin-error");
