@@ -90,6 +90,31 @@ impl Staff {
         Ok(())
     }
 
+    /// The office whose `what` (the staff, the audit log) this member reads:
+    /// an admin the one asked for (none: all), a supervisor their own
+    /// (asking for another is refused), nobody else any.
+    pub fn office_scope(
+        &self,
+        requested: Option<String>,
+        what: &str,
+    ) -> Result<Option<String>, ApiError> {
+        match self.user.role {
+            Role::Admin => Ok(requested),
+            Role::Supervisor => {
+                let own = self.user.office.clone();
+                if requested.is_some() && requested != own {
+                    return Err(ApiError::Forbidden(format!(
+                        "a supervisor reads the {what} of their own office"
+                    )));
+                }
+                Ok(own)
+            }
+            Role::Clerk | Role::HelpDesk => Err(ApiError::Forbidden(format!(
+                "the {what} is for supervisors"
+            ))),
+        }
+    }
+
     /// Whoever works counters: clerks, supervisors and admins (the help
     /// desk issues tickets but calls nobody).
     pub fn check_counter(&self, office: &str) -> Result<(), ApiError> {

@@ -115,23 +115,7 @@ fn filter(
     q: AuditQuery,
     limit: u32,
 ) -> Result<AuditFilter, ApiError> {
-    let office = match staff.user.role {
-        Role::Admin => q.office,
-        Role::Supervisor => {
-            let own = staff.user.office.clone();
-            if q.office.is_some() && q.office != own {
-                return Err(ApiError::Forbidden(
-                    "a supervisor reads their own office's audit log".into(),
-                ));
-            }
-            own
-        }
-        Role::Clerk | Role::HelpDesk => {
-            return Err(ApiError::Forbidden(
-                "the audit log is for supervisors".into(),
-            ))
-        }
-    };
+    let office = staff.office_scope(q.office, "audit log")?;
     let tz = match &office {
         Some(o) => state.office(o)?.cfg().time_zone,
         None => chrono_tz::UTC,

@@ -113,23 +113,7 @@ async fn list_users(
     staff: Staff,
     AppQuery(q): AppQuery<UsersQuery>,
 ) -> Result<Json<Vec<UserView>>, ApiError> {
-    let office = match (staff.user.role, q.office) {
-        (Role::Admin, office) => office,
-        (Role::Supervisor, office) => {
-            let own = staff.user.office.clone();
-            if office.is_some() && office != own {
-                return Err(ApiError::Forbidden(
-                    "a supervisor sees the staff of their own office".into(),
-                ));
-            }
-            own
-        }
-        _ => {
-            return Err(ApiError::Forbidden(
-                "the list of staff is for supervisors".into(),
-            ))
-        }
-    };
+    let office = staff.office_scope(q.office, "list of staff")?;
     if let Some(o) = &office {
         state.office(o)?;
     }
