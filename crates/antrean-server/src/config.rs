@@ -43,6 +43,8 @@ pub struct ServerConfig {
     pub security: Security,
     #[serde(default)]
     pub printing: Printing,
+    #[serde(default)]
+    pub audit: Audit,
 }
 
 /// Sign-in, sessions and rate limits.
@@ -108,6 +110,42 @@ impl Default for Printing {
             connect_timeout_ms: 1500,
             write_timeout_ms: 3000,
         }
+    }
+}
+
+/// `[audit]`: where the audit log's secrets and checkpoints live. Relative
+/// paths are taken from the data directory. The defaults put everything in
+/// the data directory, beside the database but in files of their own; an
+/// operator should move the keys to where a copy of the database does not
+/// go (e.g. `/etc/antrean/`, readable only by the server's user) and the
+/// checkpoints off the machine (a directory synced elsewhere).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Audit {
+    /// The HMAC key of the hash chain (default `audit.key`).
+    pub key_file: Option<PathBuf>,
+    /// The Ed25519 key that signs checkpoints (default `checkpoint.key`;
+    /// its public half is written beside it as `checkpoint.key.pub`).
+    pub signing_key_file: Option<PathBuf>,
+    /// Where signed checkpoints are written (default `checkpoints`).
+    pub checkpoint_dir: Option<PathBuf>,
+}
+
+impl Audit {
+    fn under(data: &Path, set: &Option<PathBuf>, default: &str) -> PathBuf {
+        data.join(set.as_deref().unwrap_or(Path::new(default)))
+    }
+
+    pub fn key_file(&self, data: &Path) -> PathBuf {
+        Audit::under(data, &self.key_file, "audit.key")
+    }
+
+    pub fn signing_key_file(&self, data: &Path) -> PathBuf {
+        Audit::under(data, &self.signing_key_file, "checkpoint.key")
+    }
+
+    pub fn checkpoint_dir(&self, data: &Path) -> PathBuf {
+        Audit::under(data, &self.checkpoint_dir, "checkpoints")
     }
 }
 

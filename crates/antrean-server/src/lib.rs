@@ -22,6 +22,7 @@
 
 pub mod access;
 pub mod auth;
+pub mod checkpoints;
 pub mod config;
 pub mod db;
 pub mod error;
@@ -79,6 +80,7 @@ pub async fn run(
     store: Store,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    checkpoints::spawn(&config.server.audit, &store);
     let offices = Offices::start(&config.offices, &store, config.server.security.live_ping())?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let state = AppState {

@@ -2,7 +2,8 @@
 //! directory.
 //!
 //! Every change is one append to the `events` table (the audit log, chained by
-//! SHA-256 so that any later edit or deletion shows) plus the update of the
+//! an HMAC-SHA256 under a key kept outside the database, so that any later
+//! edit or deletion shows, see [`chain`]) plus the update of the
 //! current-state tables (`tickets`, `counters`, ...) it implies, in the same
 //! transaction. One [`Writer`] thread owns the only write connection and
 //! commits whatever is queued at once (group commit); readers use their own
@@ -10,14 +11,17 @@
 #![forbid(unsafe_code)]
 
 mod accounts;
-mod chain;
+pub mod chain;
+pub mod files;
 mod read;
+mod replay;
 mod schema;
 mod writer;
 
 use std::path::{Path, PathBuf};
 
-pub use chain::ChainReport;
+pub use chain::{AuditKey, BreakReason, ChainHead, ChainReport, CHAIN_LOG};
+pub use replay::Mismatch;
 
 pub use accounts::{Device, PasswordKind, Session, User};
 pub use read::{AuditFilter, AuditRow, Reader, ServiceFigures, StoredTicket};
@@ -45,6 +49,16 @@ pub enum StoreError {
     NotFound(String),
     #[error("another antrean process (the server?) is using {0}; stop it first")]
     Busy(PathBuf),
+    /// The audit key cannot be used with this database (missing, another
+    /// one, a plain chain next to a key): refused rather than guessed.
+    #[error("audit key {path}: {problem}")]
+    AuditKey { path: PathBuf, problem: String },
+    #[error("secret {path}: {problem}")]
+    Secret { path: PathBuf, problem: String },
+    /// The chain made before the key does not verify: it is not re-keyed,
+    /// which would hide what changed it.
+    #[error("the audit log made before the audit key is broken at {0}; it was not keyed (that would hide the change): find out what changed it, or restore a backup")]
+    LegacyChainBroken(String),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -59,17 +73,19 @@ pub struct Store {
 
 impl Store {
     /// Opens (creating and migrating when needed) `antrean.db` under
-    /// `data_dir`, and starts the writer thread.
-    pub fn open(data_dir: &Path) -> Result<Store> {
-        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
-            path: data_dir.to_owned(),
-            source,
-        })?;
+    /// `data_dir`, with the audit log's key in `key_file` (made on the first
+    /// start, see [`chain`]), and starts the writer thread. The directory is
+    /// made 0700 and the database files 0600 (see [`files`]).
+    pub fn open(data_dir: &Path, key_file: &Path) -> Result<Store> {
+        files::private_dir(data_dir)?;
         let path = data_dir.join("antrean.db");
-        let conn = schema::connect(&path)?;
+        files::private_file(&path)?;
+        let mut conn = schema::connect(&path)?;
         schema::migrate(&conn)?;
-        let writer = Writer::start(conn)?;
-        let reader = Reader::new(path.clone());
+        let key = chain::key(&mut conn, key_file)?;
+        files::private_db_files(&path)?;
+        let writer = Writer::start(conn, key.clone())?;
+        let reader = Reader::new(path.clone(), key);
         Ok(Store {
             path,
             writer,
@@ -81,6 +97,31 @@ impl Store {
     pub fn path(&self) -> &Path {
         &self.path
     }
+
+    /// The data directory the database is in.
+    pub fn data_dir(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
+}
+
+/// `PRAGMA integrity_check` of the database under `data_dir`, on a
+/// connection of its own that changes nothing: the problems SQLite finds,
+/// none when the file is sound. A file SQLite cannot read at all is an
+/// error.
+pub fn integrity_check(data_dir: &Path) -> Result<Vec<String>> {
+    let path = data_dir.join("antrean.db");
+    if !path.exists() {
+        return Err(StoreError::NotFound(path.display().to_string()));
+    }
+    let conn = rusqlite::Connection::open_with_flags(
+        &path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    let mut stmt = conn.prepare("PRAGMA integrity_check")?;
+    let found: Vec<String> = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(found.into_iter().filter(|m| m != "ok").collect())
 }
 
 /// The data directory, held by the one process that runs its offices (the
@@ -94,10 +135,7 @@ pub struct DataLock(#[allow(dead_code)] std::fs::File);
 impl DataLock {
     /// Takes the lock of `data_dir` (creating it), or says who holds it.
     pub fn take(data_dir: &Path) -> Result<DataLock> {
-        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
-            path: data_dir.to_owned(),
-            source,
-        })?;
+        files::private_dir(data_dir)?;
         let path = data_dir.join("antrean.lock");
         let file = std::fs::OpenOptions::new()
             .create(true)

@@ -12,7 +12,7 @@ use antrean_core::{
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use crate::chain::{self, ChainReport};
+use crate::chain::{self, AuditKey, ChainReport};
 use crate::{from_ns, schema, Result, StoreError};
 
 /// A pool of read connections. Cloning shares the pool.
@@ -20,6 +20,8 @@ use crate::{from_ns, schema, Result, StoreError};
 pub struct Reader {
     path: PathBuf,
     pool: Arc<Mutex<Vec<Connection>>>,
+    /// The audit chain's key, to verify it.
+    pub(crate) key: AuditKey,
 }
 
 /// A ticket as stored, with its office.
@@ -72,10 +74,11 @@ fn parse_config(json: &str) -> Result<OfficeDef> {
 }
 
 impl Reader {
-    pub(crate) fn new(path: PathBuf) -> Self {
+    pub(crate) fn new(path: PathBuf, key: AuditKey) -> Self {
         Reader {
             path,
             pool: Arc::new(Mutex::new(Vec::new())),
+            key,
         }
     }
 
@@ -273,9 +276,9 @@ impl Reader {
         })
     }
 
-    /// Walks the whole hash chain.
+    /// Walks the whole hash chain, checking each hash with the audit key.
     pub fn verify_chain(&self) -> Result<ChainReport> {
-        self.with(chain::verify)
+        self.with(|c| chain::verify(c, &self.key))
     }
 }
 

@@ -18,7 +18,7 @@ use std::sync::mpsc;
 use antrean_core::{AccountChange, Actor, Change, Event, EventKind, Ticket};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
-use crate::chain;
+use crate::chain::{self, AuditKey};
 use crate::{to_ns, Result, StoreError};
 
 /// Called on the writer thread once the job is durable (or failed). Keep it
@@ -76,11 +76,11 @@ impl std::fmt::Debug for Writer {
 const MAX_BATCH: usize = 2048;
 
 impl Writer {
-    pub(crate) fn start(conn: Connection) -> Result<Writer> {
+    pub(crate) fn start(conn: Connection, key: AuditKey) -> Result<Writer> {
         let (tx, rx) = mpsc::channel();
         std::thread::Builder::new()
             .name("antrean-writer".into())
-            .spawn(move || run(conn, rx))
+            .spawn(move || run(conn, rx, key))
             .map_err(|_| StoreError::WriterGone)?;
         Ok(Writer { tx })
     }
@@ -156,8 +156,10 @@ impl Writer {
     }
 }
 
-fn run(mut conn: Connection, rx: mpsc::Receiver<Job>) {
+fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, key: AuditKey) {
     let mut failed: HashSet<String> = HashSet::new();
+    // The hash this thread's last commit ended the chain with.
+    let mut committed_head: Option<String> = None;
     while let Ok(first) = rx.recv() {
         // Offices with events in the batch: all of them stop if it fails.
         let mut offices: HashSet<String> = HashSet::new();
@@ -170,8 +172,16 @@ fn run(mut conn: Connection, rx: mpsc::Receiver<Job>) {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             // The chain goes on from the last row on disk, not from memory:
             // another process (`antrean user add` while the server runs)
-            // may have appended since. One look-up by rowid per batch.
-            let mut last_hash = chain::last_hash(&tx)?;
+            // may have appended since. One look-up by rowid per batch; a
+            // row this thread did not write is checked with the key (one
+            // HMAC), so that a forged newest row is said at once (and
+            // `audit verify` reports it: the chain cannot hide it).
+            let (last_id, mut last_hash) = chain::head(&tx)?;
+            if let Some(id) = last_id.filter(|_| committed_head.as_ref() != Some(&last_hash)) {
+                if !chain::row_verifies(&tx, &key, id)? {
+                    tracing::error!(id, "the newest event of the audit log does not verify with the audit key: it was written without it; run `antrean audit verify`");
+                }
+            }
             // Events are written without a savepoint each (they fail only
             // when the disk or the database does): the first failure fails
             // the whole batch, and every office in it rebuilds itself.
@@ -195,8 +205,14 @@ fn run(mut conn: Connection, rx: mpsc::Receiver<Job>) {
                         events,
                         done,
                     } => {
-                        let r =
-                            write_events(&tx, &office, actor.as_deref(), &events, &mut last_hash);
+                        let r = write_events(
+                            &tx,
+                            &key,
+                            &office,
+                            actor.as_deref(),
+                            &events,
+                            &mut last_hash,
+                        );
                         if let Err(e) = &r {
                             tracing::error!(office, error = %e, "writing events failed; the offices of the batch stop until rebuilt");
                             batch_error = Some(e.to_string());
@@ -214,7 +230,7 @@ fn run(mut conn: Connection, rx: mpsc::Receiver<Job>) {
                         let before = last_hash.clone();
                         let r = in_savepoint(&tx, |sp| {
                             let change = exec(sp)?;
-                            write_account(sp, &actor, &change, &mut last_hash)
+                            write_account(sp, &key, &actor, &change, &mut last_hash)
                         });
                         if r.is_err() {
                             last_hash = before;
@@ -228,7 +244,11 @@ fn run(mut conn: Connection, rx: mpsc::Receiver<Job>) {
             }
             match batch_error {
                 Some(e) => Err(StoreError::Corrupt(e)),
-                None => Ok(tx.commit()?),
+                None => {
+                    tx.commit()?;
+                    committed_head = Some(last_hash);
+                    Ok(())
+                }
             }
         })();
         match committed {
@@ -271,6 +291,7 @@ fn in_savepoint<T>(
 /// Appends the events to the chain and projects them onto the state tables.
 fn write_events(
     tx: &Transaction<'_>,
+    key: &AuditKey,
     office: &str,
     actor: Option<&str>,
     events: &[Event],
@@ -281,7 +302,7 @@ fn write_events(
             serde_json::to_string(&e.kind).map_err(|err| StoreError::Corrupt(err.to_string()))?;
         let at_ns = to_ns(e.at);
         let seq = i64::try_from(e.seq).map_err(|_| StoreError::Corrupt("seq overflow".into()))?;
-        let hash = chain::hash(last_hash, office, e.seq, at_ns, &body, actor);
+        let hash = chain::hash(key, last_hash, office, e.seq, at_ns, &body, actor);
         tx.prepare_cached(
             "INSERT INTO events (office, seq, at_ns, kind, body, actor, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?
@@ -295,6 +316,7 @@ fn write_events(
 /// Appends one account change to the accounts log, numbered after its last.
 fn write_account(
     tx: &Transaction<'_>,
+    key: &AuditKey,
     actor: &str,
     change: &AccountChange,
     last_hash: &mut String,
@@ -305,7 +327,15 @@ fn write_account(
     let body = serde_json::to_string(change).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let at_ns = to_ns(chrono::Utc::now());
     let seq_u = u64::try_from(seq).map_err(|_| StoreError::Corrupt("seq overflow".into()))?;
-    let hash = chain::hash(last_hash, ACCOUNTS_LOG, seq_u, at_ns, &body, Some(actor));
+    let hash = chain::hash(
+        key,
+        last_hash,
+        ACCOUNTS_LOG,
+        seq_u,
+        at_ns,
+        &body,
+        Some(actor),
+    );
     tx.prepare_cached(
         "INSERT INTO events (office, seq, at_ns, kind, body, actor, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
@@ -316,8 +346,9 @@ fn write_account(
 
 /// Updates the current-state tables for one event, mirroring
 /// `antrean_core::Office::apply` (a test restores offices from these tables
-/// and compares them with the live ones).
-fn project(tx: &Transaction<'_>, office: &str, e: &Event) -> Result<()> {
+/// and compares them with the live ones). `audit verify` replays the log
+/// through this same function into a scratch database (see replay.rs).
+pub(crate) fn project(tx: &Transaction<'_>, office: &str, e: &Event) -> Result<()> {
     let at = to_ns(e.at);
     match &e.kind {
         EventKind::TicketIssued { ticket } => insert_ticket(tx, office, ticket)?,

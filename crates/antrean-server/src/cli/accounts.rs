@@ -67,7 +67,7 @@ fn when(at: Option<chrono::DateTime<chrono::Utc>>) -> String {
 
 pub fn user(config: &Path, data: &Path, command: UserCmd) -> anyhow::Result<ExitCode> {
     let config = Config::load(config)?;
-    let store = Store::open(data)?;
+    let store = Store::open(data, &config.server.audit.key_file(data))?;
     let actor = Actor::Operator(operator());
     match command {
         UserCmd::Add { name, role, office } => {
@@ -141,7 +141,7 @@ pub fn user(config: &Path, data: &Path, command: UserCmd) -> anyhow::Result<Exit
 
 pub fn device(config: &Path, data: &Path, command: DeviceCmd) -> anyhow::Result<ExitCode> {
     let config = Config::load(config)?;
-    let store = Store::open(data)?;
+    let store = Store::open(data, &config.server.audit.key_file(data))?;
     let actor = Actor::Operator(operator());
     match command {
         DeviceCmd::Add { name, office, kind } => {

@@ -105,7 +105,13 @@ struct Broken {
     id: i64,
     log: String,
     seq: u64,
+    /// Why, in English (for logs and API users).
     reason: String,
+    /// Why, as a stable code for screens: `unlinked` (a row removed or
+    /// inserted), `edited`, `unkeyed` (rewritten without the audit key),
+    /// `seq_gap` (a row removed, the hashes after it recomputed).
+    #[schema(example = "edited")]
+    code: String,
 }
 
 /// The filter `staff` may read with: a supervisor only their own office's.
@@ -295,7 +301,8 @@ async fn audit_verify(
                 id,
                 log: office,
                 seq,
-                reason,
+                reason: reason.to_string(),
+                code: reason.code().to_owned(),
             }),
         },
     }))
