@@ -1005,3 +1005,65 @@ async fn every_route_answers_each_identity_as_its_rule_says() {
         table(&failed)
     );
 }
+
+/// A change sent with the session cookie from a page of another site (or
+/// another port) is refused, 403 `cross_origin`, and changes nothing; the
+/// same change from the server's own pages, or from a client that is no
+/// browser (no `Origin`, no `Sec-Fetch-Site`), goes through.
+#[tokio::test]
+async fn a_cookie_change_from_another_origin_is_refused_and_changes_nothing() {
+    let server = Server::start();
+    add_users(&server, &[("siti".to_owned(), "supervisor", Some("alpha"))]);
+    let http = reqwest::Client::new();
+    let cookie = sign_in(&http, &server.base, "siti").await;
+    let url = format!("{}/api/v1/offices/alpha/running-text", server.base);
+    let put = |text: &str, headers: &[(&str, String)]| {
+        let mut r = http
+            .put(&url)
+            .header("cookie", &cookie)
+            .json(&json!({ "text": text }));
+        for (k, v) in headers {
+            r = r.header(*k, v);
+        }
+        r.send()
+    };
+    let port = server.base.rsplit(':').next().unwrap();
+    let elsewhere = [
+        vec![("origin", "http://evil.example".to_owned())],
+        vec![(
+            "origin",
+            format!("http://127.0.0.1:{}", port.parse::<u16>().unwrap() + 1),
+        )],
+        vec![("sec-fetch-site", "cross-site".to_owned())],
+        vec![
+            ("sec-fetch-site", "same-site".to_owned()),
+            ("origin", "http://kiosk.antrean.test".to_owned()),
+        ],
+    ];
+    for headers in &elsewhere {
+        let r = put("Diretas", headers).await.unwrap();
+        assert_eq!(r.status(), 403, "{headers:?}");
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "cross_origin", "{headers:?}");
+    }
+    assert_ne!(running_text(&http, &server).await, "Diretas");
+    // Its own pages, and clients that are no browser.
+    let own = [
+        vec![("origin", server.base.clone())],
+        vec![("sec-fetch-site", "same-origin".to_owned())],
+        vec![],
+    ];
+    for (i, headers) in own.iter().enumerate() {
+        let text = format!("Selamat datang {i}");
+        let r = put(&text, headers).await.unwrap();
+        assert_eq!(r.status(), 200, "{headers:?}");
+        assert_eq!(running_text(&http, &server).await, text);
+    }
+}
+
+/// The running text the lobby display shows now.
+async fn running_text(http: &reqwest::Client, server: &Server) -> String {
+    let url = format!("{}/api/v1/offices/alpha", server.base);
+    let office: Value = http.get(url).send().await.unwrap().json().await.unwrap();
+    office["running_text"].as_str().unwrap().to_owned()
+}
