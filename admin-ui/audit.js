@@ -34,7 +34,7 @@ const KINDS = {
   tickets: ["ticket_issued", "ticket_called", "ticket_serving", "ticket_done", "ticket_no_show", "ticket_requeued", "ticket_transferred", "ticket_cancelled", "document_status", "survey_submitted"],
   counters: ["counter_state", "counter_taken"],
   office: ["service_suspended", "service_resumed", "running_text_changed", "configured", "day_ended"],
-  staff: ["user_added", "user_changed", "user_disabled", "user_enabled", "password_reset", "password_changed", "signed_out_everywhere"],
+  staff: ["user_added", "user_changed", "user_disabled", "user_enabled", "password_reset", "password_changed", "signed_out_everywhere", "signed_in", "sign_in_failed", "signed_out"],
   devices: ["device_added", "device_changed", "device_revoked"],
 };
 
@@ -424,6 +424,9 @@ function sentence(e) {
     password_reset: () => ({ user: d.user }),
     password_changed: () => ({ user: d.user }),
     signed_out_everywhere: () => ({ user: d.user }),
+    signed_in: () => ({ user: d.user, address: d.address }),
+    sign_in_failed: () => (d.user ? { user: d.user, address: d.address } : { address: d.address }),
+    signed_out: () => ({ user: d.user }),
     device_added: () => ({ name: d.name, kind: { key: `devices.kind.${d.device_kind}`, or: String(d.device_kind) } }),
     device_changed: () => ({ name: d.name }),
     device_revoked: () => ({ name: d.name }),
@@ -437,6 +440,7 @@ function sentence(e) {
     : e.kind === "counter_taken" ? `audit.say.counter_taken.${d.clerk ? "held" : "released"}`
     : e.kind === "ticket_transferred" ? `audit.say.ticket_transferred.${d.counter ? "counter" : "service"}`
     : e.kind === "running_text_changed" && !d.text ? "audit.say.running_text_cleared"
+    : e.kind === "sign_in_failed" && !d.user ? "audit.say.sign_in_failed_unknown"
     : e.kind === "configured" && !has(`cfg.change.${d.change?.change}`) ? ""
     : `audit.say.${e.kind}`;
   return has(key) ? [key, /** @type {Vars} */ (vars)] : null;

@@ -96,6 +96,8 @@ pub enum Actor {
     /// Whoever ran a command on the server's shell (`antrean config
     /// import`), by their account name there.
     Operator(String),
+    /// Someone not signed in, at an address: a failed sign-in.
+    Anonymous,
 }
 
 /// Displays exactly the text stored in the audit log, which its hash chain
@@ -107,13 +109,16 @@ impl fmt::Display for Actor {
             Actor::Device(name) => write!(f, "device:{name}"),
             Actor::Citizen => f.write_str("citizen"),
             Actor::Operator(name) => write!(f, "operator:{name}"),
+            Actor::Anonymous => f.write_str("anonymous"),
         }
     }
 }
 
 /// Text that is no actor of the audit log.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown actor `{0}`: expected user:NAME, device:NAME, citizen or operator:NAME")]
+#[error(
+    "unknown actor `{0}`: expected user:NAME, device:NAME, citizen, operator:NAME or anonymous"
+)]
 pub struct UnknownActor(pub String);
 
 impl FromStr for Actor {
@@ -122,6 +127,7 @@ impl FromStr for Actor {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.split_once(':') {
             _ if s == "citizen" => Ok(Actor::Citizen),
+            _ if s == "anonymous" => Ok(Actor::Anonymous),
             Some(("user", name)) if !name.is_empty() => Ok(Actor::User(name.to_owned())),
             Some(("device", name)) if !name.is_empty() => Ok(Actor::Device(name.to_owned())),
             Some(("operator", name)) if !name.is_empty() => Ok(Actor::Operator(name.to_owned())),
@@ -142,6 +148,7 @@ mod tests {
             (Actor::Device("kiosk-1".into()), "device:kiosk-1"),
             (Actor::Citizen, "citizen"),
             (Actor::Operator("root".into()), "operator:root"),
+            (Actor::Anonymous, "anonymous"),
         ] {
             assert_eq!(actor.to_string(), text);
             assert_eq!(text.parse::<Actor>(), Ok(actor));

@@ -53,6 +53,25 @@ pub enum AccountChange {
         user: String,
         office: Option<String>,
     },
+    /// The user signed in, from this address.
+    SignedIn {
+        user: String,
+        office: Option<String>,
+        address: String,
+    },
+    /// A sign-in with a wrong password (or a disabled account), from this
+    /// address. The name only when it is an account's: a name nobody has is
+    /// often a password typed in the wrong field.
+    SignInFailed {
+        user: Option<String>,
+        office: Option<String>,
+        address: String,
+    },
+    /// The user signed out of one session.
+    SignedOut {
+        user: String,
+        office: Option<String>,
+    },
     DeviceAdded {
         device: i64,
         name: String,
@@ -84,6 +103,9 @@ impl AccountChange {
             AccountChange::PasswordReset { .. } => "password_reset",
             AccountChange::PasswordChanged { .. } => "password_changed",
             AccountChange::SignedOutEverywhere { .. } => "signed_out_everywhere",
+            AccountChange::SignedIn { .. } => "signed_in",
+            AccountChange::SignInFailed { .. } => "sign_in_failed",
+            AccountChange::SignedOut { .. } => "signed_out",
             AccountChange::DeviceAdded { .. } => "device_added",
             AccountChange::DeviceChanged { .. } => "device_changed",
             AccountChange::DeviceRevoked { .. } => "device_revoked",
@@ -99,7 +121,10 @@ impl AccountChange {
             | AccountChange::UserEnabled { office, .. }
             | AccountChange::PasswordReset { office, .. }
             | AccountChange::PasswordChanged { office, .. }
-            | AccountChange::SignedOutEverywhere { office, .. } => office.as_deref(),
+            | AccountChange::SignedOutEverywhere { office, .. }
+            | AccountChange::SignedIn { office, .. }
+            | AccountChange::SignInFailed { office, .. }
+            | AccountChange::SignedOut { office, .. } => office.as_deref(),
             AccountChange::DeviceAdded { office, .. }
             | AccountChange::DeviceChanged { office, .. }
             | AccountChange::DeviceRevoked { office, .. } => Some(office),

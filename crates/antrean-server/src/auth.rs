@@ -31,16 +31,6 @@ pub fn verify_password(hash: &str, password: &str) -> bool {
     })
 }
 
-/// [`verify_password`] off the async workers (it is slow on purpose).
-pub async fn verify_blocking(hash: String, password: String) -> anyhow::Result<bool> {
-    Ok(tokio::task::spawn_blocking(move || verify_password(&hash, &password)).await?)
-}
-
-/// [`hash_password`] off the async workers.
-pub async fn hash_blocking(password: String) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || hash_password(&password)).await?
-}
-
 /// A password for a person to type once (a reset, a new account): 12
 /// letters and digits that cannot be mistaken for one another on paper or
 /// a screen (no 0/o, 1/l/i), in groups of four.

@@ -45,6 +45,19 @@ pub struct ServerConfig {
     pub printing: Printing,
     #[serde(default)]
     pub audit: Audit,
+    /// Serve HTTPS from this certificate and key (reloaded on SIGHUP);
+    /// absent: plain HTTP (alone on the LAN, or behind a reverse proxy).
+    pub tls: Option<Tls>,
+}
+
+/// `[tls]`: PEM files, relative to the configuration directory.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tls {
+    /// The certificate chain, leaf first.
+    pub cert_file: PathBuf,
+    /// Its private key (PKCS#8, PKCS#1 or SEC1).
+    pub key_file: PathBuf,
 }
 
 /// Sign-in, sessions and rate limits.
@@ -52,12 +65,31 @@ pub struct ServerConfig {
 #[serde(deny_unknown_fields, default)]
 pub struct Security {
     pub session_hours: u32,
-    /// Mark the session cookie `Secure` (set when served over HTTPS).
+    /// Mark the session cookie `Secure` always. It is anyway whenever the
+    /// client's connection is HTTPS (served with `[tls]`, or said so by a
+    /// trusted proxy).
     pub secure_cookies: bool,
+    /// Addresses (or networks, `10.0.0.0/8`) of reverse proxies whose
+    /// `X-Forwarded-For`, `Forwarded` and `X-Forwarded-Proto` are believed;
+    /// from anyone else those headers are ignored.
+    pub trusted_proxies: Vec<Network>,
+    /// Seconds a client may take to send a request's headers; also how long
+    /// an idle keep-alive connection stays open.
+    pub header_read_timeout_s: NonZeroU64,
+    /// Open connections per address (HTTP and live together), at most half
+    /// of what the file limit allows in total. A trusted proxy is not
+    /// capped: its clients are, by the address it names.
+    pub connections_per_ip: u32,
     /// Online tickets one address may take per window.
     pub online_tickets_per_ip: u32,
     pub online_window_minutes: u32,
-    /// Failed sign-ins per address (and per user name) per 15 minutes.
+    /// Zero bits the citizen page's proof of work must find for an online
+    /// ticket (about 2^bits SHA-256 tries; 0: no proof asked). Kiosks and
+    /// staff never solve one.
+    pub online_proof_bits: u8,
+    /// Sign-in tries per (user, address) before each further one waits
+    /// twice as long as the last (1 s, 2 s ... 15 min); an address has four
+    /// times as many for all names together. A success starts again.
     pub sign_in_failures: u32,
     /// Open live connections per address: an office's displays, kiosks and
     /// the phones behind its Wi-Fi share one.
@@ -74,10 +106,49 @@ const DEFAULT_LIVE_PING_S: NonZeroU64 = match NonZeroU64::new(20) {
     None => NonZeroU64::MIN,
 };
 
+const DEFAULT_HEADER_READ_TIMEOUT_S: NonZeroU64 = match NonZeroU64::new(10) {
+    Some(s) => s,
+    None => NonZeroU64::MIN,
+};
+
 impl Security {
     /// Time between pings to live clients.
     pub fn live_ping(&self) -> Duration {
         Duration::from_secs(self.live_ping_s.get())
+    }
+
+    /// Time to send a request's headers; the idle keep-alive time.
+    pub fn header_read_timeout(&self) -> Duration {
+        Duration::from_secs(self.header_read_timeout_s.get())
+    }
+
+    /// Whether `ip` is one of the trusted reverse proxies.
+    pub fn is_trusted_proxy(&self, ip: std::net::IpAddr) -> bool {
+        self.trusted_proxies.iter().any(|net| net.0.contains(&ip))
+    }
+}
+
+/// An address (`127.0.0.1`) or a network (`10.0.0.0/8`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Network(pub ipnet::IpNet);
+
+impl TryFrom<String> for Network {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse::<ipnet::IpNet>()
+            .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+            .map(Network)
+            .map_err(|_| format!("`{s}` is no address or network (192.0.2.1, 10.0.0.0/8)"))
+    }
+}
+
+impl std::str::FromStr for Network {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Network::try_from(s.to_owned())
     }
 }
 
@@ -86,9 +157,13 @@ impl Default for Security {
         Security {
             session_hours: 12,
             secure_cookies: false,
+            trusted_proxies: Vec::new(),
+            header_read_timeout_s: DEFAULT_HEADER_READ_TIMEOUT_S,
+            connections_per_ip: 1000,
             online_tickets_per_ip: 30,
             online_window_minutes: 10,
-            sign_in_failures: 10,
+            online_proof_bits: 17,
+            sign_in_failures: 5,
             live_connections_per_ip: 2000,
             request_timeout_s: 10,
             live_ping_s: DEFAULT_LIVE_PING_S,
@@ -161,7 +236,11 @@ impl Config {
     /// Loads `dir/antrean.toml` and every `dir/offices/*.toml`.
     pub fn load(dir: &Path) -> Result<Config, ConfigError> {
         let main = dir.join("antrean.toml");
-        let server: ServerConfig = parse(&main, &read(&main)?)?;
+        let mut server: ServerConfig = parse(&main, &read(&main)?)?;
+        if let Some(tls) = &mut server.tls {
+            tls.cert_file = dir.join(&tls.cert_file);
+            tls.key_file = dir.join(&tls.key_file);
+        }
         if !server.public_base_url.starts_with("http://")
             && !server.public_base_url.starts_with("https://")
         {

@@ -43,6 +43,13 @@ pub enum ApiError {
     UnknownTicket,
     #[error("{0}")]
     InvalidBody(String),
+    /// An online ticket's proof of work refused (`proof.rs`).
+    #[error(transparent)]
+    Proof(#[from] crate::proof::Refused),
+    /// This browser holds a waiting or called online ticket for the
+    /// service, or is taking one right now (`holders.rs`).
+    #[error("{0}")]
+    TicketAlreadyActive(String),
     #[error("{0}")]
     InvalidQuery(String),
     /// Well-formed, but its parts do not go together (a rule of the API,
@@ -73,6 +80,10 @@ pub enum ApiError {
     NoRoute,
     #[error("this method is not allowed here")]
     MethodNotAllowed,
+    #[error("a change made with the session cookie must come from this server's own pages")]
+    CrossOrigin,
+    #[error("too many sign-ins are being checked at once; try again in a moment")]
+    SignInBusy,
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
 }
@@ -116,6 +127,19 @@ pub enum ErrorCode {
     SuspendMessageRequired,
     RunningTextTooLong,
     OnlineQuotaExhausted,
+    /// This browser already holds a waiting or called online ticket for
+    /// the service.
+    TicketAlreadyActive,
+    /// An online ticket needs a solved challenge (`proof`).
+    ProofRequired,
+    /// The proof's challenge is not this server's, or its answer is wrong.
+    ProofInvalid,
+    /// The proof's challenge expired: fetch a new one.
+    ProofExpired,
+    /// The proof was already used for a ticket: fetch a new challenge.
+    ProofSpent,
+    NoPriorityClaim,
+    PriorityAlreadyConfirmed,
     CounterNotOpen,
     CounterAlreadyInState,
     CounterBusy,
@@ -146,6 +170,8 @@ pub enum ErrorCode {
     InvalidHandshake,
     NoRoute,
     MethodNotAllowed,
+    CrossOrigin,
+    SignInBusy,
     Internal,
 }
 
@@ -212,6 +238,8 @@ impl ApiError {
                 D::ClosureOverlaps(_) => (S::CONFLICT, C::ClosureOverlaps),
                 D::UnknownClosure(_) => (S::NOT_FOUND, C::UnknownClosure),
                 D::UnknownPrinter(_) => (S::NOT_FOUND, C::UnknownPrinter),
+                D::NoPriorityClaim(_) => (S::UNPROCESSABLE_ENTITY, C::NoPriorityClaim),
+                D::PriorityAlreadyConfirmed(_) => (S::CONFLICT, C::PriorityAlreadyConfirmed),
             },
             ApiError::Staff(e) => match e {
                 StaffError::NotYours(_) => (S::FORBIDDEN, C::Forbidden),
@@ -233,6 +261,8 @@ impl ApiError {
             ApiError::UnknownOffice(_) => (S::NOT_FOUND, C::UnknownOffice),
             ApiError::UnknownTicket => (S::NOT_FOUND, C::UnknownTicket),
             ApiError::InvalidBody(_) => (S::BAD_REQUEST, C::InvalidBody),
+            ApiError::Proof(r) => r.status_and_code(),
+            ApiError::TicketAlreadyActive(_) => (S::CONFLICT, C::TicketAlreadyActive),
             ApiError::InvalidQuery(_) => (S::BAD_REQUEST, C::InvalidQuery),
             ApiError::Unprocessable(code, _) => (S::UNPROCESSABLE_ENTITY, *code),
             ApiError::TooLarge => (S::PAYLOAD_TOO_LARGE, C::BodyTooLarge),
@@ -246,6 +276,8 @@ impl ApiError {
             ApiError::BadHandshake(_) => (S::BAD_REQUEST, C::InvalidHandshake),
             ApiError::NoRoute => (S::NOT_FOUND, C::NoRoute),
             ApiError::MethodNotAllowed => (S::METHOD_NOT_ALLOWED, C::MethodNotAllowed),
+            ApiError::CrossOrigin => (S::FORBIDDEN, C::CrossOrigin),
+            ApiError::SignInBusy => (S::SERVICE_UNAVAILABLE, C::SignInBusy),
             ApiError::Internal(_) => (S::INTERNAL_SERVER_ERROR, C::Internal),
         }
     }
@@ -300,7 +332,7 @@ impl IntoResponse for ApiError {
         )
             .into_response();
         match self {
-            ApiError::RateLimited(secs) => {
+            ApiError::RateLimited(secs) | ApiError::Proof(crate::proof::Refused::Busy(secs)) => {
                 if let Ok(v) = secs.to_string().parse() {
                     res.headers_mut().insert(header::RETRY_AFTER, v);
                 }
@@ -311,6 +343,10 @@ impl IntoResponse for ApiError {
             ApiError::TooLarge => {
                 res.headers_mut()
                     .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            }
+            ApiError::SignInBusy => {
+                res.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
             }
             ApiError::UpgradeRequired => {
                 res.headers_mut()

@@ -39,6 +39,13 @@ impl<S: Send + Sync> FromRequest<S> for NoBody {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        // Bodies are JSON only: a form or text/plain post (what another
+        // site's page can send without asking) says nothing here.
+        let json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_none_or(|v| v.starts_with("application/json"));
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
             .map_err(|e| match e.status() {
@@ -50,7 +57,7 @@ impl<S: Send + Sync> FromRequest<S> for NoBody {
             serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text)
                 .is_ok_and(|m| m.is_empty())
         };
-        if text.is_empty() || empty_object() {
+        if text.is_empty() || (json && empty_object()) {
             Ok(NoBody)
         } else {
             Err(ApiError::InvalidBody("this action takes no body".into()))

@@ -8,6 +8,8 @@
 //! The modules form layers; each uses only those on rows below it:
 //!
 //! ```text
+//! net               connections: caps, timeouts, TLS, the client's address
+//! edge              same-origin changes, security headers
 //! routes  ui        HTTP in, HTTP out; the OpenAPI document; the screens
 //! live  extract     the streams; what requests carry
 //! lookup            tickets by code
@@ -25,35 +27,37 @@ pub mod auth;
 pub mod checkpoints;
 pub mod config;
 pub mod db;
+pub mod edge;
 pub mod error;
 pub mod extract;
+pub mod holders;
 pub mod hub;
 pub mod limits;
 pub mod live;
 pub mod lookup;
+pub mod net;
 pub mod offices;
 pub mod printing;
+pub mod proof;
 pub mod routes;
 pub mod state;
 pub mod ui;
 pub mod views;
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use antrean_store::Store;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
-use axum::serve::ListenerExt;
 use axum::Router;
 use tokio::net::TcpListener;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::config::Config;
 use crate::db::Db;
-use crate::limits::Limits;
+use crate::limits::{ConnectionCounter, Limits};
 use crate::offices::Offices;
 use crate::state::AppState;
 
@@ -69,11 +73,15 @@ pub fn app(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             timeout,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            edge::guard,
+        ))
         .with_state(state)
 }
 
-/// Serves until `shutdown` completes, then closes live connections and
-/// finishes what is in flight.
+/// Serves until `shutdown` completes, then stops accepting, answers what is
+/// in flight, closes idle connections and sends live ones their close frame.
 pub async fn run(
     listener: TcpListener,
     config: Config,
@@ -81,41 +89,40 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     checkpoints::spawn(&config.server.audit, &store);
-    let offices = Offices::start(&config.offices, &store, config.server.security.live_ping())?;
+    let file_limit = net::raise_file_limit();
+    let sec = &config.server.security;
+    let (per_ip, total) = net::connection_caps(file_limit, sec.connections_per_ip);
+    tracing::info!(per_ip, total, "connection caps");
+    let tls = match &config.server.tls {
+        Some(files) => Some(Arc::new(net::Certificates::load(files)?)),
+        None => None,
+    };
+    let offices = Offices::start(&config.offices, &store, sec.live_ping())?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let state = AppState {
-        limits: Arc::new(Limits::new(&config.server.security)),
-        config: Arc::new(config),
+        limits: Arc::new(Limits::new(sec)),
         offices,
         db: Db::new(store),
         access: Default::default(),
-        shutdown: stop_rx,
+        proofs: Default::default(),
+        holders: Default::default(),
+        shutdown: stop_rx.clone(),
+        config: Arc::new(config),
     };
-    let live = Arc::clone(&state.limits.live);
-    let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    // Live frames and answers are small and must leave at once: no Nagle.
-    let listener = listener.tap_io(|tcp| {
-        if let Err(e) = tcp.set_nodelay(true) {
-            tracing::debug!(error = %e, "cannot set TCP_NODELAY");
-        }
-    });
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            tracing::info!("shutting down");
-            let _ = stop_tx.send(true);
-        })
-        .await?;
-    // The live connections were told to close; let each send its close
-    // frame before the runtime goes, but do not wait on a dead peer.
-    if tokio::time::timeout(SHUTDOWN_GRACE, live.drained())
-        .await
-        .is_err()
-    {
-        tracing::warn!("live connections still open at exit");
+    let serving = net::Serving {
+        security: Arc::new(state.config.server.security.clone()),
+        connections: Arc::new(ConnectionCounter::with_total(per_ip, total)),
+        tls,
+        app: app(state),
+    };
+    if let Some(certs) = &serving.tls {
+        net::reload_on_hangup(Arc::clone(certs));
     }
+    tokio::spawn(async move {
+        shutdown.await;
+        tracing::info!("shutting down");
+        let _ = stop_tx.send(true);
+    });
+    net::serve(listener, serving, stop_rx).await;
     Ok(())
 }
-
-/// How long shutdown waits for live connections to close.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);

@@ -1,6 +1,7 @@
 //! Bounds on what one client can take: the request body size, rate limits
-//! per key (online tickets per address, failed sign-ins) and open live
-//! connections per address. Registries give their places back through
+//! per key (online tickets per address), growing delays for sign-in tries,
+//! places for password hashing, and open connections per address and in
+//! total. Registries give their places back through
 //! `Drop` guards.
 
 use std::collections::HashMap;
@@ -24,7 +25,8 @@ pub struct RetryAfter(pub u64);
 #[derive(Debug)]
 pub struct Limits {
     pub online: RateLimit,
-    pub sign_in: RateLimit,
+    pub sign_in: SignInThrottle,
+    pub hashing: Hashing,
     pub live: Arc<ConnectionCounter>,
 }
 
@@ -35,9 +37,186 @@ impl Limits {
                 sec.online_tickets_per_ip,
                 Duration::from_secs(u64::from(sec.online_window_minutes) * 60),
             ),
-            sign_in: RateLimit::new(sec.sign_in_failures, Duration::from_secs(15 * 60)),
+            sign_in: SignInThrottle {
+                per_user: Throttle::new(sec.sign_in_failures),
+                per_address: Throttle::new(sec.sign_in_failures.saturating_mul(4)),
+            },
+            hashing: Hashing::new(),
             live: Arc::new(ConnectionCounter::new(sec.live_connections_per_ip)),
         }
+    }
+}
+
+/// Tries of one key ([`Throttle`]).
+#[derive(Debug, Clone, Copy)]
+struct Tries {
+    count: u32,
+    /// When the next try may come.
+    next: Instant,
+    last: Instant,
+}
+
+/// Growing delays per key: `free` tries at once, then each waits twice as
+/// long as the one before (1 s, 2 s, 4 s ... at most [`MAX_DELAY`]); a key
+/// quiet for [`FORGET_AFTER`] starts again.
+#[derive(Debug)]
+pub struct Throttle {
+    free: u32,
+    keys: Mutex<HashMap<String, Tries>>,
+}
+
+/// The longest wait between two tries of one key.
+pub const MAX_DELAY: Duration = Duration::from_secs(15 * 60);
+/// Quiet time after which a key's tries are forgotten (longer than
+/// [`MAX_DELAY`], so that waiting out the longest delay forgives nothing).
+pub const FORGET_AFTER: Duration = Duration::from_secs(60 * 60);
+
+impl Throttle {
+    pub fn new(free: u32) -> Throttle {
+        Throttle {
+            free,
+            keys: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn delay(&self, count: u32) -> Duration {
+        match count.checked_sub(self.free) {
+            None => Duration::ZERO,
+            Some(over) => Duration::from_secs(1u64 << over.min(20)).min(MAX_DELAY),
+        }
+    }
+
+    fn wait(tries: Option<&Tries>, now: Instant) -> Option<RetryAfter> {
+        let t = tries.filter(|t| now.duration_since(t.last) < FORGET_AFTER)?;
+        (now < t.next).then(|| RetryAfter(t.next.duration_since(now).as_secs().max(1)))
+    }
+
+    fn count(&self, keys: &mut HashMap<String, Tries>, key: &str, now: Instant) {
+        if keys.len() > 100_000 {
+            keys.retain(|_, t| now.duration_since(t.last) < FORGET_AFTER);
+        }
+        let t = keys.entry(key.to_owned()).or_insert(Tries {
+            count: 0,
+            next: now,
+            last: now,
+        });
+        if now.duration_since(t.last) >= FORGET_AFTER {
+            t.count = 0;
+        }
+        t.count += 1;
+        t.last = now;
+        t.next = now + self.delay(t.count);
+    }
+
+    fn give_back(&self, keys: &mut HashMap<String, Tries>, key: &str) {
+        if let Some(t) = keys.get_mut(key) {
+            t.count = t.count.saturating_sub(1);
+            t.next = t.last + self.delay(t.count);
+        }
+    }
+}
+
+/// Sign-in tries, counted per (user, address) and per address. A try is
+/// counted before its password is checked, so a burst of simultaneous
+/// guesses gets no more tries than a slow series; a success gives its try
+/// back and clears the (user, address) count. Someone guessing a clerk's
+/// password from elsewhere delays only themselves: the clerk at their
+/// counter is another (user, address).
+#[derive(Debug)]
+pub struct SignInThrottle {
+    per_user: Throttle,
+    per_address: Throttle,
+}
+
+/// A counted sign-in try; [`SignInThrottle::succeeded`] gives it back.
+#[derive(Debug)]
+pub struct SignInTry {
+    user_key: String,
+    address_key: String,
+}
+
+impl SignInThrottle {
+    /// Counts a try of `user` from `address`, or says how long to wait.
+    pub fn reserve(&self, user: &str, address: IpAddr) -> Result<SignInTry, RetryAfter> {
+        let now = Instant::now();
+        let t = SignInTry {
+            user_key: format!("{user}@{address}"),
+            address_key: address.to_string(),
+        };
+        let mut users = self.per_user.keys.lock().unwrap_or_else(|p| p.into_inner());
+        let mut addresses = self
+            .per_address
+            .keys
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if let Some(wait) = Throttle::wait(users.get(&t.user_key), now)
+            .or_else(|| Throttle::wait(addresses.get(&t.address_key), now))
+        {
+            return Err(wait);
+        }
+        self.per_user.count(&mut users, &t.user_key, now);
+        self.per_address.count(&mut addresses, &t.address_key, now);
+        Ok(t)
+    }
+
+    /// The password was right: this (user, address) starts again, and the
+    /// address's count forgets this try.
+    pub fn succeeded(&self, t: SignInTry) {
+        self.per_user
+            .keys
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&t.user_key);
+        let mut addresses = self
+            .per_address
+            .keys
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        self.per_address.give_back(&mut addresses, &t.address_key);
+    }
+}
+
+/// Password hashing (argon2id, 19 MiB and tens of milliseconds each) takes
+/// at most half the cores at once, so a flood of sign-ins neither grows
+/// memory without bound nor starves the public pages; beyond a short queue
+/// a sign-in is refused at once (503 `sign_in_busy`).
+#[derive(Debug)]
+pub struct Hashing {
+    permits: tokio::sync::Semaphore,
+    waiting: std::sync::atomic::AtomicUsize,
+}
+
+/// Sign-ins that may wait for a hashing place.
+const HASHING_QUEUE: usize = 32;
+
+impl Hashing {
+    fn new() -> Hashing {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Hashing {
+            permits: tokio::sync::Semaphore::new((cores / 2).clamp(1, 4)),
+            waiting: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+
+    /// Runs `f` (a hash or a verification) on the blocking pool once a
+    /// place is free; `None` when the queue is full.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Option<anyhow::Result<T>> {
+        use std::sync::atomic::Ordering;
+        if self.waiting.fetch_add(1, Ordering::AcqRel) >= HASHING_QUEUE {
+            self.waiting.fetch_sub(1, Ordering::AcqRel);
+            return None;
+        }
+        let permit = self.permits.acquire().await;
+        self.waiting.fetch_sub(1, Ordering::AcqRel);
+        let _permit = permit.ok()?;
+        Some(
+            tokio::task::spawn_blocking(f)
+                .await
+                .map_err(anyhow::Error::from),
+        )
     }
 }
 
@@ -98,11 +277,13 @@ impl RateLimit {
     }
 }
 
-/// Open live connections per address; a guard gives its place back on drop.
+/// Open connections per address and in total; a guard gives its place
+/// back on drop.
 #[derive(Debug)]
 pub struct ConnectionCounter {
     max: u32,
-    open: Mutex<HashMap<IpAddr, u32>>,
+    max_total: u32,
+    open: Mutex<Open>,
     /// Woken when the last connection closes (for a clean shutdown).
     none_left: tokio::sync::Notify,
 }
@@ -114,14 +295,31 @@ pub struct ConnectionGuard {
     ip: IpAddr,
 }
 
+#[derive(Debug, Default)]
+struct Open {
+    per_ip: HashMap<IpAddr, u32>,
+    total: u32,
+}
+
 impl ConnectionCounter {
     /// At most `max` open connections per address.
     pub fn new(max: u32) -> Self {
+        ConnectionCounter::with_total(max, u32::MAX)
+    }
+
+    /// At most `max` per address and `max_total` in all.
+    pub fn with_total(max: u32, max_total: u32) -> Self {
         ConnectionCounter {
             max,
-            open: Mutex::new(HashMap::new()),
+            max_total,
+            open: Mutex::new(Open::default()),
             none_left: tokio::sync::Notify::new(),
         }
+    }
+
+    /// Open connections in all.
+    pub fn total(&self) -> u32 {
+        self.open.lock().unwrap_or_else(|p| p.into_inner()).total
     }
 
     /// Resolves once no connection is open. Upgraded connections are not
@@ -130,25 +328,34 @@ impl ConnectionCounter {
     pub async fn drained(&self) {
         loop {
             let notified = self.none_left.notified();
-            if self
-                .open
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .is_empty()
-            {
+            if self.total() == 0 {
                 return;
             }
             notified.await;
         }
     }
 
+    /// A place for a connection from `ip`.
     pub fn acquire(self: &Arc<Self>, ip: IpAddr) -> Result<ConnectionGuard, RetryAfter> {
+        self.take(ip, self.max)
+    }
+
+    /// A place counted only in the total (a trusted proxy's connection).
+    pub fn acquire_uncapped(self: &Arc<Self>, ip: IpAddr) -> Result<ConnectionGuard, RetryAfter> {
+        self.take(ip, u32::MAX)
+    }
+
+    fn take(self: &Arc<Self>, ip: IpAddr, max: u32) -> Result<ConnectionGuard, RetryAfter> {
         let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
-        let n = open.entry(ip).or_insert(0);
-        if *n >= self.max {
+        if open.total >= self.max_total {
+            return Err(RetryAfter(5));
+        }
+        let n = open.per_ip.entry(ip).or_insert(0);
+        if *n >= max {
             return Err(RetryAfter(5));
         }
         *n += 1;
+        open.total += 1;
         Ok(ConnectionGuard {
             counter: Arc::clone(self),
             ip,
@@ -159,13 +366,14 @@ impl ConnectionCounter {
 impl Drop for ConnectionGuard {
     fn drop(&mut self) {
         let mut open = self.counter.open.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(n) = open.get_mut(&self.ip) {
+        if let Some(n) = open.per_ip.get_mut(&self.ip) {
             *n -= 1;
             if *n == 0 {
-                open.remove(&self.ip);
+                open.per_ip.remove(&self.ip);
             }
+            open.total -= 1;
         }
-        if open.is_empty() {
+        if open.total == 0 {
             self.counter.none_left.notify_waiters();
         }
     }
@@ -186,6 +394,86 @@ mod tests {
     }
 
     #[test]
+    fn sign_in_delays_grow_per_user_and_address() {
+        let t = SignInThrottle {
+            per_user: Throttle::new(3),
+            per_address: Throttle::new(12),
+        };
+        let (far, counter) = (IpAddr::from([127, 0, 0, 2]), IpAddr::from([127, 0, 0, 3]));
+        // Three tries at once, then a wait that doubles.
+        for _ in 0..3 {
+            t.reserve("siti", far).expect("a free try");
+        }
+        assert_eq!(t.reserve("siti", far).err(), Some(RetryAfter(1)));
+        // The clerk at their counter is not delayed by the guesser.
+        let own = t.reserve("siti", counter).expect("their own address");
+        t.succeeded(own);
+        // Another name from the guesser's address still has its own tries.
+        t.reserve("budi", far).expect("another user");
+        assert_eq!(t.per_user.delay(4), Duration::from_secs(2));
+        assert_eq!(t.per_user.delay(30), MAX_DELAY);
+    }
+
+    #[test]
+    fn the_address_count_catches_many_names_and_forgets_successes() {
+        let t = SignInThrottle {
+            per_user: Throttle::new(3),
+            per_address: Throttle::new(4),
+        };
+        let ip = IpAddr::from([127, 0, 0, 2]);
+        for name in ["a", "b", "c", "d"] {
+            t.reserve(name, ip).expect("a free try");
+        }
+        assert!(
+            t.reserve("e", ip).is_err(),
+            "a fifth name from one address waits"
+        );
+        let t = SignInThrottle {
+            per_user: Throttle::new(3),
+            per_address: Throttle::new(2),
+        };
+        // Clerks signing in one after another at opening are no attack.
+        for name in ["a", "b", "c", "d", "e"] {
+            let ok = t.reserve(name, ip).expect("each right the first time");
+            t.succeeded(ok);
+        }
+    }
+
+    #[tokio::test]
+    async fn hashing_runs_a_few_at_once_and_refuses_beyond_its_queue() {
+        let h = Arc::new(Hashing::new());
+        let running = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let most = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let tasks: Vec<_> = (0..HASHING_QUEUE * 2)
+            .map(|_| {
+                let (h, running, most) = (Arc::clone(&h), Arc::clone(&running), Arc::clone(&most));
+                tokio::spawn(async move {
+                    h.run(move || {
+                        use std::sync::atomic::Ordering::SeqCst;
+                        let now = running.fetch_add(1, SeqCst) + 1;
+                        most.fetch_max(now, SeqCst);
+                        std::thread::sleep(Duration::from_millis(5));
+                        running.fetch_sub(1, SeqCst);
+                    })
+                    .await
+                    .is_some()
+                })
+            })
+            .collect();
+        let mut done = 0;
+        for t in tasks {
+            done += usize::from(t.await.expect("joined"));
+        }
+        let permits = h.permits.available_permits();
+        assert!(
+            most.load(std::sync::atomic::Ordering::SeqCst) <= permits,
+            "at most {permits} at once"
+        );
+        assert!(done >= HASHING_QUEUE, "the queue's worth ran: {done}");
+        assert!(done < HASHING_QUEUE * 2, "the rest was refused: {done}");
+    }
+
+    #[test]
     fn connections_are_given_back_on_drop() {
         let c = Arc::new(ConnectionCounter::new(1));
         let ip = IpAddr::from([127, 0, 0, 2]);
@@ -194,6 +482,25 @@ mod tests {
         assert!(c.acquire(IpAddr::from([127, 0, 0, 3])).is_ok());
         drop(first);
         assert!(c.acquire(ip).is_ok());
+    }
+
+    #[test]
+    fn the_total_caps_every_address() {
+        let c = Arc::new(ConnectionCounter::with_total(2, 3));
+        let (a, b) = (IpAddr::from([127, 0, 0, 2]), IpAddr::from([127, 0, 0, 3]));
+        let held: Vec<_> = [a, a, b]
+            .iter()
+            .map(|ip| c.acquire(*ip).expect("a place"))
+            .collect();
+        assert!(c.acquire(b).is_err());
+        assert!(c.acquire_uncapped(b).is_err());
+        assert_eq!(c.total(), 3);
+        drop(held);
+        assert_eq!(c.total(), 0);
+        let proxy: Vec<_> = (0..3)
+            .map(|_| c.acquire_uncapped(a).expect("a place"))
+            .collect();
+        assert_eq!(proxy.len(), 3);
     }
 
     #[tokio::test]

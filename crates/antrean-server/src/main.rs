@@ -197,7 +197,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     .await
                     .with_context(|| format!("cannot listen on {addr}"))?;
                 let local = listener.local_addr()?;
-                let base = format!("http://{local}");
+                let scheme = if config.server.tls.is_some() {
+                    "https"
+                } else {
+                    "http"
+                };
+                let base = format!("{scheme}://{local}");
                 println!("Antrean serving on {base}");
                 for o in &config.offices {
                     let id = &o.id;

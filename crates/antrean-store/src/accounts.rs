@@ -312,15 +312,22 @@ impl Store {
     }
 
     /// Stores a new session of a user (only the token's hash is kept) and
-    /// notes the sign-in; drops expired sessions on the way.
+    /// logs the sign-in from `address`; drops expired sessions on the way.
     pub fn create_session(
         &self,
         token_hash: &str,
-        user_id: i64,
+        user: &User,
+        address: &str,
         expires_at: DateTime<Utc>,
     ) -> Result<()> {
         let (t, e) = (token_hash.to_owned(), to_ns(expires_at));
-        self.writer.exec_blocking(move |tx| {
+        let change = AccountChange::SignedIn {
+            user: user.username.clone(),
+            office: user.office.clone(),
+            address: address.to_owned(),
+        };
+        let user_id = user.id;
+        self.account(&Actor::User(user.username.clone()), move |tx| {
             let now = to_ns(Utc::now());
             tx.execute("DELETE FROM sessions WHERE expires_at_ns < ?1", [now])?;
             tx.execute(
@@ -331,16 +338,51 @@ impl Store {
                 "UPDATE users SET last_sign_in_ns = ?2 WHERE id = ?1",
                 params![user_id, now],
             )?;
-            Ok(())
+            Ok((change, ()))
         })
     }
 
-    /// Ends one session; whether there was one.
-    pub fn delete_session(&self, token_hash: &str) -> Result<bool> {
+    /// Logs a failed sign-in from `address`: against `user` when the name
+    /// is an account's (the name typed is not kept otherwise).
+    pub fn sign_in_failed(&self, user: Option<&User>, address: &str) -> Result<()> {
+        let change = AccountChange::SignInFailed {
+            user: user.map(|u| u.username.clone()),
+            office: user.and_then(|u| u.office.clone()),
+            address: address.to_owned(),
+        };
+        self.account(&Actor::Anonymous, move |_| Ok((change, ())))
+    }
+
+    /// Ends one session, logging it; the user whose it was, if it was one.
+    pub fn delete_session(&self, token_hash: &str) -> Result<Option<User>> {
         let t = token_hash.to_owned();
-        self.writer.exec_blocking(move |tx| {
-            Ok(tx.execute("DELETE FROM sessions WHERE token_hash = ?1", [t])? > 0)
-        })
+        let session = self.reader.session(token_hash, Utc::now())?;
+        let Some(session) = session else {
+            // Expired or made up: nothing to log, but clear it anyway.
+            self.writer.exec_blocking(move |tx| {
+                tx.execute("DELETE FROM sessions WHERE token_hash = ?1", [t])?;
+                Ok(())
+            })?;
+            return Ok(None);
+        };
+        let user = session.user;
+        let change = AccountChange::SignedOut {
+            user: user.username.clone(),
+            office: user.office.clone(),
+        };
+        let gone = self.account(&Actor::User(user.username.clone()), move |tx| {
+            let n = tx.execute("DELETE FROM sessions WHERE token_hash = ?1", [t])?;
+            if n == 0 {
+                // Ended meanwhile (signed out elsewhere): no event either.
+                return Err(StoreError::NotFound("session".into()));
+            }
+            Ok((change, ()))
+        });
+        match gone {
+            Ok(()) => Ok(Some(user)),
+            Err(StoreError::NotFound(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     /// Registers a device (a kiosk, a display) by the hash of its token.

@@ -383,7 +383,12 @@ fn accounts_keep_their_role_and_devices_their_kind() {
         (Role::Supervisor, Some("o"))
     );
     store
-        .create_session("token", user.id, Utc::now() + chrono::Duration::hours(1))
+        .create_session(
+            "token",
+            &user,
+            "127.0.0.2",
+            Utc::now() + chrono::Duration::hours(1),
+        )
         .unwrap();
     let session = store.reader.session("token", Utc::now()).unwrap().unwrap();
     assert_eq!((session.user.id, session.user.role), (user.id, user.role));
@@ -458,8 +463,12 @@ fn account_changes_are_in_the_chained_log_with_their_actor_and_a_refused_one_lea
         Err(StoreError::Exists(_))
     ));
     let soon = Utc::now() + chrono::Duration::hours(1);
-    store.create_session("t1", budi.id, soon).unwrap();
-    store.create_session("t2", budi.id, soon).unwrap();
+    store
+        .create_session("t1", &budi, "127.0.0.2", soon)
+        .unwrap();
+    store
+        .create_session("t2", &budi, "127.0.0.2", soon)
+        .unwrap();
     let signed_in = store.reader.user("budi").unwrap().unwrap();
     assert!(signed_in.last_sign_in.is_some());
     // Choosing a password keeps the session that chose it, ends the others.
@@ -478,7 +487,9 @@ fn account_changes_are_in_the_chained_log_with_their_actor_and_a_refused_one_lea
     // Disabling ends every session, and a session of a disabled user is none.
     store.set_disabled(&siti, "budi", true).unwrap();
     assert!(store.reader.session("t1", Utc::now()).unwrap().is_none());
-    store.create_session("t3", budi.id, soon).unwrap();
+    store
+        .create_session("t3", &budi, "127.0.0.2", soon)
+        .unwrap();
     assert!(store.reader.session("t3", Utc::now()).unwrap().is_none());
     store.set_disabled(&siti, "budi", false).unwrap();
     let moved = store
@@ -529,13 +540,18 @@ fn account_changes_are_in_the_chained_log_with_their_actor_and_a_refused_one_lea
         vec![
             (1, "user_added", "operator:root"),
             (2, "user_added", "user:siti"),
-            (3, "password_changed", "user:budi"),
-            (4, "user_disabled", "user:siti"),
-            (5, "user_enabled", "user:siti"),
-            (6, "user_changed", "operator:root"),
-            (7, "device_added", "user:siti"),
-            (8, "device_changed", "user:siti"),
-            (9, "device_revoked", "user:siti"),
+            (3, "signed_in", "user:budi"),
+            (4, "signed_in", "user:budi"),
+            (5, "password_changed", "user:budi"),
+            (6, "user_disabled", "user:siti"),
+            // The store keeps what it is given; refusing a disabled user's
+            // sign-in is the server's, before it asks for a session.
+            (7, "signed_in", "user:budi"),
+            (8, "user_enabled", "user:siti"),
+            (9, "user_changed", "operator:root"),
+            (10, "device_added", "user:siti"),
+            (11, "device_changed", "user:siti"),
+            (12, "device_revoked", "user:siti"),
         ]
     );
     // No secret in the log.

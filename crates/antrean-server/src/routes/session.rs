@@ -19,6 +19,7 @@ use crate::access::Revoked;
 use crate::auth;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::extract::{AppJson, NoBody, SignedIn};
+use crate::net::ClientConn;
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -70,9 +71,11 @@ impl From<&User> for Me {
     }
 }
 
-/// The `Set-Cookie` value that holds `token` for `max_age_s`, or clears it.
-fn cookie(state: &AppState, token: &str, max_age_s: u64) -> String {
-    let secure = if state.config.server.security.secure_cookies {
+/// The `Set-Cookie` value that holds `token` for `max_age_s`, or clears it;
+/// `Secure` when the client's connection is HTTPS (or always, when so
+/// configured).
+fn cookie(state: &AppState, conn: ClientConn, token: &str, max_age_s: u64) -> String {
+    let secure = if conn.https || state.config.server.security.secure_cookies {
         "; Secure"
     } else {
         ""
@@ -90,16 +93,13 @@ fn cookie(state: &AppState, token: &str, max_age_s: u64) -> String {
         (status = 413, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn sign_in(
     State(state): State<AppState>,
+    conn: ClientConn,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     AppJson(req): AppJson<SignIn>,
 ) -> Result<Response, ApiError> {
-    let ip_key = format!("ip:{}", peer.ip());
-    // Per user *and* address: the names of clerks are on the lobby display
-    // (who holds which counter), so a count per name alone would let anyone
-    // lock a clerk out by guessing from elsewhere.
-    let user_key = format!("user:{}@{}", req.username, peer.ip());
-    state.limits.sign_in.check(&ip_key)?;
-    state.limits.sign_in.check(&user_key)?;
+    // Counted before the password is checked: a burst of guesses at once
+    // gets no more tries than a slow series.
+    let tried = state.limits.sign_in.reserve(&req.username, peer.ip())?;
     let username = req.username.clone();
     let user = state.db.read(move |r| r.user(&username)).await?;
     // Against a dummy hash when the user does not exist, so the answer
@@ -108,25 +108,41 @@ async fn sign_in(
         .as_ref()
         .map_or(auth::dummy_hash(), |u| u.password_hash.as_str())
         .to_owned();
-    let ok = auth::verify_blocking(hash, req.password).await?;
-    let Some(user) = user.filter(|_| ok) else {
-        state.limits.sign_in.hit(&ip_key)?;
-        state.limits.sign_in.hit(&user_key)?;
-        return Err(ApiError::BadCredentials);
+    let password = req.password;
+    let ok = state
+        .limits
+        .hashing
+        .run(move || auth::verify_password(&hash, &password))
+        .await
+        .ok_or(ApiError::SignInBusy)??;
+    let address = peer.ip().to_string();
+    let user = match user {
+        Some(u) if ok && !u.disabled => u,
+        other => {
+            // Told only to whoever knows the password.
+            let refusal = match &other {
+                Some(u) if ok && u.disabled => ApiError::AccountDisabled,
+                _ => ApiError::BadCredentials,
+            };
+            let at = address.clone();
+            state
+                .db
+                .write(move |s| s.sign_in_failed(other.as_ref(), &at))
+                .await?;
+            return Err(refusal);
+        }
     };
-    // Told only to whoever knows the password.
-    if user.disabled {
-        return Err(ApiError::AccountDisabled);
-    }
+    state.limits.sign_in.succeeded(tried);
     let token = auth::new_token();
     let hours = state.config.server.security.session_hours;
     let expires = chrono::Utc::now() + chrono::Duration::hours(i64::from(hours));
-    let (hash, id) = (auth::token_hash(&token), user.id);
+    let hash = auth::token_hash(&token);
+    let who = user.clone();
     state
         .db
-        .write(move |s| s.create_session(&hash, id, expires))
+        .write(move |s| s.create_session(&hash, &who, &address, expires))
         .await?;
-    let set = cookie(&state, &token, u64::from(hours) * 3600);
+    let set = cookie(&state, conn, &token, u64::from(hours) * 3600);
     Ok(([(header::SET_COOKIE, set)], Json(Me::from(&user))).into_response())
 }
 
@@ -149,11 +165,6 @@ async fn change_password(
     SignedIn(staff): SignedIn,
     AppJson(req): AppJson<PasswordChange>,
 ) -> Result<Json<Me>, ApiError> {
-    // Guessing the current password here is guessing it at sign-in.
-    let ip_key = format!("ip:{}", peer.ip());
-    let user_key = format!("user:{}@{}", staff.user.username, peer.ip());
-    state.limits.sign_in.check(&ip_key)?;
-    state.limits.sign_in.check(&user_key)?;
     antrean_core::staff::check_password(&staff.user.username, &req.new_password)?;
     if req.new_password == req.current_password {
         return Err(ApiError::Unprocessable(
@@ -161,15 +172,26 @@ async fn change_password(
             "choose a password other than the current one".into(),
         ));
     }
-    let hash = staff.user.password_hash.clone();
-    let current = req.current_password;
-    let ok = auth::verify_blocking(hash, current).await?;
+    // Guessing the current password here is guessing it at sign-in.
+    let tried = state
+        .limits
+        .sign_in
+        .reserve(&staff.user.username, peer.ip())?;
+    let (hash, current) = (staff.user.password_hash.clone(), req.current_password);
+    let hashing = &state.limits.hashing;
+    let ok = hashing
+        .run(move || auth::verify_password(&hash, &current))
+        .await
+        .ok_or(ApiError::SignInBusy)??;
     if !ok {
-        state.limits.sign_in.hit(&ip_key)?;
-        state.limits.sign_in.hit(&user_key)?;
         return Err(ApiError::WrongPassword);
     }
-    let new_hash = auth::hash_blocking(req.new_password).await?;
+    state.limits.sign_in.succeeded(tried);
+    let new = req.new_password;
+    let new_hash = hashing
+        .run(move || auth::hash_password(&new))
+        .await
+        .ok_or(ApiError::SignInBusy)???;
     let (actor, name, keep) = (
         staff.actor(),
         staff.user.username.clone(),
@@ -198,6 +220,7 @@ async fn change_password(
         (status = 401, body = ErrorBody), (status = 413, body = ErrorBody)))]
 async fn sign_out_everywhere(
     State(state): State<AppState>,
+    conn: ClientConn,
     SignedIn(staff): SignedIn,
     _: NoBody,
 ) -> Result<Response, ApiError> {
@@ -210,7 +233,7 @@ async fn sign_out_everywhere(
         id: user.id,
         except: None,
     });
-    let clear = cookie(&state, "", 0);
+    let clear = cookie(&state, conn, "", 0);
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response())
 }
 
@@ -219,6 +242,7 @@ async fn sign_out_everywhere(
     responses((status = 204, description = "signed out"), (status = 400, body = ErrorBody), (status = 413, body = ErrorBody)))]
 async fn sign_out(
     State(state): State<AppState>,
+    conn: ClientConn,
     headers: HeaderMap,
     _: NoBody,
 ) -> Result<Response, ApiError> {
@@ -226,10 +250,15 @@ async fn sign_out(
         let hash = auth::token_hash(token);
         let key = hash.clone();
         // Only a session that was: a made-up cookie tells nobody anything.
-        if state.db.write(move |s| s.delete_session(&key)).await? {
+        if state
+            .db
+            .write(move |s| s.delete_session(&key))
+            .await?
+            .is_some()
+        {
             state.access.revocations.revoke(Revoked::Session(hash));
         }
     }
-    let clear = cookie(&state, "", 0);
+    let clear = cookie(&state, conn, "", 0);
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response())
 }

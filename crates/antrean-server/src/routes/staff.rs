@@ -195,7 +195,7 @@ async fn add_user(
     check_user_name(&req.username)?;
     check_placement_by(&state, &staff, req.role, req.office.as_deref())?;
     let password = auth::one_time_password();
-    let hash = auth::hash_blocking(password.clone()).await?;
+    let hash = hash_of(&state, &password).await?;
     let actor = staff.actor();
     let user = state
         .db
@@ -320,7 +320,7 @@ async fn reset_password(
         return Err(StaffError::OwnAccount.into());
     }
     let password = auth::one_time_password();
-    let hash = auth::hash_blocking(password.clone()).await?;
+    let hash = hash_of(&state, &password).await?;
     let (actor, name) = (staff.actor(), username.clone());
     let user = change(&state, &username, true, move |s| {
         s.set_password(&actor, &name, &hash, PasswordKind::OneTime, None)
@@ -351,4 +351,16 @@ async fn sign_out_user(
     })
     .await?;
     Ok(Json(UserView::from(&user)))
+}
+
+/// The argon2id hash of a new password, in turn with the sign-ins.
+async fn hash_of(state: &AppState, password: &str) -> Result<String, ApiError> {
+    let password = password.to_owned();
+    let hashed = state
+        .limits
+        .hashing
+        .run(move || auth::hash_password(&password))
+        .await
+        .ok_or(ApiError::SignInBusy)???;
+    Ok(hashed)
 }

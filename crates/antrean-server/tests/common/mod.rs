@@ -21,6 +21,8 @@ pub fn write_config(dir: &Path, alpha_extra: &str) {
 public_base_url = "http://antrean.test"
 [security]
 online_tickets_per_ip = 1000000
+# No proof of work here (tests/fair.rs checks it at a low difficulty).
+online_proof_bits = 0
 live_connections_per_ip = 100000
 "#,
     )
@@ -84,6 +86,11 @@ impl Server {
 
     /// Starts with extra TOML for `antrean.toml` and for office `alpha`.
     pub fn start_with(server_extra: &str, alpha_extra: &str) -> Server {
+        Server::start_under(&[], server_extra, alpha_extra)
+    }
+
+    /// Starts the binary under a wrapper command (`prlimit --nofile=...`).
+    pub fn start_under(wrapper: &[&str], server_extra: &str, alpha_extra: &str) -> Server {
         let dir = tempfile::tempdir().unwrap();
         let config = dir.path().join("config");
         let data = dir.path().join("data");
@@ -93,7 +100,7 @@ impl Server {
             let text = std::fs::read_to_string(&main).unwrap();
             std::fs::write(&main, format!("{text}\n{server_extra}\n")).unwrap();
         }
-        let (child, base) = spawn(&config, &data, "127.0.0.1:0");
+        let (child, base) = spawn(wrapper, &config, &data, "127.0.0.1:0");
         Server {
             child,
             base,
@@ -108,7 +115,7 @@ impl Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
         let addr = self.base.trim_start_matches("http://").to_owned();
-        let (child, base) = spawn(&self.config, &self.data, &addr);
+        let (child, base) = spawn(&[], &self.config, &self.data, &addr);
         self.child = child;
         self.base = base;
     }
@@ -182,8 +189,16 @@ impl Drop for Server {
     }
 }
 
-fn spawn(config: &Path, data: &Path, listen: &str) -> (Child, String) {
-    let mut child = Command::new(BIN)
+fn spawn(wrapper: &[&str], config: &Path, data: &Path, listen: &str) -> (Child, String) {
+    let mut cmd = match wrapper.split_first() {
+        Some((program, args)) => {
+            let mut c = Command::new(program);
+            c.args(args).arg(BIN);
+            c
+        }
+        None => Command::new(BIN),
+    };
+    let mut child = cmd
         .arg("--config")
         .arg(config)
         .arg("--data")
