@@ -99,4 +99,8 @@ pub enum DomainError {
     UnknownClosure(chrono::NaiveDate),
     #[error("unknown printer `{0}`")]
     UnknownPrinter(String),
+    #[error("ticket {0} claims no priority")]
+    NoPriorityClaim(String),
+    #[error("the priority of ticket {0} is already confirmed")]
+    PriorityAlreadyConfirmed(String),
 }

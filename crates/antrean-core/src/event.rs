@@ -69,6 +69,14 @@ pub enum EventKind {
         number: String,
         service: String,
     },
+    /// Staff in the hall (help desk or counter) confirmed the priority
+    /// reason claimed online: from now on the ticket waits in the priority
+    /// lane. The log's actor says who.
+    PriorityConfirmed {
+        code: String,
+        number: String,
+        service: String,
+    },
     /// The document applied for at the counter moved to a workflow step of
     /// its service (after the ticket is done).
     DocumentStatus {
@@ -134,6 +142,7 @@ impl EventKind {
             EventKind::TicketRequeued { .. } => "ticket_requeued",
             EventKind::TicketTransferred { .. } => "ticket_transferred",
             EventKind::TicketCancelled { .. } => "ticket_cancelled",
+            EventKind::PriorityConfirmed { .. } => "priority_confirmed",
             EventKind::DocumentStatus { .. } => "document_status",
             EventKind::SurveySubmitted { .. } => "survey_submitted",
             EventKind::CounterState { .. } => "counter_state",
@@ -157,6 +166,7 @@ impl EventKind {
             | EventKind::TicketRequeued { code, .. }
             | EventKind::TicketTransferred { code, .. }
             | EventKind::TicketCancelled { code, .. }
+            | EventKind::PriorityConfirmed { code, .. }
             | EventKind::DocumentStatus { code, .. }
             | EventKind::SurveySubmitted { code, .. } => Some(code),
             EventKind::CounterState { .. }

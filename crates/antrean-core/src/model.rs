@@ -564,6 +564,12 @@ pub struct Ticket {
     /// The service the ticket waits for now.
     pub service: String,
     pub priority: Option<Priority>,
+    /// Whether staff vouch for `priority`: a kiosk's or staff's ticket at
+    /// once, a reason claimed online only once staff confirm it in the hall
+    /// (until then it waits as a regular ticket). Events written before
+    /// this rule carry no such field: their priority counted at once.
+    #[serde(default = "vouched")]
+    pub priority_confirmed: bool,
     pub channel: Channel,
     pub status: TicketStatus,
     pub day: NaiveDate,
@@ -580,6 +586,24 @@ pub struct Ticket {
     pub target_counter: Option<String>,
     /// Calls since it last started waiting.
     pub calls: u32,
+}
+
+fn vouched() -> bool {
+    true
+}
+
+impl Ticket {
+    /// Whether it is called in the priority lane: a priority reason staff
+    /// vouch for. A claim made online and not yet confirmed waits as a
+    /// regular ticket.
+    pub fn in_priority_lane(&self) -> bool {
+        self.priority.is_some() && self.priority_confirmed
+    }
+
+    /// A priority reason claimed online that staff have not yet confirmed.
+    pub fn priority_pending(&self) -> bool {
+        self.priority.is_some() && !self.priority_confirmed
+    }
 }
 
 /// Formats the number of a ticket: prefix and at least three digits.

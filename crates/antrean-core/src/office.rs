@@ -101,6 +101,12 @@ pub enum Command {
     Requeue {
         number: String,
     },
+    /// Staff in the hall saw that the citizen of a ticket whose priority
+    /// reason was claimed online is entitled to it: the ticket moves to the
+    /// priority lane.
+    ConfirmPriority {
+        number: String,
+    },
     /// Staff move the document of a finished ticket (of any day, so the
     /// caller looks it up and passes what it knows) to a workflow step.
     Document {
@@ -370,10 +376,10 @@ impl Office {
             }
             match t.status {
                 TicketStatus::Waiting => {
-                    let lane = match (&t.target_counter, t.priority) {
+                    let lane = match (&t.target_counter, t.in_priority_lane()) {
                         (Some(c), _) => pinned.entry(c.clone()),
-                        (None, Some(_)) => priority.entry(t.service.clone()),
-                        (None, None) => regular.entry(t.service.clone()),
+                        (None, true) => priority.entry(t.service.clone()),
+                        (None, false) => regular.entry(t.service.clone()),
                     };
                     lane.or_default().push(queue_key(&t));
                 }
@@ -526,7 +532,7 @@ impl Office {
         let n = if let Some(counter) = &ticket.target_counter {
             self.pinned.get(counter).map_or(0, |q| q.rank(&key))
         } else if let Some(q) = self.queues.get(&ticket.service) {
-            if ticket.priority.is_some() {
+            if ticket.in_priority_lane() {
                 q.priority.rank(&key)
             } else {
                 q.priority.len() + q.regular.rank(&key)
@@ -831,6 +837,29 @@ impl Office {
                 expect_status(t, &[TicketStatus::NoShow], "requeued")?;
                 Ok(vec![requeued(t)])
             }
+            Command::ConfirmPriority { number } => {
+                let t = self.by_number_or_err(number)?;
+                if t.priority.is_none() {
+                    return Err(DomainError::NoPriorityClaim(t.number.clone()));
+                }
+                if t.priority_confirmed {
+                    return Err(DomainError::PriorityAlreadyConfirmed(t.number.clone()));
+                }
+                expect_status(
+                    t,
+                    &[
+                        TicketStatus::Waiting,
+                        TicketStatus::Called,
+                        TicketStatus::Serving,
+                    ],
+                    "confirmed as priority",
+                )?;
+                Ok(vec![EventKind::PriorityConfirmed {
+                    code: t.code.clone(),
+                    number: t.number.clone(),
+                    service: t.service.clone(),
+                }])
+            }
             Command::Survey {
                 code,
                 number,
@@ -946,6 +975,10 @@ impl Office {
                 number_service: service.to_owned(),
                 service: service.to_owned(),
                 priority,
+                // The kiosk's lane is chosen in the hall, and staff issue
+                // for a citizen they see; a reason claimed online waits
+                // for staff to confirm it.
+                priority_confirmed: priority.is_some() && channel != Channel::Online,
                 channel,
                 status: TicketStatus::Waiting,
                 day: self.day,
@@ -1312,7 +1345,7 @@ impl Office {
                     t.target_counter = None;
                     if let Some(c) = self.counters.iter_mut().find(|c| c.id == *counter) {
                         c.current = Some(code.clone());
-                        c.regular_streak = if t.priority.is_some() {
+                        c.regular_streak = if t.in_priority_lane() {
                             0
                         } else {
                             c.regular_streak.saturating_add(1)
@@ -1380,6 +1413,22 @@ impl Office {
                 t.status = TicketStatus::Cancelled;
                 t.finished_at = Some(at);
                 return Some(t);
+            }
+            EventKind::PriorityConfirmed { code, .. } => {
+                // A waiting ticket changes lanes; one at a counter keeps it.
+                let waiting = self
+                    .tickets
+                    .get(code)
+                    .is_some_and(|t| t.status == TicketStatus::Waiting);
+                if waiting {
+                    self.unqueue(code);
+                }
+                if let Some(t) = self.tickets.get_mut(code) {
+                    t.priority_confirmed = true;
+                }
+                if waiting {
+                    self.enqueue(code);
+                }
             }
             // A finished ticket is no longer in the office's memory.
             EventKind::DocumentStatus { .. } => {}
@@ -1465,7 +1514,7 @@ impl Office {
         if let Some(counter) = &t.target_counter {
             self.pinned.entry(counter.clone()).or_default().insert(key);
         } else if let Some(q) = self.queues.get_mut(&t.service) {
-            if t.priority.is_some() {
+            if t.in_priority_lane() {
                 &mut q.priority
             } else {
                 &mut q.regular

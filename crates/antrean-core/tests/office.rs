@@ -1043,3 +1043,123 @@ fn the_end_of_the_day_releases_every_counter() {
     assert!(next.is_some());
     assert_eq!(o.counter("1").unwrap().clerk, None);
 }
+
+fn issue_online(
+    o: &mut Office,
+    code: &str,
+    service: &str,
+    priority: Option<Priority>,
+    secs: i64,
+) -> String {
+    let evs = run(
+        o,
+        Command::Issue {
+            code: code.into(),
+            service: service.into(),
+            priority,
+            channel: Channel::Online,
+        },
+        secs,
+    )
+    .unwrap();
+    match &evs.events[0].kind {
+        EventKind::TicketIssued { ticket } => ticket.number.clone(),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+fn confirm(o: &mut Office, number: &str, secs: i64) -> Result<Executed, DomainError> {
+    run(
+        o,
+        Command::ConfirmPriority {
+            number: number.into(),
+        },
+        secs,
+    )
+}
+
+#[test]
+fn a_priority_claimed_online_waits_as_regular_until_staff_confirm_it() {
+    let mut o = office();
+    issue(&mut o, "a", "ktp", None, 0);
+    let claimed = issue_online(&mut o, "p", "ktp", Some(Priority::Pregnant), 1);
+    issue(&mut o, "b", "ktp", None, 2);
+    let t = o.ticket("p").unwrap();
+    assert!(t.priority_pending() && !t.in_priority_lane());
+    // Behind A001, as a regular ticket would be.
+    assert_eq!(o.ahead(t), 1);
+    open(&mut o, "1");
+    assert_eq!(call_next(&mut o, "1", 3).as_deref(), Some("A001"));
+    clear(&mut o, "1", 4);
+    // Staff see her in the hall: she goes before A003, who came first... after her.
+    let done = confirm(&mut o, &claimed, 5).unwrap();
+    assert!(matches!(
+        &done.events[..],
+        [e] if matches!(&e.kind, EventKind::PriorityConfirmed { number, .. } if *number == claimed)
+    ));
+    let t = done.ticket.unwrap();
+    assert!(t.in_priority_lane() && !t.priority_pending());
+    assert_eq!(o.ahead(o.ticket("p").unwrap()), 0);
+    assert_eq!(o.ahead(o.ticket("b").unwrap()), 1);
+    assert_eq!(call_next(&mut o, "1", 6).as_deref(), Some(claimed.as_str()));
+}
+
+#[test]
+fn an_unconfirmed_claim_does_not_jump_ahead_of_earlier_regular_tickets() {
+    let mut o = office();
+    issue(&mut o, "a", "ktp", None, 0);
+    issue(&mut o, "b", "ktp", None, 1);
+    issue_online(&mut o, "p", "ktp", Some(Priority::Disability), 2);
+    open(&mut o, "1");
+    let order: Vec<_> = (0..3)
+        .map(|i| {
+            let n = call_next(&mut o, "1", 10 + i * 10).unwrap();
+            clear(&mut o, "1", 11 + i * 10);
+            n
+        })
+        .collect();
+    assert_eq!(order, ["A001", "A002", "A003"]);
+}
+
+#[test]
+fn a_kiosk_priority_needs_no_confirmation_and_only_a_claim_can_be_confirmed() {
+    let mut o = office();
+    let kiosk = issue(&mut o, "k", "ktp", Some(Priority::Elderly), 0);
+    let regular = issue_online(&mut o, "r", "ktp", None, 1);
+    assert!(o.ticket("k").unwrap().in_priority_lane());
+    let before = o.clone();
+    assert_eq!(
+        confirm(&mut o, &kiosk, 2).unwrap_err(),
+        DomainError::PriorityAlreadyConfirmed(kiosk.clone())
+    );
+    assert_eq!(
+        confirm(&mut o, &regular, 2).unwrap_err(),
+        DomainError::NoPriorityClaim(regular.clone())
+    );
+    assert!(matches!(
+        confirm(&mut o, "A999", 2),
+        Err(DomainError::UnknownTicket(_))
+    ));
+    assert_eq!(o, before, "a refused confirmation changes nothing");
+    // Twice: the second is refused.
+    let claimed = issue_online(&mut o, "c", "ktp", Some(Priority::Child), 3);
+    confirm(&mut o, &claimed, 4).unwrap();
+    assert_eq!(
+        confirm(&mut o, &claimed, 5).unwrap_err(),
+        DomainError::PriorityAlreadyConfirmed(claimed)
+    );
+}
+
+#[test]
+fn a_claim_confirmed_at_the_counter_is_recorded_without_moving_anyone() {
+    let mut o = office();
+    let claimed = issue_online(&mut o, "p", "ktp", Some(Priority::Elderly), 0);
+    issue(&mut o, "b", "ktp", None, 1);
+    open(&mut o, "1");
+    assert_eq!(call_next(&mut o, "1", 2).as_deref(), Some(claimed.as_str()));
+    confirm(&mut o, &claimed, 3).unwrap();
+    let t = o.ticket("p").unwrap();
+    assert_eq!(t.status, TicketStatus::Called);
+    assert!(t.in_priority_lane());
+    assert_eq!(o.ahead(o.ticket("b").unwrap()), 0);
+}

@@ -48,6 +48,10 @@ enum Step {
     Requeue {
         nth: usize,
     },
+    /// Staff confirm a priority claimed online (or try it on any ticket).
+    ConfirmPriority {
+        nth: usize,
+    },
     /// `lag`: the caller read storage before it caught up with the office
     /// (see [`Stored::look_up`]).
     Survey {
@@ -80,6 +84,7 @@ fn step() -> impl Strategy<Value = Step> {
         1 => (c.clone(), 0..SERVICES.len()).prop_map(|(counter, service)| Step::TransferService { counter, service }),
         1 => (c.clone(), c.clone()).prop_map(|(counter, to)| Step::TransferCounter { counter, to }),
         1 => any::<usize>().prop_map(|nth| Step::Requeue { nth }),
+        2 => any::<usize>().prop_map(|nth| Step::ConfirmPriority { nth }),
         2 => (any::<usize>(), any::<bool>(), any::<bool>()).prop_map(|(nth, lag, valid)| Step::Survey { nth, lag, valid }),
         1 => (any::<usize>(), any::<bool>(), any::<bool>()).prop_map(|(nth, lag, known_step)| Step::Document { nth, lag, known_step }),
     ]
@@ -196,6 +201,9 @@ fn command(o: &Office, stored: &Stored, step: &Step, n: usize) -> Option<Command
         Step::Requeue { nth } => Command::Requeue {
             number: nth_ticket(o, *nth)?.0,
         },
+        Step::ConfirmPriority { nth } => Command::ConfirmPriority {
+            number: nth_ticket(o, *nth)?.0,
+        },
         Step::Survey { nth, lag, valid } => {
             let (t, live) = stored.pick(o, *nth)?;
             let (status, answered) = stored.look_up(t, live, *lag);
@@ -298,6 +306,20 @@ proptest! {
                     (None, _) => prop_assert!(result.is_err()),
                 }
             }
+            if let Command::ConfirmPriority { number } = &cmd {
+                let t = before.ticket_by_number(number).unwrap();
+                let may = t.priority_pending() && matches!(t.status, TicketStatus::Waiting | TicketStatus::Called | TicketStatus::Serving);
+                prop_assert_eq!(result.is_ok(), may, "{:?} for {:?}", result, t);
+                if may {
+                    let now_t = live.ticket_by_number(number).unwrap();
+                    prop_assert!(now_t.in_priority_lane());
+                }
+            }
+            if let Command::Issue { priority: Some(_), channel, .. } = &cmd {
+                if let Ok(Executed { ticket: Some(t), .. }) = &result {
+                    prop_assert_eq!(t.in_priority_lane(), *channel != Channel::Online, "online priority waits for staff");
+                }
+            }
             if let Command::Document { code, step, .. } = &cmd {
                 let done = stored.finished.iter().any(|t| t.code == code.as_str() && t.status == TicketStatus::Done);
                 prop_assert_eq!(result.is_ok(), done && step == "ready", "{:?}", result);
@@ -334,11 +356,22 @@ proptest! {
                         if let (Command::CallNext { counter }, EventKind::TicketCalled { code, .. }) = (&cmd, &e.kind) {
                             // Priority before regular (without a ratio, and unless the ticket was sent to this counter).
                             let t = live.ticket(code).unwrap();
-                            if ratio.is_none() && t.priority.is_none() && before.ticket(code).unwrap().target_counter.is_none() {
+                            // Only a priority staff vouch for counts: a claim made online and
+                            // not yet confirmed waits as a regular ticket.
+                            if ratio.is_none() && !t.in_priority_lane() && before.ticket(code).unwrap().target_counter.is_none() {
                                 let cdef = def.counter(counter.as_str()).unwrap();
                                 let skipped = before.active_tickets().any(|w| w.status == TicketStatus::Waiting
-                                    && w.priority.is_some() && w.target_counter.is_none() && cdef.services.contains(&w.service));
+                                    && w.in_priority_lane() && w.target_counter.is_none() && cdef.services.contains(&w.service));
                                 prop_assert!(!skipped, "a regular ticket was called before a waiting priority one");
+                            }
+                            // A claim not confirmed never goes before a regular ticket that waited longer.
+                            if ratio.is_none() && t.priority_pending() && t.target_counter.is_none() {
+                                let cdef = def.counter(counter.as_str()).unwrap();
+                                let jumped = def.counter(counter.as_str()).is_some_and(|c| c.policy == antrean_core::CallPolicy::LongestWait)
+                                    && before.active_tickets().any(|w| w.status == TicketStatus::Waiting
+                                        && !w.in_priority_lane() && w.target_counter.is_none()
+                                        && cdef.services.contains(&w.service) && (w.issued_at, &w.number) < (t.issued_at, &t.number));
+                                prop_assert!(!jumped, "an unconfirmed priority claim went ahead of {}", t.number);
                             }
                         }
                         if let EventKind::SurveySubmitted { code, .. } = &e.kind {

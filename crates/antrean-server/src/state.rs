@@ -19,6 +19,10 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     /// Revocations, pairings and device contacts, which take effect at once.
     pub access: Arc<Access>,
+    /// The online tickets' challenges: the key and the spent ones.
+    pub proofs: Arc<crate::proof::Challenges>,
+    /// Which browser holds which online ticket.
+    pub holders: Arc<crate::holders::Holders>,
     /// Turns true when the server shuts down; live connections close.
     pub shutdown: tokio::sync::watch::Receiver<bool>,
 }

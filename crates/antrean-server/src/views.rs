@@ -38,9 +38,14 @@ pub struct TicketView {
     pub office: String,
     pub service: String,
     pub status: TicketStatus,
-    /// Why it is in the priority lane; null for the regular lane.
+    /// The priority reason given; null for the regular lane.
     #[schema(required = true)]
     pub priority: Option<Priority>,
+    /// Whether staff vouch for `priority`, which puts the ticket in the
+    /// priority lane: at once for a kiosk's or staff's ticket; for a reason
+    /// claimed online only once staff confirm it in the hall (until then
+    /// it waits as a regular ticket). False without a priority.
+    pub priority_confirmed: bool,
     pub channel: Channel,
     #[schema(format = DateTime)]
     pub issued_at: String,
@@ -79,6 +84,7 @@ impl TicketView {
             service: t.service.clone(),
             status: t.status,
             priority: t.priority,
+            priority_confirmed: t.in_priority_lane(),
             channel: t.channel,
             issued_at: local_time(cfg, t.issued_at),
             called_at: t.called_at.map(|at| local_time(cfg, at)),
@@ -209,7 +215,7 @@ pub fn counters(cfg: &OfficeDef, office: &Office) -> Vec<CounterView> {
                 number: current.map(|t| t.number.clone()),
                 ticket_status: current.map(|t| t.status),
                 ticket_service: current.map(|t| t.service.clone()),
-                ticket_priority: current.is_some_and(|t| t.priority.is_some()),
+                ticket_priority: current.is_some_and(|t| t.in_priority_lane()),
                 called_at: current
                     .and_then(|t| t.called_at)
                     .map(|at| local_time(cfg, at)),
@@ -435,6 +441,12 @@ pub enum PublicEvent {
         number: String,
         service: String,
     },
+    /// Staff confirmed a priority claimed online: the number moves to the
+    /// priority lane (the reason is not public).
+    PriorityConfirmed {
+        number: String,
+        service: String,
+    },
     DocumentStatus {
         number: String,
         service: String,
@@ -494,7 +506,7 @@ impl PublicEvent {
             EventKind::TicketIssued { ticket } => PublicEvent::TicketIssued {
                 number: s(&ticket.number),
                 service: s(&ticket.service),
-                priority: ticket.priority.is_some(),
+                priority: ticket.in_priority_lane(),
             },
             EventKind::TicketCalled {
                 number,
@@ -563,6 +575,12 @@ impl PublicEvent {
             EventKind::TicketCancelled {
                 number, service, ..
             } => PublicEvent::TicketCancelled {
+                number: s(number),
+                service: s(service),
+            },
+            EventKind::PriorityConfirmed {
+                number, service, ..
+            } => PublicEvent::PriorityConfirmed {
                 number: s(number),
                 service: s(service),
             },
@@ -690,7 +708,7 @@ pub fn waiting(office: &Office, service: &str) -> Waiting {
             .into_iter()
             .map(|t| Queued {
                 number: t.number.clone(),
-                priority: t.priority.is_some(),
+                priority: t.in_priority_lane(),
             })
             .collect(),
         estimated_wait_s: office.estimated_wait_new_s(service),
@@ -709,6 +727,7 @@ pub fn touched_services(kind: &EventKind) -> Vec<&str> {
         | EventKind::TicketNoShow { service, .. }
         | EventKind::TicketRequeued { service, .. }
         | EventKind::TicketCancelled { service, .. }
+        | EventKind::PriorityConfirmed { service, .. }
         | EventKind::ServiceSuspended { service, .. }
         | EventKind::ServiceResumed { service } => vec![service],
         EventKind::TicketTransferred {
@@ -732,7 +751,7 @@ pub fn touched_services(kind: &EventKind) -> Vec<&str> {
 /// queue moves nobody; a counter opening or closing changes estimates.
 pub fn moves_queues(cfg: &OfficeDef, kind: &EventKind) -> Vec<String> {
     match kind {
-        EventKind::TicketIssued { ticket } if ticket.priority.is_none() => vec![],
+        EventKind::TicketIssued { ticket } if !ticket.in_priority_lane() => vec![],
         // Counters and their services may have changed for anyone.
         EventKind::Configured { .. } => cfg.services.iter().map(|s| s.id.clone()).collect(),
         EventKind::CounterState { counter, .. } => cfg

@@ -57,7 +57,7 @@ pub struct ServiceFigures {
 }
 
 const TICKET_COLUMNS: &str = "code, day, number, seq_no, number_service, service, priority, channel, status, \
-    issued_at_ns, called_at_ns, started_at_ns, finished_at_ns, counter, target_counter, calls, office, document";
+    issued_at_ns, called_at_ns, started_at_ns, finished_at_ns, counter, target_counter, calls, office, document, priority_confirmed";
 
 /// One office's stored configuration, if it was seeded.
 pub(crate) fn office_config(c: &Connection, office: &str) -> Result<Option<OfficeDef>> {
@@ -236,7 +236,7 @@ impl Reader {
                 "SELECT number_service,
                         count(*),
                         sum(status = 'done'), sum(status = 'no_show'), sum(status = 'cancelled'), sum(status = 'expired'),
-                        sum(priority IS NOT NULL), sum(channel = 'online'), sum(channel = 'kiosk'),
+                        sum(priority IS NOT NULL AND priority_confirmed), sum(channel = 'online'), sum(channel = 'kiosk'),
                         avg(CASE WHEN called_at_ns IS NOT NULL THEN (called_at_ns - issued_at_ns) / 1e9 END),
                         avg(CASE WHEN status = 'done' THEN (finished_at_ns - called_at_ns) / 1e9 END)
                  FROM tickets WHERE office = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY number_service",
@@ -311,7 +311,7 @@ fn stored_ticket_from_row(r: &Row<'_>) -> Result<StoredTicket> {
     Ok(StoredTicket {
         office: r.get(16)?,
         document: r.get(17)?,
-        surveyed: r.get(18)?,
+        surveyed: r.get(19)?,
         ticket: ticket_from_row(r, None)?,
     })
 }
@@ -351,6 +351,7 @@ fn ticket_from_row(r: &Row<'_>, day: Option<(&str, NaiveDate)>) -> Result<Ticket
         number_service: r.get(4)?,
         service: r.get(5)?,
         priority,
+        priority_confirmed: r.get(18)?,
         channel,
         status: TicketStatus::parse(status).ok_or_else(|| corrupt("status", status))?,
         issued_at: from_ns(r.get(9)?),

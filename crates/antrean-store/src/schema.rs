@@ -184,6 +184,10 @@ INSERT INTO devices_by_id (token_hash, name, office, kind, created_at_ns)
 DROP TABLE devices;
 ALTER TABLE devices_by_id RENAME TO devices;
 "#,
+    // Whether staff vouch for a ticket's priority: a reason claimed online
+    // waits as regular until staff confirm it in the hall. Tickets issued
+    // before this rule had theirs at once.
+    "ALTER TABLE tickets ADD COLUMN priority_confirmed INTEGER NOT NULL DEFAULT 1;",
 ];
 
 /// Opens a connection with the settings every connection needs: WAL so that

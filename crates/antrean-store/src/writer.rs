@@ -364,7 +364,7 @@ pub(crate) fn project(tx: &Transaction<'_>, office: &str, e: &Event) -> Result<(
             .execute(params![code, counter, at])?;
             tx.prepare_cached(
                 "UPDATE counters SET current = ?3, regular_streak = CASE
-                    WHEN (SELECT priority FROM tickets WHERE code = ?3) IS NOT NULL THEN 0
+                    WHEN (SELECT priority IS NOT NULL AND priority_confirmed FROM tickets WHERE code = ?3) THEN 0
                     ELSE min(regular_streak + 1, 4294967295) END
                  WHERE office = ?1 AND id = ?2",
             )?
@@ -429,6 +429,10 @@ pub(crate) fn project(tx: &Transaction<'_>, office: &str, e: &Event) -> Result<(
                 )?
                 .execute(params![office, day, service, channel])?;
             }
+        }
+        EventKind::PriorityConfirmed { code, .. } => {
+            tx.prepare_cached("UPDATE tickets SET priority_confirmed = 1 WHERE code = ?1")?
+                .execute(params![code])?;
         }
         EventKind::DocumentStatus { code, step, .. } => {
             tx.prepare_cached("UPDATE tickets SET document = ?2 WHERE code = ?1")?
@@ -543,8 +547,8 @@ fn configure(tx: &Transaction<'_>, office: &str, change: &Change) -> Result<()> 
 fn insert_ticket(tx: &Transaction<'_>, office: &str, t: &Ticket) -> Result<()> {
     let day = t.day.to_string();
     tx.prepare_cached(
-        "INSERT INTO tickets (code, office, day, number, seq_no, number_service, service, priority, channel, status, issued_at_ns, calls)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0)",
+        "INSERT INTO tickets (code, office, day, number, seq_no, number_service, service, priority, channel, status, issued_at_ns, calls, priority_confirmed)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, ?12)",
     )?
     .execute(params![
         t.code,
@@ -558,6 +562,7 @@ fn insert_ticket(tx: &Transaction<'_>, office: &str, t: &Ticket) -> Result<()> {
         t.channel.as_str(),
         t.status.as_str(),
         to_ns(t.issued_at),
+        t.priority_confirmed,
     ])?;
     tx.prepare_cached(
         "INSERT INTO service_days (office, day, service, next_seq, total, online) VALUES (?1, ?2, ?3, ?4 + 1, 1, ?5)

@@ -1,10 +1,14 @@
-//! Tickets: taking one (online, at a kiosk, at a counter), the citizen's
-//! view of it by its secret code, cancelling it, a late no-show waiting
-//! again, the document's status after the counter, and the IKM survey.
+//! Tickets: taking one (online, at a kiosk, at a counter), the challenge an
+//! online one answers first, the citizen's view of it by its secret code,
+//! cancelling it, a late no-show waiting again, a priority claimed online
+//! confirmed by staff, the document's status after the counter, and the
+//! IKM survey.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
-use antrean_core::{Actor, Channel, Command, DeviceKind, DomainError, Priority, ServiceId};
+use antrean_core::{
+    Actor, Channel, Command, DeviceKind, DomainError, Priority, ServiceId, TicketStatus,
+};
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
@@ -18,14 +22,19 @@ use utoipa_axum::routes;
 use super::acted_on;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::extract::{AppJson, AppPath, DeviceToken, NoBody, Staff};
+use crate::holders::{self, Held, Reservation};
 use crate::lookup;
 use crate::printing::{self, PrintResult};
+use crate::proof::Refused;
 use crate::state::AppState;
-use crate::views::TicketView;
+use crate::views::{local_time, TicketView};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(issue_ticket))
+        .routes(routes!(challenge))
+        .routes(routes!(confirm_priority))
+        .routes(routes!(priority_claims))
         .routes(routes!(get_ticket))
         .routes(routes!(cancel_ticket))
         .routes(routes!(requeue))
@@ -59,6 +68,129 @@ struct IssueRequest {
     /// even when printing fails.
     #[serde(default)]
     print: Option<String>,
+    /// Online only: the answer to a challenge from
+    /// `GET /offices/{office}/challenge`; required while the server asks
+    /// for one (its `bits` is above 0), else ignored. Kiosks and staff
+    /// never send one.
+    #[serde(default)]
+    proof: Option<Proof>,
+    /// Online only: a random id the citizen's page keeps. While a ticket
+    /// taken with it waits or is called, another for the same service is
+    /// refused (409 `ticket_already_active`).
+    #[serde(default)]
+    #[schema(pattern = "^[A-Za-z0-9_-]{16,64}$", min_length = 16, max_length = 64)]
+    citizen: Option<String>,
+}
+
+/// The answer to a challenge.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct Proof {
+    /// The challenge's `challenge`, as given.
+    challenge: String,
+    /// A number such that SHA-256 of `"{salt}:{nonce}"` (the nonce in
+    /// decimal) starts with `bits` zero bits.
+    #[schema(minimum = 0)]
+    nonce: u64,
+}
+
+/// A challenge to answer before taking an online ticket (a small proof of
+/// work, about a second on a cheap phone).
+#[derive(Debug, Serialize, ToSchema)]
+struct ChallengeView {
+    /// Send back as `proof.challenge`; answers one ticket request, once.
+    challenge: String,
+    /// Hex; the work is on `"{salt}:{nonce}"`.
+    salt: String,
+    /// Leading zero bits SHA-256 must give; 0: any nonce will do (the
+    /// server asks for no proof).
+    bits: u8,
+    /// Seconds it may still be answered.
+    expires_in_s: u64,
+}
+
+/// Online tickets count against one budget per address: an IPv4 address,
+/// or an IPv6 /64 (one customer's network, where a host has many).
+fn budget_key(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
+}
+
+/// A challenge for an online ticket at this office: answer it in the
+/// issue request's `proof`. Stateless (signed by the server), valid two
+/// minutes, for one ticket request.
+#[utoipa::path(get, path = "/offices/{office}/challenge", tag = "tickets", params(("office" = String, Path)),
+    responses((status = 200, body = ChallengeView), (status = 404, body = ErrorBody)))]
+async fn challenge(
+    State(state): State<AppState>,
+    AppPath(office): AppPath<String>,
+) -> Result<
+    (
+        [(axum::http::HeaderName, &'static str); 1],
+        Json<ChallengeView>,
+    ),
+    ApiError,
+> {
+    state.office(&office)?;
+    let bits = state.config.server.security.online_proof_bits;
+    let c = state.proofs.issue(&office, bits);
+    Ok((
+        [(axum::http::header::CACHE_CONTROL, "no-store")],
+        Json(ChallengeView {
+            challenge: c.token,
+            salt: c.salt,
+            bits: c.bits,
+            expires_in_s: crate::proof::TTL_S,
+        }),
+    ))
+}
+
+/// The browser's place for an online ticket of `service`: refused while
+/// the ticket it took before still waits or is called.
+async fn reserve(
+    state: &AppState,
+    handle: &crate::offices::OfficeHandle,
+    office: &str,
+    service: &str,
+    citizen: &str,
+) -> Result<Reservation, ApiError> {
+    let refused = |h: Held| {
+        ApiError::TicketAlreadyActive(match h {
+            Held::Ticket(number) => format!(
+                "this browser already holds ticket {number} for this service; one at a time"
+            ),
+            Held::Issuing => "this browser is taking a ticket for this service right now".into(),
+        })
+    };
+    let last = state
+        .holders
+        .last(office, service, citizen)
+        .map_err(refused)?;
+    if let Some(l) = &last {
+        let code = l.code.clone();
+        let active = handle
+            .read(move |s| {
+                s.office.ticket(&code).is_some_and(|t| {
+                    matches!(t.status, TicketStatus::Waiting | TicketStatus::Called)
+                })
+            })
+            .await?;
+        if active {
+            return Err(refused(Held::Ticket(l.number.clone())));
+        }
+    }
+    state
+        .holders
+        .reserve(office, service, citizen, last.as_ref())
+        .map_err(refused)
 }
 
 /// A new ticket, and what became of its printing when asked.
@@ -70,7 +202,11 @@ struct Issued {
     print: Option<PrintResult>,
 }
 
-/// Take a ticket.
+/// Take a ticket. An online one (no sign-in) answers a challenge first
+/// (`proof`), counts against its address's budget only once issued, and is
+/// one per service per browser (`citizen`) while it waits or is called.
+/// A priority reason claimed online waits as a regular ticket until staff
+/// confirm it in the hall.
 #[utoipa::path(post, path = "/offices/{office}/tickets", tag = "tickets", params(("office" = String, Path)),
     request_body = IssueRequest,
     security((), ("device" = []), ("session" = [])),
@@ -95,9 +231,30 @@ async fn issue_ticket(
     }
     let print = req.print;
     let mut own_printer = None;
+    // An online ticket's budget key, counted once it is issued, and the
+    // browser's place, held once it is.
+    let mut budget = None;
+    let mut place = None;
     let actor = match req.channel {
         Channel::Online => {
-            state.limits.online.hit(&peer.ip().to_string())?;
+            // Cheapest first: an address over its budget is told before any
+            // proof is checked.
+            let key = budget_key(peer.ip());
+            state.limits.online.check(&key)?;
+            if state.config.server.security.online_proof_bits > 0 {
+                let proof = req.proof.as_ref().ok_or(Refused::Required)?;
+                state.proofs.spend(&proof.challenge, proof.nonce, &office)?;
+            }
+            if let Some(citizen) = &req.citizen {
+                if !holders::valid_id(citizen) {
+                    return Err(ApiError::InvalidBody(
+                        "`citizen` is 16 to 64 characters of A-Z, a-z, 0-9, - and _".into(),
+                    ));
+                }
+                place =
+                    Some(reserve(&state, handle, &office, req.service.as_str(), citizen).await?);
+            }
+            budget = Some(key);
             None
         }
         Channel::Kiosk => {
@@ -132,6 +289,14 @@ async fn issue_ticket(
         channel: req.channel,
     };
     let ticket = acted_on(handle.execute(cmd, actor).await?)?;
+    if let Some(key) = budget {
+        // Only issued tickets count. Over the budget already (requests that
+        // passed the check together) it stays over: nothing more to count.
+        let _ = state.limits.online.hit(&key);
+    }
+    if let Some(place) = place {
+        place.hold(&ticket.code, &ticket.number);
+    }
     let print = match print.as_ref().or(own_printer.as_ref()) {
         Some(printer) => {
             let job =
@@ -197,6 +362,92 @@ async fn requeue(
         number: number.to_uppercase(),
     };
     acted_on(handle.execute(cmd, Some(staff.actor())).await?).map(Json)
+}
+
+/// Staff in the hall (help desk, clerk, supervisor of the office) confirm
+/// the priority reason claimed online for today's ticket `number`: it
+/// moves to the priority lane. Recorded in the audit log with who did it.
+#[utoipa::path(post, path = "/offices/{office}/tickets/{number}/priority/confirm", tag = "tickets",
+    params(("office" = String, Path), ("number" = String, Path, description = "today's number, e.g. A012")),
+    security(("session" = [])),
+    responses((status = 200, body = TicketView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody), (status = 503, body = ErrorBody)))]
+async fn confirm_priority(
+    State(state): State<AppState>,
+    staff: Staff,
+    AppPath((office, number)): AppPath<(String, String)>,
+    body: Result<NoBody, ApiError>,
+) -> Result<Json<TicketView>, ApiError> {
+    let handle = state.office(&office)?;
+    staff.check_office(&office)?;
+    body?;
+    let cmd = Command::ConfirmPriority {
+        number: number.to_uppercase(),
+    };
+    acted_on(handle.execute(cmd, Some(staff.actor())).await?).map(Json)
+}
+
+/// A ticket whose priority reason was claimed online and awaits staff.
+#[derive(Debug, Serialize, ToSchema)]
+struct PriorityClaim {
+    number: String,
+    service: String,
+    priority: Priority,
+    status: TicketStatus,
+    #[schema(format = DateTime)]
+    issued_at: String,
+    /// Counter id while called or being served.
+    #[schema(required = true)]
+    counter: Option<String>,
+}
+
+/// Staff: today's tickets whose priority reason was claimed online and is
+/// not yet confirmed (waiting, called or being served), oldest first.
+#[utoipa::path(get, path = "/offices/{office}/priority-claims", tag = "tickets",
+    params(("office" = String, Path)),
+    security(("session" = [])),
+    responses((status = 200, body = Vec<PriorityClaim>), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 503, body = ErrorBody)))]
+async fn priority_claims(
+    State(state): State<AppState>,
+    staff: Staff,
+    AppPath(office): AppPath<String>,
+) -> Result<Json<Vec<PriorityClaim>>, ApiError> {
+    let handle = state.office(&office)?;
+    staff.check_office(&office)?;
+    let claims = handle
+        .read(|s| {
+            let cfg = s.cfg();
+            let mut claims: Vec<_> = s
+                .office
+                .active_tickets()
+                .filter(|t| {
+                    t.priority_pending()
+                        && matches!(
+                            t.status,
+                            TicketStatus::Waiting | TicketStatus::Called | TicketStatus::Serving
+                        )
+                })
+                .filter_map(|t| {
+                    Some((
+                        t.issued_at,
+                        PriorityClaim {
+                            number: t.number.clone(),
+                            service: t.service.clone(),
+                            priority: t.priority?,
+                            status: t.status,
+                            issued_at: local_time(cfg, t.issued_at),
+                            counter: t.counter.clone(),
+                        },
+                    ))
+                })
+                .collect();
+            claims.sort_by(|a, b| (a.0, &a.1.number).cmp(&(b.0, &b.1.number)));
+            claims.into_iter().map(|(_, c)| c).collect()
+        })
+        .await?;
+    Ok(Json(claims))
 }
 
 /// Body of `POST /tickets/{code}/document`.
