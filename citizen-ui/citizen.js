@@ -13,6 +13,7 @@ import { closedText, closesText, Reopening } from "../shared-ui/hours.js";
 import { applyI18n, lang, langSwitch, loadLang, preferredLang, serviceName, t, waitText } from "../shared-ui/i18n.js";
 import { badgeFor, Live } from "../shared-ui/live.js";
 import { followOffice, Reconfiguring, suspendedNow, trackSuspensions } from "../shared-ui/office.js";
+import { citizenId, proofFor } from "../shared-ui/proof.js";
 import { chime, unlockAudio } from "../shared-ui/sound.js";
 import { DocumentStatus, Survey } from "./done.js";
 
@@ -39,6 +40,8 @@ const reopening = new Reopening(() => rerenderOffice(), () => Date.now() + skewM
 let rerenderOffice = () => {};
 
 const MY_TICKETS = "antrean.tickets";
+/** The priority reasons a citizen may claim online, as the desk offers them. */
+const PRIORITIES = /** @type {const} */ (["elderly", "disability", "pregnant", "child", "other"]);
 
 /** Tickets taken on this phone: {office: code}. */
 function myTickets() {
@@ -149,6 +152,10 @@ async function officePage(id) {
   document.title = `${o.name} · ${t("cit.title")}`;
   /** @type {string | null} */
   let confirming = null;
+  /** The priority reason chosen in the confirmation (null: regular). @type {string | null} */
+  let claimed = null;
+  /** While the challenge is solved and the ticket issued. */
+  let taking = false;
   /** @type {HTMLElement | null} */
   let error = null;
   /** Services staff stopped, as the office's live stream tells it. @type {import("../shared-ui/office.js").Suspensions} */
@@ -236,15 +243,27 @@ async function officePage(id) {
     }
     if (exhausted) return h("p", { class: "unavailable" }, t("svc.exhausted_online"));
     if (confirming === s.id) {
+      // An optional priority reason: staff confirm it in the hall, and until
+      // then the ticket waits as a regular one.
+      const lane = h(
+        "select",
+        { id: "lane", "aria-describedby": "lane-hint", disabled: taking, onchange: (/** @type {Event} */ e) => (claimed = /** @type {HTMLSelectElement} */ (e.target).value || null) },
+        h("option", { value: "" }, t("cit.lane_regular")),
+        PRIORITIES.map((p) => h("option", { value: p, selected: claimed === p }, t(`priority.${p}`))),
+      );
       return h(
         "div",
         { class: "confirm", role: "group", "aria-labelledby": headId },
         h("p", null, t("cit.confirm", { service: serviceName(s) })),
+        h("label", { for: "lane", class: "lane-label" }, t("cit.lane")),
+        lane,
+        h("p", { class: "hint", id: "lane-hint" }, t("cit.lane_hint")),
+        taking && h("p", { class: "hint", role: "status", id: "taking" }, t("cit.proving")),
         h(
           "div",
           { class: "row" },
-          h("button", { type: "button", class: "btn btn-go", id: "confirm-take", onclick: () => take(s) }, t("cit.confirm_yes")),
-          h("button", { type: "button", class: "btn", onclick: () => ((confirming = null), render()) }, t("btn.cancel")),
+          h("button", { type: "button", class: "btn btn-go", id: "confirm-take", disabled: taking, onclick: () => take(s) }, t("cit.confirm_yes")),
+          h("button", { type: "button", class: "btn", disabled: taking, onclick: () => ((confirming = null), (claimed = null), render()) }, t("btn.cancel")),
         ),
       );
     }
@@ -270,12 +289,25 @@ async function officePage(id) {
   /** @param {Service} s */
   const take = async (s) => {
     void unlockAudio();
+    taking = true;
+    render();
     try {
+      const body = { service: s.id, priority: claimed, channel: "online", citizen: citizenId() };
       /** @type {Ticket} */
-      const ticket = await api(`/offices/${o.id}/tickets`, { body: { service: s.id, priority: null, channel: "online" } });
+      let ticket;
+      try {
+        ticket = await api(`/offices/${o.id}/tickets`, { body: { ...body, proof: await proofFor(o.id) } });
+      } catch (e) {
+        // A challenge that expired while the phone slept, or was used: once more.
+        if (!(e instanceof ApiError && (e.code === "proof_expired" || e.code === "proof_spent"))) throw e;
+        ticket = await api(`/offices/${o.id}/tickets`, { body: { ...body, proof: await proofFor(o.id) } });
+      }
+      taking = false;
+      claimed = null;
       rememberTicket(o.id, ticket.code);
       go(`/t/${ticket.code}`);
     } catch (e) {
+      taking = false;
       confirming = null;
       if (e instanceof ApiError && (e.code === "service_not_served" || e.code === "unknown_service")) {
         // Staff took it away while the page was open: the list without it.
@@ -288,6 +320,19 @@ async function officePage(id) {
         // why and when it opens again.
         error = h("p", { class: "error-msg", role: "alert" }, t("svc.closed_now", { service: serviceName(s) }));
         await refresh().catch(() => render());
+        return;
+      }
+      const held = myTickets()[o.id];
+      if (e instanceof ApiError && e.code === "ticket_already_active" && held) {
+        // The ticket this phone holds is one tap away.
+        error = h(
+          "p",
+          { class: "error-msg", role: "alert" },
+          errorText(e),
+          " ",
+          h("a", { href: `/t/${held}`, onclick: link(`/t/${held}`), id: "held-ticket" }, t("cit.see_ticket")),
+        );
+        render();
         return;
       }
       if (e instanceof ApiError && e.code === "service_suspended") {
@@ -354,6 +399,11 @@ async function ticketPage(code) {
       h("p", { class: "service" }, s ? serviceName(s) : ticket.service),
       h("h1", { class: "number num", id: "ticket-number" }, h("span", { class: "visually-hidden" }, t("cit.your_number") + " "), ticket.number),
       h("p", null, h("span", { class: `status status-${st}`, id: "ticket-status", "aria-live": "polite" }, t(`status.${st}`))),
+      ticket.priority &&
+        !ticket.priority_confirmed &&
+        (waiting || st === "called") &&
+        h("p", { class: "priority-pending", id: "ticket-priority" }, t("cit.priority_pending", { reason: t(`priority.${ticket.priority}`) })),
+      ticket.priority && ticket.priority_confirmed && h("p", { class: "priority-ok", id: "ticket-priority" }, t("cit.priority_confirmed", { reason: t(`priority.${ticket.priority}`) })),
       waiting &&
         h(
           "dl",

@@ -23,6 +23,7 @@
 import { api, ApiError, errorText, officeFromPath } from "../shared-ui/api.js";
 import { byId, fill, h, keepFocus } from "../shared-ui/dom.js";
 import { applyI18n, langSwitch, loadLang, preferredLang, serviceName, t } from "../shared-ui/i18n.js";
+import { PriorityClaims } from "../shared-ui/claims.js";
 import { clearTicket, followOffice, OfficeState, Reconfiguring } from "../shared-ui/office.js";
 import { mountStaffTools, resetSignIn, sessionEnded, signedIn, signInForm, signOut, staffHere } from "../shared-ui/session.js";
 
@@ -38,6 +39,8 @@ const PICK_EVENTS = new Set(["counter_taken", "counter_state"]);
 
 /** @type {import("../shared-ui/api.js").Office | null} */
 let office = null;
+/** Priority reasons claimed online, to confirm when the citizen is at the counter. */
+const claims = new PriorityClaims(officeId, () => office?.services ?? []);
 /** @type {import("../shared-ui/session.js").Me | null} */
 let me = null;
 /** @type {string | null} */
@@ -534,6 +537,7 @@ function startLive() {
   const onMessage = (/** @type {import("../shared-ui/live.js").ServerMsg} */ msg) => {
     state.apply(msg);
     reconfiguring.see(msg, office);
+    claims.see(msg);
     if (!byId("work").hidden) renderWork();
     else if (!byId("pick").hidden && (msg.type === "snapshot" || (msg.type === "event" && PICK_EVENTS.has(msg.event.kind)))) renderPick();
   };
@@ -576,6 +580,7 @@ async function start() {
   if (!staffHere(me, officeId, () => show("signin"))) return;
   if (!live) state.counters = office?.counters ?? [];
   startLive();
+  void claims.refresh();
   try {
     counterId = localStorage.getItem(COUNTER_KEY);
   } catch {
@@ -615,6 +620,7 @@ async function init() {
     endSession(null);
   });
   mountStaffTools(byId("sign-out"), endSession);
+  byId("work").querySelector(".c-grid")?.append(claims.el);
   byId("change-counter").addEventListener("click", () => pickCounter());
   byId("act-open").addEventListener("click", () => void act("open"));
   byId("act-close").addEventListener("click", () => void act("close"));

@@ -21,6 +21,7 @@ import { api, ApiError, errorText, officeFromPath } from "../shared-ui/api.js";
 import { byId, fill, h, keepFocus } from "../shared-ui/dom.js";
 import { closedText, closesText, Reopening } from "../shared-ui/hours.js";
 import { applyI18n, langSwitch, loadLang, preferredLang, serviceName, t, waitText } from "../shared-ui/i18n.js";
+import { PriorityClaims } from "../shared-ui/claims.js";
 import { holdAccess } from "../shared-ui/live.js";
 import { followOffice, OfficeState, Reconfiguring, suspendedNow } from "../shared-ui/office.js";
 import { mountStaffTools, resetSignIn, sessionEnded, signedIn, signInForm, signOut, staffHere, whoami } from "../shared-ui/session.js";
@@ -64,6 +65,8 @@ let confirming = null;
 /** The ticket just issued, shown on the result. @type {Issued | null} */
 let ticket = null;
 let busy = false;
+/** Priority reasons claimed online, to confirm when the citizen is here. */
+const claims = new PriorityClaims(officeId, () => office?.services ?? []);
 
 function show(/** @type {"signin" | "issue" | "result"} */ which) {
   for (const id of ["signin", "issue", "result"]) byId(id).hidden = id !== which;
@@ -443,6 +446,7 @@ function redraw() {
   renderLanes();
   renderPrinters();
   if (ticket) showResult();
+  claims.render();
   if (office) document.title = `${t("desk.title")} · ${office.name}`;
   byId("whoami").textContent = whoami(me);
 }
@@ -454,6 +458,7 @@ function startLive() {
     reconfiguring.see(msg, office);
     if (msg.type === "event" && msg.event.kind === "day_ended") void refreshOffice().catch(() => {});
     updateServices();
+    claims.see(msg);
   });
   live.addEventListener("accessended", () => endSession(t("session.ended")));
 }
@@ -471,6 +476,7 @@ function endSession(notice) {
   serviceId = null;
   lane = null;
   for (const dlg of document.querySelectorAll("dialog[open]")) /** @type {HTMLDialogElement} */ (dlg).close();
+  claims.el.hidden = true;
   fill(byId("result-qr"));
   byId("result-qr").removeAttribute("data-code");
   byId("issue-error").hidden = true;
@@ -490,6 +496,8 @@ async function start() {
   renderServices();
   renderLanes();
   show("issue");
+  claims.el.hidden = false;
+  void claims.refresh();
   focusFirstService();
 }
 
@@ -513,6 +521,8 @@ async function init() {
     endSession(null);
   });
   mountStaffTools(byId("sign-out"), endSession);
+  claims.el.hidden = true;
+  byId("main").append(claims.el);
   byId("issue").addEventListener("submit", (e) => onSubmit(/** @type {SubmitEvent} */ (e)));
   byId("printer").addEventListener("change", (e) => {
     try {

@@ -10,6 +10,7 @@ import readline from "node:readline";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
+import { solve } from "../../shared-ui/sha256.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(here, "../..");
@@ -24,6 +25,8 @@ export const SUPERVISOR = { username: "supervisor1", password: "rahasia-super-1"
  * a QR code was drawn by the server from its configuration.
  */
 export const PUBLIC_BASE_URL = "http://antrean.test:8080";
+/** The online tickets' proof of work in the tests: real, and quick (~256 tries). */
+export const PROOF_BITS = 8;
 fs.mkdirSync(ARTIFACTS, { recursive: true });
 
 /**
@@ -44,7 +47,13 @@ export async function startServer(opts = {}) {
   const mainFile = path.join(config, "antrean.toml");
   const main = fs.readFileSync(mainFile, "utf8");
   if (!/^public_base_url\s*=/m.test(main)) throw new Error("config/antrean.toml has no public_base_url line");
-  fs.writeFileSync(mainFile, main.replace(/^public_base_url\s*=.*$/m, `public_base_url = ${JSON.stringify(PUBLIC_BASE_URL)}`));
+  fs.writeFileSync(
+    mainFile,
+    main
+      .replace(/^public_base_url\s*=.*$/m, `public_base_url = ${JSON.stringify(PUBLIC_BASE_URL)}`)
+      // The real proof of work, at a difficulty that keeps tests quick.
+      .replace(/^online_proof_bits\s*=.*$/m, `online_proof_bits = ${PROOF_BITS}`),
+  );
   fs.mkdirSync(data);
   const cli = (/** @type {string[]} */ args, env = {}) =>
     execFileSync(BIN, ["--config", config, "--data", data, ...args], { env: { ...process.env, ...env }, encoding: "utf8" });
@@ -128,8 +137,13 @@ export async function startServer(opts = {}) {
     async counter(/** @type {string} */ cookie, /** @type {string} */ counter, /** @type {string} */ action, /** @type {unknown} */ body) {
       return this.api(`/offices/${OFFICE}/counters/${counter}/${action}`, { method: "POST", body, headers: { cookie } });
     },
-    async takeOnline(/** @type {string} */ service) {
-      return this.api(`/offices/${OFFICE}/tickets`, { body: { service, priority: null, channel: "online" } });
+    /** A solved challenge of the office, as an online ticket's `proof`. */
+    async proof() {
+      const c = await this.api(`/offices/${OFFICE}/challenge`);
+      return { challenge: c.challenge, nonce: solve(c.salt, c.bits) };
+    },
+    async takeOnline(/** @type {string} */ service, /** @type {string | null} */ priority = null) {
+      return this.api(`/offices/${OFFICE}/tickets`, { body: { service, priority, channel: "online", proof: await this.proof() } });
     },
   };
   await server.start();
