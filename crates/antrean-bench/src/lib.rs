@@ -7,7 +7,9 @@
 //! See BENCHMARKS.md at the workspace root for the method and the figures.
 #![forbid(unsafe_code)]
 
+pub mod fair;
 pub mod fanout;
+pub mod flood;
 pub mod http;
 pub mod issue;
 pub mod live;

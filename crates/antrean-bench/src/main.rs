@@ -36,6 +36,14 @@ struct Cli {
     /// a server from before configuration was state).
     #[arg(long)]
     no_config_changes: bool,
+    /// Only fair online tickets: a script from two addresses against the
+    /// defaults, and a citizen's tap to ticket (see src/fair.rs).
+    #[arg(long)]
+    fair: bool,
+    /// Only the public pages during a sign-in flood from many addresses
+    /// (see src/flood.rs).
+    #[arg(long)]
+    sign_in_flood: bool,
     /// Internal: be the other end of the plain TCP fan-out at this address.
     #[arg(long, hide = true)]
     fanout_peer: Option<std::net::SocketAddr>,
@@ -55,6 +63,61 @@ async fn main() -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("antrean-bench fan-out peer: {e:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    if cli.sign_in_flood {
+        let binary = cli
+            .server
+            .clone()
+            .unwrap_or_else(|| antrean_bench::workspace_root().join("target/release/antrean"));
+        let time = std::time::Duration::from_secs(match (cli.tiny, cli.quick) {
+            (true, _) => 2,
+            (_, true) => 10,
+            _ => 30,
+        });
+        return match antrean_bench::flood::run(&binary, time, !cli.silent).await {
+            Ok(r) if cli.json => {
+                println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
+                ExitCode::SUCCESS
+            }
+            Ok(r) => {
+                print!("{}", antrean_bench::flood::render(&r));
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("antrean-bench --sign-in-flood: {e:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    if cli.fair {
+        let root = antrean_bench::workspace_root();
+        let binary = cli
+            .server
+            .clone()
+            .unwrap_or_else(|| root.join("target/release/antrean"));
+        let (script_for, citizens) = if cli.tiny {
+            (std::time::Duration::from_secs(2), 3)
+        } else if cli.quick {
+            (std::time::Duration::from_secs(20), 20)
+        } else {
+            (std::time::Duration::from_secs(60), 50)
+        };
+        return match antrean_bench::fair::run(&binary, &root, script_for, citizens, !cli.silent)
+            .await
+        {
+            Ok(r) if cli.json => {
+                println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
+                ExitCode::SUCCESS
+            }
+            Ok(r) => {
+                print!("{}", antrean_bench::fair::render(&r));
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("antrean-bench --fair: {e:#}");
                 ExitCode::FAILURE
             }
         };

@@ -176,46 +176,63 @@ impl SignInThrottle {
     }
 }
 
-/// Password hashing (argon2id, 19 MiB and tens of milliseconds each) takes
-/// at most half the cores at once, so a flood of sign-ins neither grows
-/// memory without bound nor starves the public pages; beyond a short queue
-/// a sign-in is refused at once (503 `sign_in_busy`).
+/// Password hashing (argon2id: 19 MiB and tens of milliseconds each) on a
+/// few threads of its own, at most half the cores, so that a flood of
+/// sign-ins neither grows memory (each thread reuses its one 19 MiB) nor
+/// starves the public pages; beyond a short queue a sign-in is refused at
+/// once (503 `sign_in_busy`).
 #[derive(Debug)]
 pub struct Hashing {
-    permits: tokio::sync::Semaphore,
-    waiting: std::sync::atomic::AtomicUsize,
+    jobs: std::sync::mpsc::SyncSender<HashJob>,
 }
 
-/// Sign-ins that may wait for a hashing place.
+type HashJob = Box<dyn FnOnce() + Send>;
+
+/// Sign-ins that may wait for a hashing thread.
 const HASHING_QUEUE: usize = 32;
 
 impl Hashing {
-    fn new() -> Hashing {
+    /// Half the cores, one to four.
+    fn threads() -> usize {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        Hashing {
-            permits: tokio::sync::Semaphore::new((cores / 2).clamp(1, 4)),
-            waiting: std::sync::atomic::AtomicUsize::new(0),
-        }
+        (cores / 2).clamp(1, 4)
     }
 
-    /// Runs `f` (a hash or a verification) on the blocking pool once a
-    /// place is free; `None` when the queue is full.
+    fn new() -> Hashing {
+        let (jobs, queue) = std::sync::mpsc::sync_channel::<HashJob>(HASHING_QUEUE);
+        let queue = Arc::new(Mutex::new(queue));
+        for i in 0..Hashing::threads() {
+            let queue = Arc::clone(&queue);
+            let spawned = std::thread::Builder::new()
+                .name(format!("hashing-{i}"))
+                .spawn(move || loop {
+                    let job = queue.lock().unwrap_or_else(|p| p.into_inner()).recv();
+                    match job {
+                        Ok(job) => job(),
+                        Err(_) => return,
+                    }
+                });
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "cannot start a password hashing thread");
+            }
+        }
+        Hashing { jobs }
+    }
+
+    /// Runs `f` (a hash or a verification) on a hashing thread; `None`
+    /// when the queue is full.
     pub async fn run<T: Send + 'static>(
         &self,
         f: impl FnOnce() -> T + Send + 'static,
     ) -> Option<anyhow::Result<T>> {
-        use std::sync::atomic::Ordering;
-        if self.waiting.fetch_add(1, Ordering::AcqRel) >= HASHING_QUEUE {
-            self.waiting.fetch_sub(1, Ordering::AcqRel);
-            return None;
-        }
-        let permit = self.permits.acquire().await;
-        self.waiting.fetch_sub(1, Ordering::AcqRel);
-        let _permit = permit.ok()?;
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let job: HashJob = Box::new(move || {
+            let _ = tx.send(f());
+        });
+        self.jobs.try_send(job).ok()?;
         Some(
-            tokio::task::spawn_blocking(f)
-                .await
-                .map_err(anyhow::Error::from),
+            rx.await
+                .map_err(|_| anyhow::anyhow!("the hashing thread is gone")),
         )
     }
 }
@@ -444,7 +461,7 @@ mod tests {
         let h = Arc::new(Hashing::new());
         let running = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let most = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let tasks: Vec<_> = (0..HASHING_QUEUE * 2)
+        let tasks: Vec<_> = (0..HASHING_QUEUE * 3)
             .map(|_| {
                 let (h, running, most) = (Arc::clone(&h), Arc::clone(&running), Arc::clone(&most));
                 tokio::spawn(async move {
@@ -464,13 +481,11 @@ mod tests {
         for t in tasks {
             done += usize::from(t.await.expect("joined"));
         }
-        let permits = h.permits.available_permits();
-        assert!(
-            most.load(std::sync::atomic::Ordering::SeqCst) <= permits,
-            "at most {permits} at once"
-        );
+        let most = most.load(std::sync::atomic::Ordering::SeqCst);
+        let threads = Hashing::threads();
+        assert!(most <= threads, "{most} at once on {threads} threads");
         assert!(done >= HASHING_QUEUE, "the queue's worth ran: {done}");
-        assert!(done < HASHING_QUEUE * 2, "the rest was refused: {done}");
+        assert!(done < HASHING_QUEUE * 3, "the rest was refused: {done}");
     }
 
     #[test]

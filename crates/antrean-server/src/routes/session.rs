@@ -90,7 +90,7 @@ fn cookie(state: &AppState, conn: ClientConn, token: &str, max_age_s: u64) -> St
 #[utoipa::path(post, path = "/session", tag = "session", request_body = SignIn,
     responses((status = 200, body = Me, description = "signed in; sets the HttpOnly session cookie"),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 413, body = ErrorBody), (status = 429, body = ErrorBody)))]
+        (status = 413, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
 async fn sign_in(
     State(state): State<AppState>,
     conn: ClientConn,
@@ -158,7 +158,7 @@ async fn whoami(SignedIn(staff): SignedIn) -> Json<Me> {
 #[utoipa::path(put, path = "/session/password", tag = "session", security(("session" = [])),
     request_body = PasswordChange,
     responses((status = 200, body = Me), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
 async fn change_password(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
