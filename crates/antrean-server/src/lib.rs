@@ -17,7 +17,9 @@
 //! error  printing   the HTTP edge (status, code); printers
 //! offices           one task per office
 //! views  db         the wire format; the store facade
+//! checkpoints       signed heads of the audit chain, daily
 //! hub  limits  auth  access   broadcast; bounds; secrets; revocations
+//! proof  holders    online tickets: proofs of work; one per browser
 //! config            the configuration
 //! ```
 #![forbid(unsafe_code)]

@@ -847,14 +847,19 @@ async fn accounts_and_devices_outlast_a_restart_and_their_changes_are_in_the_aud
         log,
         [
             ("user_added", operator),
+            ("signed_in", "user:bupati"),
             ("user_added", "user:bupati"),
+            ("signed_in", "user:siti"),
             ("password_changed", "user:siti"),
             ("user_added", "user:siti"),
+            ("signed_in", "user:budi"),
             ("password_changed", "user:budi"),
             ("device_added", "user:siti"),
             ("user_disabled", "user:siti"),
             ("password_reset", operator),
             ("device_revoked", operator),
+            ("signed_in", "user:siti"),
+            ("signed_in", "user:bupati"),
         ]
     );
 }
@@ -1003,7 +1008,8 @@ async fn the_audit_viewer_finds_each_action_by_its_actor_and_never_shows_a_code(
             "ticket_called",
             "counter_state",
             "counter_taken",
-            "password_changed"
+            "password_changed",
+            "signed_in"
         ],
         "newest first, the clerk's own and the accounts log's"
     );
@@ -1108,7 +1114,7 @@ async fn the_audit_viewer_finds_each_action_by_its_actor_and_never_shows_a_code(
         lines.next(),
         Some("\u{feff}id,log,seq,at,kind,actor,details")
     );
-    assert_eq!(lines.count(), 6, "{csv}");
+    assert_eq!(lines.count(), 8, "{csv}");
 
     let (_, check) = sup.get("/api/v1/audit/verify").await;
     assert_eq!(check["intact"], true, "{check}");

@@ -566,7 +566,7 @@ fn account_changes_are_in_the_chained_log_with_their_actor_and_a_refused_one_lea
     }
     assert_eq!(
         store.reader.verify_chain().unwrap(),
-        ChainReport::Intact { events: 9 }
+        ChainReport::Intact { events: 12 }
     );
 }
 

@@ -24,6 +24,7 @@ online_tickets_per_ip = 1000000
 # No proof of work here (tests/fair.rs checks it at a low difficulty).
 online_proof_bits = 0
 live_connections_per_ip = 100000
+connections_per_ip = 100000
 "#,
     )
     .unwrap();
