@@ -44,6 +44,24 @@ impl Conn {
         })
     }
 
+    /// A connection from a local source address (`127.0.0.2`: another
+    /// client on loopback, as the server sees it).
+    pub async fn connect_from(local: std::net::IpAddr, addr: SocketAddr) -> anyhow::Result<Conn> {
+        let socket = tokio::net::TcpSocket::new_v4()?;
+        socket.bind(SocketAddr::new(local, 0))?;
+        let tcp = socket
+            .connect(addr)
+            .await
+            .with_context(|| format!("connecting to {addr} from {local}"))?;
+        tcp.set_nodelay(true)?;
+        Ok(Conn {
+            stream: BufReader::with_capacity(8192, tcp),
+            cookie: None,
+            out: Vec::with_capacity(512),
+            line: String::new(),
+        })
+    }
+
     /// Sends the cookie `name=value` with every later request.
     pub fn set_cookie(&mut self, cookie: String) {
         self.cookie = Some(cookie);

@@ -162,7 +162,7 @@ impl Default for Security {
             connections_per_ip: 1000,
             online_tickets_per_ip: 30,
             online_window_minutes: 10,
-            online_proof_bits: 17,
+            online_proof_bits: 16,
             sign_in_failures: 5,
             live_connections_per_ip: 2000,
             request_timeout_s: 10,
