@@ -31,7 +31,7 @@ import { at, has, reword, tx, w } from "./strings.js";
 
 /** The kinds of entry, grouped as the filter offers them. */
 const KINDS = {
-  tickets: ["ticket_issued", "ticket_called", "ticket_serving", "ticket_done", "ticket_no_show", "ticket_requeued", "ticket_transferred", "ticket_cancelled", "document_status", "survey_submitted"],
+  tickets: ["ticket_issued", "ticket_called", "ticket_serving", "ticket_done", "ticket_no_show", "ticket_requeued", "ticket_transferred", "ticket_cancelled", "priority_confirmed", "document_status", "survey_submitted"],
   counters: ["counter_state", "counter_taken"],
   office: ["service_suspended", "service_resumed", "running_text_changed", "configured", "day_ended"],
   staff: ["user_added", "user_changed", "user_disabled", "user_enabled", "password_reset", "password_changed", "signed_out_everywhere", "signed_in", "sign_in_failed", "signed_out"],
@@ -408,6 +408,7 @@ function sentence(e) {
       from: counterName(o, d.from_counter),
       to: d.counter ? counterName(o, d.counter) : service,
     }),
+    priority_confirmed: () => ({ number: d.number, service }),
     document_status: () => ({ number: d.number, service, step: d.step }),
     survey_submitted: () => ({ service }),
     counter_state: () => ({ counter, reason: d.reason ?? "" }),
