@@ -473,6 +473,8 @@ function who(e) {
   const a = e.actor;
   if (a == null) return e.kind === "ticket_issued" ? ["audit.actor.citizen"] : ["audit.actor.system"];
   if (a === "citizen") return ["audit.actor.citizen"];
+  // Nobody signed in, e.g. a failed sign-in (its sentence names the account tried).
+  if (a === "anonymous") return ["audit.actor.anonymous"];
   const i = a.indexOf(":");
   const type = a.slice(0, i);
   const name = a.slice(i + 1);

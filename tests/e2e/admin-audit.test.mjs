@@ -5,14 +5,17 @@
 // code and revokes it; a clerk opens counter 1 and calls a ticket. The
 // monitor shows, live, that petugas1 holds counter 1. The audit view says
 // the chain is intact (checking it first), and lists, as sentences, exactly
-// the supervisor's account and device actions when filtered by their name,
-// the clerk's counter_taken, counter_state and ticket_called by theirs, a
-// ticket's issue and call by its number; pages older and newer; downloads
-// the same entries as CSV; reads the same in English. The supervisor
+// the supervisor's sign-ins, account and device actions when filtered by
+// their name, the clerk's sign-in, counter_taken, counter_state and
+// ticket_called by theirs, a ticket's issue and call by its number; pages
+// older and newer; downloads the same entries as CSV; reads the same in
+// English. The supervisor
 // releases counter 1 from the monitor (asked first, the cell then says
 // nobody holds it), and a release somebody else made first is refused
 // next to the button. After a row of the database is edited with sqlite3,
 // the chain checked again raises the alarm naming the first broken entry.
+// Failed sign-ins name the account tried (or say the name is nobody's) and
+// the address, never the password.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -50,6 +53,8 @@ describe("the audit log and the counters' holders in /admin", { timeout: 300000 
   let clerk = "";
   /** The ticket the clerk calls. */
   let number = "";
+  /** The admin who reads every office's log. */
+  const kepala = { username: "kepala", password: "rahasia-admin-1" };
 
   /** Opens a view from the menu; focus goes to its heading. @param {"staff" | "devices" | "audit" | "monitor"} view */
   async function open(view) {
@@ -209,7 +214,7 @@ describe("the audit log and the counters' holders in /admin", { timeout: 300000 
     await look(admin, "intact");
   });
 
-  it("filtered by the supervisor's name: exactly their account and device actions, as sentences", async () => {
+  it("filtered by the supervisor's name: exactly their sign-ins, account and device actions, as sentences", async () => {
     const suggested = await admin.locator("#audit-actors option").evaluateAll((os) => os.map((o) => /** @type {HTMLOptionElement} */ (o).value));
     assert.deepEqual(suggested, [ANI, CLERK.username, SUPERVISOR.username], "the office's staff offered as suggestions");
     assert.equal(await admin.locator("#audit-filter-actor").getAttribute("list"), "audit-actors");
@@ -219,19 +224,23 @@ describe("the audit log and the counters' holders in /admin", { timeout: 300000 
       ["user_disabled", `${ANI} dinonaktifkan`, SUPERVISOR.username],
       ["password_reset", `Kata sandi ${ANI} diatur ulang`, SUPERVISOR.username],
       ["user_added", `Akun ${ANI} dibuat (Petugas loket)`, SUPERVISOR.username],
+      // On this page, and before that the test's own session for the API.
+      ["signed_in", `${SUPERVISOR.username} masuk dari 127.0.0.1`, SUPERVISOR.username],
+      ["signed_in", `${SUPERVISOR.username} masuk dari 127.0.0.1`, SUPERVISOR.username],
     ]);
     assert.match(await renderedText(admin.locator("#audit-caption")), new RegExp(`halaman 1: oleh ${SUPERVISOR.username}$`));
     assert.equal(await admin.locator(".a-pager").isHidden(), true, "one page: no paging");
     // "user:supervisor1" is the same filter.
-    assert.equal((await filter({ actor: `user:${SUPERVISOR.username}` })).length, 5);
+    assert.equal((await filter({ actor: `user:${SUPERVISOR.username}` })).length, 7);
     await look(admin, "by-supervisor");
   });
 
-  it("filtered by the clerk's name: the counter taken and opened, the ticket called", async () => {
+  it("filtered by the clerk's name: their sign-in, the counter taken and opened, the ticket called", async () => {
     assert.deepEqual(await filter({ actor: CLERK.username }), [
       ["ticket_called", `Nomor ${number} dipanggil ke Loket 1`, CLERK.username],
       ["counter_state", "Loket 1 dibuka", CLERK.username],
       ["counter_taken", `Loket 1 dipegang ${CLERK.username}`, CLERK.username],
+      ["signed_in", `${CLERK.username} masuk dari 127.0.0.1`, CLERK.username],
     ]);
     await look(admin, "by-clerk");
   });
@@ -259,24 +268,30 @@ describe("the audit log and the counters' holders in /admin", { timeout: 300000 
     const newer = admin.locator("#audit-newer");
     assert.deepEqual(await ids(), all.slice(0, 10).map((/** @type {any} */ e) => e.id));
     assert.equal(await newer.isDisabled(), true, "the newest page has nothing newer");
-    assert.deepEqual((await rows()).at(-1), ["configured", "Konfigurasi awal dipasang", "Sistem"], "the office's file seeded it");
+    assert.deepEqual((await rows()).at(-1), ["user_added", `Akun ${ANI} dibuat (Petugas loket)`, SUPERVISOR.username], "the supervisor's first action");
     await older.click();
     await admin.locator("#audit-status", { hasText: `Halaman 2: ${all.length - 10} entri.` }).waitFor(T);
     assert.deepEqual(await ids(), all.slice(10).map((/** @type {any} */ e) => e.id));
     assert.equal(await older.isDisabled(), true, "the oldest page");
     assert.equal(await admin.evaluate(() => document.activeElement?.id), "audit-newer", "focus moved to the button that still goes somewhere");
     assert.equal(await admin.locator("#audit-page").innerText(), "Halaman 2");
-    // The oldest entries: the accounts the server's command line made.
+    // The oldest entries: the supervisor's sign-ins, the office's file
+    // seeding it, the accounts the server's command line made.
     const oldest = await rows();
+    assert.deepEqual(oldest.slice(0, 3), [
+      ["signed_in", `${SUPERVISOR.username} masuk dari 127.0.0.1`, SUPERVISOR.username],
+      ["signed_in", `${SUPERVISOR.username} masuk dari 127.0.0.1`, SUPERVISOR.username],
+      ["configured", "Konfigurasi awal dipasang", "Sistem"],
+    ]);
     assert.deepEqual(
-      oldest.map(([kind, what]) => [kind, what]),
+      oldest.slice(3).map(([kind, what]) => [kind, what]),
       [
         ["device_added", "Perangkat 'kiosk-1' (Kios) didaftarkan"],
         ["user_added", `Akun ${SUPERVISOR.username} dibuat (Supervisor)`],
         ["user_added", `Akun ${CLERK.username} dibuat (Petugas loket)`],
       ],
     );
-    for (const [, , who] of oldest) assert.match(who, /^.+ \(baris perintah server\)$/);
+    for (const [, , who] of oldest.slice(3)) assert.match(who, /^.+ \(baris perintah server\)$/);
     await look(admin, "page-2");
     await newer.click();
     await admin.locator("#audit-status", { hasText: "Halaman 1: 10 entri." }).waitFor(T);
@@ -295,23 +310,28 @@ describe("the audit log and the counters' holders in /admin", { timeout: 300000 
     assert.ok(text.startsWith("\uFEFF"), "with a BOM, for spreadsheets");
     const lines = text.slice(1).trim().split("\r\n");
     assert.equal(lines[0], "id,log,seq,at,kind,actor,details");
-    assert.deepEqual(lines.slice(1).map((l) => l.split(",")[4]), ["ticket_called", "counter_state", "counter_taken"]);
+    assert.deepEqual(lines.slice(1).map((l) => l.split(",")[4]), ["ticket_called", "counter_state", "counter_taken", "signed_in"]);
     assert.ok(lines.slice(1).every((l) => l.split(",")[5] === `user:${CLERK.username}`));
   });
 
   it("in English, the same entries in English words", async () => {
     await admin.locator("#lang-btn").click();
     await admin.locator("#audit-h", { hasText: "Audit log" }).waitFor(T);
-    assert.deepEqual(await rows(), [
-      ["ticket_called", `Ticket ${number} called to Loket 1`, CLERK.username],
-      ["counter_state", "Loket 1 opened", CLERK.username],
-      ["counter_taken", `Loket 1 taken by ${CLERK.username}`, CLERK.username],
-    ]);
-    assert.match(await renderedText(admin.locator("#audit-chain-status")), /^Log chain intact: \d+ entries verified\.$/);
-    assert.deepEqual(await admin.locator("#audit-table thead th").allInnerTexts(), ["Time", "What happened", "By"]);
-    await look(admin, "english");
-    await admin.locator("#lang-btn").click();
-    await admin.locator("#audit-h", { hasText: "Log audit" }).waitFor(T);
+    try {
+      assert.deepEqual(await rows(), [
+        ["ticket_called", `Ticket ${number} called to Loket 1`, CLERK.username],
+        ["counter_state", "Loket 1 opened", CLERK.username],
+        ["counter_taken", `Loket 1 taken by ${CLERK.username}`, CLERK.username],
+        ["signed_in", `${CLERK.username} signed in from 127.0.0.1`, CLERK.username],
+      ]);
+      assert.match(await renderedText(admin.locator("#audit-chain-status")), /^Log chain intact: \d+ entries verified\.$/);
+      assert.deepEqual(await admin.locator("#audit-table thead th").allInnerTexts(), ["Time", "What happened", "By"]);
+      await look(admin, "english");
+    } finally {
+      // Back to Indonesian even when this failed, so the tests after it say what they check.
+      await admin.locator("#lang-btn").click();
+      await admin.locator("#audit-h", { hasText: "Log audit" }).waitFor(T);
+    }
   });
 
   it("at 1920×1080 the log reads in one view", async () => {
@@ -387,7 +407,6 @@ describe("the audit log and the counters' holders in /admin", { timeout: 300000 
   });
 
   it("an admin reads one office's log, or every office's and every account's", async () => {
-    const kepala = { username: "kepala", password: "rahasia-admin-1" };
     antreanCli(server, ["user", "add", kepala.username, "--role", "admin"], { ANTREAN_PASSWORD: kepala.password });
     const p = await openPage(browser, DESK);
     await p.goto(`${server.url}/admin#audit`);
@@ -402,6 +421,38 @@ describe("the audit log and the counters' holders in /admin", { timeout: 300000 
     // The chain is the same for everyone: broken since the edit.
     await p.locator("#audit-chain.is-broken").waitFor(T);
     await look(p, "admin-all");
+    await p.close();
+  });
+
+  it("a failed sign-in names the account tried and the address, never the password; a name nobody has is not kept", async () => {
+    const wrong = { username: CLERK.username, password: "salah-ketik-sandi-7" };
+    // A password typed into the name field.
+    const nobody = { username: "rahasia-di-kolom-nama", password: "sandi-orang-lain-9" };
+    for (const who of [wrong, nobody]) {
+      const res = await fetch(`${server.url}/api/v1/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(who) });
+      assert.equal(res.status, 401, who.username);
+    }
+    // The supervisor (still on the audit view) sees the one against their office's account.
+    assert.deepEqual(await filter({ kind: "sign_in_failed" }), [["sign_in_failed", `Gagal masuk sebagai ${CLERK.username} dari 127.0.0.1`, "Anonim"]]);
+    // An admin sees both, in every log.
+    const p = await openPage(browser, DESK);
+    await p.goto(`${server.url}/admin#audit`);
+    await signInOnPage(p, kepala);
+    await p.locator("#audit-status", { hasText: /^Halaman 1/ }).waitFor(T);
+    await p.locator("#audit-filter-office").selectOption("all");
+    await p.locator("#audit-filter-kind").selectOption("sign_in_failed");
+    await p.locator("#audit-filter button[type=submit]").click();
+    await p.locator('#audit-list tr[data-kind="sign_in_failed"]').nth(1).waitFor(T);
+    const failed = await p.locator("#audit-list tr").evaluateAll((trs) =>
+      trs.map((tr) => [tr.getAttribute("data-kind") ?? "", ...[...tr.querySelectorAll("td")].slice(1).map((td) => (td.textContent ?? "").replace(/\s+/g, " ").trim())]),
+    );
+    assert.deepEqual(failed, [
+      ["sign_in_failed", "Gagal masuk dengan nama yang tidak terdaftar dari 127.0.0.1", "Anonim"],
+      ["sign_in_failed", `Gagal masuk sebagai ${CLERK.username} dari 127.0.0.1`, "Anonim"],
+    ]);
+    const page = await p.evaluate(() => document.documentElement.outerHTML + document.body.innerText);
+    for (const secret of [wrong.password, nobody.password, nobody.username]) assert.ok(!page.includes(secret), `${secret} on the page`);
+    await look(p, "failed-sign-in");
     await p.close();
   });
 });
