@@ -70,15 +70,17 @@ pub struct Security {
     /// trusted proxy).
     pub secure_cookies: bool,
     /// Addresses (or networks, `10.0.0.0/8`) of reverse proxies whose
-    /// `X-Forwarded-For`, `Forwarded` and `X-Forwarded-Proto` are believed;
+    /// `X-Forwarded-For` and `X-Forwarded-Proto` are believed (`Forwarded`
+    /// never: proxies pass a client's own through);
     /// from anyone else those headers are ignored.
     pub trusted_proxies: Vec<Network>,
     /// Seconds a client may take to send a request's headers; also how long
     /// an idle keep-alive connection stays open.
     pub header_read_timeout_s: NonZeroU64,
     /// Open connections per address (HTTP and live together), at most half
-    /// of what the file limit allows in total. A trusted proxy is not
-    /// capped: its clients are, by the address it names.
+    /// of what the file limit allows in total. A trusted proxy's
+    /// connections count only in the total (its clients' live streams are
+    /// capped by the address it names).
     pub connections_per_ip: u32,
     /// Online tickets one address may take per window.
     pub online_tickets_per_ip: u32,

@@ -17,6 +17,19 @@ pub const BODY_LIMIT: usize = 16 * 1024;
 /// export is some tens of KiB.
 pub const CONFIG_BODY_LIMIT: usize = 256 * 1024;
 
+/// What every limit counts an address as: an IPv4 address (also written
+/// as IPv6, `::ffff:192.0.2.1`), or an IPv6 /64, one customer's network,
+/// where a single host has addresses to spare.
+pub fn address_key(ip: IpAddr) -> IpAddr {
+    match ip.to_canonical() {
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            IpAddr::from([s[0], s[1], s[2], s[3], 0, 0, 0, 0])
+        }
+        v4 => v4,
+    }
+}
+
 /// How long a refused client should wait, in whole seconds (at least 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryAfter(pub u64);
@@ -139,6 +152,7 @@ impl SignInThrottle {
     /// Counts a try of `user` from `address`, or says how long to wait.
     pub fn reserve(&self, user: &str, address: IpAddr) -> Result<SignInTry, RetryAfter> {
         let now = Instant::now();
+        let address = address_key(address);
         let t = SignInTry {
             user_key: format!("{user}@{address}"),
             address_key: address.to_string(),
@@ -157,6 +171,20 @@ impl SignInThrottle {
         self.per_user.count(&mut users, &t.user_key, now);
         self.per_address.count(&mut addresses, &t.address_key, now);
         Ok(t)
+    }
+
+    /// The try was not made after all (no hashing place was free): both
+    /// counts forget it.
+    pub fn not_tried(&self, t: SignInTry) {
+        let mut users = self.per_user.keys.lock().unwrap_or_else(|p| p.into_inner());
+        self.per_user.give_back(&mut users, &t.user_key);
+        drop(users);
+        let mut addresses = self
+            .per_address
+            .keys
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        self.per_address.give_back(&mut addresses, &t.address_key);
     }
 
     /// The password was right: this (user, address) starts again, and the
@@ -281,6 +309,24 @@ impl RateLimit {
         Ok(())
     }
 
+    /// Counts a hit now, given back when the [`Reserved`] is dropped
+    /// without [`Reserved::keep`]: requests sent together cannot all pass
+    /// a check made before any of them is counted.
+    pub fn reserve(&self, key: &str) -> Result<Reserved<'_>, RetryAfter> {
+        self.hit(key)?;
+        Ok(Reserved {
+            limit: self,
+            key: Some(key.to_owned()),
+        })
+    }
+
+    fn give_back(&self, key: &str) {
+        let mut hits = self.hits.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(entry) = hits.get_mut(key) {
+            entry.1 = entry.1.saturating_sub(1);
+        }
+    }
+
     /// Whether the key is over the limit, without counting.
     pub fn check(&self, key: &str) -> Result<(), RetryAfter> {
         let now = Instant::now();
@@ -294,8 +340,30 @@ impl RateLimit {
     }
 }
 
-/// Open connections per address and in total; a guard gives its place
-/// back on drop.
+/// A hit of [`RateLimit::reserve`], given back on drop unless kept.
+#[derive(Debug)]
+pub struct Reserved<'a> {
+    limit: &'a RateLimit,
+    key: Option<String>,
+}
+
+impl Reserved<'_> {
+    /// It counts: what it was for happened.
+    pub fn keep(mut self) {
+        self.key = None;
+    }
+}
+
+impl Drop for Reserved<'_> {
+    fn drop(&mut self) {
+        if let Some(key) = self.key.take() {
+            self.limit.give_back(&key);
+        }
+    }
+}
+
+/// Open connections per address ([`address_key`]) and in total; a guard
+/// gives its place back on drop.
 #[derive(Debug)]
 pub struct ConnectionCounter {
     max: u32,
@@ -363,6 +431,7 @@ impl ConnectionCounter {
     }
 
     fn take(self: &Arc<Self>, ip: IpAddr, max: u32) -> Result<ConnectionGuard, RetryAfter> {
+        let ip = address_key(ip);
         let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
         if open.total >= self.max_total {
             return Err(RetryAfter(5));
@@ -486,6 +555,28 @@ mod tests {
         assert!(most <= threads, "{most} at once on {threads} threads");
         assert!(done >= HASHING_QUEUE, "the queue's worth ran: {done}");
         assert!(done < HASHING_QUEUE * 3, "the rest was refused: {done}");
+    }
+
+    #[test]
+    fn addresses_count_as_ipv4_or_an_ipv6_64() {
+        let v4: IpAddr = "192.0.2.1".parse().expect("ip");
+        assert_eq!(address_key("::ffff:192.0.2.1".parse().expect("ip")), v4);
+        let a = address_key("2001:db8:1:2:aaaa::1".parse().expect("ip"));
+        let b = address_key("2001:db8:1:2:bbbb::2".parse().expect("ip"));
+        assert_eq!(a, b);
+        assert_ne!(a, address_key("2001:db8:1:3::1".parse().expect("ip")));
+    }
+
+    #[test]
+    fn a_reservation_counts_until_given_back() {
+        let rl = RateLimit::new(2, Duration::from_secs(60));
+        let kept = rl.reserve("a").expect("a place");
+        let dropped = rl.reserve("a").expect("a place");
+        assert!(rl.reserve("a").is_err(), "both counted at once");
+        kept.keep();
+        drop(dropped);
+        rl.reserve("a").expect("the dropped one given back").keep();
+        assert!(rl.check("a").is_err());
     }
 
     #[test]

@@ -67,10 +67,12 @@ pub fn connection_caps(file_limit: u64, per_ip: u32) -> (u32, u32) {
 }
 
 /// The client's address: the peer's, or when the peer is a trusted proxy,
-/// the nearest address it names that is not itself a trusted proxy
-/// (`Forwarded: for=`, else `X-Forwarded-For`, read from the right, since
-/// a client can put anything on the left). Whether its connection is HTTPS:
-/// ours, or the trusted proxy's `X-Forwarded-Proto`/`Forwarded: proto=`.
+/// the nearest address in `X-Forwarded-For` that is not itself a trusted
+/// proxy (read from the right: a client can put anything on the left, and
+/// each proxy appends the address it was reached from). Whether its
+/// connection is HTTPS: ours, or the trusted proxy's `X-Forwarded-Proto`.
+/// `Forwarded` (RFC 7239) is never read: the usual proxy set-ups write
+/// `X-Forwarded-For` and pass a client's own `Forwarded` through untouched.
 pub fn client_of(
     sec: &Security,
     peer: SocketAddr,
@@ -80,49 +82,30 @@ pub fn client_of(
     if !sec.is_trusted_proxy(peer.ip()) {
         return (peer, tls);
     }
-    let forwarded: Vec<&str> = headers
-        .get_all("forwarded")
+    let hops: Vec<&str> = headers
+        .get_all("x-forwarded-for")
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
+        .map(str::trim)
         .collect();
-    let values = |key: &str| -> Vec<String> {
-        forwarded
-            .iter()
-            .filter_map(|element| {
-                element.split(';').find_map(|pair| {
-                    let (k, v) = pair.trim().split_once('=')?;
-                    k.trim()
-                        .eq_ignore_ascii_case(key)
-                        .then(|| v.trim().trim_matches('"').to_owned())
-                })
-            })
-            .collect()
-    };
-    let mut hops = values("for");
-    if hops.is_empty() {
-        hops = headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .map(|s| s.trim().to_owned())
-            .collect();
-    }
     let client = hops
         .iter()
         .rev()
         .map(|hop| parse_hop(hop))
         .take_while(Option::is_some)
         .flatten()
+        .map(|ip| ip.to_canonical())
         .find(|ip| !sec.is_trusted_proxy(*ip))
         .map_or(peer, |ip| SocketAddr::new(ip, 0));
-    let proto = values("proto").pop().or_else(|| {
-        headers
-            .get("x-forwarded-proto")
-            .and_then(|v| v.to_str().ok())
-            .map(|v| v.trim().to_owned())
-    });
+    // The proxy's own word for the last hop (nginx: `$scheme`).
+    let proto = headers
+        .get_all("x-forwarded-proto")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .next_back()
+        .map(str::trim);
     let https = tls || proto.is_some_and(|p| p.eq_ignore_ascii_case("https"));
     (client, https)
 }
@@ -172,7 +155,8 @@ impl Certificates {
 
 /// On SIGHUP, reads the certificate and key again (a renewed certificate
 /// is taken without a restart); a bad file is logged and the old one kept.
-pub fn reload_on_hangup(certs: Arc<Certificates>) {
+/// Without TLS the signal is only logged (it would end the process).
+pub fn reload_on_hangup(certs: Option<Arc<Certificates>>) {
     #[cfg(unix)]
     tokio::spawn(async move {
         use tokio::signal::unix::{signal, SignalKind};
@@ -181,6 +165,10 @@ pub fn reload_on_hangup(certs: Arc<Certificates>) {
             return;
         };
         while hangups.recv().await.is_some() {
+            let Some(certs) = &certs else {
+                tracing::info!("SIGHUP: nothing to reload (no [tls])");
+                continue;
+            };
             match certs.reload() {
                 Ok(()) => tracing::info!("TLS certificate reloaded"),
                 Err(e) => {
@@ -244,7 +232,8 @@ pub async fn serve(listener: TcpListener, serving: Serving, mut stop: watch::Rec
             accepted = listener.accept() => accepted,
         };
         let (tcp, peer) = match accepted {
-            Ok(accepted) => accepted,
+            // `::ffff:127.0.0.1` from a listener on `[::]` is 127.0.0.1.
+            Ok((tcp, peer)) => (tcp, SocketAddr::new(peer.ip().to_canonical(), peer.port())),
             Err(e) => {
                 // Out of files or memory: wait a moment rather than spin;
                 // a client that gave up before we took it is nothing.
@@ -498,13 +487,12 @@ mod tests {
         let (client, https) = client_of(&sec, peer, false, &h);
         assert_eq!(client.ip(), "203.0.113.9".parse::<IpAddr>().expect("ip"));
         assert!(!https);
-        let h = headers(&[(
-            "forwarded",
-            "for=\"[2001:db8::1]:4711\";proto=https, for=10.0.0.3",
-        )]);
-        let (client, https) = client_of(&sec, peer, false, &h);
+        // `Forwarded` is the client's own word: never believed.
+        let h = headers(&[("forwarded", "for=198.51.100.50;proto=https")]);
+        assert_eq!(client_of(&sec, peer, false, &h), (peer, false));
+        let h = headers(&[("x-forwarded-for", "[2001:db8::1]:4711, ::ffff:10.0.0.3")]);
+        let (client, _) = client_of(&sec, peer, false, &h);
         assert_eq!(client.ip(), "2001:db8::1".parse::<IpAddr>().expect("ip"));
-        assert!(https);
         // Garbage stops the walk: the proxy's own address stands.
         let h = headers(&[("x-forwarded-for", "unknown")]);
         assert_eq!(client_of(&sec, peer, false, &h).0, peer);

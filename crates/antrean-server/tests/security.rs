@@ -140,7 +140,7 @@ async fn one_address_holding_many_half_sent_requests_leaves_the_server_reachable
             .await
             .expect("closed after the header-read timeout")
             .unwrap_or(0);
-        // hyper answers nothing or a 408 to headers that never came.
+        // Closed: hyper 1 sends nothing to headers that never came.
         let text = String::from_utf8_lossy(&buf[..n]);
         assert!(n == 0 || text.starts_with("HTTP/1.1 408"), "{text}");
     }
@@ -424,6 +424,7 @@ async fn forwarded_addresses_count_only_from_a_trusted_proxy() {
     let request = |xff: &str, proto: &str| {
         format!(
             "POST /api/v1/session HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n\
+Forwarded: for=198.51.100.50;proto=https\r\n\
 X-Forwarded-For: {xff}\r\nX-Forwarded-Proto: {proto}\r\nContent-Length: {}\r\n\r\n{body}",
             body.len()
         )
@@ -454,6 +455,8 @@ X-Forwarded-For: {xff}\r\nX-Forwarded-Proto: {proto}\r\nContent-Length: {}\r\n\r
     assert!(addresses.contains(&json!("127.0.0.3")), "{addresses:?}");
     assert!(!addresses.contains(&json!("203.0.113.8")), "{addresses:?}");
     assert!(!addresses.contains(&json!("1.2.3.4")), "{addresses:?}");
+    // A client's own `Forwarded` (which proxies pass through) is never read.
+    assert!(!addresses.contains(&json!("198.51.100.50")), "{addresses:?}");
 }
 
 /// A self-signed certificate for `localhost`, as PEM files.

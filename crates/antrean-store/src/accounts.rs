@@ -321,6 +321,7 @@ impl Store {
         expires_at: DateTime<Utc>,
     ) -> Result<()> {
         let (t, e) = (token_hash.to_owned(), to_ns(expires_at));
+        let verified = user.password_hash.clone();
         let change = AccountChange::SignedIn {
             user: user.username.clone(),
             office: user.office.clone(),
@@ -330,10 +331,16 @@ impl Store {
         self.account(&Actor::User(user.username.clone()), move |tx| {
             let now = to_ns(Utc::now());
             tx.execute("DELETE FROM sessions WHERE expires_at_ns < ?1", [now])?;
-            tx.execute(
-                "INSERT INTO sessions (token_hash, user_id, expires_at_ns) VALUES (?1, ?2, ?3)",
-                params![t, user_id, e],
+            // Only while the password checked is still the user's and the
+            // account enabled: a reset or a disable during the check wins.
+            let made = tx.execute(
+                "INSERT INTO sessions (token_hash, user_id, expires_at_ns) \
+                 SELECT ?1, id, ?3 FROM users WHERE id = ?2 AND password_hash = ?4 AND disabled = 0",
+                params![t, user_id, e, verified],
             )?;
+            if made == 0 {
+                return Err(StoreError::NotFound(format!("user {user_id} as signed in with")));
+            }
             tx.execute(
                 "UPDATE users SET last_sign_in_ns = ?2 WHERE id = ?1",
                 params![user_id, now],
@@ -358,11 +365,9 @@ impl Store {
         let t = token_hash.to_owned();
         let session = self.reader.session(token_hash, Utc::now())?;
         let Some(session) = session else {
-            // Expired or made up: nothing to log, but clear it anyway.
-            self.writer.exec_blocking(move |tx| {
-                tx.execute("DELETE FROM sessions WHERE token_hash = ?1", [t])?;
-                Ok(())
-            })?;
+            // Expired or made up: nothing to log and nothing to write (an
+            // expired row goes with the next sign-in's sweep), so a made-up
+            // cookie costs no write.
             return Ok(None);
         };
         let user = session.user;

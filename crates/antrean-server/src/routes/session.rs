@@ -99,7 +99,13 @@ async fn sign_in(
 ) -> Result<Response, ApiError> {
     // Counted before the password is checked: a burst of guesses at once
     // gets no more tries than a slow series.
-    let tried = state.limits.sign_in.reserve(&req.username, peer.ip())?;
+    // A name that no account can have counts for the address only: an
+    // attacker's long names cost the throttle no memory.
+    let name = match antrean_core::staff::check_user_name(&req.username) {
+        Ok(()) => req.username.as_str(),
+        Err(_) => "",
+    };
+    let tried = state.limits.sign_in.reserve(name, peer.ip())?;
     let username = req.username.clone();
     let user = state.db.read(move |r| r.user(&username)).await?;
     // Against a dummy hash when the user does not exist, so the answer
@@ -109,12 +115,17 @@ async fn sign_in(
         .map_or(auth::dummy_hash(), |u| u.password_hash.as_str())
         .to_owned();
     let password = req.password;
-    let ok = state
+    let Some(ok) = state
         .limits
         .hashing
         .run(move || auth::verify_password(&hash, &password))
         .await
-        .ok_or(ApiError::SignInBusy)??;
+    else {
+        // Not tried: the guesses of others elsewhere cost this one nothing.
+        state.limits.sign_in.not_tried(tried);
+        return Err(ApiError::SignInBusy);
+    };
+    let ok = ok?;
     let address = peer.ip().to_string();
     let user = match user {
         Some(u) if ok && !u.disabled => u,
@@ -141,7 +152,12 @@ async fn sign_in(
     state
         .db
         .write(move |s| s.create_session(&hash, &who, &address, expires))
-        .await?;
+        .await
+        .map_err(|e| match e {
+            // Reset or disabled while the password was checked.
+            crate::db::DbError::Store(StoreError::NotFound(_)) => ApiError::BadCredentials,
+            other => other.into(),
+        })?;
     let set = cookie(&state, conn, &token, u64::from(hours) * 3600);
     Ok(([(header::SET_COOKIE, set)], Json(Me::from(&user))).into_response())
 }

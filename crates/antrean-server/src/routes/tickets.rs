@@ -4,7 +4,7 @@
 //! confirmed by staff, the document's status after the counter, and the
 //! IKM survey.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 
 use antrean_core::{
     Actor, Channel, Command, DeviceKind, DomainError, Priority, ServiceId, TicketStatus,
@@ -23,6 +23,7 @@ use super::acted_on;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::extract::{AppJson, AppPath, DeviceToken, NoBody, Staff};
 use crate::holders::{self, Held, Reservation};
+use crate::limits;
 use crate::lookup;
 use crate::printing::{self, PrintResult};
 use crate::proof::Refused;
@@ -107,21 +108,6 @@ struct ChallengeView {
     bits: u8,
     /// Seconds it may still be answered.
     expires_in_s: u64,
-}
-
-/// Online tickets count against one budget per address: an IPv4 address,
-/// or an IPv6 /64 (one customer's network, where a host has many).
-fn budget_key(ip: IpAddr) -> String {
-    match ip {
-        IpAddr::V4(v4) => v4.to_string(),
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => v4.to_string(),
-            None => {
-                let s = v6.segments();
-                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-            }
-        },
-    }
 }
 
 /// A challenge for an online ticket at this office: answer it in the
@@ -231,16 +217,19 @@ async fn issue_ticket(
     }
     let print = req.print;
     let mut own_printer = None;
-    // An online ticket's budget key, counted once it is issued, and the
-    // browser's place, held once it is.
+    // An online ticket's place in its address's budget, taken now (so that
+    // requests sent together cannot all pass) and given back unless the
+    // ticket is issued; and the browser's place, held once it is.
     let mut budget = None;
     let mut place = None;
     let actor = match req.channel {
         Channel::Online => {
             // Cheapest first: an address over its budget is told before any
             // proof is checked.
-            let key = budget_key(peer.ip());
-            state.limits.online.check(&key)?;
+            let reserved = state
+                .limits
+                .online
+                .reserve(&limits::address_key(peer.ip()).to_string())?;
             if state.config.server.security.online_proof_bits > 0 {
                 let proof = req.proof.as_ref().ok_or(Refused::Required)?;
                 state.proofs.spend(&proof.challenge, proof.nonce, &office)?;
@@ -254,7 +243,7 @@ async fn issue_ticket(
                 place =
                     Some(reserve(&state, handle, &office, req.service.as_str(), citizen).await?);
             }
-            budget = Some(key);
+            budget = Some(reserved);
             None
         }
         Channel::Kiosk => {
@@ -289,10 +278,9 @@ async fn issue_ticket(
         channel: req.channel,
     };
     let ticket = acted_on(handle.execute(cmd, actor).await?)?;
-    if let Some(key) = budget {
-        // Only issued tickets count. Over the budget already (requests that
-        // passed the check together) it stays over: nothing more to count.
-        let _ = state.limits.online.hit(&key);
+    // Only issued tickets count.
+    if let Some(reserved) = budget {
+        reserved.keep();
     }
     if let Some(place) = place {
         place.hold(&ticket.code, &ticket.number);
