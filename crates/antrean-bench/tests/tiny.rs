@@ -54,9 +54,15 @@ fn tiny_run_reports_every_figure_and_delivers_every_event() {
     }
     // Where the cores went during issuance: the server, the bench, nobody.
     for level in report["issue_levels"].as_array().expect("issue_levels") {
+        // CPU time comes in 10 ms ticks: a level of a few dozen tickets
+        // (one client waiting for each fsync) may cost the bench less
+        // than one tick, measured as 0.
+        let enough = level["tickets"].as_u64().is_some_and(|n| n >= 200);
         for key in ["bench_cpu_us_per_ticket", "bench_cpu_us_per_baseline"] {
             assert!(
-                level[key].as_f64().is_some_and(|v| v > 0.0),
+                level[key]
+                    .as_f64()
+                    .is_some_and(|v| v > 0.0 || (v == 0.0 && !enough)),
                 "{key} in {level}"
             );
         }
