@@ -456,7 +456,10 @@ X-Forwarded-For: {xff}\r\nX-Forwarded-Proto: {proto}\r\nContent-Length: {}\r\n\r
     assert!(!addresses.contains(&json!("203.0.113.8")), "{addresses:?}");
     assert!(!addresses.contains(&json!("1.2.3.4")), "{addresses:?}");
     // A client's own `Forwarded` (which proxies pass through) is never read.
-    assert!(!addresses.contains(&json!("198.51.100.50")), "{addresses:?}");
+    assert!(
+        !addresses.contains(&json!("198.51.100.50")),
+        "{addresses:?}"
+    );
 }
 
 /// A self-signed certificate for `localhost`, as PEM files.

@@ -326,7 +326,8 @@ pub(crate) fn verify(conn: &Connection, key: &AuditKey) -> Result<ChainReport> {
 
 fn walk(conn: &Connection, scheme: Scheme<'_>) -> Result<ChainReport> {
     let mut stmt = conn.prepare(
-        "SELECT id, office, seq, at_ns, body, actor, prev_hash, hash FROM events ORDER BY id",
+        "SELECT id, office, seq, at_ns, body, actor, prev_hash, hash, \
+         kind IS NOT json_extract(body, '$.kind') FROM events ORDER BY id",
     )?;
     let mut rows = stmt.query([])?;
     let mut prev = GENESIS.to_owned();
@@ -342,6 +343,9 @@ fn walk(conn: &Connection, scheme: Scheme<'_>) -> Result<ChainReport> {
         let actor: Option<String> = r.get(5)?;
         let prev_hash: String = r.get(6)?;
         let stored: String = r.get(7)?;
+        // The `kind` column (what the audit view filters and shows) is not
+        // hashed: it must be the body's, which is.
+        let kind_differs: bool = r.get(8)?;
         let broken = |reason: BreakReason| ChainReport::Broken {
             id,
             office: office.clone(),
@@ -359,6 +363,9 @@ fn walk(conn: &Connection, scheme: Scheme<'_>) -> Result<ChainReport> {
             } else {
                 BreakReason::Edited
             }));
+        }
+        if kind_differs {
+            return Ok(broken(BreakReason::Edited));
         }
         let expected = last_seq.get(&office).map_or(1, |s| s + 1);
         if seq != expected {
@@ -671,6 +678,18 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+
+        // The `kind` column is not hashed, but must be the body's.
+        rechain(&conn, |p, o, s, a, b, ac| hash(&k, p, o, s, a, b, ac));
+        conn.execute("UPDATE events SET kind = 'y' WHERE seq = 5", [])
+            .unwrap();
+        rechain(&conn, |p, o, s, a, b, ac| hash(&k, p, o, s, a, b, ac));
+        match verify(&conn, &k).unwrap() {
+            ChainReport::Broken { seq: 5, reason, .. } => assert_eq!(reason, BreakReason::Edited),
+            other => panic!("{other:?}"),
+        }
+        conn.execute("UPDATE events SET kind = 'x' WHERE seq = 5", [])
+            .unwrap();
 
         // A row deleted and the rest rechained with the key: the seq gap.
         conn.execute("DELETE FROM events WHERE seq = 6", [])
