@@ -1,7 +1,7 @@
 //! What every request and answer passes on its way: a change made with the
 //! session cookie must come from our own pages (another site, or another
-//! port of this host, cannot make a clerk's browser act), and every answer
-//! carries the security headers.
+//! port of this host, cannot make a clerk's browser act), every answer
+//! carries the security headers, and reads are answered in time.
 
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
@@ -85,6 +85,22 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         );
     }
     res
+}
+
+/// A read answers 408 after `request_timeout_s`. A change is not cut off:
+/// its command may already be on its way to the disk, and a 408 would have
+/// the client try again (a second ticket for one tap); its body must still
+/// arrive within the same time (`RequestBodyTimeoutLayer`), and headers
+/// within `header_read_timeout_s`.
+pub async fn reads_in_time(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if !matches!(*req.method(), Method::GET | Method::HEAD) {
+        return next.run(req).await;
+    }
+    let limit = std::time::Duration::from_secs(state.config.server.security.request_timeout_s);
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => axum::http::StatusCode::REQUEST_TIMEOUT.into_response(),
+    }
 }
 
 /// Whether a request comes from a page of this server. Browsers say where

@@ -52,10 +52,9 @@ use std::time::Duration;
 
 use antrean_store::Store;
 use axum::extract::DefaultBodyLimit;
-use axum::http::StatusCode;
 use axum::Router;
 use tokio::net::TcpListener;
-use tower_http::timeout::TimeoutLayer;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 
 use crate::config::Config;
 use crate::db::Db;
@@ -71,9 +70,10 @@ pub fn app(state: AppState) -> Router {
         .merge(ui::routes())
         .layer(DefaultBodyLimit::max(limits::BODY_LIMIT))
         .layer(tower_http::compression::CompressionLayer::new())
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            timeout,
+        .layer(RequestBodyTimeoutLayer::new(timeout))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            edge::reads_in_time,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

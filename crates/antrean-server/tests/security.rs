@@ -251,6 +251,30 @@ async fn burst(c: &Arc<Client>, name: impl Fn(usize) -> String, free: usize) -> 
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_that_never_arrives_is_cut_off() {
+    let server = Server::start_with("request_timeout_s = 2", "");
+    let mut tcp = tcp_from("127.0.0.2", addr(&server)).await.unwrap();
+    tcp.write_all(
+        b"POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"user",
+    )
+    .await
+    .unwrap();
+    let started = Instant::now();
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(8), tcp.read_to_end(&mut answer))
+        .await
+        .expect("answered and closed")
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 4"), "{answer}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn guessing_a_clerks_password_elsewhere_does_not_lock_the_clerk_out() {
     let server = Server::start();
     add_user(&server, "siti", "clerk", Some("alpha"));

@@ -80,7 +80,9 @@ impl Modify for Everywhere {
         for item in doc.paths.paths.values_mut() {
             for op in operations(item).into_iter().flatten() {
                 let timeout = ResponseBuilder::new()
-                    .description("the request took longer than `request_timeout_s`")
+                    .description(
+                        "a read took longer than `request_timeout_s`, or a body came slower",
+                    )
                     .build();
                 op.responses
                     .responses
