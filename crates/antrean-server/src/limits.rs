@@ -50,10 +50,10 @@ impl Limits {
                 sec.online_tickets_per_ip,
                 Duration::from_secs(u64::from(sec.online_window_minutes) * 60),
             ),
-            sign_in: SignInThrottle {
-                per_user: Throttle::new(sec.sign_in_failures),
-                per_address: Throttle::new(sec.sign_in_failures.saturating_mul(4)),
-            },
+            sign_in: SignInThrottle::new(
+                sec.sign_in_failures,
+                sec.sign_in_failures.saturating_mul(4),
+            ),
             hashing: Hashing::new(),
             live: Arc::new(ConnectionCounter::new(sec.live_connections_per_ip)),
         }
@@ -134,12 +134,22 @@ impl Throttle {
 /// guesses gets no more tries than a slow series; a success gives its try
 /// back and clears the (user, address) count. Someone guessing a clerk's
 /// password from elsewhere delays only themselves: the clerk at their
-/// counter is another (user, address).
+/// counter is another (user, address). And someone guessing many names
+/// from the clerk's own address (the office's Wi-Fi, one address for all)
+/// does not delay a (user, address) that has signed in before: the count
+/// per address holds only pairs it has not seen succeed.
 #[derive(Debug)]
 pub struct SignInThrottle {
     per_user: Throttle,
     per_address: Throttle,
+    /// (user, address) pairs that signed in, and when last.
+    known: Mutex<HashMap<String, Instant>>,
 }
+
+/// How long a (user, address) that signed in stays known.
+const KNOWN_FOR: Duration = Duration::from_secs(30 * 24 * 3600);
+/// At most this many known pairs (the oldest are forgotten first).
+const KNOWN_MAX: usize = 10_000;
 
 /// A counted sign-in try; [`SignInThrottle::succeeded`] gives it back.
 #[derive(Debug)]
@@ -149,6 +159,15 @@ pub struct SignInTry {
 }
 
 impl SignInThrottle {
+    /// `per_user` free tries per (user, address), `per_address` per address.
+    pub fn new(per_user: u32, per_address: u32) -> SignInThrottle {
+        SignInThrottle {
+            per_user: Throttle::new(per_user),
+            per_address: Throttle::new(per_address),
+            known: Mutex::new(HashMap::new()),
+        }
+    }
+
     /// Counts a try of `user` from `address`, or says how long to wait.
     pub fn reserve(&self, user: &str, address: IpAddr) -> Result<SignInTry, RetryAfter> {
         let now = Instant::now();
@@ -163,8 +182,14 @@ impl SignInThrottle {
             .keys
             .lock()
             .unwrap_or_else(|p| p.into_inner());
+        let known = self
+            .known
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&t.user_key)
+            .is_some_and(|at| now.duration_since(*at) < KNOWN_FOR);
         if let Some(wait) = Throttle::wait(users.get(&t.user_key), now)
-            .or_else(|| Throttle::wait(addresses.get(&t.address_key), now))
+            .or_else(|| Throttle::wait(addresses.get(&t.address_key), now).filter(|_| !known))
         {
             return Err(wait);
         }
@@ -190,6 +215,18 @@ impl SignInThrottle {
     /// The password was right: this (user, address) starts again, and the
     /// address's count forgets this try.
     pub fn succeeded(&self, t: SignInTry) {
+        let mut known = self.known.lock().unwrap_or_else(|p| p.into_inner());
+        if known.len() >= KNOWN_MAX {
+            if let Some(oldest) = known
+                .iter()
+                .min_by_key(|(_, at)| **at)
+                .map(|(k, _)| k.clone())
+            {
+                known.remove(&oldest);
+            }
+        }
+        known.insert(t.user_key.clone(), Instant::now());
+        drop(known);
         self.per_user
             .keys
             .lock()
@@ -481,10 +518,7 @@ mod tests {
 
     #[test]
     fn sign_in_delays_grow_per_user_and_address() {
-        let t = SignInThrottle {
-            per_user: Throttle::new(3),
-            per_address: Throttle::new(12),
-        };
+        let t = SignInThrottle::new(3, 12);
         let (far, counter) = (IpAddr::from([127, 0, 0, 2]), IpAddr::from([127, 0, 0, 3]));
         // Three tries at once, then a wait that doubles.
         for _ in 0..3 {
@@ -502,10 +536,7 @@ mod tests {
 
     #[test]
     fn the_address_count_catches_many_names_and_forgets_successes() {
-        let t = SignInThrottle {
-            per_user: Throttle::new(3),
-            per_address: Throttle::new(4),
-        };
+        let t = SignInThrottle::new(3, 4);
         let ip = IpAddr::from([127, 0, 0, 2]);
         for name in ["a", "b", "c", "d"] {
             t.reserve(name, ip).expect("a free try");
@@ -514,10 +545,21 @@ mod tests {
             t.reserve("e", ip).is_err(),
             "a fifth name from one address waits"
         );
-        let t = SignInThrottle {
-            per_user: Throttle::new(3),
-            per_address: Throttle::new(2),
-        };
+        // A clerk who signed in from this address before is not held up by
+        // the guesses of someone else behind it.
+        let other = IpAddr::from([127, 0, 0, 9]);
+        let t2 = SignInThrottle::new(3, 4);
+        let first = t2.reserve("siti", other).expect("a free try");
+        t2.succeeded(first);
+        for name in ["a", "b", "c", "d"] {
+            t2.reserve(name, other).expect("a free try");
+        }
+        assert!(t2.reserve("e", other).is_err());
+        let again = t2
+            .reserve("siti", other)
+            .expect("known here: not held by the address");
+        t2.succeeded(again);
+        let t = SignInThrottle::new(3, 2);
         // Clerks signing in one after another at opening are no attack.
         for name in ["a", "b", "c", "d", "e"] {
             let ok = t.reserve(name, ip).expect("each right the first time");
