@@ -92,7 +92,23 @@ struct Proof {
     /// A number such that SHA-256 of `"{salt}:{nonce}"` (the nonce in
     /// decimal) starts with `bits` zero bits.
     #[schema(minimum = 0)]
+    #[serde(deserialize_with = "whole_number")]
     nonce: u64,
+}
+
+/// A whole number as JSON may write it: `7` or `7.0` (the same integer).
+fn whole(n: &serde_json::Number) -> Option<u64> {
+    n.as_u64().or_else(|| {
+        n.as_f64()
+            .filter(|f| f.fract() == 0.0 && (0.0..=9_007_199_254_740_992.0).contains(f))
+            .map(|f| f as u64)
+    })
+}
+
+fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    use serde::de::Error;
+    let n: serde_json::Number = Deserialize::deserialize(d)?;
+    whole(&n).ok_or_else(|| D::Error::custom(format!("{n} is not a whole number of 0 or more")))
 }
 
 /// A challenge to answer before taking an online ticket (a small proof of
@@ -498,12 +514,7 @@ fn scores<'de, D: serde::Deserializer<'de>>(d: D) -> Result<antrean_core::ikm::A
         *slot = match n {
             None => None,
             Some(n) => {
-                let whole = n.as_u64().or_else(|| {
-                    n.as_f64()
-                        .filter(|f| f.fract() == 0.0 && (0.0..=255.0).contains(f))
-                        .map(|f| f as u64)
-                });
-                let score = whole.and_then(|w| u8::try_from(w).ok());
+                let score = whole(&n).and_then(|w| u8::try_from(w).ok());
                 Some(score.ok_or_else(|| D::Error::custom(format!("score {n} is not 1 to 4")))?)
             }
         };
@@ -556,6 +567,19 @@ async fn answer_survey(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_nonce_may_be_written_as_a_whole_float() {
+        let p: super::Proof = serde_json::from_str(r#"{"challenge": "c", "nonce": 12.0}"#).unwrap();
+        assert_eq!(p.nonce, 12);
+        for bad in ["1.5", "-1", "\"1\""] {
+            let text = format!(r#"{{"challenge": "c", "nonce": {bad}}}"#);
+            assert!(
+                serde_json::from_str::<super::Proof>(&text).is_err(),
+                "{bad}"
+            );
+        }
+    }
+
     #[test]
     fn a_score_may_be_written_as_a_whole_float() {
         let b: super::SurveyBody =
