@@ -569,7 +569,8 @@ async fn answer_survey(
 mod tests {
     #[test]
     fn a_nonce_may_be_written_as_a_whole_float() {
-        let p: super::Proof = serde_json::from_str(r#"{"challenge": "c", "nonce": 12.0}"#).unwrap();
+        let p: super::Proof =
+            serde_json::from_str(r#"{"challenge": "c", "nonce": 12.0}"#).expect("12.0 is 12");
         assert_eq!(p.nonce, 12);
         for bad in ["1.5", "-1", "\"1\""] {
             let text = format!(r#"{{"challenge": "c", "nonce": {bad}}}"#);
