@@ -52,7 +52,10 @@ export async function startServer(opts = {}) {
     main
       .replace(/^public_base_url\s*=.*$/m, `public_base_url = ${JSON.stringify(PUBLIC_BASE_URL)}`)
       // The real proof of work, at a difficulty that keeps tests quick.
-      .replace(/^online_proof_bits\s*=.*$/m, `online_proof_bits = ${PROOF_BITS}`),
+      .replace(/^online_proof_bits\s*=.*$/m, `online_proof_bits = ${PROOF_BITS}`)
+      // One browser takes many tickets here (crates/antrean-server/tests/
+      // security.rs checks the share).
+      .replace(/^online_share_per_ip_percent\s*=.*$/m, "online_share_per_ip_percent = 100"),
   );
   fs.mkdirSync(data);
   const cli = (/** @type {string[]} */ args, env = {}) =>

@@ -56,7 +56,7 @@ impl Dirs {
              online_tickets_per_ip = 100000000\nonline_window_minutes = 10\nlive_connections_per_ip = 50000\n\
              sign_in_failures = 1000\nrequest_timeout_s = 30\n\
              # issuance is measured without the online proof of work (src/fair.rs measures it)\n\
-             online_proof_bits = 0\n",
+             online_proof_bits = 0\nonline_share_per_ip_percent = 100\n",
         )?;
         for office in ISSUE_OFFICES {
             std::fs::write(

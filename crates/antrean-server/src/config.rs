@@ -89,6 +89,11 @@ pub struct Security {
     /// ticket (about 2^bits SHA-256 tries; 0: no proof asked). Kiosks and
     /// staff never solve one.
     pub online_proof_bits: u8,
+    /// The share (percent) of a service's daily online quota one address
+    /// may take, at least 5 tickets: a script from a few addresses cannot
+    /// empty it, and a carrier's shared address still gets its share (the
+    /// rest of its citizens take a number at the kiosk). 100: no share.
+    pub online_share_per_ip_percent: u8,
     /// Sign-in tries per (user, address) before each further one waits
     /// twice as long as the last (1 s, 2 s ... 15 min); an address has four
     /// times as many for all names together. A success starts again.
@@ -165,6 +170,7 @@ impl Default for Security {
             online_tickets_per_ip: 30,
             online_window_minutes: 10,
             online_proof_bits: 16,
+            online_share_per_ip_percent: 20,
             sign_in_failures: 5,
             live_connections_per_ip: 2000,
             request_timeout_s: 10,

@@ -82,6 +82,8 @@ pub enum ApiError {
     MethodNotAllowed,
     #[error("a change made with the session cookie must come from this server's own pages")]
     CrossOrigin,
+    #[error("this address has taken its share of today's online tickets for `{0}`; take a number at the office's kiosk")]
+    OnlineShareUsed(String),
     #[error("too many sign-ins are being checked at once; try again in a moment")]
     SignInBusy,
     #[error("internal error")]
@@ -127,6 +129,8 @@ pub enum ErrorCode {
     SuspendMessageRequired,
     RunningTextTooLong,
     OnlineQuotaExhausted,
+    /// One address took its share of a service's online quota today.
+    OnlineShareUsed,
     /// This browser already holds a waiting or called online ticket for
     /// the service.
     TicketAlreadyActive,
@@ -277,6 +281,7 @@ impl ApiError {
             ApiError::NoRoute => (S::NOT_FOUND, C::NoRoute),
             ApiError::MethodNotAllowed => (S::METHOD_NOT_ALLOWED, C::MethodNotAllowed),
             ApiError::CrossOrigin => (S::FORBIDDEN, C::CrossOrigin),
+            ApiError::OnlineShareUsed(_) => (S::UNPROCESSABLE_ENTITY, C::OnlineShareUsed),
             ApiError::SignInBusy => (S::SERVICE_UNAVAILABLE, C::SignInBusy),
             ApiError::Internal(_) => (S::INTERNAL_SERVER_ERROR, C::Internal),
         }

@@ -38,6 +38,9 @@ pub struct RetryAfter(pub u64);
 #[derive(Debug)]
 pub struct Limits {
     pub online: RateLimit,
+    /// Online tickets per (address, office, service, business day), each
+    /// key with its own limit (a share of the service's quota).
+    pub online_share: RateLimit,
     pub sign_in: SignInThrottle,
     pub hashing: Hashing,
     pub live: Arc<ConnectionCounter>,
@@ -50,6 +53,7 @@ impl Limits {
                 sec.online_tickets_per_ip,
                 Duration::from_secs(u64::from(sec.online_window_minutes) * 60),
             ),
+            online_share: RateLimit::new(u32::MAX, Duration::from_secs(24 * 3600)),
             sign_in: SignInThrottle::new(
                 sec.sign_in_failures,
                 sec.sign_in_failures.saturating_mul(4),
@@ -330,6 +334,11 @@ impl RateLimit {
 
     /// Counts a hit; refuses with the time to wait when over the limit.
     pub fn hit(&self, key: &str) -> Result<(), RetryAfter> {
+        self.hit_max(key, self.max)
+    }
+
+    /// [`RateLimit::hit`] with a limit of its own for this key.
+    fn hit_max(&self, key: &str, max: u32) -> Result<(), RetryAfter> {
         let now = Instant::now();
         let mut hits = self.hits.lock().unwrap_or_else(|p| p.into_inner());
         if hits.len() > 100_000 {
@@ -339,7 +348,7 @@ impl RateLimit {
         if now.duration_since(entry.0) >= self.window {
             *entry = (now, 0);
         }
-        if entry.1 >= self.max {
+        if entry.1 >= max {
             return Err(self.wait(now, entry.0));
         }
         entry.1 += 1;
@@ -350,7 +359,12 @@ impl RateLimit {
     /// without [`Reserved::keep`]: requests sent together cannot all pass
     /// a check made before any of them is counted.
     pub fn reserve(&self, key: &str) -> Result<Reserved<'_>, RetryAfter> {
-        self.hit(key)?;
+        self.reserve_max(key, self.max)
+    }
+
+    /// [`RateLimit::reserve`] with a limit of its own for this key.
+    pub fn reserve_max(&self, key: &str, max: u32) -> Result<Reserved<'_>, RetryAfter> {
+        self.hit_max(key, max)?;
         Ok(Reserved {
             limit: self,
             key: Some(key.to_owned()),

@@ -251,6 +251,56 @@ async fn burst(c: &Arc<Client>, name: impl Fn(usize) -> String, free: usize) -> 
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_address_takes_only_its_share_of_a_services_online_quota() {
+    let mut server = Server::start();
+    // 1 % of kk's online quota of 2,000: 20 a day from one address.
+    let main = server.config.join("antrean.toml");
+    let text = std::fs::read_to_string(&main).unwrap();
+    let text = text.replace(
+        "online_share_per_ip_percent = 100",
+        "online_share_per_ip_percent = 1",
+    );
+    std::fs::write(&main, text).unwrap();
+    server.restart();
+    let script = client_from(&server, "127.0.0.2");
+    // Sent together: none of them may slip past the share.
+    let tries: Vec<_> = (0..30)
+        .map(|_| {
+            let c = script.clone();
+            tokio::spawn(async move {
+                c.post("/api/v1/offices/alpha/tickets", json!({"service": "kk"}))
+                    .await
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for t in tries {
+        let (status, body) = t.await.unwrap();
+        if status == 422 {
+            assert_eq!(body["error"]["code"], "online_share_used", "{body}");
+        }
+        statuses.push(status);
+    }
+    let issued = statuses.iter().filter(|s| **s == 201).count();
+    assert_eq!(issued, 20, "{statuses:?}");
+    // Another address, and another service, have their own.
+    let citizen = client_from(&server, "127.0.0.3");
+    citizen.issue("alpha", "kk").await;
+    script.issue("alpha", "ktp").await;
+    // The kiosk is no address's: it still issues.
+    let kiosk = server.kiosk_token("alpha", "kios-1");
+    let r = script
+        .http
+        .post(server.url("/api/v1/offices/alpha/tickets"))
+        .bearer_auth(&kiosk)
+        .json(&json!({"service": "kk", "channel": "kiosk"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_body_that_never_arrives_is_cut_off() {
     let server = Server::start_with("request_timeout_s = 2", "");
     let mut tcp = tcp_from("127.0.0.2", addr(&server)).await.unwrap();

@@ -111,6 +111,36 @@ fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error>
     whole(&n).ok_or_else(|| D::Error::custom(format!("{n} is not a whole number of 0 or more")))
 }
 
+/// A place in the address's share of the service's online quota today
+/// (`online_share_per_ip_percent`, at least 5 tickets), reserved like the
+/// budget; none for a service without an online quota, or with the share
+/// at 100 %.
+fn share_of_quota<'a>(
+    state: &'a AppState,
+    handle: &crate::offices::OfficeHandle,
+    office: &str,
+    service: &str,
+    address: std::net::IpAddr,
+) -> Result<Option<limits::Reserved<'a>>, ApiError> {
+    let percent = u32::from(state.config.server.security.online_share_per_ip_percent);
+    let cfg = handle.cfg();
+    let quota = cfg
+        .services
+        .iter()
+        .find(|s| s.id == service)
+        .and_then(|s| s.quota_online);
+    let Some(quota) = quota.filter(|_| percent < 100) else {
+        return Ok(None);
+    };
+    let max = (quota.saturating_mul(percent) / 100).max(5);
+    let day = cfg.business_day(chrono::Utc::now());
+    let key = format!("{address}|{office}|{service}|{day}");
+    match state.limits.online_share.reserve_max(&key, max) {
+        Ok(place) => Ok(Some(place)),
+        Err(_) => Err(ApiError::OnlineShareUsed(service.to_owned())),
+    }
+}
+
 /// A challenge to answer before taking an online ticket (a small proof of
 /// work, about a second on a cheap phone).
 #[derive(Debug, Serialize, ToSchema)]
@@ -242,10 +272,9 @@ async fn issue_ticket(
         Channel::Online => {
             // Cheapest first: an address over its budget is told before any
             // proof is checked.
-            let reserved = state
-                .limits
-                .online
-                .reserve(&limits::address_key(peer.ip()).to_string())?;
+            let address = limits::address_key(peer.ip());
+            let reserved = state.limits.online.reserve(&address.to_string())?;
+            let share = share_of_quota(&state, handle, &office, req.service.as_str(), address)?;
             if state.config.server.security.online_proof_bits > 0 {
                 let proof = req.proof.as_ref().ok_or(Refused::Required)?;
                 state.proofs.spend(&proof.challenge, proof.nonce, &office)?;
@@ -259,7 +288,7 @@ async fn issue_ticket(
                 place =
                     Some(reserve(&state, handle, &office, req.service.as_str(), citizen).await?);
             }
-            budget = Some(reserved);
+            budget = Some((reserved, share));
             None
         }
         Channel::Kiosk => {
@@ -295,8 +324,11 @@ async fn issue_ticket(
     };
     let ticket = acted_on(handle.execute(cmd, actor).await?)?;
     // Only issued tickets count.
-    if let Some(reserved) = budget {
+    if let Some((reserved, share)) = budget {
         reserved.keep();
+        if let Some(share) = share {
+            share.keep();
+        }
     }
     if let Some(place) = place {
         place.hold(&ticket.code, &ticket.number);

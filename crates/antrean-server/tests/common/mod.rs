@@ -23,6 +23,7 @@ public_base_url = "http://antrean.test"
 online_tickets_per_ip = 1000000
 # No proof of work here (tests/fair.rs checks it at a low difficulty).
 online_proof_bits = 0
+online_share_per_ip_percent = 100
 live_connections_per_ip = 100000
 connections_per_ip = 100000
 "#,
