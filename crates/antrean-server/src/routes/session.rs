@@ -203,11 +203,7 @@ async fn change_password(
         return Err(ApiError::WrongPassword);
     }
     state.limits.sign_in.succeeded(tried);
-    let new = req.new_password;
-    let new_hash = hashing
-        .run(move || auth::hash_password(&new))
-        .await
-        .ok_or(ApiError::SignInBusy)???;
+    let new_hash = super::staff::hash_of(&state, &req.new_password).await?;
     let (actor, name, keep) = (
         staff.actor(),
         staff.user.username.clone(),

@@ -354,7 +354,7 @@ async fn sign_out_user(
 }
 
 /// The argon2id hash of a new password, in turn with the sign-ins.
-async fn hash_of(state: &AppState, password: &str) -> Result<String, ApiError> {
+pub(super) async fn hash_of(state: &AppState, password: &str) -> Result<String, ApiError> {
     let password = password.to_owned();
     let hashed = state
         .limits
