@@ -391,12 +391,26 @@ async fn requeue(
     AppPath((office, number)): AppPath<(String, String)>,
     body: Result<NoBody, ApiError>,
 ) -> Result<Json<TicketView>, ApiError> {
-    let handle = state.office(&office)?;
-    staff.check_office(&office)?;
+    on_number(&state, &staff, &office, &number, body, |number| {
+        Command::Requeue { number }
+    })
+    .await
+}
+
+/// Staff of `office` run the command `cmd` makes of today's ticket
+/// `number` (as typed, small letters too); the body must be empty.
+async fn on_number(
+    state: &AppState,
+    staff: &Staff,
+    office: &str,
+    number: &str,
+    body: Result<NoBody, ApiError>,
+    cmd: impl FnOnce(String) -> Command,
+) -> Result<Json<TicketView>, ApiError> {
+    let handle = state.office(office)?;
+    staff.check_office(office)?;
     body?;
-    let cmd = Command::Requeue {
-        number: number.to_uppercase(),
-    };
+    let cmd = cmd(number.to_uppercase());
     acted_on(handle.execute(cmd, Some(staff.actor())).await?).map(Json)
 }
 
@@ -415,13 +429,10 @@ async fn confirm_priority(
     AppPath((office, number)): AppPath<(String, String)>,
     body: Result<NoBody, ApiError>,
 ) -> Result<Json<TicketView>, ApiError> {
-    let handle = state.office(&office)?;
-    staff.check_office(&office)?;
-    body?;
-    let cmd = Command::ConfirmPriority {
-        number: number.to_uppercase(),
-    };
-    acted_on(handle.execute(cmd, Some(staff.actor())).await?).map(Json)
+    on_number(&state, &staff, &office, &number, body, |number| {
+        Command::ConfirmPriority { number }
+    })
+    .await
 }
 
 /// A ticket whose priority reason was claimed online and awaits staff.
