@@ -54,19 +54,6 @@ async fn exchange(local: &str, to: SocketAddr, request: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn add_user(server: &Server, name: &str, role: &str, office: Option<&str>) {
-    let mut args = vec!["user", "add", name, "--role", role];
-    if let Some(o) = office {
-        args.extend(["--office", o]);
-    }
-    let out = server.cli(&args, Some(PASSWORD));
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 async fn sign_in(c: &Client, name: &str, password: &str) -> (u16, Value) {
     c.post(
         "/api/v1/session",
@@ -327,8 +314,8 @@ async fn a_body_that_never_arrives_is_cut_off() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn guessing_a_clerks_password_elsewhere_does_not_lock_the_clerk_out() {
     let server = Server::start();
-    add_user(&server, "siti", "clerk", Some("alpha"));
-    add_user(&server, "kepala", "admin", None);
+    server.add_user("siti", "clerk", Some("alpha"));
+    server.add_user("kepala", "admin", None);
     // A burst of 30 simultaneous guesses from 127.0.0.2 gets the free
     // tries (5) and no more than a slow series in the same time would:
     // each was counted before its password was checked.
@@ -492,7 +479,7 @@ async fn every_answer_carries_the_security_headers_and_rejections_are_json() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forwarded_addresses_count_only_from_a_trusted_proxy() {
     let server = Server::start_with("trusted_proxies = [\"127.0.0.2\"]", "");
-    add_user(&server, "kepala", "admin", None);
+    server.add_user("kepala", "admin", None);
     let to = addr(&server);
     let body = format!(r#"{{"username":"kepala","password":"{PASSWORD}"}}"#);
     let request = |xff: &str, proto: &str| {

@@ -149,8 +149,8 @@ impl Server {
         cmd.output().unwrap()
     }
 
-    /// Adds a user and returns a client signed in as that user.
-    pub async fn staff(&self, name: &str, role: &str, office: Option<&str>) -> Client {
+    /// Adds a user with the password `kata-sandi-rahasia`, from the shell.
+    pub fn add_user(&self, name: &str, role: &str, office: Option<&str>) {
         let mut args = vec!["user", "add", name, "--role", role];
         if let Some(o) = office {
             args.extend(["--office", o]);
@@ -161,6 +161,11 @@ impl Server {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
+    }
+
+    /// Adds a user and returns a client signed in as that user.
+    pub async fn staff(&self, name: &str, role: &str, office: Option<&str>) -> Client {
+        self.add_user(name, role, office);
         let c = Client::new(&self.base);
         let (status, body) = c
             .post(
