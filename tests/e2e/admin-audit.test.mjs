@@ -21,7 +21,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { ARTIFACTS, CLERK, OFFICE, SUPERVISOR, antreanCli, axe, launchBrowser, openPage, renderedText, sessionCookie, signInOnPage, startServer } from "./helpers.mjs";
+import { ARTIFACTS, CLERK, OFFICE, SUPERVISOR, antreanCli, launchBrowser, lookWhole, openPage, renderedText, sessionCookie, signInOnPage, startServer } from "./helpers.mjs";
 
 const T = { timeout: 15000 };
 const DESK = { width: 1366, height: 768 };
@@ -35,13 +35,8 @@ const ANI = "ani.rahma";
  * @param {import("playwright-core").Page} p
  * @param {string} name
  */
-async function look(p, name) {
-  await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
-  await p.screenshot({ path: path.join(ARTIFACTS, `admin-audit-${name}.png`), fullPage: true });
-  const v = await axe(p);
-  assert.deepEqual(v, [], `${name}: ${JSON.stringify(v, null, 2)}`);
-  const over = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  assert.ok(over <= 0, `${name}: ${over}px wider than the screen`);
+function look(p, name) {
+  return lookWhole(p, `admin-audit-${name}`, name);
 }
 
 describe("the audit log and the counters' holders in /admin", { timeout: 300000 }, () => {

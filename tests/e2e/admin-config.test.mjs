@@ -18,7 +18,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ARTIFACTS, CLERK, OFFICE, SUPERVISOR, axe, checkScreen, launchBrowser, missTheClosure, officeDate, openPage, renderedText, startServer } from "./helpers.mjs";
+import { ARTIFACTS, CLERK, OFFICE, SUPERVISOR, checkScreen, launchBrowser, lookWhole, missTheClosure, officeDate, openPage, renderedText, startServer } from "./helpers.mjs";
 
 const T = { timeout: 15000 };
 const DESK = { width: 1366, height: 768 };
@@ -56,12 +56,7 @@ const focused = (p) => p.evaluate(() => document.activeElement?.id ?? "");
 async function look(p, name) {
   for (const size of [DESK, PHONE]) {
     await p.setViewportSize(size);
-    await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
-    await p.screenshot({ path: path.join(ARTIFACTS, `admin-config-${name}-${size.width}x${size.height}.png`), fullPage: true });
-    const v = await axe(p);
-    assert.deepEqual(v, [], `${name} at ${size.width}×${size.height}: ${JSON.stringify(v, null, 2)}`);
-    const over = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    assert.ok(over <= 0, `${name} at ${size.width}×${size.height}: ${over}px wider than the screen`);
+    await lookWhole(p, `admin-config-${name}-${size.width}x${size.height}`, `${name} at ${size.width}×${size.height}`);
   }
   await p.setViewportSize(DESK);
 }

@@ -16,8 +16,7 @@
 // Indonesian first, and the same in English.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import path from "node:path";
-import { ARTIFACTS, CLERK, OFFICE, PUBLIC_BASE_URL, SUPERVISOR, antreanCli, axe, launchBrowser, openPage, renderedText, signInOnPage, startServer } from "./helpers.mjs";
+import { CLERK, OFFICE, PUBLIC_BASE_URL, SUPERVISOR, antreanCli, launchBrowser, lookWhole, openPage, renderedText, signInOnPage, startServer } from "./helpers.mjs";
 
 const T = { timeout: 15000 };
 const DESK = { width: 1366, height: 768 };
@@ -31,13 +30,8 @@ const focused = (p) => p.evaluate(() => document.activeElement?.id ?? "");
  * @param {import("playwright-core").Page} p
  * @param {string} name
  */
-async function look(p, name) {
-  await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
-  await p.screenshot({ path: path.join(ARTIFACTS, `admin-staff-${name}.png`), fullPage: true });
-  const v = await axe(p);
-  assert.deepEqual(v, [], `${name}: ${JSON.stringify(v, null, 2)}`);
-  const over = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  assert.ok(over <= 0, `${name}: ${over}px wider than the screen`);
+function look(p, name) {
+  return lookWhole(p, `admin-staff-${name}`, name);
 }
 
 describe("staff and devices from /admin", { timeout: 300000 }, () => {

@@ -333,6 +333,22 @@ export async function checkScreen(p, name) {
   assert.deepEqual(v, [], `${name}: ${JSON.stringify(v, null, 2)}`);
 }
 
+/**
+ * A screenshot of the whole page into artifacts/{file}.png; axe-core finds
+ * nothing serious and nothing is wider than the screen.
+ * @param {import("playwright-core").Page} p
+ * @param {string} file
+ * @param {string} [label] what the failures name (default: `file`)
+ */
+export async function lookWhole(p, file, label = file) {
+  await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
+  await p.screenshot({ path: path.join(ARTIFACTS, `${file}.png`), fullPage: true });
+  const v = await axe(p);
+  assert.deepEqual(v, [], `${label}: ${JSON.stringify(v, null, 2)}`);
+  const over = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(over <= 0, `${label}: ${over}px wider than the screen`);
+}
+
 /** Text of an element as rendered, lines and spaces collapsed. @param {import("playwright-core").Locator} l */
 export async function renderedText(l) {
   return (await l.innerText()).replace(/\s+/g, " ").trim();
