@@ -377,18 +377,6 @@ impl RateLimit {
             entry.1 = entry.1.saturating_sub(1);
         }
     }
-
-    /// Whether the key is over the limit, without counting.
-    pub fn check(&self, key: &str) -> Result<(), RetryAfter> {
-        let now = Instant::now();
-        let hits = self.hits.lock().unwrap_or_else(|p| p.into_inner());
-        match hits.get(key) {
-            Some((start, n)) if now.duration_since(*start) < self.window && *n >= self.max => {
-                Err(self.wait(now, *start))
-            }
-            _ => Ok(()),
-        }
-    }
 }
 
 /// A hit of [`RateLimit::reserve`], given back on drop unless kept.
@@ -526,7 +514,7 @@ mod tests {
         assert!(rl.hit("a").is_ok());
         assert!(rl.hit("a").is_ok());
         assert!(rl.hit("a").is_err());
-        assert!(rl.check("a").is_err());
+        assert!(rl.hit("a").is_err());
         assert!(rl.hit("b").is_ok());
     }
 
@@ -632,7 +620,7 @@ mod tests {
         kept.keep();
         drop(dropped);
         rl.reserve("a").expect("the dropped one given back").keep();
-        assert!(rl.check("a").is_err());
+        assert!(rl.hit("a").is_err());
     }
 
     #[test]
