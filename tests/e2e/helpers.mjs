@@ -240,7 +240,7 @@ export async function spoken(/** @type {import("playwright-core").Page} */ page)
 const require = createRequire(import.meta.url);
 const axeSource = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
-/** Runs axe-core; returns the serious and critical violations. */
+/** Runs axe-core; returns its moderate, serious and critical violations. */
 export async function axe(/** @type {import("playwright-core").Page} */ page) {
   // Evaluated through the debugging protocol: the server's
   // Content-Security-Policy rightly refuses an inline script tag.
@@ -254,7 +254,7 @@ export async function axe(/** @type {import("playwright-core").Page} */ page) {
       nodes: v.nodes.slice(0, 3).map((/** @type {any} */ n) => n.target.join(" ") + " — " + n.failureSummary),
     }));
   });
-  return violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  return violations.filter((v) => v.impact !== "minor");
 }
 
 export async function screenshot(/** @type {import("playwright-core").Page} */ page, /** @type {string} */ name) {
