@@ -73,6 +73,8 @@ pub enum DomainError {
     InvalidSurvey,
     #[error("ticket {number}'s survey was already answered")]
     SurveyAnswered { number: String },
+    #[error("a suggestion is at most {max} characters; this one has {length}", max = crate::ikm::SUGGESTION_MAX)]
+    SuggestionTooLong { length: usize },
     #[error("ticket code `{0}` is already in use")]
     DuplicateCode(String),
     /// A field of a configuration change breaks its rule.

@@ -90,6 +90,10 @@ pub enum EventKind {
         code: String,
         service: String,
         answers: crate::ikm::Answers,
+        /// The respondent's free-text suggestion, if any (absent from
+        /// events written before suggestions existed).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        suggestion: Option<String>,
     },
     CounterState {
         counter: String,

@@ -24,6 +24,26 @@ pub const ELEMENTS: [&str; 9] = [
 /// One respondent's answers: a score 1–4 per element, or none when skipped.
 pub type Answers = [Option<u8>; 9];
 
+/// The longest suggestion a respondent may write, in characters.
+pub const SUGGESTION_MAX: usize = 1000;
+
+/// A respondent's free-text suggestion as kept: trimmed, control characters
+/// other than line breaks and tabs left out, none when nothing remains.
+/// `Err` when it is longer than [`SUGGESTION_MAX`] characters.
+pub fn suggestion(text: Option<&str>) -> Result<Option<String>, usize> {
+    let kept: String = text
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .collect();
+    let kept = kept.trim();
+    match kept.chars().count() {
+        0 => Ok(None),
+        n if n > SUGGESTION_MAX => Err(n),
+        _ => Ok(Some(kept.to_owned())),
+    }
+}
+
 /// Whether every given score is within 1–4 and at least one is given.
 pub fn valid(answers: &Answers) -> bool {
     answers.iter().any(Option::is_some) && answers.iter().flatten().all(|s| (1..=4).contains(s))
@@ -94,6 +114,22 @@ pub fn grade(score: f64) -> (char, &'static str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_suggestion_is_kept_trimmed_and_within_its_length() {
+        assert_eq!(suggestion(None), Ok(None));
+        assert_eq!(suggestion(Some(" \n\t ")), Ok(None));
+        assert_eq!(
+            suggestion(Some(" Antre cepat.\u{0}\nTerima kasih \u{1b}")),
+            Ok(Some("Antre cepat.\nTerima kasih".to_owned()))
+        );
+        let longest = "ü".repeat(SUGGESTION_MAX);
+        assert_eq!(suggestion(Some(&longest)), Ok(Some(longest.clone())));
+        assert_eq!(
+            suggestion(Some(&format!("{longest}!"))),
+            Err(SUGGESTION_MAX + 1)
+        );
+    }
 
     #[test]
     fn the_regulation_example_computes() {

@@ -130,6 +130,9 @@ pub enum Command {
         /// ticket up. Answers since then are known to the office.
         answered: bool,
         answers: crate::ikm::Answers,
+        /// Free text the respondent added, as written (the office trims it
+        /// and checks its length).
+        suggestion: Option<String>,
     },
 }
 
@@ -867,6 +870,7 @@ impl Office {
                 status,
                 answered,
                 answers,
+                suggestion,
             } => {
                 expect_done(
                     number,
@@ -886,10 +890,13 @@ impl Office {
                 if !crate::ikm::valid(answers) {
                     return Err(DomainError::InvalidSurvey);
                 }
+                let suggestion = crate::ikm::suggestion(suggestion.as_deref())
+                    .map_err(|length| DomainError::SuggestionTooLong { length })?;
                 Ok(vec![EventKind::SurveySubmitted {
                     code: code.as_str().to_owned(),
                     service: service.as_str().to_owned(),
                     answers: *answers,
+                    suggestion,
                 }])
             }
             Command::Document {

@@ -164,6 +164,21 @@ pub fn announcement(
     }
 }
 
+/// The call said in the fewest words, for a display with several calls to
+/// announce at once: "A dua belas, loket tiga". Arguments as for
+/// [`announcement`].
+pub fn short_announcement(
+    number: &str,
+    counter_id: &str,
+    counter_name: &str,
+    lang: &str,
+    reading: NumberReading,
+) -> String {
+    let ticket = read_ticket_number(number, lang, reading);
+    let counter = read_counter(counter_id, counter_name, lang);
+    format!("{ticket}, {counter}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,6 +264,22 @@ mod tests {
         assert_eq!(
             announcement("C007", "vip", "Ruang VIP", "id", NumberReading::Words),
             "Nomor antrean C tujuh, silakan menuju Ruang VIP"
+        );
+    }
+
+    #[test]
+    fn the_short_announcement_is_the_number_and_the_counter() {
+        assert_eq!(
+            short_announcement("A012", "3", "Loket 3", "id", NumberReading::Words),
+            "A dua belas, loket tiga"
+        );
+        assert_eq!(
+            short_announcement("B123", "12", "Loket 12", "en", NumberReading::Digits),
+            "B one two three, counter twelve"
+        );
+        assert_eq!(
+            short_announcement("C007", "vip", "Ruang VIP", "id", NumberReading::Words),
+            "C tujuh, Ruang VIP"
         );
     }
 }

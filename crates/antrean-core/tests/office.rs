@@ -713,6 +713,7 @@ fn survey(code: &str, number: &str, status: TicketStatus, answered: bool) -> Com
         status,
         answered,
         answers: [Some(4); 9],
+        suggestion: None,
     }
 }
 

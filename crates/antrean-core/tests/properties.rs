@@ -214,6 +214,7 @@ fn command(o: &Office, stored: &Stored, step: &Step, n: usize) -> Option<Command
                 status,
                 answered,
                 answers: if *valid { [Some(3); 9] } else { [Some(5); 9] },
+                suggestion: None,
             }
         }
         Step::Document {

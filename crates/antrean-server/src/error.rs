@@ -159,6 +159,8 @@ pub enum ErrorCode {
     DuplicateCode,
     InvalidSurvey,
     SurveyAlreadyAnswered,
+    /// A survey's suggestion is longer than 1,000 characters.
+    SuggestionTooLong,
     InvalidBody,
     InvalidQuery,
     PrintNeedsKiosk,
@@ -232,6 +234,7 @@ impl ApiError {
                 D::UnknownStep { .. } => (S::UNPROCESSABLE_ENTITY, C::UnknownStep),
                 D::InvalidSurvey => (S::BAD_REQUEST, C::InvalidSurvey),
                 D::SurveyAnswered { .. } => (S::CONFLICT, C::SurveyAlreadyAnswered),
+                D::SuggestionTooLong { .. } => (S::UNPROCESSABLE_ENTITY, C::SuggestionTooLong),
                 D::InvalidField { .. } => (S::UNPROCESSABLE_ENTITY, C::InvalidField),
                 D::IdRetired(_) => (S::CONFLICT, C::IdRetired),
                 D::PrefixTaken { .. } => (S::CONFLICT, C::PrefixTaken),

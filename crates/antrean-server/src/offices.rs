@@ -610,6 +610,7 @@ fn remember_call(state: &mut State, e: &Event) {
             counter: counter.clone(),
             counter_name: views::counter_name(cfg, counter),
             announcement: views::announcements(cfg, number, counter),
+            announcement_short: views::short_announcements(cfg, number, counter),
         };
         state.recent_calls.push_front(call);
         state.recent_calls.truncate(RECENT_CALLS);

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use antrean_core::calendar::Availability;
-use antrean_core::words::announcement;
+use antrean_core::words::{announcement, short_announcement};
 use antrean_core::{
     Channel, CounterStatus, Event, EventKind, Office, Priority, Ticket, TicketStatus,
 };
@@ -350,17 +350,39 @@ pub struct RecentCall {
     pub counter_name: String,
     /// The sentence spoken for it, per office language.
     pub announcement: BTreeMap<String, String>,
+    /// The same call in the fewest words ("A dua belas, loket tiga"), per
+    /// office language, for a display with several calls to announce.
+    pub announcement_short: BTreeMap<String, String>,
 }
 
 /// The spoken call, per office language.
 pub fn announcements(cfg: &OfficeDef, number: &str, counter: &str) -> BTreeMap<String, String> {
+    spoken(cfg, number, counter, announcement)
+}
+
+/// The spoken call in the fewest words, per office language.
+pub fn short_announcements(
+    cfg: &OfficeDef,
+    number: &str,
+    counter: &str,
+) -> BTreeMap<String, String> {
+    spoken(cfg, number, counter, short_announcement)
+}
+
+/// A call worded by `say` in each office language.
+fn spoken(
+    cfg: &OfficeDef,
+    number: &str,
+    counter: &str,
+    say: fn(&str, &str, &str, &str, antrean_core::words::NumberReading) -> String,
+) -> BTreeMap<String, String> {
     let name = counter_name(cfg, counter);
     cfg.languages
         .iter()
         .map(|l| {
             (
                 l.clone(),
-                announcement(number, counter, &name, l, cfg.number_reading),
+                say(number, counter, &name, l, cfg.number_reading),
             )
         })
         .collect()
@@ -409,6 +431,9 @@ pub enum PublicEvent {
         recall: bool,
         /// The sentence to speak and show, per office language.
         announcement: BTreeMap<String, String>,
+        /// The call in the fewest words, per office language, for a
+        /// display with several calls to announce at once.
+        announcement_short: BTreeMap<String, String>,
     },
     TicketServing {
         number: String,
@@ -516,6 +541,7 @@ impl PublicEvent {
                 ..
             } => PublicEvent::TicketCalled {
                 announcement: announcements(cfg, number, counter),
+                announcement_short: short_announcements(cfg, number, counter),
                 number: s(number),
                 service: s(service),
                 counter: s(counter),
@@ -834,9 +860,27 @@ pub struct Report {
     pub to: String,
     pub services: Vec<ServiceReport>,
     pub total: ServiceReport,
+    /// What respondents suggested with their answers, newest day first,
+    /// at most [`Report::SUGGESTIONS`] of them.
+    pub suggestions: Vec<SuggestionView>,
+    /// How many suggestions the days hold in all.
+    pub suggestions_total: usize,
+}
+
+/// A survey respondent's suggestion, as staff read it: the service and
+/// day, never the ticket.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct SuggestionView {
+    #[schema(format = Date)]
+    pub day: String,
+    pub service: String,
+    pub text: String,
 }
 
 impl Report {
+    /// The most suggestions a report lists.
+    pub const SUGGESTIONS: usize = 500;
+
     pub fn new(
         office: &str,
         from: chrono::NaiveDate,
@@ -884,12 +928,33 @@ impl Report {
             mean_service_s: weighted(|f| f.mean_service_s, |f| f.done),
             ikm: IkmView::new(figures.iter().flat_map(|f| &f.surveys)),
         };
+        let mut suggestions: Vec<(chrono::NaiveDate, &str, &str)> = figures
+            .iter()
+            .flat_map(|f| {
+                f.suggestions
+                    .iter()
+                    .map(|(day, text)| (*day, f.service.as_str(), text.as_str()))
+            })
+            .collect();
+        // Newest day first; within a day, each service's newest first.
+        suggestions.sort_by(|a, b| b.0.cmp(&a.0));
+        let suggestions_total = suggestions.len();
         Report {
             office: office.to_owned(),
             from: from.to_string(),
             to: to.to_string(),
             services: figures.iter().map(one).collect(),
             total,
+            suggestions: suggestions
+                .into_iter()
+                .take(Self::SUGGESTIONS)
+                .map(|(day, service, text)| SuggestionView {
+                    day: day.to_string(),
+                    service: service.to_owned(),
+                    text: text.to_owned(),
+                })
+                .collect(),
+            suggestions_total,
         }
     }
 }

@@ -721,10 +721,23 @@ async fn citizens_rate_the_service_and_supervisors_see_the_report() {
         let (s, e) = citizen.post(&survey(1), body).await;
         assert_eq!((s, e["error"]["code"].as_str()), (400, Some(code)), "{e}");
     }
+    // A suggestion over 1,000 characters (spaces around it do not count) is
+    // refused, with the answers: nothing is kept.
+    let (s, e) = citizen
+        .post(
+            &survey(1),
+            json!({"answers": [3, 3, 3, 3, 3, 3, 3, 3, null], "suggestion": "é".repeat(1001)}),
+        )
+        .await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (422, Some("suggestion_too_long"))
+    );
     let (s, _) = citizen
         .post(
             &survey(1),
-            json!({"answers": [3, 3, 3, 3, 3, 3, 3, 3, null]}),
+            json!({"answers": [3, 3, 3, 3, 3, 3, 3, 3, null],
+                   "suggestion": format!("  Ruang tunggu panas,\ntolong tambah kipas.{}  ", "\u{7}")}),
         )
         .await;
     assert_eq!(s, 204);
@@ -749,6 +762,21 @@ async fn citizens_rate_the_service_and_supervisors_see_the_report() {
     assert_eq!(total["ikm"]["score"], 88.89);
     assert_eq!(total["ikm"]["grade"], "A");
     assert_eq!(r["services"][0]["service"], "ktp");
+    // The suggestion as written, trimmed and without the bell; with its
+    // service and day, never the ticket (the first answer had none).
+    assert_eq!(r["suggestions_total"], 1);
+    let suggestion = &r["suggestions"][0];
+    assert_eq!(
+        suggestion["text"],
+        "Ruang tunggu panas,\ntolong tambah kipas."
+    );
+    assert_eq!(suggestion["service"], "ktp");
+    assert_eq!(suggestion["day"], r["to"]);
+    assert_eq!(
+        suggestion.as_object().map(|o| o.len()),
+        Some(3),
+        "{suggestion}"
+    );
     let (s, _) = clerk.get("/api/v1/offices/alpha/report").await;
     assert_eq!(s, 403, "reports are for supervisors");
     let (s, e) = supervisor

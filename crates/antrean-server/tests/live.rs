@@ -49,6 +49,8 @@ async fn office_stream_sends_a_snapshot_then_every_event_in_order() {
                 m["event"]["announcement"]["en"],
                 "Ticket number A one, please go to counter two"
             );
+            assert_eq!(m["event"]["announcement_short"]["id"], "A satu, loket dua");
+            assert_eq!(m["event"]["announcement_short"]["en"], "A one, counter two");
             assert_eq!(m["waiting"][0]["waiting"], 1);
         }
     }

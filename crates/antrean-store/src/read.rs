@@ -54,6 +54,9 @@ pub struct ServiceFigures {
     pub mean_service_s: Option<f64>,
     /// IKM answers given for this service.
     pub surveys: Vec<antrean_core::ikm::Answers>,
+    /// The suggestions written with them, with their business day, newest
+    /// day first.
+    pub suggestions: Vec<(NaiveDate, String)>,
 }
 
 const TICKET_COLUMNS: &str = "code, day, number, seq_no, number_service, service, priority, channel, status, \
@@ -255,21 +258,32 @@ impl Reader {
                     mean_wait_s: r.get(9)?,
                     mean_service_s: r.get(10)?,
                     surveys: Vec::new(),
+                    suggestions: Vec::new(),
                 })
             })?;
             for row in rows {
                 out.push(row?);
             }
-            let mut stmt = c.prepare_cached("SELECT service, answers FROM surveys WHERE office = ?1 AND day BETWEEN ?2 AND ?3")?;
+            let mut stmt = c.prepare_cached(
+                "SELECT service, answers, day, suggestion FROM surveys WHERE office = ?1 AND day BETWEEN ?2 AND ?3 ORDER BY day DESC, rowid DESC",
+            )?;
             let mut rows = stmt.query(params![office, from, to])?;
             while let Some(r) = rows.next()? {
                 let service: String = r.get(0)?;
                 let answers: String = r.get(1)?;
                 let answers: antrean_core::ikm::Answers =
                     serde_json::from_str(&answers).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                match out.iter_mut().find(|f| f.service == service) {
-                    Some(f) => f.surveys.push(answers),
-                    None => out.push(ServiceFigures { service, surveys: vec![answers], ..ServiceFigures::default() }),
+                let f = match out.iter().position(|f| f.service == service) {
+                    Some(i) => &mut out[i],
+                    None => {
+                        out.push(ServiceFigures { service, ..ServiceFigures::default() });
+                        out.last_mut().expect("just pushed")
+                    }
+                };
+                f.surveys.push(answers);
+                if let Some(text) = r.get::<_, Option<String>>(3)? {
+                    let day: String = r.get(2)?;
+                    f.suggestions.push((parse_day(&day)?, text));
                 }
             }
             Ok(out)

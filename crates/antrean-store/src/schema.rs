@@ -188,6 +188,8 @@ ALTER TABLE devices_by_id RENAME TO devices;
     // waits as regular until staff confirm it in the hall. Tickets issued
     // before this rule had theirs at once.
     "ALTER TABLE tickets ADD COLUMN priority_confirmed INTEGER NOT NULL DEFAULT 1;",
+    // The survey's free-text suggestion, when the citizen wrote one.
+    "ALTER TABLE surveys ADD COLUMN suggestion TEXT;",
 ];
 
 /// Opens a connection with the settings every connection needs: WAL so that

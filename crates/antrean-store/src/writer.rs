@@ -442,6 +442,7 @@ pub(crate) fn project(tx: &Transaction<'_>, office: &str, e: &Event) -> Result<(
             code,
             service,
             answers,
+            suggestion,
         } => {
             // Counted on the ticket's business day (the UTC date of the
             // answer for a ticket not stored). The office refuses a second
@@ -452,10 +453,10 @@ pub(crate) fn project(tx: &Transaction<'_>, office: &str, e: &Event) -> Result<(
                 serde_json::to_string(answers).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             let day = e.at.date_naive().to_string();
             tx.prepare_cached(
-                "INSERT OR IGNORE INTO surveys (code, office, service, day, answers)
-                 VALUES (?1, ?2, ?3, coalesce((SELECT day FROM tickets WHERE code = ?1), ?5), ?4)",
+                "INSERT OR IGNORE INTO surveys (code, office, service, day, answers, suggestion)
+                 VALUES (?1, ?2, ?3, coalesce((SELECT day FROM tickets WHERE code = ?1), ?5), ?4, ?6)",
             )?
-            .execute(params![code, office, service, answers, day])?;
+            .execute(params![code, office, service, answers, day, suggestion])?;
         }
         EventKind::CounterState {
             counter,

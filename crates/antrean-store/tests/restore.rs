@@ -602,6 +602,7 @@ fn a_stored_ticket_says_whether_its_survey_was_answered() {
         status: stored.ticket.status,
         answered: stored.surveyed,
         answers: [Some(4); 9],
+        suggestion: None,
     };
     let stored = store.reader.ticket("c0").unwrap().unwrap();
     assert_eq!(

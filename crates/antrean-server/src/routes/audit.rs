@@ -172,6 +172,7 @@ fn entry(row: AuditRow) -> AuditEntry {
         }
         if row.kind == "survey_submitted" {
             map.remove("answers");
+            map.remove("suggestion");
         }
     }
     AuditEntry {

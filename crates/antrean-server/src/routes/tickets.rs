@@ -538,13 +538,20 @@ async fn set_document(
 /// Body of `POST /tickets/{code}/survey`: the nine IKM elements in order
 /// (persyaratan, prosedur, waktu penyelesaian, biaya, produk, kompetensi,
 /// perilaku, penanganan pengaduan, sarana prasarana), each 1–4 or null,
-/// at least one answered.
+/// at least one answered; optionally a free-text suggestion.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct SurveyBody {
     #[schema(schema_with = answers_schema)]
     #[serde(deserialize_with = "scores")]
     answers: antrean_core::ikm::Answers,
+    /// What the citizen would like the office to do better, in their own
+    /// words: at most 1,000 characters after trimming (422
+    /// `suggestion_too_long`); empty means none. Staff read it with the
+    /// service and day, never the ticket's number or code, like the scores.
+    #[serde(default)]
+    #[schema(nullable)]
+    suggestion: Option<String>,
 }
 
 /// The nine answers, where a score may be written `3` or `3.0` (both are
@@ -602,6 +609,7 @@ async fn answer_survey(
         status: view.status,
         answers: body.answers,
         answered,
+        suggestion: body.suggestion,
     };
     // Anonymous: no actor is recorded with the answers.
     found.office.execute(cmd, None).await?;
