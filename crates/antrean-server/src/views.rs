@@ -937,7 +937,7 @@ impl Report {
             })
             .collect();
         // Newest day first; within a day, each service's newest first.
-        suggestions.sort_by(|a, b| b.0.cmp(&a.0));
+        suggestions.sort_by_key(|s| std::cmp::Reverse(s.0));
         let suggestions_total = suggestions.len();
         Report {
             office: office.to_owned(),
