@@ -2,9 +2,10 @@
 /**
  * @file Calls to the HTTP API (`/api/v1`). Errors come back as
  * {@link ApiError} with the server's stable code; {@link errorText} words
- * it in the screen's language (`err.{code}` in the language files), else
- * shows the server's own message as is (a clerk reads "counter 1 still has
- * ticket A001...").
+ * it in the screen's language (`err.{code}` in the language files). The
+ * server's own message is English for engineers and logs: no screen shows
+ * it (tests/e2e/errors.test.mjs holds every code of the contract to words
+ * in every language).
  */
 import { hasString, t } from "./i18n.js";
 
@@ -69,8 +70,9 @@ export async function api(path, opts = {}) {
 /**
  * What to tell the user about a failed call, in the screen's language:
  * "cannot reach the server" when there was no answer, the words for its
- * code (`err.{code}`; `invalid_field` naming the field) when the language
- * files have them, else the server's message.
+ * code (`err.{code}`; `invalid_field` naming the field), else (an answer
+ * without an error body, a fault in the page itself) a plain "something
+ * went wrong, try again or ask staff", with the details in the console.
  * @param {unknown} e
  */
 export function errorText(e) {
@@ -79,7 +81,8 @@ export function errorText(e) {
     if (e.code === "invalid_field" && e.field) return t("err.invalid_field_named", { field: e.field });
     if (hasString(`err.${e.code}`)) return t(`err.${e.code}`);
   }
-  return e instanceof Error ? e.message : String(e);
+  console.error("no words for this error", e);
+  return t("err.unknown");
 }
 
 /** The office id in a path like `/kiosk/{office}`, `/o/{office}`. */

@@ -7,21 +7,14 @@
 // without a reload (a page marked before the change keeps its mark), with
 // one fetch of the office per run of changes. A ticket refused because the
 // office closed since the page was drawn says so, with the reason. The
-// shared pieces are tested under node too: the words for the configuration
-// errors in both languages, and Reconfiguring's one fetch per run of
-// events. axe-core finds nothing serious; a screenshot of each state goes
+// shared piece Reconfiguring (one fetch per run of events) is tested under
+// node too. axe-core finds nothing serious; a screenshot of each state goes
 // to artifacts/.
 import { after, before, describe, it, mock } from "node:test";
 import assert from "node:assert/strict";
-import fs from "node:fs";
 import { CLERK, OFFICE, SUPERVISOR, checkScreen, launchBrowser, missTheClosure, officeDate, openPage, renderedText, screenshot, startServer } from "./helpers.mjs";
 
 const T = { timeout: 15000 };
-
-/** The language files, as the screens load them. @param {"id" | "en"} lang */
-function strings(lang) {
-  return JSON.parse(fs.readFileSync(new URL(`../../shared-ui/i18n/${lang}.json`, import.meta.url), "utf8"));
-}
 
 /** The new service of these tests: passports, at a counter of its own. */
 const PASPOR = {
@@ -83,60 +76,6 @@ async function until(cond, ms = 10000) {
     await new Promise((r) => setTimeout(r, 50));
   }
 }
-
-describe("words for the configuration errors", () => {
-  const CODES = [
-    "invalid_field",
-    "id_retired",
-    "prefix_taken",
-    "service_in_use",
-    "counter_needs_service",
-    "counter_not_closed",
-    "counter_in_use",
-    "closure_overlaps",
-    "unknown_closure",
-    "unknown_printer",
-    "service_not_served",
-    // Staff, devices and counters held by a clerk.
-    "unknown_user",
-    "unknown_device",
-    "unknown_pairing_code",
-    "already_exists",
-    "own_account",
-    "password_too_short",
-    "password_is_name",
-    "password_common",
-    "password_change_required",
-    "account_disabled",
-    "wrong_password",
-    "password_unchanged",
-    "counter_held",
-    "counter_not_held",
-  ];
-
-  it("every code has words in Indonesian and English", () => {
-    const id = strings("id");
-    const en = strings("en");
-    for (const code of CODES) {
-      assert.ok(id[`err.${code}`], `id: err.${code}`);
-      assert.ok(en[`err.${code}`], `en: err.${code}`);
-      assert.notEqual(id[`err.${code}`], en[`err.${code}`], `err.${code} is translated`);
-    }
-  });
-
-  it("errorText says them in the screen's language, the field named; the server's message otherwise", async () => {
-    const { useStrings } = await import("../../shared-ui/i18n.js");
-    const { ApiError, errorText } = await import("../../shared-ui/api.js");
-    useStrings("id", strings("id"));
-    assert.equal(errorText(new ApiError(409, "prefix_taken", "prefix `P` is used by service `paspor`")), "Huruf awalan ini sudah dipakai layanan lain. Pilih huruf lain.");
-    assert.equal(errorText(new ApiError(422, "invalid_field", "prefix: 1 to 3 letters", "prefix")), "Isian prefix tidak sesuai aturan. Periksa lalu simpan lagi.");
-    assert.equal(errorText(new ApiError(422, "invalid_field", "bad")), "Isian ini tidak sesuai aturan. Periksa lalu simpan lagi.");
-    assert.equal(errorText(new ApiError(0, "network", "")), strings("id")["err.network"]);
-    assert.equal(errorText(new ApiError(409, "invalid_transition", "ticket A001 is done")), "ticket A001 is done", "no words of ours: the server's");
-    useStrings("en", strings("en"));
-    assert.equal(errorText(new ApiError(409, "closure_overlaps", "it overlaps the closure from 2026-12-24")), "These dates overlap a closed day already set. Change or remove that one first.");
-  });
-});
 
 describe("Reconfiguring: one fetch per run of changes", () => {
   /** @param {number} seq @returns {any} */
