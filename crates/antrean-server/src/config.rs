@@ -299,6 +299,32 @@ impl Config {
     }
 }
 
+/// What to warn of at start when `public_base_url` names this machine's
+/// loopback (`localhost`, `127.0.0.1`, `[::1]`) while the server listens on
+/// another address: the kiosks, counters and displays reach it, but a
+/// phone reading a printed ticket's QR code reaches nothing.
+pub fn loopback_base_url_warning(
+    public_base_url: &str,
+    listening: std::net::SocketAddr,
+) -> Option<String> {
+    let uri: axum::http::Uri = public_base_url.parse().ok()?;
+    let host = uri.host()?.trim_start_matches('[').trim_end_matches(']');
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host.to_ascii_lowercase().ends_with(".localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    (loopback && !listening.ip().is_loopback()).then(|| {
+        format!(
+            "public_base_url is {public_base_url}, this machine's loopback, but the server \
+             listens on {listening}: the QR code printed on tickets leads phones nowhere. \
+             Set public_base_url in antrean.toml to the address phones reach, \
+             e.g. http://192.168.1.10:{port}",
+            port = listening.port()
+        )
+    })
+}
+
 fn err(file: &Path, key: &str, problem: &str) -> ConfigError {
     ConfigError {
         file: file.to_owned(),
@@ -364,6 +390,38 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use chrono::Weekday;
+
+    #[test]
+    fn a_loopback_base_url_is_warned_of_only_when_phones_could_reach_the_server() {
+        let lan: std::net::SocketAddr = "0.0.0.0:8080".parse().unwrap();
+        let here: std::net::SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        for url in [
+            "http://127.0.0.1:8080",
+            "http://localhost:8080/",
+            "https://LOCALHOST",
+            "http://antrean.localhost:8080",
+            "http://[::1]:8080",
+            "http://127.0.1.1",
+        ] {
+            let warning = loopback_base_url_warning(url, lan).unwrap_or_default();
+            assert!(
+                warning.contains(url) && warning.contains("0.0.0.0:8080"),
+                "{url}: {warning}"
+            );
+            assert_eq!(
+                loopback_base_url_warning(url, here),
+                None,
+                "{url} on loopback"
+            );
+        }
+        for url in [
+            "http://192.168.1.10:8080",
+            "https://antrean.lampungutarakab.go.id",
+            "http://[fe80::1]",
+        ] {
+            assert_eq!(loopback_base_url_warning(url, lan), None, "{url}");
+        }
+    }
 
     #[test]
     fn the_shipped_example_loads() {

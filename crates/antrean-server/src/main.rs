@@ -213,8 +213,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     println!("    counter    {base}/counter/{id}");
                     println!("    help desk  {base}/desk/{id}");
                 }
+                println!("  admin      {base}/admin");
                 println!("  API        {base}/api/v1/openapi.json");
                 println!("  data       {}", store.path().display());
+                if store.reader.users(None)?.is_empty() {
+                    println!(
+                        "No staff account yet. Create the first (an admin) with:\n  \
+                         antrean user add NAME --role admin   (asks for its password)"
+                    );
+                }
+                if let Some(warning) = antrean_server::config::loopback_base_url_warning(
+                    &config.server.public_base_url,
+                    local,
+                ) {
+                    println!("WARNING: {warning}");
+                }
                 antrean_server::run(listener, config, store, shutdown_signal()).await
             })?;
             Ok(ExitCode::SUCCESS)

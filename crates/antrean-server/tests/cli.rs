@@ -37,6 +37,108 @@ async fn sigterm_closes_live_clients_and_exits_cleanly() {
     assert!(status.success(), "{status}");
 }
 
+/// What `antrean serve` prints at start, up to a second of quiet after it
+/// names its data directory; the server is stopped after.
+fn start_up_output(config: &std::path::Path, data: &std::path::Path, listen: &str) -> String {
+    use std::io::BufRead;
+    let mut child = Command::new(BIN)
+        .arg("--config")
+        .arg(config)
+        .arg("--data")
+        .arg(data)
+        .args(["serve", "--listen", listen])
+        .env("ANTREAN_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut out = Vec::new();
+    let mut after_data = false;
+    loop {
+        let wait = if after_data { 1 } else { 30 };
+        match rx.recv_timeout(std::time::Duration::from_secs(wait)) {
+            Ok(line) => {
+                after_data |= line.trim_start().starts_with("data ");
+                out.push(line);
+            }
+            Err(_) => break,
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(after_data, "{out:?}");
+    out.join("\n")
+}
+
+#[test]
+fn the_start_up_output_lists_the_screens_and_says_what_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    let data = dir.path().join("data");
+    common::write_config(&config, "");
+    let main = config.join("antrean.toml");
+    let text = std::fs::read_to_string(&main).unwrap();
+    std::fs::write(
+        &main,
+        text.replace("http://antrean.test", "http://localhost:8080"),
+    )
+    .unwrap();
+
+    // Listening for the LAN, with a loopback address to print in QR codes,
+    // and nobody to sign in yet.
+    let out = start_up_output(&config, &data, "0.0.0.0:0");
+    for screen in [
+        "/o/alpha",
+        "/kiosk/alpha",
+        "/display/alpha",
+        "/counter/alpha",
+        "/desk/alpha",
+        "/admin",
+    ] {
+        assert!(out.contains(screen), "{screen}: {out}");
+    }
+    assert!(out.contains("No staff account yet"), "{out}");
+    assert!(out.contains("antrean user add NAME --role admin"), "{out}");
+    assert!(
+        out.contains("WARNING: public_base_url is http://localhost:8080")
+            && out.contains("leads phones nowhere"),
+        "{out}"
+    );
+
+    // With an account, and listening on loopback only: nothing to say.
+    let added = Command::new(BIN)
+        .arg("--config")
+        .arg(&config)
+        .arg("--data")
+        .arg(&data)
+        .args(["user", "add", "kepala", "--role", "admin"])
+        .env("ANTREAN_PASSWORD", "kata-sandi-rahasia")
+        .output()
+        .unwrap();
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let out = start_up_output(&config, &data, "127.0.0.1:0");
+    assert!(out.contains("/admin"), "{out}");
+    assert!(
+        !out.contains("No staff account") && !out.contains("WARNING"),
+        "{out}"
+    );
+}
+
 #[test]
 fn a_bad_configuration_stops_the_start_naming_file_and_key() {
     let dir = tempfile::tempdir().unwrap();
