@@ -102,6 +102,9 @@ pub fn printed(cfg: &OfficeDef, public_base_url: &str, t: &TicketView) -> Printe
         estimated_wait_min: t.estimated_wait_s.map(|s| s.div_ceil(60)),
         url: format!("{}/t/{}", public_base_url.trim_end_matches('/'), t.code),
         languages: def.languages.clone(),
+        document: def
+            .service(&t.service)
+            .is_some_and(|s| !s.workflow.is_empty()),
     }
 }
 

@@ -20,6 +20,7 @@ fn ticket() -> PrintedTicket {
         estimated_wait_min: Some(15),
         url: "https://antrean.example.go.id/t/7KQ2M9XD".into(),
         languages: vec!["id".into(), "en".into()],
+        document: true,
     }
 }
 

@@ -18,6 +18,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         estimated_wait_min: Some(15),
         url: "https://antrean.example.go.id/t/7KQ2M9XD".into(),
         languages: vec!["id".into(), "en".into()],
+        document: true,
     };
     let priority = PrintedTicket {
         number: "P003".into(),

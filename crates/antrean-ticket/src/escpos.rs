@@ -89,6 +89,14 @@ pub fn render_escpos(t: &PrintedTicket, paper: Paper) -> Vec<u8> {
         p.lines(lang.scan, cols);
     }
     p.lines(&t.url, cols);
+    if t.document {
+        p.out.push(b'\n');
+        p.mode(MODE_BOLD);
+        for lang in &langs {
+            p.lines(lang.keep, cols);
+        }
+        p.mode(MODE_NORMAL);
+    }
 
     // Feed past the cutter, which sits a few lines above the print head.
     p.cmd(&[ESC, b'd', 4]);
@@ -236,6 +244,7 @@ mod tests {
             estimated_wait_min: Some(15),
             url: "https://antrean.example.go.id/t/7KQ2M9XD".into(),
             languages: vec!["id".into(), "en".into()],
+            document: true,
         }
     }
 
@@ -300,6 +309,8 @@ mod tests {
                 "+/- 15 menit / about 15 min",
                 "Pindai untuk memantau antrean",
                 "Scan to follow your queue",
+                "Simpan tiket ini untuk mengambil dokumen Anda",
+                "Keep this ticket to collect your document",
             ] {
                 assert!(flat.contains(expected), "{paper}: {expected:?} in {flat}");
             }

@@ -14,6 +14,8 @@ pub(crate) struct Labels {
     wait_minutes: (&'static str, &'static str),
     pub wait_unknown: &'static str,
     pub scan: &'static str,
+    /// The ticket is the receipt for the document applied for.
+    pub keep: &'static str,
 }
 
 impl Labels {
@@ -30,6 +32,7 @@ pub(crate) const ID: Labels = Labels {
     wait_minutes: ("\u{b1} ", " menit"),
     wait_unknown: "belum dapat diperkirakan",
     scan: "Pindai untuk memantau antrean",
+    keep: "Simpan tiket ini untuk mengambil dokumen Anda",
 };
 
 pub(crate) const EN: Labels = Labels {
@@ -40,6 +43,7 @@ pub(crate) const EN: Labels = Labels {
     wait_minutes: ("about ", " min"),
     wait_unknown: "not yet known",
     scan: "Scan to follow your queue",
+    keep: "Keep this ticket to collect your document",
 };
 
 /// The label sets for the office languages, in order, without repeats.

@@ -60,6 +60,9 @@ pub struct PrintedTicket {
     /// Office languages in order, e.g. `["id", "en"]`. Labels exist for "id"
     /// and "en"; any other code falls back to "id". Empty means `["id"]`.
     pub languages: Vec<String>,
+    /// The service hands over a document later (it has a workflow): the
+    /// ticket says to keep it for the pick-up.
+    pub document: bool,
 }
 
 /// Why a PDF ticket could not be rendered.

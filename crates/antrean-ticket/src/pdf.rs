@@ -269,6 +269,12 @@ pub fn render_pdf(t: &PrintedTicket, paper: Paper) -> Result<Vec<u8>, TicketErro
     }
     l.gap(1.0);
     l.centred(Face::Regular, style.url, &t.url, 0.0, false);
+    if t.document {
+        l.gap(5.0);
+        for lang in &langs {
+            l.centred(Face::Bold, style.scan, lang.keep, 0.0, false);
+        }
+    }
 
     let page_h = ((l.y + BOTTOM_MARGIN) / DOT_PT).ceil() * DOT_PT;
     let ops = to_ops(&l.marks, page_h);

@@ -42,6 +42,7 @@ fn regular() -> PrintedTicket {
         estimated_wait_min: Some(15),
         url: "https://antrean.example.go.id/t/7KQ2M9XD".into(),
         languages: vec!["id".into(), "en".into()],
+        document: true,
     }
 }
 
@@ -199,6 +200,8 @@ fn regular_ticket_reads_back_on_both_papers() {
             "± 15 menit / about 15 min",
             "Pindai untuk memantau antrean",
             "Scan to follow your queue",
+            "Simpan tiket ini untuk mengambil dokumen Anda",
+            "Keep this ticket to collect your document",
         ] {
             assert!(text.contains(expected), "{paper}: {expected:?} in {text}");
         }
@@ -271,5 +274,15 @@ fn english_only_office_and_accents() {
         "{text}"
     );
     assert!(text.contains("Queue number"), "{text}");
+    assert!(text.contains("Keep this ticket"), "{text}");
+    // A service without a document to collect says nothing of keeping it.
+    let t = PrintedTicket {
+        document: false,
+        ..t
+    };
+    let path = dir.path().join("no-document.pdf");
+    std::fs::write(&path, render_pdf(&t, Paper::Mm80).unwrap()).unwrap();
+    let text = run("pdftotext", "poppler-utils", &[path.to_str().unwrap(), "-"]);
+    assert!(!text.contains("Keep this ticket"), "{text}");
     assert!(!text.contains("Nomor antrean"), "{text}");
 }

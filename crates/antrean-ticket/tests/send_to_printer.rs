@@ -36,6 +36,7 @@ fn bytes_arrive_intact() {
         estimated_wait_min: Some(9),
         url: "https://antrean.example.go.id/t/7KQ2M9XD".into(),
         languages: vec!["id".into(), "en".into()],
+        document: true,
     };
     let mut job = render_escpos(&ticket, Paper::Mm80);
     // And something larger than one write, with every byte value.
