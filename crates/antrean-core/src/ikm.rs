@@ -96,6 +96,23 @@ pub fn compute<'a>(all: impl IntoIterator<Item = &'a Answers>) -> Ikm {
     }
 }
 
+/// The fewest respondents an IKM over `population` citizens served needs
+/// before it is published: the Krejcie–Morgan table PermenPANRB 14/2017
+/// points to (95% confidence, 5% margin, P = 0.5), e.g. 80 of 100, 278 of
+/// 1,000, 370 of 10,000, 384 of a million.
+pub fn minimum_sample(population: u64) -> u64 {
+    const CHI2: f64 = 3.841;
+    const PQ: f64 = 0.25;
+    const D2: f64 = 0.0025;
+    if population == 0 {
+        return 0;
+    }
+    let n = population as f64;
+    let s = CHI2 * n * PQ / (D2 * (n - 1.0) + CHI2 * PQ);
+    // The table rounds to the nearest whole respondent.
+    (s.round() as u64).min(population)
+}
+
 /// The grade of an IKM score (PermenPANRB 14/2017, not the old 2004 bands).
 pub fn grade(score: f64) -> (char, &'static str) {
     // Scores are compared at two decimals, as published.
@@ -114,6 +131,28 @@ pub fn grade(score: f64) -> (char, &'static str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_minimum_sample_is_the_krejcie_morgan_table() {
+        // Rows of Krejcie & Morgan (1970), Table 1.
+        for (population, sample) in [
+            (10, 10),
+            (50, 44),
+            (100, 80),
+            (200, 132),
+            (500, 217),
+            (1_000, 278),
+            (2_000, 322),
+            (5_000, 357),
+            (10_000, 370),
+            (100_000, 383),
+            (1_000_000, 384),
+        ] {
+            assert_eq!(minimum_sample(population), sample, "{population}");
+        }
+        assert_eq!(minimum_sample(0), 0);
+        assert_eq!(minimum_sample(1), 1);
+    }
 
     #[test]
     fn a_suggestion_is_kept_trimmed_and_within_its_length() {

@@ -795,6 +795,15 @@ pub fn moves_queues(cfg: &OfficeDef, kind: &EventKind) -> Vec<String> {
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct IkmView {
     pub respondents: u32,
+    /// Citizens served (tickets done) over the same days: the population
+    /// the sample is drawn from.
+    pub served: u64,
+    /// The fewest respondents needed to publish the score for `served`
+    /// citizens (Krejcie–Morgan, as PermenPANRB 14/2017 asks).
+    pub minimum_sample: u64,
+    /// Whether `respondents` reaches `minimum_sample`: a score over fewer
+    /// is shown to staff with a warning, not fit to publish.
+    pub sample_enough: bool,
     /// The nine elements, in order, as named in `nrr`.
     pub elements: Vec<String>,
     /// Mean score 1–4 per element (null: nobody answered it).
@@ -810,11 +819,22 @@ pub struct IkmView {
 }
 
 impl IkmView {
-    pub fn new<'a>(answers: impl IntoIterator<Item = &'a antrean_core::ikm::Answers>) -> Self {
+    /// The index over `answers`, given by some of the `served` citizens.
+    pub fn new<'a>(
+        answers: impl IntoIterator<Item = &'a antrean_core::ikm::Answers>,
+        served: u64,
+    ) -> Self {
         let r = antrean_core::ikm::compute(answers);
         let round2 = |x: f64| (x * 100.0).round() / 100.0;
+        // Answers count on their ticket's day, so they are among the tickets
+        // done; one whose ticket is no longer stored still counts as served.
+        let served = served.max(u64::from(r.respondents));
+        let minimum_sample = antrean_core::ikm::minimum_sample(served);
         IkmView {
             respondents: r.respondents,
+            served,
+            minimum_sample,
+            sample_enough: r.respondents > 0 && u64::from(r.respondents) >= minimum_sample,
             elements: antrean_core::ikm::ELEMENTS
                 .iter()
                 .map(|e| (*e).to_owned())
@@ -899,7 +919,7 @@ impl Report {
             kiosk: f.kiosk,
             mean_wait_s: f.mean_wait_s.map(f64::round),
             mean_service_s: f.mean_service_s.map(f64::round),
-            ikm: IkmView::new(&f.surveys),
+            ikm: IkmView::new(&f.surveys, f.done),
         };
         // Means over all services, weighted by the tickets they cover.
         let weighted = |mean: fn(&antrean_store::ServiceFigures) -> Option<f64>,
@@ -926,7 +946,7 @@ impl Report {
                 |f| f.issued.saturating_sub(f.cancelled + f.expired),
             ),
             mean_service_s: weighted(|f| f.mean_service_s, |f| f.done),
-            ikm: IkmView::new(figures.iter().flat_map(|f| &f.surveys)),
+            ikm: IkmView::new(figures.iter().flat_map(|f| &f.surveys), sum(|f| f.done)),
         };
         let mut suggestions: Vec<(chrono::NaiveDate, &str, &str)> = figures
             .iter()
@@ -956,5 +976,34 @@ impl Report {
                 .collect(),
             suggestions_total,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::IkmView;
+
+    #[test]
+    fn an_ikm_over_too_few_respondents_says_so() {
+        let answers = [[Some(4); 9]; 5];
+        let few = IkmView::new(&answers, 100);
+        assert_eq!(
+            (
+                few.respondents,
+                few.served,
+                few.minimum_sample,
+                few.sample_enough
+            ),
+            (5, 100, 80, false)
+        );
+        assert_eq!(
+            few.grade.as_deref(),
+            Some("A"),
+            "the score is still worked out"
+        );
+        let enough = IkmView::new(&[[Some(3); 9]; 80], 100);
+        assert!(enough.sample_enough);
+        let none = IkmView::new(&[], 0);
+        assert!(!none.sample_enough, "no answers are never enough");
     }
 }

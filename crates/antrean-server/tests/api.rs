@@ -758,6 +758,15 @@ async fn citizens_rate_the_service_and_supervisors_see_the_report() {
         (Some(3), Some(2))
     );
     assert_eq!(total["ikm"]["respondents"], 2);
+    // Two served, both answered: the Krejcie–Morgan minimum for two is two.
+    assert_eq!(
+        (
+            &total["ikm"]["served"],
+            &total["ikm"]["minimum_sample"],
+            &total["ikm"]["sample_enough"]
+        ),
+        (&json!(2), &json!(2), &json!(true))
+    );
     // NRR 3.5 on eight elements, 4 on the ninth: (8 × 3.5 + 4) / 9 × 25 = 88.89 (A).
     assert_eq!(total["ikm"]["score"], 88.89);
     assert_eq!(total["ikm"]["grade"], "A");
