@@ -26,7 +26,7 @@ import { mountDevices, rewordDevices, setDevicesOffice, showDevices } from "./de
 import { confirmDialog } from "./forms.js";
 import { setZone } from "./pieces.js";
 import { mountStaff, rewordStaff, setStaffContext, showStaff } from "./staff.js";
-import { at, loadAdminStrings, reword } from "./strings.js";
+import { at, has, loadAdminStrings, reword } from "./strings.js";
 
 /**
  * @typedef {import("../shared-ui/contract").components["schemas"]["IkmView"]} Ikm
@@ -40,14 +40,16 @@ let office = null;
 let report = null;
 /** Counters and waiting figures, from the office's live stream. */
 let state = new OfficeState();
-/** @type {{at: string, text: string}[]} */
+/** The latest events, newest first, worded when drawn (so in the current language). @type {{at: string, event: import("../shared-ui/live.js").PublicEvent}[]} */
 let events = [];
 /** @type {import("../shared-ui/live.js").Live | null} */
 let live = null;
 /** Fetches the office (and its configuration) again when staff change it. @type {Reconfiguring | null} */
 let reconfiguring = null;
-/** Whether someone is signed in. */
+/** Whether a supervisor or an admin is signed in (the office is shown). */
 let signedInNow = false;
+/** A clerk or the help desk who signed in here, told this page is not theirs. @type {import("../shared-ui/session.js").Me | null} */
+let staffOnlyFor = null;
 /** Whether the one signed in may stop and resume services and change the configuration (a supervisor or an admin, not a clerk or the help desk). */
 let canSwitch = false;
 /** Who is signed in, and the offices they may choose. @type {{me: import("../shared-ui/session.js").Me, offices: import("../shared-ui/api.js").OfficeSummary[]} | null} */
@@ -88,7 +90,7 @@ function render() {
   );
   fill(
     byId("events"),
-    events.slice(0, 40).map((e) => h("li", null, `${clock(new Date(e.at), o.time_zone, true)} ${e.text}`)),
+    events.slice(0, 40).map((e) => h("li", null, `${clock(new Date(e.at), o.time_zone, true)} ${eventLine(e.event)}`)),
   );
   renderSwitches();
   renderText();
@@ -549,7 +551,7 @@ function gradeText(ikm) {
 
 /** A table in a scrollable region (reachable by keyboard when it scrolls). @param {HTMLTableElement} table */
 function scrollable(table) {
-  return h("div", { class: "a-scroll", role: "region", tabindex: "0", "aria-label": t("report.scroll") }, table);
+  return h("div", { class: "a-scroll", role: "group", tabindex: "0", "aria-label": t("report.scroll") }, table);
 }
 
 function renderReport() {
@@ -587,6 +589,12 @@ function renderReport() {
           t("report.ikm_summary", { score: num(ikm.score), grade: ikm.grade ?? "", name: ikm.grade ? t(`ikm.grade.${ikm.grade}`) : "", n: ikm.respondents }),
         ),
     ikm.respondents > 0 &&
+      h(
+        "p",
+        { id: "ikm-sample", class: ikm.sample_enough ? "a-hint" : "a-warn" },
+        at(ikm.sample_enough ? "report.sample_ok" : "report.sample_short", { n: num(ikm.respondents), served: num(ikm.served), min: num(ikm.minimum_sample) }),
+      ),
+    ikm.respondents > 0 &&
       scrollable(
         h(
           "table",
@@ -601,6 +609,17 @@ function renderReport() {
           ),
         ),
       ),
+    h("h3", null, at("report.suggestions_title")),
+    r.suggestions.length === 0
+      ? h("p", { id: "suggestions-count" }, at("report.suggestions_none"))
+      : [
+          h("p", { id: "suggestions-count", class: "a-hint" }, at("report.suggestions_count", { shown: num(r.suggestions.length), total: num(r.suggestions_total) })),
+          h(
+            "ul",
+            { id: "suggestions", class: "a-suggestions" },
+            r.suggestions.map((s) => h("li", null, h("span", { class: "a-hint" }, `${s.day} · ${name(s.service)}`), h("p", { class: "a-suggestion" }, s.text))),
+          ),
+        ],
   );
 }
 
@@ -684,11 +703,8 @@ async function watch(id) {
     releaseAtDayEnd(msg);
     if (msg.type === "event") {
       const e = msg.event;
-      const where = "counter_name" in e ? e.counter_name : "counter" in e && e.counter ? `#${e.counter}` : "";
-      const what = [e.kind.replace(/_/g, " "), "number" in e && e.number, where, "clerk" in e && e.clerk, "state" in e && e.state, "reason" in e && e.reason, "change" in e && e.change, "subject" in e && e.subject]
-        .filter(Boolean)
-        .join(" · ");
-      events.unshift({ at: msg.at, text: what });
+      events.unshift({ at: msg.at, event: e });
+      events.length = Math.min(events.length, 40);
       if (e.kind === "running_text_changed") {
         if (office) office.running_text = e.text;
         showSavedText(e.text);
@@ -696,6 +712,26 @@ async function watch(id) {
     } else if (msg.type === "snapshot") showSavedText(msg.running_text);
     render();
   });
+}
+
+/**
+ * A live event in one line, in the screen's language: what happened (the
+ * audit log's name for its kind), then what it concerns: "Nomor dipanggil
+ * (panggilan ulang) · A012 · Loket 2", "Loket terbuka · Loket 2 · petugas1".
+ * @param {import("../shared-ui/live.js").PublicEvent} e
+ */
+function eventLine(e) {
+  const name = has(`audit.kind.${e.kind}`) ? at(`audit.kind.${e.kind}`) : e.kind;
+  const recall = e.kind === "ticket_called" && e.recall ? at("audit.say.recall") : "";
+  const counter = "counter" in e ? e.counter : null;
+  const where = "counter_name" in e ? e.counter_name : counter ? (office?.counters.find((c) => c.id === counter)?.name ?? `#${counter}`) : "";
+  const known = "service" in e ? office?.services.find((s) => s.id === e.service) : undefined;
+  const service = where ? "" : known ? serviceName(known) : "service" in e ? e.service : "";
+  const state = "state" in e && has(`counter.state.${e.state}`) ? t(`counter.state.${e.state}`) : "";
+  const change = "change" in e && has(`cfg.change.${e.change}`) ? at(`cfg.change.${e.change}`, { subject: "subject" in e ? e.subject ?? "" : "" }) : "";
+  return [name + recall, "number" in e && e.number, where || service, "clerk" in e && e.clerk, state, "reason" in e && e.reason, change]
+    .filter(Boolean)
+    .join(" · ");
 }
 
 /** The views supervisors choose between, by the address's first part. */
@@ -728,19 +764,40 @@ function route(focus = false) {
   else if (focus) byId("office-name").focus();
 }
 
+/**
+ * A clerk or the help desk signed in here: none of the office's pages (the
+ * server refuses their data anyway), but who they are and the way to their
+ * own screen.
+ * @param {import("../shared-ui/session.js").Me} me
+ */
+function showStaffOnly(me) {
+  const desk = me.role === "help_desk";
+  byId("staff-only-body").textContent = at("staffonly.body", { user: me.username, role: at(`staff.role.${me.role}`) });
+  const go = /** @type {HTMLAnchorElement} */ (byId("staff-only-go"));
+  go.textContent = at(desk ? "staffonly.desk" : "staffonly.counter");
+  go.href = `/${desk ? "desk" : "counter"}/${encodeURIComponent(me.office ?? "")}`;
+}
+
 async function start() {
   const me = await signedIn();
   byId("whoami").textContent = whoami(me);
   byId("sign-out").hidden = !me;
   byId("signin").hidden = !!me;
-  signedInNow = !!me;
   canSwitch = me?.role === "supervisor" || me?.role === "admin";
+  // Only supervisors and admins see the office here.
+  signedInNow = !!me && canSwitch;
   signedInAs = null;
+  staffOnlyFor = null;
+  byId("staff-only").hidden = !me || canSwitch;
   route();
-  if (!me) {
+  if (!me || !canSwitch) {
     live?.stop();
     reconfiguring?.stop();
-    byId("username").focus();
+    if (me) {
+      staffOnlyFor = me;
+      showStaffOnly(me);
+      byId("staff-only-title").focus();
+    } else byId("username").focus();
     return;
   }
   /** @type {import("../shared-ui/api.js").OfficeSummary[]} */
@@ -763,6 +820,8 @@ async function init() {
   mountAudit(byId("audit"));
   langSwitch(byId("lang-btn"), () => {
     reword(byId("views"));
+    reword(byId("staff-only"));
+    if (staffOnlyFor) showStaffOnly(staffOnlyFor);
     rewordConfig();
     rewordStaff();
     rewordDevices();

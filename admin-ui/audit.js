@@ -153,7 +153,7 @@ export function mountAudit(el) {
       h("div", { class: "a-results-tools" }, status, csv),
       loadErr,
       empty,
-      h("div", { class: "a-scroll", role: "region", tabindex: "0", "aria-labelledby": caption.id }, table),
+      h("div", { class: "a-scroll", role: "group", tabindex: "0", "aria-labelledby": caption.id }, table),
       pager,
       pageErr,
     ),

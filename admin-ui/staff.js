@@ -98,7 +98,7 @@ export function mountStaff(el) {
     once,
     status,
     load,
-    h("div", { class: "a-scroll", role: "region", tabindex: "0", "aria-labelledby": head.id }, table),
+    h("div", { class: "a-scroll", role: "group", tabindex: "0", "aria-labelledby": head.id }, table),
   );
   const editView = h("div", { class: "f-edit", id: "staff-edit", hidden: true });
   fill(el, h("section", { class: "c-card cfg-part", "aria-labelledby": head.id }, head, tx(h("p", { class: "a-hint cfg-intro" }), "staff.intro"), listView, editView));
