@@ -1,11 +1,16 @@
 // @ts-check
 /**
- * @file The touch kiosk in the hall: big service buttons with the waiting
- * count and the quota left (closed and exhausted services stay visible,
- * marked), an optional priority lane, then the number huge with the
- * people ahead, the estimate, a QR code of the ticket's page and printing.
- * Resets to the start when left alone, after a warning that can be
- * extended (WCAG 2.2.1). "Dengarkan" reads the screen aloud.
+ * @file The touch kiosk in the hall, in the order a visitor takes the
+ * steps: (1) the service, big buttons with the waiting count and the quota
+ * left (closed, stopped and used-up services stay visible as cards, not
+ * buttons); (2) "do you belong to a priority group?", the four groups
+ * pictured and a plain "no"; (3) a confirmation with what to bring and
+ * what it costs (the service's published standard), "Ambil nomor" and
+ * "Kembali"; then the number huge with the people ahead, the estimate, a
+ * QR code of the ticket's page and printing. Resets to the start when left
+ * alone, after a warning that can be extended (WCAG 2.2.1). "Dengarkan"
+ * reads the screen aloud. A refusal is worded for the citizen standing
+ * there (`kiosk.err.{code}`), next to the button that was pressed.
  *
  * A kiosk without a token pairs first: it shows a six-digit code that a
  * supervisor enters in Admin → Perangkat, and starts by itself once paired
@@ -27,7 +32,7 @@
 import { api, ApiError, errorText, officeFromPath } from "../shared-ui/api.js";
 import { byId, fill, h } from "../shared-ui/dom.js";
 import { closedText, closesText, Reopening } from "../shared-ui/hours.js";
-import { applyI18n, clock, labelLangButton, lang, loadLang, serviceName, speechLang, t, waitText } from "../shared-ui/i18n.js";
+import { applyI18n, clock, hasString, labelLangButton, lang, loadLang, serviceName, speechLang, t, waitText } from "../shared-ui/i18n.js";
 import { followOffice, Reconfiguring, suspendedNow, trackSuspensions } from "../shared-ui/office.js";
 import { pairDevice, showLinkSpent, showRevoked, takeFragment, thisDevice, tokenFromFragment, tokenRefused } from "../shared-ui/session.js";
 import { speak, stopSpeaking, unlockAudio } from "../shared-ui/sound.js";
@@ -36,14 +41,18 @@ import { speak, stopSpeaking, unlockAudio } from "../shared-ui/sound.js";
 /** @typedef {import("../shared-ui/api.js").Service} Service */
 /** @typedef {import("../shared-ui/live.js").Ticket} Ticket */
 /** @typedef {import("../shared-ui/contract").components["schemas"]["Priority"]} Priority */
+/** @typedef {import("../shared-ui/contract").components["schemas"]["PrintResult"]} PrintResult */
 /** @typedef {Exclude<Priority, "other">} Offered the priorities the kiosk offers, each with its icon */
+/** @typedef {"setup" | "start" | "ask" | "confirm" | "result"} Screen */
 
 const officeId = officeFromPath();
 const SETTINGS = `antrean.kiosk.${officeId}`;
-/** Idle time before the warning, on the start screen with a choice made and on the result. */
-const IDLE_MS = { start: 45_000, result: 40_000 };
+/** Idle time before the warning: on a step with a choice made, and on the result. */
+const IDLE_MS = { step: 45_000, result: 40_000 };
 /** How long the warning waits for a tap. */
 const WARN_S = 20;
+/** While the office cannot be fetched at the start, try again this often. */
+const RETRY_MS = 5_000;
 
 /** @typedef {{device?: string, printer?: string, paper?: import("../shared-ui/contract").components["schemas"]["Paper"], autoprint?: boolean, idle?: number}} Settings */
 
@@ -88,12 +97,15 @@ let office = null;
 const live = new Map();
 /** Services staff stopped, as the live stream tells it. @type {import("../shared-ui/office.js").Suspensions} */
 const suspensions = new Map();
-/** @type {Offered | null} */
+/** The service chosen in step 1, as it was then (the office may be fetched again meanwhile). @type {Service | null} */
+let chosen = null;
+/** The priority group chosen in step 2; null for the regular lane. @type {Offered | null} */
 let priority = null;
 /** @type {Ticket | null} */
 let ticket = null;
+/** A ticket is being taken: "Ambil nomor" waits for the answer. */
 let busy = false;
-/** The pairing or revoked screen, the services, or a ticket taken. @type {"setup" | "start" | "result"} */
+/** @type {Screen} */
 let screen = "start";
 /** The office's live stream, once the kiosk has a token. @type {import("../shared-ui/live.js").Live | null} */
 let stream = null;
@@ -104,24 +116,9 @@ const reopening = new Reopening(() => loadOffice(), () => Date.now() + skewMs);
 /** Fetches the office again when staff change its services, counters, hours or closed days. */
 const reconfiguring = new Reconfiguring(() => loadOffice());
 
-const PRIORITIES = /** @type {Offered[]} */ (["disability", "elderly", "pregnant", "child"]);
-/** Inline icons (no font or file needed). */
-const ICONS = {
-  disability:
-    '<circle cx="9" cy="3.5" r="2.2" fill="currentColor"/><path d="M9 7v6h6l3 6" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"/><path d="M6.5 10.5a5.5 5.5 0 1 0 7.8 7" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round"/>',
-  elderly:
-    '<circle cx="11" cy="3.5" r="2.2" fill="currentColor"/><path d="M11 7l-1 7-2 8M10 14l3 8M11 9l4 3" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"/><path d="M16 12v10" stroke="currentColor" stroke-width="2" stroke-linecap="round"/>',
-  pregnant:
-    '<circle cx="11" cy="3.5" r="2.2" fill="currentColor"/><path d="M11 7v5c4.5 0 5 5.5 0 6.5V22M11 9l-3 4" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"/>',
-  child:
-    '<circle cx="12" cy="7" r="2.5" fill="currentColor"/><path d="M12 10.5v6M12 16.5l-3 5M12 16.5l3 5M8 12.5h8" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"/>',
-};
-
-/** @param {Offered} p */
-function icon(p) {
-  const span = h("span", { class: "k-icon", "aria-hidden": "true" });
-  span.innerHTML = `<svg viewBox="0 0 24 24" width="44" height="44" focusable="false">${ICONS[p]}</svg>`;
-  return span;
+/** The office's first language: the one its texts are written in, and the kiosk's at rest. */
+function homeLang() {
+  return office?.languages[0] ?? "id";
 }
 
 function figures(/** @type {Service} */ s) {
@@ -145,9 +142,49 @@ function officeClosed() {
   return !!office && !office.open && office.services.every((s) => !s.open);
 }
 
+/** The service chosen in step 1 as the office now has it; null once it is gone. */
+function chosenService() {
+  return office?.services.find((s) => s.id === chosen?.id) ?? null;
+}
+
 /**
- * The start screen: the service buttons, or while the office is closed
- * why and when it opens again (no button that would only fail).
+ * Why no ticket can be taken for `s` now (stopped by staff, closed, used
+ * up, or no longer offered), as the parts of a sentence; null while it
+ * issues. The staff's message stays as written, marked with the office's
+ * language.
+ * @param {Service | null} s
+ * @returns {import("../shared-ui/dom.js").Child[] | null}
+ */
+function unavailable(s) {
+  if (!s) return [t("svc.gone_now", { service: chosen ? serviceName(chosen) : "" })];
+  const stopped = suspendedNow(s, suspensions);
+  if (stopped != null) return [`${t("svc.suspended")}: `, h("span", { lang: homeLang() }, stopped)];
+  const closed = closedLines(s);
+  if (closed) return [`${closed.why}. ${closed.when}.`];
+  if (figures(s).remaining === 0) return [t("kiosk.why_exhausted", { service: serviceName(s) })];
+  return null;
+}
+
+/**
+ * The published standard of a service (requirements, completion time,
+ * cost) in the screen's language where the office wrote it, else in its
+ * own; `lang` says which, for the `lang` attribute.
+ * @param {Service} s
+ */
+function standard(s) {
+  const tr = lang() === homeLang() ? undefined : s.translations[lang()];
+  /** @template {string | string[]} V @param {V | undefined} mine @param {V} own */
+  const inLang = (mine, own) => (mine?.length ? { value: mine, lang: lang() } : { value: own, lang: homeLang() });
+  return {
+    requirements: inLang(tr?.requirements, s.requirements),
+    completion_time: inLang(tr?.completion_time, s.completion_time),
+    cost: inLang(tr?.cost, s.cost),
+  };
+}
+
+/**
+ * Step 1: the service buttons, or while the office is closed why and when
+ * it opens again (no button that would only fail).
  */
 function renderServices() {
   if (!office) return;
@@ -177,7 +214,7 @@ function renderServices() {
             "span",
             { class: "k-svc-facts" },
             h("span", { class: "k-svc-off" }, t("svc.suspended")),
-            h("span", { class: "k-svc-msg", lang: office?.languages[0] ?? "id" }, stopped),
+            h("span", { class: "k-svc-msg", lang: homeLang() }, stopped),
           ),
         );
       }
@@ -198,7 +235,7 @@ function renderServices() {
       const closes = office && closesText(s, office.time_zone, Date.now() + skewMs);
       return h(
         "button",
-        { type: "button", class: "k-service", "data-service": s.id, onclick: () => take(s) },
+        { type: "button", class: "k-service", "data-service": s.id, onclick: () => choose(s) },
         name,
         h(
           "span",
@@ -212,37 +249,112 @@ function renderServices() {
   );
 }
 
-function renderPriorities() {
-  fill(
-    byId("priorities"),
-    PRIORITIES.map((p) =>
-      h(
-        "button",
-        {
-          type: "button",
-          class: "k-prio",
-          "data-priority": p,
-          "aria-pressed": priority === p ? "true" : "false",
-          onclick: () => {
-            priority = priority === p ? null : p;
-            renderPriorities();
-            armIdle();
-          },
-        },
-        icon(p),
-        h("span", null, t(`priority.${p}`)),
-      ),
-    ),
-  );
+/** Step 1 done: on to the priority question. @param {Service} s */
+function choose(s) {
+  void unlockAudio();
+  chosen = s;
+  priority = null;
+  renderAsk();
+  showScreen("ask");
 }
 
-/** @param {Service} s */
-async function take(s) {
-  if (busy || !cfg.device) return;
+/** Step 2: the service chosen, above the question. */
+function renderAsk() {
+  const s = chosenService();
+  byId("ask-service").textContent = s ? t("kiosk.chosen", { service: serviceName(s) }) : "";
+}
+
+/** Step 2 done: a priority group (or none); on to the confirmation. @param {Offered | null} p */
+function pick(p) {
+  priority = p;
+  clearMessages();
+  renderConfirm();
+  showScreen("confirm");
+}
+
+/** The button of a priority group in step 2. @param {Offered} p */
+function prioButton(p) {
+  return /** @type {HTMLButtonElement} */ (byId("ask").querySelector(`[data-priority="${p}"]`));
+}
+
+/**
+ * Step 3: the service, the lane, the figures and its published standard;
+ * "Ambil nomor" turned off, with the reason beside it, while the service
+ * cannot issue (it changes live).
+ */
+function renderConfirm() {
+  const s = chosenService();
+  const why = unavailable(s);
+  byId("confirm-prefix").textContent = s?.prefix ?? "";
+  byId("confirm-service").textContent = s ? serviceName(s) : "";
+  fill(
+    byId("confirm-lane"),
+    priority ? prioButton(priority).querySelector("svg")?.cloneNode(true) : byId("prio-none").querySelector("svg")?.cloneNode(true),
+    h("span", null, priority ? t("kiosk.lane_priority", { group: t(`priority.${priority}`) }) : t("kiosk.lane_regular")),
+  );
+  byId("confirm-lane").classList.toggle("is-priority", !!priority);
+  if (s) {
+    const f = figures(s);
+    const std = standard(s);
+    byId("confirm-waiting").textContent = t("svc.people", { n: f.waiting });
+    byId("confirm-estimate").textContent = waitText(f.estimate);
+    setText(byId("confirm-cost"), std.cost);
+    setText(byId("confirm-time"), std.completion_time);
+    byId("confirm-reqs-box").hidden = std.requirements.value.length === 0;
+    const list = byId("confirm-reqs");
+    fill(list, std.requirements.value.map((r) => h("li", null, r)));
+    list.setAttribute("lang", std.requirements.lang);
+  }
+  const reason = byId("confirm-why");
+  reason.hidden = !why;
+  fill(reason, why ?? []);
+  const take = /** @type {HTMLButtonElement} */ (byId("confirm-take"));
+  const wasFocused = document.activeElement === take;
+  take.disabled = busy || !!why;
+  /** @type {HTMLButtonElement} */ (byId("confirm-back")).disabled = busy;
+  // Unavailable, "Kembali" leads to another service rather than to the question again.
+  byId("confirm-back-label").textContent = why ? t("kiosk.other_service") : t("kiosk.back");
+  if (wasFocused && take.disabled && !busy) byId("confirm-back").focus();
+}
+
+/** @param {HTMLElement} el @param {{value: string, lang: string}} v */
+function setText(el, v) {
+  el.textContent = v.value || t("none");
+  el.setAttribute("lang", v.lang);
+}
+
+function clearMessages() {
+  lastError = null;
+  byId("confirm-status").textContent = "";
+  byId("confirm-error").textContent = "";
+}
+
+/** The refusal shown next to "Ambil nomor", worded again when the language changes. @type {unknown} */
+let lastError = null;
+
+/**
+ * A refusal in words for the citizen at the kiosk: `kiosk.err.{code}`
+ * (the service named) for every code a kiosk can get, else the screens'
+ * `errorText`; never the server's own message.
+ * @param {unknown} e
+ * @param {Service | null} [s]
+ */
+function kioskError(e, s = null) {
+  if (e instanceof ApiError) {
+    const key = e.code.startsWith("http_") ? "kiosk.err.http" : `kiosk.err.${e.code}`;
+    if (hasString(key)) return t(key, { service: s ? serviceName(s) : t("kiosk.this_service") });
+  }
+  return errorText(e);
+}
+
+/** "Ambil nomor": issues the ticket (the server prints it when the kiosk has a printer). */
+async function take() {
+  const s = chosenService();
+  if (busy || !cfg.device || !s || unavailable(s)) return;
   busy = true;
-  const err = byId("start-error");
-  err.hidden = true;
-  void unlockAudio();
+  clearMessages();
+  byId("confirm-status").textContent = t("kiosk.taking");
+  renderConfirm();
   try {
     /** @type {Record<string, unknown>} */
     const body = { service: s.id, priority, channel: "kiosk" };
@@ -253,44 +365,33 @@ async function take(s) {
       headers: { authorization: `Bearer ${cfg.device}` },
     });
     ticket = res;
-    showResult(s);
-    // The server printed (the printer in the address, or the kiosk's own in /admin).
-    if (res.print) {
-      const ok = res.print.ok !== false && !res.print.error;
-      byId("print-status").textContent = ok ? t("kiosk.printed") : t("kiosk.print_failed");
-      byId("print").hidden = ok;
-    } else if (cfg.autoprint) {
-      printPdf();
-    }
+    busy = false;
+    showResult();
+    if (res.print) serverPrinted(res.print);
+    else if (cfg.autoprint) printPdf();
   } catch (e) {
+    busy = false;
+    byId("confirm-status").textContent = "";
     if (tokenRefused(e)) {
       void revoked();
       return;
     }
-    // Closed, stopped or no longer offered since the office was fetched: fetch it again.
-    const stale = e instanceof ApiError && ["service_closed", "service_suspended", "service_not_served", "unknown_service"].includes(e.code);
-    if (stale) void loadOffice().catch(() => {});
-    err.textContent =
-      e instanceof ApiError && e.code === "service_closed"
-        ? t("svc.closed_now", { service: serviceName(s) })
-        : e instanceof ApiError && e.code === "service_suspended"
-          ? t("svc.suspended_now", { service: serviceName(s) })
-          : stale
-            ? t("svc.gone_now", { service: serviceName(s) })
-            : errorText(e);
-    err.hidden = false;
-  } finally {
-    busy = false;
+    // Closed, stopped, used up or no longer offered since the office was
+    // fetched: fetch it again, and the button says why it is off.
+    if (e instanceof ApiError && ["service_closed", "service_suspended", "service_not_served", "unknown_service", "quota_exhausted"].includes(e.code)) {
+      void loadOffice().catch(() => {});
+    }
+    lastError = e;
+    byId("confirm-error").textContent = kioskError(e, s);
+    renderConfirm();
   }
 }
 
-/** @param {Service} s */
-function showResult(s) {
+function showResult() {
   if (!ticket) return;
-  stopSpeaking();
-  showScreen("result");
+  const s = office?.services.find((x) => x.id === ticket?.service);
   byId("result-number").textContent = ticket.number;
-  byId("result-service").textContent = serviceName(s);
+  byId("result-service").textContent = s ? serviceName(s) : "";
   const prio = byId("result-prio");
   prio.hidden = !ticket.priority;
   prio.textContent = ticket.priority ? `${t("kiosk.priority")}: ${t(`priority.${ticket.priority}`)}` : "";
@@ -298,55 +399,99 @@ function showResult(s) {
   byId("result-estimate").textContent = waitText(ticket.estimated_wait_s);
   // The server draws the QR code of the ticket's page (its public address,
   // as printed on paper), so the screen and the paper show the same code.
-  fill(
-    byId("result-qr"),
-    h("img", { class: "qr", src: `/api/v1/tickets/${encodeURIComponent(ticket.code)}/qr.svg`, alt: t("kiosk.qr_label"), width: 352, height: 352 }),
-  );
-  byId("print-status").textContent = "";
-  byId("print").hidden = false;
-  byId("main").focus();
-  armIdle();
+  const src = `/api/v1/tickets/${encodeURIComponent(ticket.code)}/qr.svg`;
+  const img = byId("result-qr").querySelector("img");
+  if (img?.getAttribute("src") === src) img.alt = t("kiosk.qr_label");
+  else fill(byId("result-qr"), h("img", { class: "qr", src, alt: t("kiosk.qr_label"), width: 352, height: 352 }));
+  if (screen !== "result") {
+    stopSpeaking();
+    printStatus(null);
+    byId("print").hidden = false;
+    showScreen("result");
+  }
+}
+
+/**
+ * What the print status says, in the same words whichever way the ticket
+ * was printed: "printing", "printed, take it below", or why not and that
+ * the number on screen still holds (staff can print it).
+ * @param {"printing" | "printed" | "no_paper" | "failed" | null} state
+ */
+function printStatus(state) {
+  const el = byId("print-status");
+  el.dataset.state = state ?? "";
+  el.classList.toggle("is-warn", state === "no_paper" || state === "failed");
+  el.classList.toggle("is-ok", state === "printed");
+  if (!state) el.textContent = "";
+  else if (state === "printing" || state === "printed") el.textContent = t(`kiosk.${state}`);
+  else el.textContent = `${t(state === "no_paper" ? "kiosk.print_no_paper" : "kiosk.print_failed")} ${t("kiosk.print_fallback")}`;
+}
+
+/**
+ * The server printed while issuing (the printer in the address, or the
+ * kiosk's own in /admin). The kiosk cannot send it again (a reprint is for
+ * staff), so a failure points at the screen and the staff, no button.
+ * @param {PrintResult} print
+ */
+function serverPrinted(print) {
+  byId("print").hidden = true;
+  printStatus(print.ok ? "printed" : print.failure === "stopped" ? "no_paper" : "failed");
 }
 
 /** Prints the ticket's PDF through a hidden frame (silent with Chrome's --kiosk-printing). */
 function printPdf() {
   if (!ticket) return;
   const frame = /** @type {HTMLIFrameElement} */ (byId("print-frame"));
-  byId("print-status").textContent = t("kiosk.printing");
+  printStatus("printing");
   frame.onload = () => {
     try {
+      // A refusal (JSON) is not a ticket; a frame the browser would not
+      // show is another origin's error page, and print() throws.
+      if (frame.contentDocument?.contentType === "application/json") throw new Error("not a ticket");
       frame.contentWindow?.focus();
       frame.contentWindow?.print();
-      byId("print-status").textContent = t("kiosk.printed");
+      printStatus("printed");
+      byId("print").hidden = true;
     } catch {
-      byId("print-status").textContent = t("kiosk.print_failed");
+      printStatus("failed");
     }
   };
-  frame.src = `/api/v1/tickets/${ticket.code}/ticket.pdf?paper=${cfg.paper ?? "80mm"}`;
+  frame.src = `/api/v1/tickets/${encodeURIComponent(ticket.code)}/ticket.pdf?paper=${cfg.paper ?? "80mm"}`;
 }
 
-/** @param {typeof screen} which */
+/** The heading each screen's focus goes to when it is shown. */
+const HEADINGS = { setup: "device-setup", start: "start-title", ask: "ask-title", confirm: "confirm-title", result: "result-title" };
+
+/** Shows one screen, its heading focused (a screen reader says where the visitor is). @param {Screen} which */
 function showScreen(which) {
+  const changed = screen !== which;
   screen = which;
-  byId("device-setup").hidden = which !== "setup";
-  byId("start").hidden = which !== "start";
-  byId("result").hidden = which !== "result";
+  for (const id of ["device-setup", "start", "ask", "confirm", "result"]) byId(id).hidden = id !== (which === "setup" ? "device-setup" : which);
+  if (!changed || which === "setup") return;
+  stopSpeaking();
+  setListening(false);
+  const heading = which === "start" && officeClosed() ? byId("closed-why") : byId(HEADINGS[which]);
+  heading.focus({ preventScroll: true });
+  armIdle();
 }
 
+/** Back to step 1 for the next visitor, in the office's language. */
 function reset() {
   stopSpeaking();
   setListening(false);
   hideIdle();
-  ticket = null;
-  priority = null;
-  if (screen === "setup") return;
-  showScreen("start");
-  byId("start-error").hidden = true;
-  fill(byId("result-qr"));
-  if (lang() !== (office?.languages[0] ?? "id")) void setLang(office?.languages[0] ?? "id");
-  renderPriorities();
-  renderServices();
   clearTimeout(idleTimer);
+  ticket = null;
+  chosen = null;
+  priority = null;
+  busy = false;
+  if (screen === "setup") return;
+  clearMessages();
+  fill(byId("result-qr"));
+  printStatus(null);
+  if (lang() !== homeLang()) void setLang(homeLang());
+  renderServices();
+  showScreen("start");
 }
 
 // Idle reset with a warning (WCAG 2.2.1: the visitor can ask for more time).
@@ -355,18 +500,21 @@ let idleTimer;
 /** @type {ReturnType<typeof setInterval> | undefined} */
 let countdown;
 
+/** Whether the screen holds someone's choices (anything but step 1 in the office's language). */
 function dirty() {
-  return screen === "result" || priority !== null || lang() !== (office?.languages[0] ?? "id");
+  return screen !== "start" || lang() !== homeLang();
 }
 
 function armIdle() {
   clearTimeout(idleTimer);
   // The pairing or revoked screen is for staff: nothing to reset.
   if (!byId("idle").hidden || !dirty() || screen === "setup") return;
-  idleTimer = setTimeout(showIdle, cfg.idle ? cfg.idle * 1000 : IDLE_MS[screen]);
+  idleTimer = setTimeout(showIdle, cfg.idle ? cfg.idle * 1000 : IDLE_MS[screen === "result" ? "result" : "step"]);
 }
 
 function showIdle() {
+  // Taking a ticket: the answer comes first.
+  if (busy) return armIdle();
   let left = WARN_S;
   const text = () => (byId("idle-text").textContent = t("kiosk.idle_text", { n: left }));
   text();
@@ -393,6 +541,11 @@ function setListening(on) {
   byId("listen").setAttribute("aria-pressed", String(on));
 }
 
+/** The strings of these keys read as sentences (a full stop where one has none). @param {...string} keys */
+function said(...keys) {
+  return keys.map((k) => (/[.?!]$/.test(t(k)) ? t(k) : `${t(k)}.`)).join(" ");
+}
+
 function screenText() {
   if (screen === "setup") return byId("device-setup").innerText;
   if (screen === "result" && ticket) {
@@ -402,14 +555,40 @@ function screenText() {
       s ? serviceName(s) + "." : "",
       t("kiosk.say_ahead", { n: ticket.ahead ?? 0 }),
       t("kiosk.estimate") + ": " + waitText(ticket.estimated_wait_s) + ".",
+      byId("print-status").textContent ?? "",
       t("kiosk.say_result_help"),
-    ].join(" ");
+      byId("print").hidden ? "" : t("kiosk.say_print"),
+    ]
+      .filter(Boolean)
+      .join(" ");
+  }
+  if (screen === "ask") {
+    const groups = /** @type {Offered[]} */ (["elderly", "disability", "pregnant", "child"]).map((p) => (p === "elderly" ? `${t("priority.elderly")}, ${t("kiosk.elderly_age")}` : t(`priority.${p}`)));
+    return [said("kiosk.step_2"), `${byId("ask-service").textContent}.`, said("kiosk.ask_title", "kiosk.ask_hint"), `${groups.join(". ")}.`, t("kiosk.say_ask")].join(" ");
+  }
+  if (screen === "confirm") {
+    const s = chosenService();
+    const why = byId("confirm-why");
+    const reqs = [...byId("confirm-reqs").children].map((li) => li.textContent).join("; ");
+    return [
+      said("kiosk.step_3", "kiosk.confirm_title"),
+      `${byId("confirm-service").textContent}.`,
+      `${byId("confirm-lane").textContent}.`,
+      s && `${t("svc.waiting")}: ${byId("confirm-waiting").textContent}. ${t("kiosk.estimate")}: ${byId("confirm-estimate").textContent}.`,
+      s && `${t("svc.cost")}: ${byId("confirm-cost").textContent}. ${t("svc.completion")}: ${byId("confirm-time").textContent}.`,
+      reqs && `${t("kiosk.requirements")}: ${reqs}.`,
+      why.hidden ? "" : why.textContent,
+      byId("confirm-error").textContent,
+      why.hidden ? t("kiosk.say_confirm") : t("kiosk.say_unavailable"),
+    ]
+      .filter(Boolean)
+      .join(" ");
   }
   if (office && officeClosed()) {
     const shut = closedLines(office, t("hours.tickets_closed"));
     return [`${office.name}.`, `${shut?.why}.`, `${shut?.when}.`, t("kiosk.closed_hint")].join(" ");
   }
-  const parts = [t("kiosk.choose") + ".", t("kiosk.choose_hint")];
+  const parts = [said("kiosk.step_1", "kiosk.choose", "kiosk.choose_hint")];
   for (const s of office?.services ?? []) {
     const f = figures(s);
     const closed = closedLines(s);
@@ -417,7 +596,6 @@ function screenText() {
     const state = stopped != null ? `${t("svc.suspended")}, ${stopped}` : closed ? `${closed.why}, ${closed.when}` : f.remaining === 0 ? t("svc.exhausted") : t("kiosk.waiting_n", { n: f.waiting });
     parts.push(`${serviceName(s)}: ${state}.`);
   }
-  parts.push(t("kiosk.say_priority"));
   return parts.join(" ");
 }
 
@@ -439,17 +617,28 @@ async function listen() {
   setListening(false);
 }
 
+/** Draws the screen shown again (a language switched, the office fetched again). */
+function redraw() {
+  if (screen === "start") renderServices();
+  else if (screen === "ask") renderAsk();
+  else if (screen === "confirm") renderConfirm();
+  else if (screen === "result") {
+    showResult();
+    const state = byId("print-status").dataset.state;
+    printStatus(/** @type {any} */ (state || null));
+  }
+}
+
 /** @param {string} l */
 async function setLang(l) {
   await loadLang(l);
   labelLangButton(byId("lang-btn"));
   applyI18n();
+  if (office) document.title = `${office.name} · ${t("kiosk.title")}`;
   renderServices();
-  renderPriorities();
-  if (screen === "result" && ticket) {
-    const s = office?.services.find((x) => x.id === ticket?.service);
-    if (s) showResult(s);
-  }
+  redraw();
+  // The refusal next to "Ambil nomor" in the language now shown.
+  if (lastError) byId("confirm-error").textContent = kioskError(lastError, chosenService() ?? chosen);
 }
 
 async function loadOffice() {
@@ -462,7 +651,28 @@ async function loadOffice() {
     suspensions.delete(s.id);
   }
   renderServices();
+  redraw();
   reopening.watch(office.time_zone, [office, ...office.services]);
+}
+
+/**
+ * The office at the start; while the server cannot give it, says so (in
+ * the citizen's words) and asks again every few seconds.
+ * @returns {Promise<Office>}
+ */
+async function firstOffice() {
+  for (;;) {
+    try {
+      const o = await api(`/offices/${officeId}`);
+      byId("load-error").hidden = true;
+      return o;
+    } catch (e) {
+      if (!hasString("kiosk.title")) await loadLang("id").catch(() => {});
+      byId("load-error-text").textContent = hasString("kiosk.title") ? kioskError(e) : "";
+      byId("load-error").hidden = !byId("load-error-text").textContent;
+      await new Promise((r) => setTimeout(r, RETRY_MS));
+    }
+  }
 }
 
 function tick() {
@@ -484,20 +694,34 @@ async function init() {
       if (byId("idle").hidden) armIdle();
     }, { capture: true, passive: true });
   }
-  try {
-    office = await api(`/offices/${officeId}`);
-  } catch (e) {
-    await loadLang("id");
-    fill(byId("main"), h("p", { class: "error-msg", role: "alert" }, e instanceof Error ? e.message : String(e)));
-    return;
-  }
-  if (!office) return;
+  office = await firstOffice();
   reopening.watch(office.time_zone, [office, ...office.services]);
-  await setLang(office.languages[0] ?? "id");
+  await setLang(homeLang());
   byId("office-name").textContent = office.name;
-  document.title = `${office.name} · ${t("kiosk.title")}`;
   byId("lang-btn").addEventListener("click", () => setLang(lang() === "id" ? "en" : "id").then(armIdle));
   byId("listen").addEventListener("click", () => void listen());
+  // Shown once they work.
+  byId("tools").hidden = false;
+  for (const b of byId("ask").querySelectorAll("button[data-priority]")) {
+    b.addEventListener("click", () => pick(/** @type {Offered} */ (b.getAttribute("data-priority"))));
+  }
+  byId("prio-none").addEventListener("click", () => pick(null));
+  byId("ask-back").addEventListener("click", () => {
+    chosen = null;
+    renderServices();
+    showScreen("start");
+  });
+  byId("confirm-back").addEventListener("click", () => {
+    if (unavailable(chosenService())) {
+      chosen = null;
+      renderServices();
+      showScreen("start");
+    } else {
+      renderAsk();
+      showScreen("ask");
+    }
+  });
+  byId("confirm-take").addEventListener("click", () => void take());
   byId("print").addEventListener("click", () => {
     armIdle();
     printPdf();
@@ -536,7 +760,8 @@ async function begin() {
       return;
     }
   }
-  showScreen("start");
+  // Out of the pairing screen, so the reset draws step 1.
+  screen = "start";
   reset();
   stream = followOffice(officeId, onOfficeMessage, { access: { device: cfg.device }, onAccessEnded: () => void revoked() });
 }
@@ -579,6 +804,7 @@ function onOfficeMessage(msg) {
     if (msg.event.kind === "day_ended") void loadOffice().catch(() => {});
   }
   if (screen === "start") renderServices();
+  else if (screen === "confirm") renderConfirm();
 }
 
 void init();

@@ -250,6 +250,8 @@ describe("configuration changed live", { timeout: 240000 }, () => {
     // And it issues: the kiosk takes a ticket for it.
     const issued = kiosk.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith(`/offices/${OFFICE}/tickets`));
     await button.click();
+    await kiosk.locator("#prio-none").click();
+    await kiosk.locator("#confirm-take").click();
     passport = (await (await issued).json()).code;
     await kiosk.locator("#result:not([hidden])").waitFor(T);
     assert.equal(await kiosk.locator("#result-number").textContent(), "P001");

@@ -78,6 +78,8 @@ describe("devices that pair and get revoked", { timeout: 180000 }, () => {
     kioskToken = await kiosk.evaluate((o) => JSON.parse(localStorage.getItem(`antrean.kiosk.${o}`) ?? "{}").device ?? "", OFFICE);
     assert.match(kioskToken, /.{20,}/, "the token is kept on the kiosk");
     await kiosk.locator('button[data-service="ktp-el"]').click();
+    await kiosk.locator("#prio-none").click();
+    await kiosk.locator("#confirm-take").click();
     await kiosk.locator("#result:not([hidden])").waitFor(T);
     assert.equal(await kiosk.locator("#result-number").textContent(), "A001");
     await checkScreen(kiosk, "devices-kiosk-1080x1920-ticket");

@@ -53,6 +53,8 @@ describe("a day at the office", { timeout: 180000 }, () => {
     await kiosk.locator('[data-service="ktp-el"]').waitFor(T);
     assert.ok(!kiosk.url().includes("device="), "the token is removed from the address");
     await kiosk.locator('[data-service="ktp-el"]').click();
+    await kiosk.locator("#prio-none").click();
+    await kiosk.locator("#confirm-take").click();
     await kiosk.locator("#result:not([hidden])").waitFor(T);
     assert.equal(await kiosk.locator("#result-number").textContent(), "A001");
     assert.equal(await kiosk.locator("#result-ahead").textContent(), "0 orang");

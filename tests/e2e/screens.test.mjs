@@ -89,7 +89,7 @@ describe("screens", { timeout: 240000 }, () => {
     [1080, 1920],
     [1920, 1080],
   ]) {
-    it(`kiosk ${w}×${h}: start, priority, result with QR, idle warning`, async () => {
+    it(`kiosk ${w}×${h}: start, priority, confirmation, result with QR, idle warning`, async () => {
       const p = await openPage(browser, { width: w, height: h });
       await p.goto(`${server.url}/kiosk/${OFFICE}#device=${server.token}&idle=5`);
       await p.locator('[data-service="ktp-el"]').waitFor(T);
@@ -103,15 +103,17 @@ describe("screens", { timeout: 240000 }, () => {
       );
       assert.deepEqual(small, [], "targets under 64 px");
       await checkScreen(p, `kiosk-${w}x${h}-start`);
-      await p.locator('[data-priority="elderly"]').click();
-      assert.equal(await p.locator('[data-priority="elderly"]').getAttribute("aria-pressed"), "true");
+      await p.locator('[data-service="ktp-el"]').click();
+      await p.locator("#ask:not([hidden])").waitFor(T);
       await checkScreen(p, `kiosk-${w}x${h}-priority`);
+      await p.locator('[data-priority="elderly"]').click();
+      await p.locator("#confirm-lane", { hasText: "Lansia" }).waitFor(T);
       // The idle warning comes, and "still here" keeps the choice.
       await p.locator("#idle:not([hidden])").waitFor(T);
       await checkScreen(p, `kiosk-${w}x${h}-idle`);
       await p.locator("#idle-stay").click();
-      assert.equal(await p.locator('[data-priority="elderly"]').getAttribute("aria-pressed"), "true");
-      await p.locator('[data-service="ktp-el"]').click();
+      assert.equal(await p.locator("#confirm-lane").textContent(), "Antrean prioritas: Lansia");
+      await p.locator("#confirm-take").click();
       await p.locator("#result:not([hidden])").waitFor(T);
       assert.match((await p.locator("#result-number").textContent()) ?? "", /^A\d{3}$/);
       await p.locator("#result-prio:not([hidden])").waitFor(T);
@@ -140,7 +142,7 @@ describe("screens", { timeout: 240000 }, () => {
       // Left alone, it warns and then goes back to the start.
       await p.locator("#idle:not([hidden])").waitFor(T);
       await p.locator("#start:not([hidden])").waitFor({ timeout: 40000 });
-      assert.equal(await p.locator('[data-priority="elderly"]').getAttribute("aria-pressed"), "false");
+      assert.equal(await p.locator("#confirm").isHidden(), true);
       await p.close();
     });
   }
