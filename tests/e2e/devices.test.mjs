@@ -211,6 +211,8 @@ describe("devices that pair and get revoked", { timeout: 180000 }, () => {
     assert.match(kept.device ?? "", /.{20,}/, "the token is kept on the kiosk");
     assert.equal(kept.idle, 30, "the link's other settings are kept too");
     await p.locator('button[data-service="ktp-el"]').click();
+    await p.locator("#prio-none").click();
+    await p.locator("#confirm-take").click();
     await p.locator("#result:not([hidden])").waitFor(T);
     // Given once: the secret fetches nothing more.
     await assert.rejects(server.api(`/pairings/${secret}`), /404.*unknown_pairing_code/);
