@@ -40,6 +40,18 @@ const HEADERS: [(HeaderName, &str); 6] = [
     ),
 ];
 
+/// For an answer the screens print from a hidden frame of their own (a
+/// ticket's PDF at the kiosk and the help desk): framed by this server's
+/// pages only, still by no other site's. The guard keeps headers an
+/// answer already has.
+pub const FRAMED_BY_OUR_PAGES: [(HeaderName, &str); 2] = [
+    (
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'none'; frame-ancestors 'self'",
+    ),
+    (header::X_FRAME_OPTIONS, "SAMEORIGIN"),
+];
+
 /// A year, for browsers that have once reached us over HTTPS.
 const HSTS: &str = "max-age=31536000";
 

@@ -40,6 +40,13 @@ async fn the_pdf_qr_reads_back_the_ticket_url() {
             .unwrap();
         assert_eq!(r.status(), 200);
         assert_eq!(r.headers()["content-type"], "application/pdf");
+        // The kiosk and the help desk print it from a hidden frame of
+        // their own page; no other site may frame it.
+        assert_eq!(r.headers()["x-frame-options"], "SAMEORIGIN");
+        assert_eq!(
+            r.headers()["content-security-policy"],
+            "default-src 'none'; frame-ancestors 'self'"
+        );
         let pdf = dir.path().join(format!("{paper}.pdf"));
         std::fs::write(&pdf, r.bytes().await.unwrap()).unwrap();
         let prefix = dir.path().join(paper);

@@ -130,11 +130,14 @@ async fn ticket_pdf(
         .map_err(|e| ApiError::Internal(e.into()))?
         .map_err(|e| ApiError::Internal(e.into()))?;
     let disposition = format!("inline; filename=\"antrean-{}.pdf\"", found.view.number);
+    // Printed from a hidden frame of the kiosk's or the help desk's page.
+    let framed = crate::edge::FRAMED_BY_OUR_PAGES.map(|(name, value)| (name, value.to_owned()));
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),
             (header::CONTENT_DISPOSITION, disposition),
         ],
+        framed,
         pdf,
     )
         .into_response())
