@@ -232,25 +232,31 @@ describe("a day at the office", { timeout: 180000 }, () => {
     assert.equal((await server.api(`/tickets/${phoneCode}`)).status, "done");
     await phone.goto(`${server.url}/t/${phoneCode}`);
     await phone.locator("#survey-form").waitFor(T);
-    // Nine questions, each a fieldset with a legend and four worded options.
-    assert.equal(await phone.locator("#survey-form fieldset").count(), 9);
-    assert.equal(await phone.locator("#survey-form fieldset legend").count(), 9);
-    assert.equal(await phone.locator("#survey-form fieldset").nth(3).locator("input[type=radio]").count(), 4);
-    assert.match((await phone.locator("#survey-form fieldset").nth(3).textContent()) ?? "", /Sangat mahal.*Cukup mahal.*Murah.*Gratis/);
-    // Every option is a large target.
-    const small = await phone.locator("#survey-form label.option").evaluateAll((els) => els.filter((el) => el.getBoundingClientRect().height < 44).length);
-    assert.equal(small, 0);
-    // Sending nothing is refused here, with a reason.
+    // Nine questions, one at a time, each a fieldset with a legend and four worded options.
+    const question = phone.locator("#survey-form fieldset");
+    // Skipping them all and sending nothing is refused at the end, with a reason.
+    for (let i = 0; i < 9; i++) await phone.locator("#survey-next").click();
     await phone.locator("#survey-submit").click();
     await phone.locator("#survey-error").waitFor(T);
     await axeClean(phone);
+    for (let i = 0; i < 9; i++) await phone.locator("#survey-back").click();
     // Answers by their words; the 8th question is skipped.
     const answers = [4, 4, 3, 4, 3, 4, 4, null, 3];
     for (const [i, a] of answers.entries()) {
-      if (a != null) await phone.locator(`#survey-form fieldset:nth-of-type(${i + 1}) input[value="${a}"]`).check();
+      assert.equal(await question.count(), 1);
+      assert.match((await question.locator("legend").textContent()) ?? "", new RegExp(`^Pertanyaan ${i + 1} dari 9`));
+      assert.equal(await question.locator("input[type=radio]").count(), 4);
+      if (i === 3) assert.match((await question.textContent()) ?? "", /Sangat mahal.*Cukup mahal.*Murah.*Gratis/);
+      // Every option is a large target.
+      const small = await question.locator("label.option").evaluateAll((els) => els.filter((el) => el.getBoundingClientRect().height < 44).length);
+      assert.equal(small, 0);
+      if (a != null) await question.locator(`input[value="${a}"]`).check();
+      if (i === 1) {
+        await question.scrollIntoViewIfNeeded();
+        await screenshot(phone, "citizen-390x844-survey");
+      }
+      await phone.locator("#survey-next").click();
     }
-    await phone.locator("#survey-form fieldset").nth(1).scrollIntoViewIfNeeded();
-    await screenshot(phone, "citizen-390x844-survey");
     await phone.locator("#survey-submit").click();
     await phone.locator("#survey-thanks").waitFor(T);
     assert.match((await phone.locator("#survey-thanks").textContent()) ?? "", /Terima kasih/);
