@@ -44,13 +44,6 @@ const COUNTER_KEY = `antrean.counter.${officeId}`;
 const NEXT_SHOWN = 5;
 /** The events that change what the counter choice shows: who holds a counter, its state. */
 const PICK_EVENTS = new Set(["counter_taken", "counter_state"]);
-/**
- * Calls a ticket needs before it may be marked no-show: the office's
- * `min_calls` (SPEC: default 2). The office's public view does not publish
- * its own setting, so the page goes by the default; a refusal all the same
- * (`min_calls_not_reached`) is said next to the button.
- */
-const MIN_CALLS = 2;
 /** Longest pause reason the server takes, in characters (code points), as it counts them. */
 const PAUSE_REASON_MAX = 64;
 /** The common reasons for a pause (`reason.*`, sent in the screen's language); "other" takes the clerk's words. */
@@ -89,64 +82,6 @@ let busy = false;
 let docTicket = null;
 /** The button a refusal is said next to (its id), while it is. @type {string | null} */
 let refusedAt = null;
-
-/**
- * How many times the ticket at each counter was called in its round (the
- * call 1, each recall one more), counted from the live stream: the server
- * keeps the count for the no-show rule but does not publish it. Kept for
- * the tab (sessionStorage) with the stream's seq it is true at, so a reload
- * keeps it while nothing happened in between; a page that did not see a
- * round's first call, or a snapshot at another seq (events came meanwhile,
- * a recall among them perhaps), does not know it (null), and then the
- * server decides.
- */
-class CallCounts {
-  /** @param {string} key */
-  constructor(key) {
-    this.key = key;
-    /** Counter id → its ticket's number and calls. @type {Map<string, {number: string, calls: number}>} */
-    this.byCounter = new Map();
-    /** The seq of the stream's last message taken into account. */
-    this.seq = -1;
-    try {
-      const kept = JSON.parse(sessionStorage.getItem(key) ?? "null");
-      this.seq = Number(kept.seq);
-      for (const [id, v] of kept.counters) this.byCounter.set(String(id), { number: String(v.number), calls: Number(v.calls) });
-    } catch {
-      /* none kept */
-    }
-  }
-
-  /** The calls of the ticket `number` at counter `id`, or null when not known. @param {string} id @param {string | null} number */
-  of(id, number) {
-    const v = this.byCounter.get(id);
-    return v && number && v.number === number ? v.calls : null;
-  }
-
-  /** Takes a message of the office stream into account. @param {ServerMsg} msg */
-  see(msg) {
-    if (msg.type === "snapshot") {
-      if (msg.seq !== this.seq) this.byCounter.clear();
-      for (const [id, v] of this.byCounter) if (msg.counters.find((c) => c.id === id)?.number !== v.number) this.byCounter.delete(id);
-    } else if (msg.type === "event") {
-      const e = msg.event;
-      if (e.kind === "ticket_called") {
-        const v = this.byCounter.get(e.counter);
-        if (!e.recall) this.byCounter.set(e.counter, { number: e.number, calls: 1 });
-        else if (v && v.number === e.number) v.calls++;
-      } else if (e.kind === "ticket_done" || e.kind === "ticket_no_show") this.byCounter.delete(e.counter);
-      else if (e.kind === "ticket_transferred") this.byCounter.delete(e.from_counter);
-      else if (e.kind === "day_ended") this.byCounter.clear();
-    } else return;
-    this.seq = msg.seq;
-    try {
-      sessionStorage.setItem(this.key, JSON.stringify({ seq: this.seq, counters: [...this.byCounter] }));
-    } catch {
-      /* counted for this page only */
-    }
-  }
-}
-const calls = new CallCounts(`antrean.calls.${officeId}`);
 
 function counter() {
   return state.counter(counterId);
@@ -223,14 +158,17 @@ function rules(c) {
   when("act-start", !number ? t("counter.why.after_call") : serving && t("counter.why.serving", { number }));
   when("act-finish", !number ? t("counter.why.after_start") : called && t("counter.why.after_start"));
   when("act-recall", !number ? t("counter.why.no_ticket") : serving && t("counter.why.serving", { number }));
-  const n = calls.of(c.id, c.number);
+  // The office's rule and the ticket's calls in its round, as the stream
+  // keeps them (office.js): the server's own figures.
+  const n = c.ticket_calls;
+  const min = office?.min_calls ?? 1;
   when(
     "act-no-show",
     !number
       ? t("counter.why.no_ticket")
       : serving
         ? t("counter.why.serving", { number })
-        : n != null && n < MIN_CALLS && t("counter.why.min_calls", { min: MIN_CALLS, calls: n }),
+        : n != null && n < min && t("counter.why.min_calls", { min, calls: n }),
   );
   when("act-transfer", !number && t("counter.why.no_ticket"));
   const primary = !open ? "act-open" : !number ? "act-call-next" : called ? "act-start" : "act-finish";
@@ -966,7 +904,6 @@ function startLive() {
   if (live) return;
   const onMessage = (/** @type {ServerMsg} */ msg) => {
     state.apply(msg);
-    calls.see(msg);
     reconfiguring.see(msg, office);
     claims.see(msg);
     followDocTicket(msg);

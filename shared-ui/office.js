@@ -194,7 +194,7 @@ export function suspendedNow(s, map) {
 
 /** Clears a counter's current ticket. @param {Counter} c */
 export function clearTicket(c) {
-  Object.assign(c, { number: null, ticket_status: null, ticket_service: null, ticket_priority: false, called_at: null, started_at: null });
+  Object.assign(c, { number: null, ticket_status: null, ticket_service: null, ticket_priority: false, ticket_calls: null, called_at: null, started_at: null });
 }
 
 export class OfficeState {
@@ -259,6 +259,7 @@ export class OfficeState {
         if (!c) break;
         if (e.recall && c.number === e.number) {
           c.ticket_status = "called";
+          c.ticket_calls = (c.ticket_calls ?? 0) + 1;
           break;
         }
         {
@@ -268,6 +269,8 @@ export class OfficeState {
             ticket_status: "called",
             ticket_service: e.service ?? null,
             ticket_priority: queued ? queued.priority : c.number === e.number && c.ticket_priority,
+            // A call (not a recall) is the first since the ticket waited.
+            ticket_calls: 1,
             called_at: msg.at,
             started_at: null,
           });

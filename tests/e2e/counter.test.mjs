@@ -161,25 +161,39 @@ describe("the counter terminal", { timeout: 240000 }, () => {
     assert.equal(await focused(), "act-call-next");
   });
 
-  it("a refusal all the same (a page that did not see the call) is said next to the button, in the clerk's words", async () => {
+  it("a page that did not see the call knows its count; a refusal all the same is said next to the button, in the clerk's words", async () => {
     await p.keyboard.press("n");
     await p.locator("#current-number", { hasText: "A003" }).waitFor(T);
-    // Another tab of the same clerk: it did not see A003's call, so the server decides.
-    const other = await openPage(browser, DESK);
-    await other.goto(`${server.url}/counter/${OFFICE}`);
-    await signInOnPage(other, CLERK);
-    await other.locator("#pick-1.is-mine").click();
-    await other.locator("#current-number", { hasText: "A003" }).waitFor(T);
-    await other.locator("#act-no-show").click();
-    const refusal = other.locator("#act-refusal");
+    // Another tab of the same clerk: it did not see A003's call, and knows
+    // the count from the server all the same.
+    const fresh = await openPage(browser, DESK);
+    await fresh.goto(`${server.url}/counter/${OFFICE}`);
+    await signInOnPage(fresh, CLERK);
+    await fresh.locator("#pick-1.is-mine").click();
+    await fresh.locator("#current-number", { hasText: "A003" }).waitFor(T);
+    assert.equal(await fresh.locator("#why-act-no-show").textContent(), "Setelah 2 panggilan, sekarang 1");
+    await fresh.close();
+    // A tab that believes the office needs one call (its rule changed
+    // since it fetched the office): the server refuses, and says why.
+    const stale = await openPage(browser, DESK);
+    await stale.route(`**/api/v1/offices/${OFFICE}`, async (route) => {
+      const res = await route.fetch();
+      await route.fulfill({ response: res, json: { ...(await res.json()), min_calls: 1 } });
+    });
+    await stale.goto(`${server.url}/counter/${OFFICE}`);
+    await signInOnPage(stale, CLERK);
+    await stale.locator("#pick-1.is-mine").click();
+    await stale.locator("#current-number", { hasText: "A003" }).waitFor(T);
+    await stale.locator("#act-no-show").click();
+    const refusal = stale.locator("#act-refusal");
     await refusal.waitFor(T);
     assert.equal(await refusal.textContent(), "Nomor ini belum cukup sering dipanggil untuk ditandai tidak hadir. Panggil ulang dulu.");
     assert.equal(await refusal.getAttribute("role"), "alert");
-    assert.equal(await other.locator("#act-no-show").getAttribute("aria-describedby"), "act-refusal");
-    assert.equal(await other.evaluate(() => document.getElementById("act-no-show")?.closest(".c-act")?.nextElementSibling?.id), "act-refusal");
-    assert.doesNotMatch(await renderedText(other.locator("#work")), /time\(s\)|needs at least|no-show needs/, "never the server's English");
-    await checkScreen(other, "counter-day-1366x768-refused-no-show");
-    await other.close();
+    assert.equal(await stale.locator("#act-no-show").getAttribute("aria-describedby"), "act-refusal");
+    assert.equal(await stale.evaluate(() => document.getElementById("act-no-show")?.closest(".c-act")?.nextElementSibling?.id), "act-refusal");
+    assert.doesNotMatch(await renderedText(stale.locator("#work")), /time\(s\)|needs at least|no-show needs/, "never the server's English");
+    await checkScreen(stale, "counter-day-1366x768-refused-no-show");
+    await stale.close();
   });
 
   it("pause: a common reason, or the clerk's own words, required, at most 64 characters, sent trimmed; the display shows them", async () => {

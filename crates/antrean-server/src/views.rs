@@ -118,6 +118,11 @@ pub struct CounterView {
     pub ticket_service: Option<String>,
     /// Whether the current ticket is in the priority lane.
     pub ticket_priority: bool,
+    /// How often the current ticket was called since it last waited (the
+    /// first call and its recalls); null without a ticket. A no-show needs
+    /// the office's `min_calls`.
+    #[schema(required = true)]
+    pub ticket_calls: Option<u32>,
     /// When the current ticket was called (first call of this round).
     #[schema(format = DateTime)]
     #[schema(required = true)]
@@ -178,6 +183,9 @@ pub struct OfficeView {
     pub address: String,
     pub time_zone: String,
     pub languages: Vec<String>,
+    /// Calls (the first and its recalls) before a ticket may be marked a
+    /// no-show.
+    pub min_calls: u32,
     /// The server's clock (local time), for screens whose own clock is off.
     #[schema(format = DateTime)]
     pub now: String,
@@ -216,6 +224,7 @@ pub fn counters(cfg: &OfficeDef, office: &Office) -> Vec<CounterView> {
                 ticket_status: current.map(|t| t.status),
                 ticket_service: current.map(|t| t.service.clone()),
                 ticket_priority: current.is_some_and(|t| t.in_priority_lane()),
+                ticket_calls: current.map(|t| t.calls),
                 called_at: current
                     .and_then(|t| t.called_at)
                     .map(|at| local_time(cfg, at)),
@@ -328,6 +337,7 @@ pub fn office(cfg: &OfficeDef, office: &Office, now: DateTime<Utc>) -> OfficeVie
         address: cfg.address.clone(),
         time_zone: cfg.time_zone.name().into(),
         languages: cfg.languages.clone(),
+        min_calls: cfg.min_calls,
         now: local_time(cfg, now),
         open,
         closed,
