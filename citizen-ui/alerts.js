@@ -81,7 +81,7 @@ async function notify(words) {
  */
 export class NotifyOffer {
   constructor() {
-    this.el = h("section", { class: "alerts", id: "alerts", "aria-labelledby": "alerts-title" });
+    this.el = h("section", { class: "alerts", id: "alerts", "aria-labelledby": "alerts-title", hidden: true });
     if (canNotify() && Notification.permission === "granted") void notifier();
   }
 

@@ -45,6 +45,7 @@ const ticketView = () => import("./ticket.js");
 
 async function route() {
   for (const stop of view.running.splice(0)) stop();
+  view.rerender = () => {};
   reopening.stop();
   rerenderOffice = () => {};
   byId("offline").hidden = true;
@@ -58,7 +59,8 @@ async function route() {
     // A ticket the server does not know (a new database, a mistyped
     // address) is not kept any longer.
     if (first === "t" && e instanceof ApiError && e.code === "unknown_ticket") forget(decodeURIComponent(id));
-    fill(main, h("h1", { class: "error-title" }, t("cit.err.title")), errorView(e), h("p", null, h("a", { href: "/", onclick: link("/") }, t("cit.back_offices"))));
+    view.rerender = () => fill(main, h("h1", { class: "error-title" }, t("cit.err.title")), errorView(e), h("p", null, h("a", { href: "/", onclick: link("/") }, t("cit.back_offices"))));
+    view.rerender();
   }
   main.focus({ preventScroll: true });
 }
@@ -163,7 +165,7 @@ function myTickets(officeId, badge) {
       if (ticket === undefined) continue;
       if (!offices.has(k.office)) await office(k.office).catch(() => null);
       const workflow = offices.get(k.office)?.services.find((s) => s.id === (ticket?.service ?? k.service))?.workflow ?? [];
-      if (ticket) keep(ticket, workflow);
+      if (ticket) keep(ticket, workflow, false);
       shown.set(k.code, { kept: k, ticket });
       if (ticket && finished(ticket, workflow)) continue;
       const stream = new Live(`/api/v1/tickets/${encodeURIComponent(k.code)}/live`, {
@@ -172,7 +174,7 @@ function myTickets(officeId, badge) {
           const entry = shown.get(k.code);
           if (entry) entry.ticket = msg.ticket;
           const wf = offices.get(k.office)?.services.find((s) => s.id === msg.ticket.service)?.workflow ?? [];
-          keep(msg.ticket, wf);
+          keep(msg.ticket, wf, false);
           draw();
           if (finished(msg.ticket, wf)) stream.stop();
         },

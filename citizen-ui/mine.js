@@ -79,9 +79,12 @@ export function keptTickets(office) {
  * finished; returns what was kept of it before (null: new here).
  * @param {Ticket} view
  * @param {string[]} workflow its service's document steps
+ * @param {boolean} [told] whether the citizen was told of a new service
+ *   (the ticket's page explains a transfer; a list leaves the kept service
+ *   as it was, so the ticket's page still can)
  * @returns {Kept | null}
  */
-export function keep(view, workflow) {
+export function keep(view, workflow, told = true) {
   const list = read();
   const i = list.findIndex((k) => k.code === view.code);
   const before = i >= 0 ? { ...list[i] } : null;
@@ -92,7 +95,8 @@ export function keep(view, workflow) {
     }
     return before;
   }
-  const kept = { code: view.code, number: view.number, service: view.service, office: view.office, at: before?.at ?? Date.now() };
+  const service = told || !before?.service ? view.service : before.service;
+  const kept = { code: view.code, number: view.number, service, office: view.office, at: before?.at ?? Date.now() };
   if (i >= 0) list[i] = kept;
   else list.unshift(kept);
   if (!before || before.number !== kept.number || before.service !== kept.service) write(list.sort((a, b) => b.at - a.at).slice(0, MAX_KEPT));

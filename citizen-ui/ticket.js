@@ -132,8 +132,10 @@ export async function ticketPage(code) {
             )),
       error,
     );
-    offer.el.hidden = !(waiting || st === "called");
-    if (!offer.el.hidden) offer.render();
+    // Drawn when it appears (and in another language), not on every update: a hand on its button keeps it.
+    const alerts = waiting || st === "called";
+    if (alerts && offer.el.hidden) offer.render();
+    offer.el.hidden = !alerts;
     doc.update(st === "done" ? workflowOf(ticket) : [], ticket.document ?? null);
     survey.show(st === "done" && ticket.survey_open);
     fill(back, h("a", { href: `/o/${o.id}`, onclick: link(`/o/${o.id}`) }, t("cit.back_services")));
@@ -164,7 +166,7 @@ export async function ticketPage(code) {
       ring("near", { title: `${ticket.number}: ${near}`, body: `${name(ticket.service)} · ${o.name}`, tag: code });
       say(near);
     }
-    if (st === "called" && firstAlert(`${code}:called:${ticket.called_at}`)) {
+    if (st === "called" && firstAlert(`${code}:called:${ticket.counter}@${ticket.called_at}`)) {
       const where = t("cit.go_to", { counter: ticket.counter_name ?? "" });
       byId("called-number").textContent = ticket.number;
       byId("called-where").textContent = where;

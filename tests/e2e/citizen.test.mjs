@@ -173,9 +173,9 @@ describe("the citizen's phone", { timeout: 900000 }, () => {
     if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${text}`);
     return text ? JSON.parse(text) : null;
   }
-  /** A kiosk's ticket. @param {string} service */
-  const atKiosk = (service) =>
-    server.api(`/offices/${OFFICE}/tickets`, { body: { service, channel: "kiosk" }, headers: { authorization: `Bearer ${server.token}` } });
+  /** A kiosk's ticket. @param {string} service @param {string | null} [priority] */
+  const atKiosk = (service, priority = null) =>
+    server.api(`/offices/${OFFICE}/tickets`, { body: { service, channel: "kiosk", priority }, headers: { authorization: `Bearer ${server.token}` } });
 
   it("the office page follows the stream: people waiting, the estimate and the online quota left, without a reload", async () => {
     const p = await phone(browser);
@@ -201,6 +201,9 @@ describe("the citizen's phone", { timeout: 900000 }, () => {
     await p.locator("#fig-waiting-akta", { hasText: "2 orang" }).waitFor(T);
     assert.ok(await stillMarked(p), "no reload");
     await look(p, "office-live");
+    await desk("4", "start");
+    await desk("4", "finish");
+    await desk("4", "close");
     await p.close();
   });
 
@@ -265,6 +268,16 @@ describe("the citizen's phone", { timeout: 900000 }, () => {
     assert.equal(await p.locator("#mine").isVisible(), false);
     assert.deepEqual(await kept(p), []);
     await server.api(`/tickets/${other.code}/cancel`, { method: "POST" });
+
+    // What the page kept before (one code per office) is read once, then kept the new way.
+    const before = await server.takeOnline("akta");
+    await p.evaluate(([office, code]) => localStorage.setItem("antrean.tickets", JSON.stringify({ [office]: code })), [OFFICE, before.code]);
+    await p.reload();
+    await p.locator(`#mine [data-code="${before.code}"] .mine-state`, { hasText: "Menunggu" }).waitFor(T);
+    assert.equal(await renderedText(p.locator(`#mine [data-code="${before.code}"] .mine-number`)), before.number);
+    assert.equal(await p.evaluate(() => localStorage.getItem("antrean.tickets")), null);
+    assert.deepEqual((await kept(p)).map((/** @type {any} */ k) => [k.code, k.number, k.service]), [[before.code, before.number, "akta"]]);
+    await server.api(`/tickets/${before.code}/cancel`, { method: "POST" });
     await p.close();
   });
 
@@ -378,6 +391,32 @@ describe("the citizen's phone", { timeout: 900000 }, () => {
     await desk("2", "close");
     await desk("3", "close");
     await desk("7", "close");
+    await p.close();
+  });
+
+  it("a transfer while the page was closed is explained on the next visit; the alerts' button keeps the focus through live updates", async () => {
+    const t = await server.takeOnline("akta");
+    const p = await phone(browser);
+    await p.goto(`${server.url}/t/${t.code}`);
+    await p.locator("#ticket-number").waitFor(T);
+    await p.goto(`${server.url}/`);
+    await desk("4", "open");
+    await desk("4", "call", { number: t.number });
+    await desk("4", "start");
+    await desk("4", "transfer", { service: "pindah-datang" });
+    await desk("4", "close");
+    await p.goto(`${server.url}/t/${t.code}`);
+    const moved = p.locator("#ticket-moved");
+    await moved.waitFor(T);
+    assert.equal(await renderedText(moved), "Anda dialihkan ke layanan Pindah Datang, tidak ada orang di depan Anda.");
+    // An elderly citizen's kiosk ticket goes first: the page is updated, the focus stays.
+    await p.locator("#notify-ask").focus();
+    await atKiosk("pindah-datang", "elderly");
+    await moved.filter({ hasText: "1 orang di depan Anda" }).waitFor(T);
+    assert.equal(await renderedText(p.locator("#ticket-ahead")), "1");
+    assert.equal(await p.evaluate(() => document.activeElement?.id), "notify-ask");
+    await look(p, "ticket-moved-away");
+    await server.api(`/tickets/${t.code}/cancel`, { method: "POST" });
     await p.close();
   });
 
