@@ -18,7 +18,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ARTIFACTS, CLERK, OFFICE, SUPERVISOR, checkScreen, launchBrowser, lookWhole, missTheClosure, officeDate, openPage, renderedText, startServer } from "./helpers.mjs";
+import { ARTIFACTS, CLERK, OFFICE, SUPERVISOR, checkScreen, launchBrowser, lookWhole, missTheClosure, officeDate, openPage, renderedText, signInOnPage, startServer } from "./helpers.mjs";
 
 const T = { timeout: 15000 };
 const DESK = { width: 1366, height: 768 };
@@ -111,8 +111,9 @@ describe("the office's configuration from /admin", { timeout: 300000 }, () => {
   it("a clerk sees neither the configuration nor its menu, even by its address", async () => {
     const p = await openPage(browser, DESK);
     await p.goto(`${server.url}/admin#config/services`);
-    await signIn(p, CLERK);
-    await p.locator("#monitor:not([hidden])").waitFor(T);
+    await signInOnPage(p, CLERK);
+    await p.locator("#staff-only:not([hidden])").waitFor(T);
+    assert.equal(await p.locator("#monitor").isVisible(), false);
     assert.equal(await p.locator("#views").isVisible(), false);
     assert.equal(await p.locator("#config").isVisible(), false);
     assert.equal(await p.locator("#cfg-services-add:visible, #cfg-nav a:visible").count(), 0);

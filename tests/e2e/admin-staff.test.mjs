@@ -100,7 +100,7 @@ describe("staff and devices from /admin", { timeout: 300000 }, () => {
     const p = await openPage(browser, DESK);
     await p.goto(`${server.url}/admin#staff`);
     await signInOnPage(p, CLERK);
-    await p.locator("#monitor:not([hidden])").waitFor(T);
+    await p.locator("#staff-only:not([hidden])").waitFor(T);
     assert.equal(await p.locator("#staff").isVisible(), false);
     assert.equal(await p.locator("#view-staff, #view-devices").filter({ visible: true }).count(), 0);
     const clerk = await server.clerkCookie();
