@@ -31,12 +31,6 @@ let rerenderOffice = () => {};
 
 /** The priority reasons a citizen may claim online, as the desk offers them. */
 const PRIORITIES = /** @type {const} */ (["elderly", "disability", "pregnant", "child", "other"]);
-/**
- * After a ticket was issued for a service with an online quota, the office
- * is fetched again within this window (the stream's figures are of all
- * channels; one fetch for many tickets, spread over the phones in a hall).
- */
-const QUOTA_FETCH_MS = [5000, 15000];
 /** The proof of work an online ticket answers: loaded when a ticket is about to be taken. */
 const proofs = () => import("../shared-ui/proof.js");
 
@@ -269,8 +263,8 @@ async function officePage(id) {
   const figuresOf = (s) => {
     const w = figures.get(s.id);
     const total = w ? w.remaining : s.remaining;
-    // Online tickets count against both quotas; kiosk tickets only against the total.
-    const online = s.remaining_online == null ? total : total == null ? s.remaining_online : Math.min(s.remaining_online, total);
+    // Online tickets count against both quotas, kiosk tickets only against the total.
+    const online = w ? w.remaining_online : s.remaining_online;
     return { waiting: w ? w.waiting : s.waiting, estimate: w ? w.estimated_wait_s : s.estimated_wait_s, total, online };
   };
   /** @param {Service} s @returns {Offer} */
@@ -547,17 +541,6 @@ async function officePage(id) {
     await refresh().catch(() => {});
     refuse(s, () => words(o.services.find((x) => x.id === s.id) ?? s));
   };
-  let quotaTimer = 0;
-  view.running.push(() => clearTimeout(quotaTimer));
-  /** Fetches the office soon (once for a run of tickets) for its services' online quota. */
-  const quotaSoon = () => {
-    if (quotaTimer) return;
-    const [lo, hi] = QUOTA_FETCH_MS;
-    quotaTimer = window.setTimeout(() => {
-      quotaTimer = 0;
-      void refresh().catch(() => {});
-    }, lo + Math.random() * (hi - lo));
-  };
   const refresh = async () => {
     o = await office(id);
     // The office as just fetched is the latest word, until the stream's next.
@@ -585,11 +568,6 @@ async function officePage(id) {
     const stopped = trackSuspensions(suspensions, msg);
     const waiting = msg.type === "snapshot" ? msg.services : msg.type === "event" ? (msg.waiting ?? []) : [];
     for (const w of waiting) figures.set(w.service, w);
-    if (msg.type === "event" && msg.event.kind === "ticket_issued") {
-      const issued = msg.event.service;
-      const s = o.services.find((x) => x.id === issued);
-      if (s && s.remaining_online != null && figuresOf(s).online !== 0) quotaSoon();
-    }
     if (stopped || o.services.some((s) => offered.get(s.id) !== offerOf(s))) render();
     else if (waiting.length) update();
   });

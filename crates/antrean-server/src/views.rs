@@ -419,6 +419,11 @@ pub struct Waiting {
     pub estimated_wait_s: Option<u32>,
     #[schema(required = true)]
     pub remaining: Option<u32>,
+    /// Online tickets left today: at most `remaining`, and `remaining`
+    /// itself when the service has no online quota of its own; null
+    /// unlimited.
+    #[schema(required = true)]
+    pub remaining_online: Option<u32>,
     /// Why staff stopped issuing tickets for it; null while it issues.
     #[schema(required = true)]
     pub suspended: Option<String>,
@@ -736,6 +741,7 @@ impl ServerMsg {
 }
 
 pub fn waiting(office: &Office, service: &str) -> Waiting {
+    let (remaining, remaining_online) = office.remaining_quota(service);
     Waiting {
         service: service.to_owned(),
         waiting: office.waiting(service),
@@ -748,7 +754,8 @@ pub fn waiting(office: &Office, service: &str) -> Waiting {
             })
             .collect(),
         estimated_wait_s: office.estimated_wait_new_s(service),
-        remaining: office.remaining_quota(service).0,
+        remaining,
+        remaining_online,
         suspended: office.suspended(service).map(str::to_owned),
     }
 }
