@@ -1,17 +1,31 @@
 // @ts-check
 /**
- * @file The lobby display (TV, 1920×1080; also 1366×768): the latest call
- * huge, every counter with its number and the clerk working it, recent
- * calls, waiting counts, a clock and the office's running text.
+ * @file The lobby display (a TV: 1366×768 to 3840×2160, landscape or
+ * portrait): the call being announced huge, the calls waiting to be
+ * announced beside it ("Juga dipanggil"), every counter with its number and
+ * the clerk working it, earlier calls, waiting counts, a clock and the
+ * office's running text. Whatever staff configure (1 to 30 counters, long
+ * names) and however many calls come, it fits the screen: the counters'
+ * grid is chosen for the space it has ({@link counterGrid}), and a list
+ * shows the entries that fit whole ({@link clipToFit}), saying how many
+ * calls it could not show.
  *
  * Every call is announced by sound and sight: a synthesised chime, then the
  * server's sentence spoken in the office's first language and shown on
  * screen while spoken, with a highlight that flashes at most 1.5 times a
  * second (none with prefers-reduced-motion). Calls wait in a queue so none
- * cuts another off; the seq of the last announced call is kept on the
- * device so a reload never repeats one; calls in a snapshot are shown, not
- * announced; calls replayed after a long absence (older than
- * {@link STALE_MS} by the server's clock) are shown, not announced.
+ * cuts another off, all of them on screen while they wait. A call that
+ * finds the display quiet gets the chime and the full sentence ("Nomor
+ * antrean A satu, silakan menuju loket tiga"); when calls come together
+ * (eight counters opening at once), the run gets one chime and each call
+ * its short form ("A satu, loket tiga"), so the eighth is spoken within
+ * about 15 s, not 45. A recall is said and shown as one ("Panggilan ulang.
+ * ..."). A call whose counter has moved on before its turn (another number,
+ * or none) is dropped, so the big card always agrees with the counter's
+ * tile. The seq of the last announced call is kept on the device so a
+ * reload never repeats one; calls in a snapshot are shown, not announced;
+ * calls replayed after a long absence (older than {@link STALE_MS} by the
+ * server's clock) are shown, not announced.
  *
  * A display works without a token, as the public display it always was.
  * Paired (a code entered in Admin → Perangkat, offered by a small button
@@ -19,23 +33,32 @@
  * `#pair=SECRET` from /admin's one-time link, exchanged once for the token,
  * a link used already or expired said so with pairing by code offered; or
  * `#device=TOKEN` from `antrean device add`), it shows only its zone
- * (`settings.counters` / `settings.services` of `GET /device`, none: all):
- * those counters, those services' waiting, and only calls at those counters
- * for those services are shown and spoken; its stream holds its token. Its
- * token refused (revoked: `GET /device` 401, or the stream closed with
- * 4001), it says so, forgets the token and offers to pair again; behind
- * that, it is the public display again.
+ * (`settings.counters` / `settings.services` of `GET /device`, none: all),
+ * and says which under the office's name: those counters, those services'
+ * waiting, and only calls at those counters for those services are shown
+ * and spoken; its stream holds its token. Its token refused (revoked:
+ * `GET /device` 401, or the stream closed with 4001), it says so, forgets
+ * the token and offers to pair again; behind that, it is the public
+ * display again.
+ *
+ * Nothing is laid over the content: the "enable sound" prompt (when the
+ * browser blocks audio until a tap), the pairing button and the
+ * "reconnecting" badge take their own strip at an edge.
  */
-import { api, ApiError, officeFromPath } from "../shared-ui/api.js";
+import { api, errorText, officeFromPath } from "../shared-ui/api.js";
 import { byId, fill, h } from "../shared-ui/dom.js";
 import { closedText, Reopening, sameClosure } from "../shared-ui/hours.js";
-import { applyI18n, clock, loadLang, longDate, preferredLang, serviceName, speechLang, t } from "../shared-ui/i18n.js";
+import { applyI18n, clock, lang, LANGS, loadLang, longDate, preferredLang, serviceName, speechLang, t } from "../shared-ui/i18n.js";
 import { followOffice, OfficeState, Reconfiguring, suspendedNow } from "../shared-ui/office.js";
 import { pairDevice, showLinkSpent, showRevoked, takeFragment, thisDevice, tokenFromFragment, tokenRefused } from "../shared-ui/session.js";
-import { audioBlocked, chime, speak, unlockAudio } from "../shared-ui/sound.js";
+import { audioBlocked, chime, onAudioChange, speak, unlockAudio } from "../shared-ui/sound.js";
 
-/** @typedef {import("../shared-ui/live.js").RecentCall} RecentCall */
-/** @typedef {{seq: number, number: string, counter: string, counter_name: string, text: string, recall: boolean}} Call */
+/**
+ * A call as the display shows it (from the snapshot's recent calls or a
+ * live `ticket_called`).
+ * @typedef {{seq: number, at: string, number: string, service: string, counter: string, counter_name: string, recall: boolean}} CallView
+ */
+/** A call waiting to be announced: its sentence and its short form, in the announcement language. @typedef {CallView & {full: string, short: string}} Call */
 
 const officeId = officeFromPath();
 const ANNOUNCED = `antrean.display.${officeId}.announced`;
@@ -46,18 +69,33 @@ const PAIR_OFFER_MS = { opened: 120_000, touched: 30_000 };
 const DEVICE_REFRESH_MS = 60_000;
 /** A call older than this when it reaches us is shown but not spoken. */
 const STALE_MS = 3 * 60_000;
-const RECENT_SHOWN = 6;
+/** Calls kept for the "earlier calls" list (the screen shows those that fit). */
+const RECENT_KEPT = 20;
+/** Quiet after a full sentence, and between the short forms of a run. */
+const GAP_MS = { full: 700, short: 200 };
+/** Speech rate: a little slow for a sentence alone, normal for a run (time counts then). */
+const RATE = { full: 0.9, short: 1 };
+/** Each call stays on the big card at least this long, even with no sound to wait for. */
+const MIN_SHOWN_MS = 1000;
+/** Fetching the office again after a failure: first wait, longest wait. */
+const RETRY_MS = { first: 2000, max: 30_000 };
 
 /** @type {import("../shared-ui/api.js").Office | null} */
 let office = null;
 /** Announcement language: the office's first. */
 let voiceLang = "id";
+/** The announcement language's strings (the recall word), whatever the screen's language. @type {Record<string, string>} */
+let voiceStrings = {};
 /** Counters, waiting counts and the server's clock, from the live stream. */
 const state = new OfficeState();
-/** @type {RecentCall[]} */
+/** Calls of the day, newest first (recalls move theirs to the front). @type {CallView[]} */
 let recent = [];
-/** @type {Call[]} */
+/** Calls waiting to be announced, in order. @type {Call[]} */
 const queue = [];
+/** The call being announced now, else null. @type {Call | null} */
+let current = null;
+/** What was said for a call, shown under the big card while it shows that call. */
+let said = { seq: -1, text: "" };
 let playing = false;
 /** Fetches the office again when it (or a closed service) opens. */
 const reopening = new Reopening(() => refreshOffice(), () => state.now());
@@ -90,6 +128,11 @@ function keepToken(value) {
   } catch {
     /* kept for this page only */
   }
+}
+
+/** @param {number} ms */
+function sleep(ms) {
+  return new Promise((r) => setTimeout(r, ms));
 }
 
 /**
@@ -125,48 +168,178 @@ function setAnnounced(seq) {
   }
 }
 
-/** Longest reason shown on a paused counter's tile; a longer one says "Jeda". */
-const REASON_SHOWN = 16;
+/** Sets a CSS variable of `el` to the length of `text` in characters, for sizes that fit it. @param {HTMLElement} el @param {string} text */
+function setLen(el, text) {
+  el.style.setProperty("--len", String(Math.max(1, [...text].length)));
+}
 
 /**
- * A paused counter's tile: the staff's reason when short ("Salat",
- * "Rapat"), else the state; never "Istirahat" for a meeting.
- * @param {string | null | undefined} reason
+ * Hides the items of `list` that do not fit whole inside it (the first that
+ * does not, and every one after it: hiding one would move the next up into
+ * its place); how many it hid.
+ * @param {HTMLElement} list
  */
-function pausedText(reason) {
-  const r = (reason ?? "").trim();
-  if (!r) return t("counter.paused");
-  return [...r].length <= REASON_SHOWN ? r : t("counter.state.paused");
+function clipToFit(list) {
+  const items = /** @type {HTMLElement[]} */ ([...list.children]);
+  for (const el of items) el.hidden = false;
+  const bottom = list.getBoundingClientRect().bottom + 0.5;
+  const first = items.findIndex((el) => el.getBoundingClientRect().bottom > bottom);
+  if (first < 0) return 0;
+  for (const el of items.slice(first)) el.hidden = true;
+  return items.length - first;
+}
+
+/** A counter tile's number (or, without one, its state) in words. @param {import("../shared-ui/live.js").Counter} c */
+function counterText(c) {
+  if (c.number) return c.number;
+  if (c.state === "closed") return t("counter.closed");
+  // Paused: the reason the clerk chose, as given ("Salat", "Rapat koordinasi camat").
+  if (c.state === "paused") return (c.reason ?? "").trim() || t("counter.state.paused");
+  return "—";
+}
+
+/** The call the big card shows: the one being announced, else the latest of this zone. */
+function shownCall() {
+  return current ?? recent.find(inZoneCall) ?? null;
 }
 
 function renderCounters() {
   const shown = state.counters.filter((c) => inZone("counters", c.id));
-  byId("counters").toggleAttribute("data-many", shown.length > 10);
+  const list = byId("counters");
   fill(
-    byId("counters"),
-    shown.map((c) =>
-      h(
+    list,
+    shown.map((c) => {
+      const text = counterText(c);
+      const li = h(
         "li",
-        { class: `d-counter is-${c.state}${c.ticket_status ? " has-" + c.ticket_status : ""}`, "data-counter": c.id },
+        { class: ["d-counter", `is-${c.state}`, c.ticket_status && `has-${c.ticket_status}`].filter(Boolean).join(" "), "data-counter": c.id, "data-number": c.number ?? "" },
         // Who works it, small under its name (none: empty, so every tile is as high).
         h("span", { class: "d-counter-who" }, h("span", { class: "d-counter-name" }, c.name), h("span", { class: "d-counter-clerk" }, c.clerk ?? "")),
-        h(
-          "span",
-          { class: "d-counter-number num" },
-          c.state === "closed" && !c.number ? t("counter.closed") : c.state === "paused" && !c.number ? pausedText(c.reason) : c.number ?? "—",
-        ),
-      ),
-    ),
+        h("span", { class: c.number ? "d-counter-number num" : "d-counter-number is-state" }, text),
+      );
+      setLen(li, text);
+      return li;
+    }),
   );
+  markCounters();
+  layoutCounters();
 }
 
-function renderRecent() {
+/**
+ * Marks the tile of the call on the big card (when its counter still holds
+ * that number) and those of calls waiting to be announced.
+ */
+function markCounters() {
+  const now = shownCall();
+  const waiting = new Set(queue.map((q) => q.counter));
+  for (const li of byId("counters").children) {
+    const id = li.getAttribute("data-counter") ?? "";
+    li.classList.toggle("is-latest", !!now && now.counter === id && now.number === li.getAttribute("data-number"));
+    li.classList.toggle("is-queued", waiting.has(id));
+  }
+}
+
+/** The highest a counter tile gets (a few counters do not make a wall of tile). */
+const TILE_MAX_VMIN = 26;
+/** A tile at least this many times as wide as high puts the name beside the number, a narrower one above it. */
+const WIDE_TILE = 2.2;
+/** A four-character ticket number's width in ems ("A001" in bold), the length tiles are laid out for. */
+const NUMBER_EMS = 4 * 0.74;
+
+/**
+ * The grid for `n` counter tiles in a box of `width`×`height` px with
+ * `gap` between tiles, rows at most {@link TILE_MAX_VMIN} high: the columns whose tiles show the biggest number
+ * while the counter's name stays readable (a name smaller than 1/1.8 of the
+ * number counts as that), fewer columns when that is nearly as big. The
+ * text sizes are display.css's for a tile of that content box (its padding
+ * and border taken off), in px; `vmin` is the screen's.
+ * @param {number} n
+ * @param {number} width
+ * @param {number} height
+ * @param {number} gap
+ * @param {number} vmin
+ */
+function counterGrid(n, width, height, gap, vmin) {
+  let best = { cols: 1, rows: Math.max(1, n), rowHeight: height, wide: true, score: -1 };
+  for (let cols = 1; cols <= Math.max(1, n); cols++) {
+    const rows = Math.ceil(n / cols) || 1;
+    const rowHeight = Math.min((height - (rows - 1) * gap) / rows, TILE_MAX_VMIN * vmin);
+    const w = (width - (cols - 1) * gap) / cols - 2.6 * vmin;
+    const hgt = rowHeight - 1.4 * vmin;
+    if (w <= 0 || hgt <= 0) continue;
+    const wide = w / hgt >= WIDE_TILE;
+    const name = wide ? Math.min(4.2 * vmin, 0.26 * hgt, 0.08 * w) : Math.min(4 * vmin, 0.2 * hgt, 0.2 * w);
+    const number = wide ? Math.min(11 * vmin, 0.6 * hgt, (0.52 * w) / NUMBER_EMS) : Math.min(11 * vmin, 0.44 * hgt, (0.88 * w) / NUMBER_EMS);
+    const score = Math.min(number, 1.8 * name);
+    if (score > best.score * 1.05) best = { cols, rows, rowHeight, wide, score };
+  }
+  return best;
+}
+
+/** Lays the counter tiles out for the space they have now. */
+function layoutCounters() {
+  const list = byId("counters");
+  const n = list.children.length;
+  const gap = parseFloat(getComputedStyle(list).rowGap) || 0;
+  const g = counterGrid(n, list.clientWidth, list.clientHeight, gap, Math.min(innerWidth, innerHeight) / 100);
+  list.style.setProperty("--cols", String(g.cols));
+  list.style.setProperty("--rows", String(g.rows));
+  list.style.setProperty("--row-h", `${Math.floor(g.rowHeight)}px`);
+  list.setAttribute("data-shape", g.wide ? "wide" : "tall");
+}
+
+/** One entry of the "also called" or "earlier calls" list; a recall marked. @param {CallView} c */
+function callItem(c) {
+  const number = h("span", { class: "d-call-number num" }, c.number);
+  const li = h(
+    "li",
+    { class: c.recall ? "d-call is-recall" : "d-call", "data-seq": String(c.seq) },
+    h(
+      "span",
+      { class: "d-call-head" },
+      number,
+      c.recall && h("span", { class: "d-call-recall" }, h("span", { "aria-hidden": "true" }, "↻"), h("span", { class: "visually-hidden" }, t("display.recall"))),
+    ),
+    h("span", { class: "d-call-counter" }, c.counter_name),
+  );
+  setLen(li, c.number);
+  return li;
+}
+
+/** The big card, the calls waiting to be announced and the earlier ones. */
+function renderCalls() {
+  const now = shownCall();
+  const number = byId("now-number");
+  const counter = byId("now-counter");
+  number.textContent = now?.number ?? "—";
+  counter.textContent = now?.counter_name ?? "";
+  setLen(number, number.textContent);
+  setLen(counter, counter.textContent);
+  byId("now").classList.toggle("is-recall", !!now?.recall);
+  byId("now-title").textContent = t(now?.recall ? "display.recall" : "display.now_calling");
+  byId("spoken").textContent = now && said.seq === now.seq ? said.text : "";
+
+  byId("also-box").hidden = queue.length === 0;
+  fill(byId("also"), queue.map(callItem));
+  const skip = new Set([now?.seq, ...queue.map((q) => q.seq)]);
   fill(
     byId("recent"),
-    recent.filter(inZoneCall).slice(0, RECENT_SHOWN).map((r) =>
-      h("li", null, h("span", { class: "d-recent-number num" }, r.number), h("span", { class: "d-recent-counter" }, r.counter_name)),
-    ),
+    recent.filter((r) => inZoneCall(r) && !skip.has(r.seq)).map(callItem),
   );
+  fitCalls();
+}
+
+/** Shows of the call lists what fits, and how many waiting calls could not be shown. */
+function fitCalls() {
+  const recentBox = /** @type {HTMLElement} */ (byId("recent").parentElement);
+  recentBox.hidden = false;
+  let more = clipToFit(byId("also"));
+  if (clipToFit(byId("recent")) === byId("recent").children.length) {
+    // None (or not one that fits): no heading either, and the waiting calls get its room.
+    recentBox.hidden = true;
+    more = clipToFit(byId("also"));
+  }
+  byId("also-more").textContent = more > 0 ? t("display.more", { n: more }) : "";
 }
 
 /**
@@ -194,8 +367,9 @@ function renderClosed() {
 function renderWaiting() {
   if (!office) return;
   const o = office;
+  const list = byId("waiting");
   fill(
-    byId("waiting"),
+    list,
     o.services.filter((s) => inZone("services", s.id)).map((s) => {
       // A service closed for its own reason or hours says so; one closed
       // with the office is told once, by the banner.
@@ -209,7 +383,7 @@ function renderWaiting() {
         h(
           "span",
           { class: "d-svc" },
-          serviceName(s),
+          h("span", { class: "d-svc-name" }, serviceName(s)),
           stopped != null
             ? h(
                 "span",
@@ -224,97 +398,169 @@ function renderWaiting() {
       );
     }),
   );
+  layoutWaiting();
 }
 
-/**
- * The big "now calling" card.
- * @param {{number: string, counter_name: string}} call
- * @param {string} spoken the sentence, or "" for a call only shown
- * @param {boolean} flash
- */
-function showNow(call, spoken, flash) {
-  byId("now-number").textContent = call.number;
-  byId("now-counter").textContent = call.counter_name;
-  byId("spoken").textContent = spoken;
-  const now = byId("now");
-  now.classList.remove("flash");
-  if (flash) {
-    void now.offsetWidth; // restart the animation
-    now.classList.add("flash");
+/** Counters beyond this many get the room of the waiting figures (their names shortened, in three columns). */
+const MANY_COUNTERS = 12;
+
+/** Two columns of waiting figures, three when two cannot show every service. */
+function layoutWaiting() {
+  const list = byId("waiting");
+  const many = byId("counters").children.length > MANY_COUNTERS;
+  byId("waiting-box").style.setProperty("--waiting-max", many ? "30%" : "42%");
+  list.style.setProperty("--cols", "2");
+  if (clipToFit(list) > 0) {
+    list.style.setProperty("--cols", "3");
+    clipToFit(list);
   }
 }
 
-/** The latest call of this display's zone, shown and not spoken (none: a dash). */
-function showLatest() {
-  showNow(recent.find(inZoneCall) ?? { number: "—", counter_name: "" }, "", false);
+/** Under the office's name, which part of the office a paired display shows ("Layar ini untuk Loket 2 · KTP Elektronik"); none for all of it. */
+function renderZone() {
+  const counters = device?.settings.counters ?? [];
+  const services = device?.settings.services ?? [];
+  const parts = [
+    counters.map((id) => state.counter(id)?.name ?? id).join(", "),
+    services.map((id) => office?.services.find((s) => s.id === id)).map((s, i) => (s ? serviceName(s) : services[i])).join(", "),
+  ].filter(Boolean);
+  const zone = byId("zone");
+  zone.hidden = parts.length === 0;
+  zone.textContent = parts.length ? t("display.zone", { what: parts.join(" · ") }) : "";
+}
+
+/** Everything that depends on the office, its stream and this display's zone. */
+function renderAll() {
+  renderZone();
+  renderClosed();
+  renderCounters();
+  renderWaiting();
+  renderCalls();
+}
+
+/** A live call as the display shows it. @param {import("../shared-ui/live.js").EventMsg} msg @param {Extract<import("../shared-ui/live.js").PublicEvent, {kind: "ticket_called"}>} e */
+function callOf(msg, e) {
+  return {
+    seq: msg.seq,
+    at: msg.at,
+    number: e.number,
+    service: e.service,
+    counter: e.counter,
+    counter_name: e.counter_name,
+    recall: e.recall,
+  };
 }
 
 /** @param {import("../shared-ui/live.js").EventMsg} msg */
 function onEvent(msg) {
   const e = msg.event;
   if (e.kind === "ticket_called") {
-    /** @type {RecentCall} */
-    const call = {
-      seq: msg.seq,
-      at: msg.at,
-      number: e.number ?? "",
-      service: e.service ?? "",
-      counter: e.counter ?? "",
-      counter_name: e.counter_name ?? "",
-      announcement: e.announcement ?? {},
-    };
-    recent = [call, ...recent.filter((r) => r.seq !== msg.seq)].slice(0, 20);
+    const call = callOf(msg, e);
+    // A recall takes its call's place at the front, marked.
+    const same = (/** @type {CallView} */ r) => r.seq === call.seq || (call.recall && r.number === call.number && r.counter === call.counter);
+    recent = [call, ...recent.filter((r) => !same(r))].slice(0, RECENT_KEPT);
     const fresh = state.now() - Date.parse(msg.at) < STALE_MS;
-    if (!inZoneCall(call)) {
-      // Another zone's: its own display says it.
-    } else if (msg.seq > lastAnnounced() && fresh) {
-      queue.push({
-        seq: msg.seq,
-        number: call.number,
-        counter: call.counter,
-        counter_name: call.counter_name,
-        recall: !!e.recall,
-        text: call.announcement[voiceLang] ?? Object.values(call.announcement)[0] ?? `${call.number} → ${call.counter_name}`,
-      });
-      void play();
-    } else if (!playing) {
-      showNow(call, "", false);
-    }
+    // Another zone's call is its own display's; one already said (a reload) or long past is shown only.
+    if (inZoneCall(call) && msg.seq > lastAnnounced() && fresh) announce(call, e);
   } else if (e.kind === "day_ended") {
     recent = [];
+    queue.length = 0;
   } else if (e.kind === "running_text_changed") {
     setTicker(e.text);
   }
-  renderCounters();
-  renderRecent();
+  dropPassed();
   renderWaiting();
+  renderCounters();
+  renderCalls();
 }
 
-/** Announces queued calls one after another; a new one never cuts in. */
+/**
+ * Queues a call to be announced. A recall of a call still waiting for its
+ * turn adds nothing: the call is about to be said anyway.
+ * @param {CallView} call
+ * @param {Extract<import("../shared-ui/live.js").PublicEvent, {kind: "ticket_called"}>} e
+ */
+function announce(call, e) {
+  if (call.recall && queue.some((q) => q.number === call.number && q.counter === call.counter)) return;
+  const full = e.announcement[voiceLang] ?? Object.values(e.announcement)[0] ?? `${call.number} → ${call.counter_name}`;
+  const short = e.announcement_short?.[voiceLang] ?? Object.values(e.announcement_short ?? {})[0] ?? full;
+  queue.push({ ...call, full, short });
+  void play();
+}
+
+/**
+ * Whether a call's counter has moved on (it holds another number now, or
+ * none: finished, no-show, transferred), so saying it would send someone to
+ * a counter that no longer waits for them.
+ * @param {CallView} call
+ */
+function passed(call) {
+  const c = state.counter(call.counter);
+  return !!c && c.number !== call.number;
+}
+
+/** Takes out of the queue the calls whose counter has moved on. */
+function dropPassed() {
+  for (let i = queue.length - 1; i >= 0; i--) if (passed(queue[i])) queue.splice(i, 1);
+}
+
+/** The words said for a call: its sentence or short form, a recall said as one. @param {Call} call @param {boolean} short */
+function sentence(call, short) {
+  const words = short ? call.short : call.full;
+  if (!call.recall) return words;
+  const recall = voiceStrings["display.say_recall"] ?? t("display.say_recall");
+  return recall.replace("{call}", words);
+}
+
+/**
+ * Announces queued calls one after another; a new one never cuts in. A
+ * run of calls (the next already waiting when one is said) has one chime,
+ * and from the first call that had others waiting behind it on, short
+ * forms with short pauses.
+ */
 async function play() {
   if (playing) return;
   playing = true;
+  let chimed = false;
+  let short = false;
   try {
     while (queue.length > 0) {
       const call = /** @type {Call} */ (queue.shift());
       // Kept before speaking: a reload from here on never repeats it.
       setAnnounced(call.seq);
-      showNow(call, call.text, true);
-      markCounter(call.counter);
-      await chime();
-      await speak(call.text, speechLang(voiceLang));
-      await new Promise((r) => setTimeout(r, 700));
+      if (passed(call)) continue;
+      current = call;
+      said = { seq: call.seq, text: "" };
+      markCounters();
+      renderCalls();
+      flash();
+      if (!chimed) await chime();
+      chimed = true;
+      // Its counter may have moved on during the chime.
+      if (passed(call)) continue;
+      // Decided after the chime: calls made together arrive during it.
+      short ||= queue.length > 0;
+      const text = sentence(call, short);
+      said = { seq: call.seq, text };
+      byId("spoken").textContent = text;
+      const how = short ? "short" : "full";
+      await Promise.all([speak(text, speechLang(voiceLang), { rate: RATE[how] }), sleep(MIN_SHOWN_MS)]);
+      await sleep(GAP_MS[how]);
     }
   } finally {
     playing = false;
+    current = null;
+    markCounters();
+    renderCalls();
   }
 }
 
-/** @param {string} id */
-function markCounter(id) {
-  for (const li of byId("counters").querySelectorAll(".d-counter")) {
-    li.classList.toggle("is-latest", li.getAttribute("data-counter") === id);
-  }
+/** Pulses the big card (and the tile of its counter) for the call now announced. */
+function flash() {
+  const now = byId("now");
+  now.classList.remove("flash");
+  void now.offsetWidth; // restart the animation
+  now.classList.add("flash");
 }
 
 function tick() {
@@ -348,56 +594,82 @@ async function loadOffice() {
   if (office) reopening.watch(office.time_zone, [office, ...office.services]);
 }
 
+/** The announcement language's strings, for the words the display adds to the server's sentence. @param {string} code */
+async function loadVoiceStrings(code) {
+  const file = LANGS.includes(/** @type {any} */ (code)) ? code : "id";
+  try {
+    voiceStrings = await (await fetch(new URL(`../shared-ui/i18n/${file}.json`, import.meta.url))).json();
+  } catch {
+    voiceStrings = {};
+  }
+}
+
+/** The office's name and title, as fetched. */
+function nameOffice() {
+  if (!office) return;
+  document.title = `${office.name} · ${t("display.title")}`;
+  byId("office-name").textContent = office.name;
+}
+
 /** The office again (its name, hours, services, counters), drawn. */
 async function refreshOffice() {
   await loadOffice();
   if (!office) return;
   voiceLang = office.languages[0] ?? "id";
-  document.title = `${office.name} · ${t("display.title")}`;
-  byId("office-name").textContent = office.name;
+  nameOffice();
   state.reconfigure(office.counters);
-  renderCounters();
-  renderClosed();
-  renderWaiting();
+  renderAll();
+}
+
+/**
+ * Fetches the office until it answers (a TV switched on before the server,
+ * a network still coming up), saying why in the strip under the header.
+ */
+async function loadOfficeUntilFound() {
+  for (let wait = RETRY_MS.first; ; wait = Math.min(wait * 2, RETRY_MS.max)) {
+    try {
+      await loadOffice();
+      byId("problem").hidden = true;
+      return;
+    } catch (e) {
+      byId("problem-text").textContent = errorText(e);
+      byId("problem").hidden = false;
+      await sleep(wait);
+    }
+  }
 }
 
 async function init() {
   // First, so a token given is kept even if the office cannot be fetched now.
   const given = await tokenFromFragment(fragment);
   if (given.token) keepToken(given.token);
-  try {
-    await loadOffice();
-  } catch (e) {
-    await loadLang("id");
-    byId("spoken").textContent = e instanceof ApiError && e.status === 0 ? t("err.network") : e instanceof Error ? e.message : String(e);
-    return;
-  }
+  await loadLang(preferredLang("id"));
+  applyI18n();
+  await loadOfficeUntilFound();
   if (!office) return;
   voiceLang = office.languages[0] ?? "id";
-  await loadLang(preferredLang(voiceLang));
-  applyI18n();
-  document.title = `${office.name} · ${t("display.title")}`;
-  byId("office-name").textContent = office.name;
+  // The labels follow the office's first language unless the address says otherwise.
+  if (preferredLang(voiceLang) !== lang()) {
+    await loadLang(preferredLang(voiceLang));
+    applyI18n();
+  }
+  await loadVoiceStrings(voiceLang);
+  nameOffice();
   setTicker(office.running_text);
   state.counters = office.counters;
   if (token) await loadDevice();
-  renderCounters();
-  renderClosed();
-  renderWaiting();
+  renderAll();
   tick();
   setInterval(tick, 1000);
-  document.documentElement.classList.toggle("short", window.innerHeight < 900);
-
-  // Browsers may block sound until someone taps once.
-  const enable = byId("enable-sound");
-  const checkAudio = () => {
-    enable.hidden = !audioBlocked();
-  };
-  enable.addEventListener("click", async () => {
-    await unlockAudio();
-    checkAudio();
+  // The tiles and lists fit the space they have; it changes with a banner, a strip or the window.
+  const fit = new ResizeObserver(() => {
+    layoutCounters();
+    fitCalls();
+    layoutWaiting();
   });
-  setTimeout(checkAudio, 500);
+  for (const el of [byId("counters"), byId("also"), byId("recent"), byId("waiting")]) fit.observe(el);
+
+  watchSound();
 
   const setup = byId("device-setup");
   // Escape is "Batal" while pairing; the revoked notice waits for staff.
@@ -413,6 +685,33 @@ async function init() {
   if (given.linkSpent) void linkSpent();
 }
 
+/**
+ * Browsers may block sound until someone taps once: then a strip at the
+ * bottom edge says calls are silent, with a button (any tap or key on the
+ * page unlocks it too). Kiosk mode with the autoplay flag never needs it
+ * (README, "A lobby display in kiosk mode").
+ */
+function watchSound() {
+  const check = () => {
+    byId("sound-bar").hidden = !audioBlocked();
+    showStaffBar();
+  };
+  const unlock = async () => {
+    if (!audioBlocked()) return;
+    await unlockAudio();
+    check();
+  };
+  byId("enable-sound").addEventListener("click", () => void unlock());
+  for (const ev of ["pointerdown", "keydown"]) document.addEventListener(ev, () => void unlock(), { passive: true });
+  onAudioChange(check);
+  setTimeout(check, 500);
+}
+
+/** The bottom strip shows while it holds something (the sound prompt, the pairing button). */
+function showStaffBar() {
+  byId("staff-bar").hidden = byId("sound-bar").hidden && byId("pair-start").hidden;
+}
+
 /** Opens the office's stream, holding this display's token when paired. */
 function follow() {
   live?.stop();
@@ -424,17 +723,15 @@ function onOfficeMessage(msg) {
   state.apply(msg);
   reconfiguring.see(msg, office);
   if (msg.type === "snapshot") {
-    recent = msg.recent_calls;
+    // Shown, never announced; the server lists first calls only.
+    recent = msg.recent_calls.map((r) => ({ seq: r.seq, at: r.at, number: r.number, service: r.service, counter: r.counter, counter_name: r.counter_name, recall: false }));
     // The server never goes back in seq unless its data was reset: then
     // forget what was announced, or no call would be spoken again.
     if (msg.seq < lastAnnounced()) setAnnounced(msg.seq);
     setTicker(msg.running_text);
     // Opened or closed while we were away: Reconfiguring fetches the office (and the services' hours).
-    // Shown, never announced.
-    if (!playing) showLatest();
-    renderCounters();
-    renderRecent();
-    renderWaiting();
+    dropPassed();
+    renderAll();
   } else if (msg.type === "event") {
     onEvent(msg);
     if (msg.event.kind === "day_ended") void refreshOffice().catch(() => {});
@@ -450,10 +747,7 @@ async function loadDevice() {
     if (tokenRefused(e)) await revoked();
     return;
   }
-  renderCounters();
-  renderRecent();
-  renderWaiting();
-  if (!playing) showLatest();
+  renderAll();
 }
 
 /** @type {ReturnType<typeof setTimeout> | undefined} */
@@ -467,14 +761,19 @@ let offerTimer;
 function offerPairing(ms) {
   const btn = byId("pair-start");
   btn.hidden = !!token || byId("device-setup").hasAttribute("open");
+  showStaffBar();
   clearTimeout(offerTimer);
-  offerTimer = setTimeout(() => (btn.hidden = true), ms);
+  offerTimer = setTimeout(() => {
+    btn.hidden = true;
+    showStaffBar();
+  }, ms);
 }
 
 /** Pairs this display (a code to enter in /admin); cancelled, it stays the public display. */
 async function pair() {
   const setup = openSetup();
   byId("pair-start").hidden = true;
+  showStaffBar();
   const paired = await pairDevice(setup, { office: officeId, kind: "display", cancellable: true });
   setup.close();
   if (!paired) return;
@@ -488,16 +787,14 @@ async function revoked() {
   keepToken(null);
   device = null;
   follow();
-  renderCounters();
-  renderRecent();
-  renderWaiting();
-  if (!playing) showLatest();
+  renderAll();
   await showRevoked(openSetup(), "display", () => void pair());
 }
 
 /** Opened with a one-time link already used or expired: says so over the public display, with pairing by code. */
 async function linkSpent() {
   byId("pair-start").hidden = true;
+  showStaffBar();
   await showLinkSpent(openSetup(), () => void pair());
 }
 

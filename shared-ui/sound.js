@@ -23,6 +23,16 @@ export function audioBlocked() {
   return !a || a.state !== "running";
 }
 
+/**
+ * Calls `fn` whenever the browser blocks or lets through this page's sound
+ * (the audio context's state changes), e.g. to hide an "enable sound"
+ * prompt once someone tapped.
+ * @param {() => void} fn
+ */
+export function onAudioChange(fn) {
+  audio()?.addEventListener("statechange", fn);
+}
+
 /** Unlocks audio; call from a tap or key press. */
 export async function unlockAudio() {
   const a = audio();
@@ -61,7 +71,8 @@ export function chime(volume = 0.6) {
     osc.start(start);
     osc.stop(start + 1.2);
   }
-  return new Promise((resolve) => setTimeout(resolve, 1500));
+  // Done when the second note has died away (under -50 dB), a little before its last sample.
+  return new Promise((resolve) => setTimeout(resolve, 1300));
 }
 
 /** Whether speech synthesis exists at all in this browser. */
