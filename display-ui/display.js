@@ -45,7 +45,7 @@
  * browser blocks audio until a tap), the pairing button and the
  * "reconnecting" badge take their own strip at an edge.
  */
-import { api, errorText, officeFromPath } from "../shared-ui/api.js";
+import { api, ApiError, errorText, officeFromPath } from "../shared-ui/api.js";
 import { byId, fill, h } from "../shared-ui/dom.js";
 import { closedText, Reopening, sameClosure } from "../shared-ui/hours.js";
 import { applyI18n, clock, lang, LANGS, loadLang, longDate, preferredLang, serviceName, speechLang, t } from "../shared-ui/i18n.js";
@@ -56,7 +56,7 @@ import { audioBlocked, chime, onAudioChange, speak, unlockAudio } from "../share
 /**
  * A call as the display shows it (from the snapshot's recent calls or a
  * live `ticket_called`).
- * @typedef {{seq: number, at: string, number: string, service: string, counter: string, counter_name: string, recall: boolean}} CallView
+ * @typedef {{seq: number, number: string, service: string, counter: string, counter_name: string, recall: boolean}} CallView
  */
 /** A call waiting to be announced: its sentence and its short form, in the announcement language. @typedef {CallView & {full: string, short: string}} Call */
 
@@ -210,14 +210,21 @@ function renderCounters() {
     list,
     shown.map((c) => {
       const text = counterText(c);
+      const nameLen = [...c.name].length;
       const li = h(
         "li",
-        { class: ["d-counter", `is-${c.state}`, c.ticket_status && `has-${c.ticket_status}`].filter(Boolean).join(" "), "data-counter": c.id, "data-number": c.number ?? "" },
-        // Who works it, small under its name (none: empty, so every tile is as high).
+        {
+          class: ["d-counter", `is-${c.state}`, c.ticket_status && `has-${c.ticket_status}`].filter(Boolean).join(" "),
+          "data-counter": c.id,
+          "data-number": c.number ?? "",
+          "data-name": nameLen <= SHORT_NAME ? "short" : null,
+        },
+        // Who works it, small under its name.
         h("span", { class: "d-counter-who" }, h("span", { class: "d-counter-name" }, c.name), h("span", { class: "d-counter-clerk" }, c.clerk ?? "")),
         h("span", { class: c.number ? "d-counter-number num" : "d-counter-number is-state" }, text),
       );
       setLen(li, text);
+      li.style.setProperty("--name-len", String(nameLen));
       return li;
     }),
   );
@@ -239,6 +246,8 @@ function markCounters() {
   }
 }
 
+/** A counter's name this long or shorter keeps one line on its tile, sized to fit; a longer one wraps to two. */
+const SHORT_NAME = 12;
 /** The highest a counter tile gets (a few counters do not make a wall of tile). */
 const TILE_MAX_VMIN = 26;
 /** A tile at least this many times as wide as high puts the name beside the number, a narrower one above it. */
@@ -248,18 +257,20 @@ const NUMBER_EMS = 4 * 0.74;
 
 /**
  * The grid for `n` counter tiles in a box of `width`×`height` px with
- * `gap` between tiles, rows at most {@link TILE_MAX_VMIN} high: the columns whose tiles show the biggest number
- * while the counter's name stays readable (a name smaller than 1/1.8 of the
- * number counts as that), fewer columns when that is nearly as big. The
- * text sizes are display.css's for a tile of that content box (its padding
- * and border taken off), in px; `vmin` is the screen's.
+ * `gap` between tiles, rows at most {@link TILE_MAX_VMIN} high: the
+ * columns whose tiles show the biggest number while the counter's name
+ * stays readable (a name smaller than 1/1.8 of the number counts as that),
+ * fewer columns when that is nearly as big. The text sizes are
+ * display.css's for a tile of that content box (its padding and border
+ * taken off), in px; `vmin` is the screen's.
  * @param {number} n
  * @param {number} width
  * @param {number} height
  * @param {number} gap
  * @param {number} vmin
+ * @param {boolean} short every name {@link SHORT_NAME} characters or shorter
  */
-function counterGrid(n, width, height, gap, vmin) {
+function counterGrid(n, width, height, gap, vmin, short) {
   let best = { cols: 1, rows: Math.max(1, n), rowHeight: height, wide: true, score: -1 };
   for (let cols = 1; cols <= Math.max(1, n); cols++) {
     const rows = Math.ceil(n / cols) || 1;
@@ -268,7 +279,8 @@ function counterGrid(n, width, height, gap, vmin) {
     const hgt = rowHeight - 1.4 * vmin;
     if (w <= 0 || hgt <= 0) continue;
     const wide = w / hgt >= WIDE_TILE;
-    const name = wide ? Math.min(4.2 * vmin, 0.26 * hgt, 0.08 * w) : Math.min(4 * vmin, 0.2 * hgt, 0.2 * w);
+    const one = (/** @type {number} */ room) => Math.min(4.2 * vmin, 0.3 * hgt, room / (SHORT_NAME * 0.68));
+    const name = short ? one(wide ? 0.4 * w : w) : wide ? Math.min(4.2 * vmin, 0.26 * hgt, 0.08 * w) : Math.min(4 * vmin, 0.2 * hgt, 0.2 * w);
     const number = wide ? Math.min(11 * vmin, 0.6 * hgt, (0.52 * w) / NUMBER_EMS) : Math.min(11 * vmin, 0.44 * hgt, (0.88 * w) / NUMBER_EMS);
     const score = Math.min(number, 1.8 * name);
     if (score > best.score * 1.05) best = { cols, rows, rowHeight, wide, score };
@@ -281,7 +293,8 @@ function layoutCounters() {
   const list = byId("counters");
   const n = list.children.length;
   const gap = parseFloat(getComputedStyle(list).rowGap) || 0;
-  const g = counterGrid(n, list.clientWidth, list.clientHeight, gap, Math.min(innerWidth, innerHeight) / 100);
+  const short = [...list.children].every((li) => li.getAttribute("data-name") === "short");
+  const g = counterGrid(n, list.clientWidth, list.clientHeight, gap, Math.min(innerWidth, innerHeight) / 100, short);
   list.style.setProperty("--cols", String(g.cols));
   list.style.setProperty("--rows", String(g.rows));
   list.style.setProperty("--row-h", `${Math.floor(g.rowHeight)}px`);
@@ -290,14 +303,13 @@ function layoutCounters() {
 
 /** One entry of the "also called" or "earlier calls" list; a recall marked. @param {CallView} c */
 function callItem(c) {
-  const number = h("span", { class: "d-call-number num" }, c.number);
   const li = h(
     "li",
-    { class: c.recall ? "d-call is-recall" : "d-call", "data-seq": String(c.seq) },
+    { class: c.recall ? "d-call is-recall" : "d-call" },
     h(
       "span",
       { class: "d-call-head" },
-      number,
+      h("span", { class: "d-call-number num" }, c.number),
       c.recall && h("span", { class: "d-call-recall" }, h("span", { "aria-hidden": "true" }, "↻"), h("span", { class: "visually-hidden" }, t("display.recall"))),
     ),
     h("span", { class: "d-call-counter" }, c.counter_name),
@@ -331,7 +343,7 @@ function renderCalls() {
 
 /** Shows of the call lists what fits, and how many waiting calls could not be shown. */
 function fitCalls() {
-  const recentBox = /** @type {HTMLElement} */ (byId("recent").parentElement);
+  const recentBox = byId("recent-box");
   recentBox.hidden = false;
   let more = clipToFit(byId("also"));
   if (clipToFit(byId("recent")) === byId("recent").children.length) {
@@ -416,7 +428,7 @@ function layoutWaiting() {
   }
 }
 
-/** Under the office's name, which part of the office a paired display shows ("Layar ini untuk Loket 2 · KTP Elektronik"); none for all of it. */
+/** In a strip under the header, which part of the office a paired display shows ("Layar ini untuk Loket 2 · KTP Elektronik"); none for all of it. */
 function renderZone() {
   const counters = device?.settings.counters ?? [];
   const services = device?.settings.services ?? [];
@@ -442,7 +454,6 @@ function renderAll() {
 function callOf(msg, e) {
   return {
     seq: msg.seq,
-    at: msg.at,
     number: e.number,
     service: e.service,
     counter: e.counter,
@@ -632,7 +643,7 @@ async function loadOfficeUntilFound() {
       byId("problem").hidden = true;
       return;
     } catch (e) {
-      byId("problem-text").textContent = errorText(e);
+      byId("problem-text").textContent = e instanceof ApiError && e.code === "network" ? t("display.unreachable") : errorText(e);
       byId("problem").hidden = false;
       await sleep(wait);
     }
@@ -654,6 +665,7 @@ async function init() {
     applyI18n();
   }
   await loadVoiceStrings(voiceLang);
+  byId("main").hidden = false;
   nameOffice();
   setTicker(office.running_text);
   state.counters = office.counters;
@@ -724,7 +736,7 @@ function onOfficeMessage(msg) {
   reconfiguring.see(msg, office);
   if (msg.type === "snapshot") {
     // Shown, never announced; the server lists first calls only.
-    recent = msg.recent_calls.map((r) => ({ seq: r.seq, at: r.at, number: r.number, service: r.service, counter: r.counter, counter_name: r.counter_name, recall: false }));
+    recent = msg.recent_calls.map((r) => ({ seq: r.seq, number: r.number, service: r.service, counter: r.counter, counter_name: r.counter_name, recall: false }));
     // The server never goes back in seq unless its data was reset: then
     // forget what was announced, or no call would be spoken again.
     if (msg.seq < lastAnnounced()) setAnnounced(msg.seq);

@@ -501,7 +501,8 @@ describe("a display's states: calls alone and recalled, pauses, a zone, no sound
     await q.route(`**/api/v1/offices/${OFFICE}`, (route) => (refused++ < 2 ? route.abort("connectionrefused") : route.continue()));
     await q.goto(`${server.url}/display/${OFFICE}`);
     await q.locator("#problem:not([hidden])").waitFor(T);
-    assert.equal(await renderedText(q.locator("#problem")), "Tidak dapat terhubung ke server. Periksa jaringan lalu coba lagi. Mencoba lagi otomatis…");
+    assert.equal(await renderedText(q.locator("#problem")), "Layar ini belum tersambung ke server antrean. Mencoba lagi otomatis…");
+    assert.equal(await q.locator("#main").isHidden(), true, "no empty card while there is nothing to show");
     await checkScreen(q, "display-1920x1080-unreachable");
     await q.locator("#counters > li").first().waitFor(T);
     await q.locator("#problem").waitFor({ state: "hidden", ...T });
