@@ -15,7 +15,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { ARTIFACTS, CLERK, OFFICE, SUPERVISOR, launchBrowser, lookWhole, officeDate, openPage, renderedText, sessionCookie, startServer } from "./helpers.mjs";
+import { ARTIFACTS, CLERK, OFFICE, SUPERVISOR, launchBrowser, lookWhole, mark, officeDate, openPage, renderedText, sessionCookie, startServer, stillMarked, streaming } from "./helpers.mjs";
 
 const T = { timeout: 15000 };
 const PHONE = { width: 360, height: 740 };
@@ -105,28 +105,6 @@ async function look(p, state) {
   // And what the screen shows, as the citizen sees it first.
   await p.screenshot({ path: path.join(ARTIFACTS, `citizen-${state}-${width}x${height}-screen.png`) });
   assert.deepEqual(scriptErrors(p), [], `${state}: script errors`);
-}
-
-/** Marks the page; `stillMarked` is false after a reload. @param {import("playwright-core").Page} p */
-async function mark(p) {
-  await p.evaluate(() => Object.assign(window, { __noReload: true }));
-}
-/** @param {import("playwright-core").Page} p */
-async function stillMarked(p) {
-  return p.evaluate(() => /** @type {any} */ (window).__noReload === true);
-}
-
-/**
- * Resolves once the page's office stream has sent its snapshot (from then
- * on the page hears every change). Call before `goto`.
- * @param {import("playwright-core").Page} p
- */
-function streaming(p) {
-  return new Promise((resolve) => {
-    p.on("websocket", (ws) => {
-      if (new URL(ws.url()).pathname === `/api/v1/offices/${OFFICE}/live`) ws.once("framereceived", () => resolve(undefined));
-    });
-  });
 }
 
 /** Takes a ticket on the office page as a citizen does; returns its code. @param {import("playwright-core").Page} p @param {string} service */

@@ -12,7 +12,7 @@
 // to artifacts/.
 import { after, before, describe, it, mock } from "node:test";
 import assert from "node:assert/strict";
-import { CLERK, OFFICE, SUPERVISOR, checkScreen, launchBrowser, missTheClosure, officeDate, openPage, renderedText, screenshot, startServer } from "./helpers.mjs";
+import { CLERK, OFFICE, SUPERVISOR, checkScreen, launchBrowser, mark, missTheClosure, officeDate, openPage, renderedText, screenshot, startServer, stillMarked, streaming } from "./helpers.mjs";
 
 const T = { timeout: 15000 };
 
@@ -29,31 +29,6 @@ const PASPOR = {
   workflow: [],
 };
 const LOKET_9 = { name: "Loket 9", services: ["paspor"], policy: "longest_wait" };
-
-/**
- * Marks the page; `stillMarked` is false after a reload.
- * @param {import("playwright-core").Page} p
- */
-async function mark(p) {
-  await p.evaluate(() => Object.assign(window, { __noReload: true }));
-}
-/** @param {import("playwright-core").Page} p */
-async function stillMarked(p) {
-  return p.evaluate(() => /** @type {any} */ (window).__noReload === true);
-}
-
-/**
- * Resolves once the page's office stream has sent its first message (its
- * snapshot): from then on the page hears every change. Call before `goto`.
- * @param {import("playwright-core").Page} p
- */
-function streaming(p) {
-  return new Promise((resolve) => {
-    p.on("websocket", (ws) => {
-      if (new URL(ws.url()).pathname === `/api/v1/offices/${OFFICE}/live`) ws.once("framereceived", () => resolve(undefined));
-    });
-  });
-}
 
 /**
  * Counts the page's fetches of the office (`GET /api/v1/offices/{office}`).

@@ -439,3 +439,28 @@ export function antreanCli(server, args, env = {}) {
 export function addStaff(server, who, role = "clerk") {
   antreanCli(server, ["user", "add", who.username, "--role", role, "--office", OFFICE], { ANTREAN_PASSWORD: who.password });
 }
+
+/**
+ * Marks the page; `stillMarked` is false after a reload.
+ * @param {import("playwright-core").Page} p
+ */
+export async function mark(p) {
+  await p.evaluate(() => Object.assign(window, { __noReload: true }));
+}
+/** @param {import("playwright-core").Page} p */
+export async function stillMarked(p) {
+  return p.evaluate(() => /** @type {any} */ (window).__noReload === true);
+}
+
+/**
+ * Resolves once the page's office stream has sent its first message (its
+ * snapshot): from then on the page hears every change. Call before `goto`.
+ * @param {import("playwright-core").Page} p
+ */
+export function streaming(p) {
+  return new Promise((resolve) => {
+    p.on("websocket", (ws) => {
+      if (new URL(ws.url()).pathname === `/api/v1/offices/${OFFICE}/live`) ws.once("framereceived", () => resolve(undefined));
+    });
+  });
+}
