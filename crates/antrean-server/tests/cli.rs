@@ -41,14 +41,7 @@ async fn sigterm_closes_live_clients_and_exits_cleanly() {
 /// names its data directory; the server is stopped after.
 fn start_up_output(config: &std::path::Path, data: &std::path::Path, listen: &str) -> String {
     use std::io::BufRead;
-    let mut child = Command::new(BIN)
-        .arg("--config")
-        .arg(config)
-        .arg("--data")
-        .arg(data)
-        .args(["serve", "--listen", listen])
-        .env("ANTREAN_LOG", "warn")
-        .stdout(std::process::Stdio::piped())
+    let mut child = common::serve_command(&[], config, data, listen)
         .spawn()
         .unwrap();
     let (tx, rx) = std::sync::mpsc::channel();

@@ -196,7 +196,9 @@ impl Drop for Server {
     }
 }
 
-fn spawn(wrapper: &[&str], config: &Path, data: &Path, listen: &str) -> (Child, String) {
+/// `antrean serve` on this configuration and data, its log at `warn`,
+/// its output piped (under `wrapper`, e.g. `prlimit ...`, when given).
+pub fn serve_command(wrapper: &[&str], config: &Path, data: &Path, listen: &str) -> Command {
     let mut cmd = match wrapper.split_first() {
         Some((program, args)) => {
             let mut c = Command::new(program);
@@ -205,14 +207,18 @@ fn spawn(wrapper: &[&str], config: &Path, data: &Path, listen: &str) -> (Child, 
         }
         None => Command::new(BIN),
     };
-    let mut child = cmd
-        .arg("--config")
+    cmd.arg("--config")
         .arg(config)
         .arg("--data")
         .arg(data)
         .args(["serve", "--listen", listen])
         .env("ANTREAN_LOG", "warn")
-        .stdout(Stdio::piped())
+        .stdout(Stdio::piped());
+    cmd
+}
+
+fn spawn(wrapper: &[&str], config: &Path, data: &Path, listen: &str) -> (Child, String) {
+    let mut child = serve_command(wrapper, config, data, listen)
         .stderr(Stdio::inherit())
         .spawn()
         .unwrap();
