@@ -128,11 +128,11 @@ impl Store {
         let (vtx, vrx) = std::sync::mpsc::sync_channel(1);
         self.writer.account(
             actor,
-            Box::new(move |t| {
+            move |t| {
                 let (change, v) = f(t)?;
                 let _ = vtx.send(v);
                 Ok(change)
-            }),
+            },
             Box::new(move |r| {
                 let _ = tx.send(r);
             }),

@@ -188,16 +188,24 @@ pub enum BreakReason {
     /// previous row (`expected`): a row was removed and the hashes after it
     /// recomputed.
     SeqGap { expected: u64, found: u64 },
+    /// Its personal data is not what its digest says, or it has personal
+    /// data it never had: edited or inserted (see personal.rs).
+    PersonalAltered,
+    /// Its personal data is gone without an erasure on record.
+    PersonalRemoved,
 }
 
 impl BreakReason {
-    /// `unlinked`, `edited`, `unkeyed` or `seq_gap`.
+    /// `unlinked`, `edited`, `unkeyed`, `seq_gap`, `personal_altered` or
+    /// `personal_removed`.
     pub fn code(&self) -> &'static str {
         match self {
             BreakReason::Unlinked => "unlinked",
             BreakReason::Edited => "edited",
             BreakReason::Unkeyed => "unkeyed",
             BreakReason::SeqGap { .. } => "seq_gap",
+            BreakReason::PersonalAltered => "personal_altered",
+            BreakReason::PersonalRemoved => "personal_removed",
         }
     }
 }
@@ -218,6 +226,12 @@ impl std::fmt::Display for BreakReason {
                 f,
                 "seq {found} follows {} in its office (a row was removed)",
                 expected.saturating_sub(1)
+            ),
+            BreakReason::PersonalAltered => f.write_str(
+                "its personal data does not match the digest its hash covers (it was edited, or added)",
+            ),
+            BreakReason::PersonalRemoved => f.write_str(
+                "its personal data was deleted, and no erasure in the log names it",
             ),
         }
     }
@@ -320,8 +334,21 @@ pub(crate) fn row_verifies(conn: &Connection, key: &AuditKey, id: i64) -> Result
 
 /// Walks every event in chain order. Also checks that each office's seq
 /// increases by one, so a deleted row shows even where its hash was rewritten.
+/// Then checks the personal data kept beside the events against the
+/// digests the chain covers.
 pub(crate) fn verify(conn: &Connection, key: &AuditKey) -> Result<ChainReport> {
-    walk(conn, Scheme::Keyed(key))
+    let report = walk(conn, Scheme::Keyed(key))?;
+    if let ChainReport::Intact { .. } = report {
+        if let Some((id, office, seq, reason)) = crate::personal::check(conn)? {
+            return Ok(ChainReport::Broken {
+                id,
+                office,
+                seq,
+                reason,
+            });
+        }
+    }
+    Ok(report)
 }
 
 fn walk(conn: &Connection, scheme: Scheme<'_>) -> Result<ChainReport> {

@@ -13,6 +13,7 @@
 mod accounts;
 pub mod chain;
 pub mod files;
+mod personal;
 mod read;
 mod replay;
 mod schema;
@@ -21,11 +22,12 @@ mod writer;
 use std::path::{Path, PathBuf};
 
 pub use chain::{AuditKey, BreakReason, ChainHead, ChainReport, CHAIN_LOG};
+pub use personal::{Erase, Erased, PersonalRecord, PRIVACY_LOG};
 pub use replay::Mismatch;
 
 pub use accounts::{Device, PasswordKind, Session, User};
 pub use read::{AuditFilter, AuditRow, Reader, ServiceFigures, StoredTicket};
-pub use writer::{Done, Writer, ACCOUNTS_LOG};
+pub use writer::{Done, Logged, Writer, ACCOUNTS_LOG};
 
 /// What can go wrong below the domain.
 #[derive(Debug, thiserror::Error)]

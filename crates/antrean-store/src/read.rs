@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use antrean_core::{
-    Channel, Counter, CounterStatus, Event, EventKind, OfficeDef, Priority, Restore, ServiceCounts,
-    Ticket, TicketStatus,
+    Channel, Counter, CounterStatus, Event, OfficeDef, Priority, Restore, ServiceCounts, Ticket,
+    TicketStatus,
 };
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -211,14 +211,14 @@ impl Reader {
     /// Up to `limit` events of `office` after `since`, in order.
     pub fn events_since(&self, office: &str, since: u64, limit: usize) -> Result<Vec<Event>> {
         self.with(|c| {
-            let mut stmt = c.prepare_cached("SELECT seq, at_ns, body FROM events WHERE office = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3")?;
+            let mut stmt = c.prepare_cached("SELECT e.seq, e.at_ns, e.body, p.data FROM events e LEFT JOIN personal p ON p.event_id = e.id WHERE e.office = ?1 AND e.seq > ?2 ORDER BY e.seq LIMIT ?3")?;
             let rows = stmt.query_map(
                 params![office, i64::try_from(since).unwrap_or(i64::MAX), i64::try_from(limit).unwrap_or(i64::MAX)],
-                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?)),
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?)),
             )?;
             rows.map(|row| {
-                let (seq, at_ns, body) = row?;
-                let kind: EventKind = serde_json::from_str(&body).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let (seq, at_ns, body, personal) = row?;
+                let kind = crate::personal::event_kind(&body, personal.as_deref())?;
                 Ok(Event { seq: u64::try_from(seq).unwrap_or(0), at: from_ns(at_ns), kind })
             })
             .collect()
@@ -239,7 +239,11 @@ impl Reader {
                 "SELECT number_service,
                         count(*),
                         sum(status = 'done'), sum(status = 'no_show'), sum(status = 'cancelled'), sum(status = 'expired'),
-                        sum(priority IS NOT NULL AND priority_confirmed), sum(channel = 'online'), sum(channel = 'kiosk'),
+                        sum(priority IS NOT NULL AND priority_confirmed)
+                            -- and those whose reasons were erased (personal.rs)
+                            + coalesce((SELECT sum(confirmed) FROM priority_days p WHERE p.office = ?1
+                                        AND p.day BETWEEN ?2 AND ?3 AND p.service = tickets.number_service), 0),
+                        sum(channel = 'online'), sum(channel = 'kiosk'),
                         avg(CASE WHEN called_at_ns IS NOT NULL THEN (called_at_ns - issued_at_ns) / 1e9 END),
                         avg(CASE WHEN status = 'done' THEN (finished_at_ns - called_at_ns) / 1e9 END)
                  FROM tickets WHERE office = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY number_service",

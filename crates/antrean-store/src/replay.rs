@@ -15,7 +15,7 @@
 
 use std::collections::BTreeMap;
 
-use antrean_core::{Event, EventKind};
+use antrean_core::Event;
 use rusqlite::types::Value;
 use rusqlite::Connection;
 
@@ -78,14 +78,16 @@ pub(crate) fn replay(real: &Connection) -> Result<Vec<Mismatch>> {
         // project nothing (accounts are changed in the same savepoint as
         // their event, by the change itself).
         let mut stmt = real.prepare(
-            "SELECT id, office, seq, at_ns, body FROM events WHERE office NOT LIKE '@%' ORDER BY id",
+            "SELECT e.id, e.office, e.seq, e.at_ns, e.body, p.data FROM events e
+             LEFT JOIN personal p ON p.event_id = e.id WHERE e.office NOT LIKE '@%' ORDER BY e.id",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
             let office: String = r.get(1)?;
             let body: String = r.get(4)?;
-            let kind: EventKind = serde_json::from_str(&body)
+            let personal: Option<String> = r.get(5)?;
+            let kind = crate::personal::event_kind(&body, personal.as_deref())
                 .map_err(|e| StoreError::Corrupt(format!("event id {id}: {e}")))?;
             let event = Event {
                 seq: u64::try_from(r.get::<_, i64>(2)?).unwrap_or(0),

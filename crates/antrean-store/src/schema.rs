@@ -190,6 +190,27 @@ ALTER TABLE devices_by_id RENAME TO devices;
     "ALTER TABLE tickets ADD COLUMN priority_confirmed INTEGER NOT NULL DEFAULT 1;",
     // The survey's free-text suggestion, when the citizen wrote one.
     "ALTER TABLE surveys ADD COLUMN suggestion TEXT;",
+    // Personal data kept apart from the events' bodies, erasable without
+    // touching the chain (see personal.rs); and the priority tickets per
+    // reason, which stay when the reasons are erased.
+    r#"
+CREATE TABLE personal (
+    event_id INTEGER PRIMARY KEY,  -- events.id
+    code     TEXT,                 -- the ticket it is about
+    salt     TEXT NOT NULL,
+    data     TEXT NOT NULL         -- JSON object: field path -> value
+);
+CREATE INDEX personal_code ON personal (code);
+CREATE TABLE priority_days (
+    office    TEXT    NOT NULL,
+    day       TEXT    NOT NULL,
+    service   TEXT    NOT NULL,    -- the service that numbered the ticket
+    reason    TEXT    NOT NULL,
+    claimed   INTEGER NOT NULL,
+    confirmed INTEGER NOT NULL,
+    PRIMARY KEY (office, day, service, reason)
+) WITHOUT ROWID;
+"#,
 ];
 
 /// Opens a connection with the settings every connection needs: WAL so that

@@ -28,9 +28,18 @@ pub type Done = Box<dyn FnOnce(Result<()>) + Send>;
 /// A write that needs a transaction of its own kind (sessions...).
 pub type Exec = Box<dyn FnOnce(&Transaction<'_>) -> Result<()> + Send>;
 
-/// A change of accounts or devices: it updates their tables and says what
-/// it did, which is appended to the accounts log in the same savepoint.
-pub type AccountExec = Box<dyn FnOnce(&Transaction<'_>) -> Result<AccountChange> + Send>;
+/// A change outside the offices (accounts and devices, erasures of
+/// personal data): it updates its tables and says what it did, which is
+/// appended to its log in the same savepoint (nothing when it returns
+/// `None`).
+pub type LoggedExec = Box<dyn FnOnce(&Transaction<'_>) -> Result<Option<Logged>> + Send>;
+
+/// An entry of a log outside the offices: its kind and its body as JSON.
+#[derive(Debug)]
+pub struct Logged {
+    pub kind: &'static str,
+    pub body: String,
+}
 
 /// The key of the accounts log in the `events` table, where an office's
 /// id would be: no office id starts with `@`.
@@ -48,9 +57,10 @@ enum Job {
         exec: Exec,
         done: Done,
     },
-    Account {
+    Logged {
+        log: &'static str,
         actor: String,
-        exec: AccountExec,
+        exec: LoggedExec,
         done: Done,
     },
     Reset {
@@ -106,8 +116,34 @@ impl Writer {
 
     /// Runs `exec` and appends the change it returns to the accounts log,
     /// with `actor`, in the next commit; `done` runs when it is on disk.
-    pub fn account(&self, actor: &Actor, exec: AccountExec, done: Done) {
-        self.send(Job::Account {
+    pub fn account(
+        &self,
+        actor: &Actor,
+        exec: impl FnOnce(&Transaction<'_>) -> Result<AccountChange> + Send + 'static,
+        done: Done,
+    ) {
+        self.logged(
+            ACCOUNTS_LOG,
+            actor,
+            Box::new(move |t| {
+                let change = exec(t)?;
+                let body = serde_json::to_string(&change)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                Ok(Some(Logged {
+                    kind: change.name(),
+                    body,
+                }))
+            }),
+            done,
+        );
+    }
+
+    /// Runs `exec` and appends what it returns to `log`, numbered after
+    /// the log's last entry on disk, with `actor`, in the next commit;
+    /// `done` runs when it is on disk.
+    pub fn logged(&self, log: &'static str, actor: &Actor, exec: LoggedExec, done: Done) {
+        self.send(Job::Logged {
+            log,
             actor: actor.to_string(),
             exec,
             done,
@@ -147,7 +183,7 @@ impl Writer {
     fn send(&self, job: Job) {
         if let Err(mpsc::SendError(job)) = self.tx.send(job) {
             match job {
-                Job::Events { done, .. } | Job::Exec { done, .. } | Job::Account { done, .. } => {
+                Job::Events { done, .. } | Job::Exec { done, .. } | Job::Logged { done, .. } => {
                     done(Err(StoreError::WriterGone))
                 }
                 Job::Reset { .. } => {}
@@ -224,13 +260,20 @@ fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, key: AuditKey) {
                         let r = in_savepoint(&tx, |sp| exec(sp));
                         results.push((done, r));
                     }
-                    Job::Account { actor, exec, done } => {
+                    Job::Logged {
+                        log,
+                        actor,
+                        exec,
+                        done,
+                    } => {
                         // Refused alone (a user name taken): the chain goes
                         // on from the hash before it.
                         let before = last_hash.clone();
-                        let r = in_savepoint(&tx, |sp| {
-                            let change = exec(sp)?;
-                            write_account(sp, &key, &actor, &change, &mut last_hash)
+                        let r = in_savepoint(&tx, |sp| match exec(sp)? {
+                            Some(entry) => {
+                                write_logged(sp, &key, log, &actor, &entry, &mut last_hash)
+                            }
+                            None => Ok(()),
                         });
                         if r.is_err() {
                             last_hash = before;
@@ -298,8 +341,7 @@ fn write_events(
     last_hash: &mut String,
 ) -> Result<()> {
     for e in events {
-        let body =
-            serde_json::to_string(&e.kind).map_err(|err| StoreError::Corrupt(err.to_string()))?;
+        let (body, personal) = crate::personal::split(&e.kind)?;
         let at_ns = to_ns(e.at);
         let seq = i64::try_from(e.seq).map_err(|_| StoreError::Corrupt("seq overflow".into()))?;
         let hash = chain::hash(key, last_hash, office, e.seq, at_ns, &body, actor);
@@ -307,39 +349,34 @@ fn write_events(
             "INSERT INTO events (office, seq, at_ns, kind, body, actor, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?
         .execute(params![office, seq, at_ns, e.kind.name(), body, actor, last_hash.as_str(), hash])?;
+        if let Some(p) = personal {
+            p.insert(tx, tx.last_insert_rowid())?;
+        }
         *last_hash = hash;
         project(tx, office, e)?;
     }
     Ok(())
 }
 
-/// Appends one account change to the accounts log, numbered after its last.
-fn write_account(
+/// Appends one entry to a log outside the offices, numbered after its last.
+fn write_logged(
     tx: &Transaction<'_>,
     key: &AuditKey,
+    log: &str,
     actor: &str,
-    change: &AccountChange,
+    entry: &Logged,
     last_hash: &mut String,
 ) -> Result<()> {
     let seq: i64 = tx
         .prepare_cached("SELECT coalesce(max(seq), 0) + 1 FROM events WHERE office = ?1")?
-        .query_row([ACCOUNTS_LOG], |r| r.get(0))?;
-    let body = serde_json::to_string(change).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        .query_row([log], |r| r.get(0))?;
     let at_ns = to_ns(chrono::Utc::now());
     let seq_u = u64::try_from(seq).map_err(|_| StoreError::Corrupt("seq overflow".into()))?;
-    let hash = chain::hash(
-        key,
-        last_hash,
-        ACCOUNTS_LOG,
-        seq_u,
-        at_ns,
-        &body,
-        Some(actor),
-    );
+    let hash = chain::hash(key, last_hash, log, seq_u, at_ns, &entry.body, Some(actor));
     tx.prepare_cached(
         "INSERT INTO events (office, seq, at_ns, kind, body, actor, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
-    .execute(params![ACCOUNTS_LOG, seq, at_ns, change.name(), body, actor, last_hash.as_str(), hash])?;
+    .execute(params![log, seq, at_ns, entry.kind, entry.body, actor, last_hash.as_str(), hash])?;
     *last_hash = hash;
     Ok(())
 }
