@@ -475,6 +475,7 @@ function who(e) {
   if (a === "citizen") return ["audit.actor.citizen"];
   // Nobody signed in, e.g. a failed sign-in (its sentence names the account tried).
   if (a === "anonymous") return ["audit.actor.anonymous"];
+  if (a === "system") return ["audit.actor.system"];
   const i = a.indexOf(":");
   const type = a.slice(0, i);
   const name = a.slice(i + 1);

@@ -414,7 +414,12 @@ async function nextStep(tk, step, last) {
       focus: "dlg-cancel",
       submit: async () => "done",
     });
-    if (sure !== "done") return;
+    if (sure !== "done") {
+      // Back on the step, even when the stream redrew the panel meanwhile
+      // (the dialog would give the focus back to a button no longer there).
+      document.getElementById("doc-next")?.focus();
+      return;
+    }
   }
   try {
     docTicket = await api(`/tickets/${encodeURIComponent(tk.code)}/document`, { body: { step } });

@@ -98,10 +98,13 @@ pub enum Actor {
     Operator(String),
     /// Someone not signed in, at an address: a failed sign-in.
     Anonymous,
+    /// The server itself, on its own schedule (the erasure of personal data
+    /// after its retention period).
+    System,
 }
 
 /// Displays exactly the text stored in the audit log, which its hash chain
-/// covers: `user:NAME`, `device:NAME`, `citizen` or `operator:NAME`.
+/// covers: `user:NAME`, `device:NAME`, `citizen`, `operator:NAME`, `anonymous` or `system`.
 impl fmt::Display for Actor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -110,6 +113,7 @@ impl fmt::Display for Actor {
             Actor::Citizen => f.write_str("citizen"),
             Actor::Operator(name) => write!(f, "operator:{name}"),
             Actor::Anonymous => f.write_str("anonymous"),
+            Actor::System => f.write_str("system"),
         }
     }
 }
@@ -117,7 +121,7 @@ impl fmt::Display for Actor {
 /// Text that is no actor of the audit log.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown actor `{0}`: expected user:NAME, device:NAME, citizen, operator:NAME or anonymous"
+    "unknown actor `{0}`: expected user:NAME, device:NAME, citizen, operator:NAME, anonymous or system"
 )]
 pub struct UnknownActor(pub String);
 
@@ -128,6 +132,7 @@ impl FromStr for Actor {
         match s.split_once(':') {
             _ if s == "citizen" => Ok(Actor::Citizen),
             _ if s == "anonymous" => Ok(Actor::Anonymous),
+            _ if s == "system" => Ok(Actor::System),
             Some(("user", name)) if !name.is_empty() => Ok(Actor::User(name.to_owned())),
             Some(("device", name)) if !name.is_empty() => Ok(Actor::Device(name.to_owned())),
             Some(("operator", name)) if !name.is_empty() => Ok(Actor::Operator(name.to_owned())),
@@ -149,6 +154,7 @@ mod tests {
             (Actor::Citizen, "citizen"),
             (Actor::Operator("root".into()), "operator:root"),
             (Actor::Anonymous, "anonymous"),
+            (Actor::System, "system"),
         ] {
             assert_eq!(actor.to_string(), text);
             assert_eq!(text.parse::<Actor>(), Ok(actor));

@@ -3,7 +3,7 @@
 //! and names the file, the key and what is wrong.
 
 use std::collections::HashSet;
-use std::num::NonZeroU64;
+use std::num::{NonZeroU32, NonZeroU64};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -45,6 +45,8 @@ pub struct ServerConfig {
     pub printing: Printing,
     #[serde(default)]
     pub audit: Audit,
+    #[serde(default)]
+    pub privacy: Privacy,
     /// Serve HTTPS from this certificate and key (reloaded on SIGHUP);
     /// absent: plain HTTP (alone on the LAN, or behind a reverse proxy).
     pub tls: Option<Tls>,
@@ -229,6 +231,41 @@ impl Audit {
 
     pub fn checkpoint_dir(&self, data: &Path) -> PathBuf {
         Audit::under(data, &self.checkpoint_dir, "checkpoints")
+    }
+}
+
+/// `[privacy]`: how long personal data is kept, and who answers for it, as
+/// the privacy notice citizens read says (UU 27/2022).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Privacy {
+    /// Days after which the personal data of a ticket (its priority
+    /// reason, its survey's suggestion) is erased, counted from when it was
+    /// given; the anonymous figures stay. Only once the ticket's day has
+    /// ended.
+    pub retention_days: NonZeroU32,
+    /// Who is responsible for the data (the controller), as the notice
+    /// names it; empty: each office itself.
+    pub controller: String,
+    /// Where citizens ask for access to, or erasure of, their data: an
+    /// address, e-mail or telephone; empty: the office's help desk.
+    pub contact: String,
+}
+
+impl Default for Privacy {
+    fn default() -> Self {
+        Privacy {
+            retention_days: NonZeroU32::new(90).unwrap_or(NonZeroU32::MIN),
+            controller: String::new(),
+            contact: String::new(),
+        }
+    }
+}
+
+impl Privacy {
+    /// Data given before this moment is past its retention at `now`.
+    pub fn cutoff(&self, now: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+        now - chrono::Duration::days(i64::from(self.retention_days.get()))
     }
 }
 

@@ -40,6 +40,7 @@ pub mod lookup;
 pub mod net;
 pub mod offices;
 pub mod printing;
+pub mod privacy;
 pub mod proof;
 pub mod routes;
 pub mod state;
@@ -100,6 +101,7 @@ pub async fn run(
         None => None,
     };
     let offices = Offices::start(&config.offices, &store, sec.live_ping())?;
+    privacy::spawn(config.server.privacy.clone(), store.clone());
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let state = AppState {
         limits: Arc::new(Limits::new(sec)),

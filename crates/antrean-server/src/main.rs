@@ -16,6 +16,8 @@ use clap::{Parser, Subcommand};
 mod accounts;
 #[path = "cli/audit.rs"]
 mod audit;
+#[path = "cli/privacy.rs"]
+mod privacy;
 
 #[derive(Parser)]
 #[command(
@@ -56,6 +58,11 @@ enum Cmd {
     Audit {
         #[command(subcommand)]
         command: AuditCmd,
+    },
+    /// A citizen's personal data: shown or erased on their request.
+    Privacy {
+        #[command(subcommand)]
+        command: PrivacyCmd,
     },
     /// Offices' configurations. The files in offices/ seed the database
     /// on the first start; after that the database is the truth, changed
@@ -138,6 +145,17 @@ enum DeviceCmd {
         #[arg(long)]
         office: String,
     },
+}
+
+/// For the staff who answer a citizen's request about their data; the
+/// citizen brings their ticket (its code, or its QR code's address).
+#[derive(Subcommand)]
+enum PrivacyCmd {
+    /// Prints what is kept about a ticket, and until when.
+    Show { code: String },
+    /// Erases a ticket's personal data now (once its day has ended); the
+    /// erasure is in the audit log.
+    Erase { code: String },
 }
 
 #[derive(Subcommand)]
@@ -305,6 +323,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Audit { command } => audit::run(&cli.config, &cli.data, command),
+        Cmd::Privacy { command } => privacy::run(&cli.config, &cli.data, command),
     }
 }
 

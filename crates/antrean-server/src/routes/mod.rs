@@ -11,6 +11,7 @@ mod devices;
 mod live;
 mod offices;
 mod printing;
+mod privacy;
 mod reports;
 mod services;
 mod session;
@@ -143,6 +144,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(audit::routes())
         .merge(reports::routes())
         .merge(printing::routes())
+        .merge(privacy::routes())
         .merge(live::routes())
         .routes(routes!(openapi_json));
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest(PREFIX, v1)

@@ -114,10 +114,15 @@ impl Server {
 
     /// Starts the binary again on the same data (after a kill).
     pub fn restart(&mut self) {
+        self.restart_under(&[]);
+    }
+
+    /// Starts the binary again on the same data, under a wrapper command.
+    pub fn restart_under(&mut self, wrapper: &[&str]) {
         let _ = self.child.kill();
         let _ = self.child.wait();
         let addr = self.base.trim_start_matches("http://").to_owned();
-        let (child, base) = spawn(&[], &self.config, &self.data, &addr);
+        let (child, base) = spawn(wrapper, &self.config, &self.data, &addr);
         self.child = child;
         self.base = base;
     }
