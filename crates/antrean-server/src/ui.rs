@@ -97,6 +97,10 @@ pub fn routes() -> Router<AppState> {
             get(|| async { serve::<Citizen>("index.html") }),
         )
         .route(
+            "/privacy",
+            get(|| async { serve::<Citizen>("index.html") }),
+        )
+        .route(
             "/kiosk/{office}",
             get(|| async { serve::<Kiosk>("index.html") }),
         )
