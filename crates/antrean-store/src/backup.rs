@@ -231,9 +231,9 @@ fn write_copy(from: &Path, to: &Path) -> Result<(), BackupError> {
 }
 
 /// Copies the database `db` to the new file `dest` (0600, a database of one
-/// file, synced) with `method`, in one read transaction on a read-only
-/// connection of its own: the server may write meanwhile. Unverified: see
-/// [`make`]. Blocking.
+/// file, synced) with `method`, on a read-only connection of its own (in
+/// one read transaction but for [`Method::OnlineStepped`]): the server may
+/// write meanwhile. Unverified: see [`make`]. Blocking.
 pub fn copy(db: &Path, dest: &Path, method: Method) -> Result<Copied, BackupError> {
     if dest.exists() {
         return Err(BackupError::Exists(dest.to_owned()));
