@@ -96,6 +96,32 @@ pub async fn run(
     concurrency: usize,
     until: Until,
 ) -> anyhow::Result<RunResult> {
+    run_at(addr, kind, concurrency, until, None).await
+}
+
+/// Issues `per_s` tickets a second over `concurrency` connections until
+/// `until` (open loop: a slow answer does not slow the rate, as long as one
+/// connection keeps up with its share), measuring each answer's latency.
+pub async fn run_paced(
+    addr: SocketAddr,
+    concurrency: usize,
+    per_s: u32,
+    until: Until,
+) -> anyhow::Result<RunResult> {
+    let every =
+        Duration::from_secs(1) * u32::try_from(concurrency).unwrap_or(u32::MAX) / per_s.max(1);
+    run_at(addr, Kind::Issue, concurrency, until, Some(every)).await
+}
+
+/// `concurrency` connections, each sending its next request when the last
+/// is answered, or at its next tick of `every` when given.
+async fn run_at(
+    addr: SocketAddr,
+    kind: Kind,
+    concurrency: usize,
+    until: Until,
+    every: Option<Duration>,
+) -> anyhow::Result<RunResult> {
     let mut conns = Vec::with_capacity(concurrency);
     for _ in 0..concurrency {
         conns.push(Conn::connect(addr).await?);
@@ -124,10 +150,18 @@ pub async fn run(
                 .iter()
                 .map(|o| format!("/api/v1/offices/{o}/tickets"))
                 .collect();
+            let mut tick = every.map(|e| {
+                let mut t = tokio::time::interval(e);
+                t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                t
+            });
             let mut i = w;
             while deadline.is_none_or(|d| Instant::now() < d)
                 && budget.fetch_sub(1, Ordering::Relaxed) > 0
             {
+                if let Some(tick) = tick.as_mut() {
+                    tick.tick().await;
+                }
                 let t = Instant::now();
                 let (r, want) = match kind {
                     Kind::Issue => (

@@ -7,6 +7,7 @@
 //! See BENCHMARKS.md at the workspace root for the method and the figures.
 #![forbid(unsafe_code)]
 
+pub mod backup;
 pub mod fair;
 pub mod fanout;
 pub mod flood;

@@ -44,6 +44,10 @@ struct Cli {
     /// (see src/flood.rs).
     #[arg(long)]
     sign_in_flood: bool,
+    /// Only backups under load: `VACUUM INTO` against SQLite's online
+    /// backup API while tickets are issued (see src/backup.rs).
+    #[arg(long)]
+    backup: bool,
     /// Internal: be the other end of the plain TCP fan-out at this address.
     #[arg(long, hide = true)]
     fanout_peer: Option<std::net::SocketAddr>,
@@ -58,6 +62,15 @@ struct Cli {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    let mode = match (cli.quick, cli.tiny) {
+        (_, true) => Mode::Tiny,
+        (true, _) => Mode::Quick,
+        _ => Mode::Full,
+    };
+    let binary = cli
+        .server
+        .clone()
+        .unwrap_or_else(|| antrean_bench::workspace_root().join("target/release/antrean"));
     if let Some(addr) = cli.fanout_peer {
         return match antrean_bench::fanout::peer(addr, cli.clients, cli.rounds, cli.bytes).await {
             Ok(()) => ExitCode::SUCCESS,
@@ -68,10 +81,6 @@ async fn main() -> ExitCode {
         };
     }
     if cli.sign_in_flood {
-        let binary = cli
-            .server
-            .clone()
-            .unwrap_or_else(|| antrean_bench::workspace_root().join("target/release/antrean"));
         let time = std::time::Duration::from_secs(match (cli.tiny, cli.quick) {
             (true, _) => 2,
             (_, true) => 10,
@@ -92,12 +101,26 @@ async fn main() -> ExitCode {
             }
         };
     }
+    if cli.backup {
+        return match antrean_bench::backup::run(&binary, mode, cli.data_dir.as_deref(), !cli.silent)
+            .await
+        {
+            Ok(r) if cli.json => {
+                println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
+                ExitCode::SUCCESS
+            }
+            Ok(r) => {
+                print!("{}", antrean_bench::backup::render(&r));
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("antrean-bench --backup: {e:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     if cli.fair {
         let root = antrean_bench::workspace_root();
-        let binary = cli
-            .server
-            .clone()
-            .unwrap_or_else(|| root.join("target/release/antrean"));
         let (script_for, citizens) = if cli.tiny {
             (std::time::Duration::from_secs(2), 3)
         } else if cli.quick {
@@ -122,11 +145,6 @@ async fn main() -> ExitCode {
             }
         };
     }
-    let mode = match (cli.quick, cli.tiny) {
-        (_, true) => Mode::Tiny,
-        (true, _) => Mode::Quick,
-        _ => Mode::Full,
-    };
     let opts = Options {
         mode,
         server: cli.server,

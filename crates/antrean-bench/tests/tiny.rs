@@ -1,12 +1,14 @@
 //! Runs the bench in tiny mode against the debug server and checks the
-//! report's shape and that every live event was delivered. No timing
+//! report's shape and that every live event was delivered, and its backup
+//! mode's copies (`--backup --tiny`). No timing
 //! assertions: a debug build on a shared machine says nothing about speed.
 
 use std::path::PathBuf;
 use std::process::Command;
 
-#[test]
-fn tiny_run_reports_every_figure_and_delivers_every_event() {
+/// `antrean-bench --tiny --json --silent ARGS` against the debug server:
+/// its report.
+fn tiny(args: &[&str]) -> serde_json::Value {
     let server = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/debug/antrean");
     assert!(
         server.is_file(),
@@ -14,17 +16,57 @@ fn tiny_run_reports_every_figure_and_delivers_every_event() {
         server.display()
     );
     let out = Command::new(env!("CARGO_BIN_EXE_antrean-bench"))
-        .args(["--tiny", "--json", "--silent", "--server"])
+        .args(["--tiny", "--json", "--silent"])
+        .args(args)
+        .arg("--server")
         .arg(&server)
         .output()
         .expect("running antrean-bench");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         out.status.success(),
-        "antrean-bench --tiny failed: {stderr}"
+        "antrean-bench --tiny {args:?} failed: {stderr}"
     );
-    let report: serde_json::Value =
-        serde_json::from_slice(&out.stdout).expect("one JSON object on stdout");
+    serde_json::from_slice(&out.stdout).expect("one JSON object on stdout")
+}
+
+#[test]
+fn tiny_backup_run_copies_each_way_while_tickets_are_issued() {
+    let report = tiny(&["--backup"]);
+    let copies = report["copies"].as_array().expect("copies is a list");
+    assert_eq!(copies.len(), 3, "{report}");
+    // The copies in one step finish, hold at least the tickets filled in,
+    // and verify; the stepped one starts again as tickets are written.
+    for copy in &copies[..2] {
+        assert_eq!(copy["finished"], true, "{copy}");
+        assert!(
+            copy["tickets"].as_u64() >= report["tickets"].as_u64(),
+            "{copy}"
+        );
+    }
+    assert!(
+        copies[2]["restarts"].as_u64().is_some_and(|n| n > 0),
+        "{}",
+        copies[2]
+    );
+    for copy in copies {
+        for side in ["during", "without"] {
+            assert!(
+                copy[side]["tickets"].as_u64().is_some_and(|n| n > 0),
+                "{copy}"
+            );
+            assert!(
+                copy[side]["p99_ms"].as_f64().is_some_and(|v| v > 0.0),
+                "{copy}"
+            );
+        }
+    }
+    assert_eq!(report["command"]["succeeded"], true, "{report}");
+}
+
+#[test]
+fn tiny_run_reports_every_figure_and_delivers_every_event() {
+    let report = tiny(&[]);
 
     let issue = &report["issue"];
     assert_eq!(issue["concurrency"], 32, "{issue}");

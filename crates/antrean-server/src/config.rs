@@ -47,6 +47,8 @@ pub struct ServerConfig {
     pub audit: Audit,
     #[serde(default)]
     pub privacy: Privacy,
+    /// Daily backups, when set.
+    pub backup: Option<Backup>,
     /// Serve HTTPS from this certificate and key (reloaded on SIGHUP);
     /// absent: plain HTTP (alone on the LAN, or behind a reverse proxy).
     pub tls: Option<Tls>,
@@ -269,6 +271,49 @@ impl Privacy {
     }
 }
 
+/// `[backup]`: a verified copy of the database every day at `time`, into
+/// `dir`, the newest `keep` kept (see [`crate::backups`]). Every key is
+/// needed: how many copies to keep, and so which to delete, is the
+/// operator's to say.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Backup {
+    /// Where the copies go, relative to the data directory; best on another
+    /// disk, so that one failing does not take both.
+    pub dir: PathBuf,
+    /// When, `HH:MM` in the server's local time.
+    pub time: ClockTime,
+    /// How many of the newest copies stay; older ones are deleted.
+    pub keep: NonZeroU32,
+}
+
+impl Backup {
+    pub fn dir(&self, data: &Path) -> PathBuf {
+        data.join(&self.dir)
+    }
+}
+
+/// A time of day as `HH:MM`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct ClockTime(pub chrono::NaiveTime);
+
+impl TryFrom<String> for ClockTime {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        chrono::NaiveTime::parse_from_str(s.trim(), "%H:%M")
+            .map(ClockTime)
+            .map_err(|_| format!("`{s}` is not a time like 02:30 (HH:MM, 00:00 to 23:59)"))
+    }
+}
+
+impl std::fmt::Display for ClockTime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0.format("%H:%M"))
+    }
+}
+
 fn default_listen() -> String {
     "127.0.0.1:8080".into()
 }
@@ -386,7 +431,12 @@ fn key_at(text: &str, offset: usize) -> String {
     let before = &text[..offset.min(text.len())];
     let line_no = before.matches('\n').count() + 1;
     let line = text.lines().nth(line_no - 1).unwrap_or_default();
-    let table = before
+    // Up to the end of this line: a table's missing key is reported at
+    // the table's own line.
+    let line_end = text[before.len()..]
+        .find('\n')
+        .map_or(text.len(), |i| before.len() + i);
+    let table = text[..line_end]
         .lines()
         .rev()
         .map(str::trim)
@@ -605,6 +655,66 @@ services = ["ktp"]
             let body = GOOD.replace("time_zone = \"Asia/Jakarta\"", &format!("time_zone = \"Asia/Jakarta\"\n{bad}"));
             let e = write_office(&body).1.unwrap_err();
             assert!(e.key.contains(key) && e.problem.contains(problem), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn the_backup_table_is_read_and_each_bad_key_named() {
+        let (dir, config) = write_office(GOOD);
+        assert!(config.unwrap().server.backup.is_none(), "off unless set");
+        let main = dir.path().join("antrean.toml");
+        std::fs::write(
+            &main,
+            "[backup]\ndir = \"/mnt/cadangan\"\ntime = \"02:30\"\nkeep = 14\n",
+        )
+        .unwrap();
+        let backup = Config::load(dir.path()).unwrap().server.backup.unwrap();
+        assert_eq!(
+            backup.dir(Path::new("/var/lib/antrean")),
+            Path::new("/mnt/cadangan")
+        );
+        assert_eq!(backup.time.to_string(), "02:30");
+        assert_eq!(backup.keep.get(), 14);
+        for (body, key, problem) in [
+            (
+                "dir = \"b\"\ntime = \"25:00\"\nkeep = 3",
+                "[backup] time (line 3)",
+                "not a time like 02:30",
+            ),
+            (
+                "dir = \"b\"\ntime = \"pagi\"\nkeep = 3",
+                "[backup] time",
+                "not a time",
+            ),
+            (
+                "dir = \"b\"\ntime = \"02:00\"\nkeep = 0",
+                "[backup] keep (line 4)",
+                "nonzero",
+            ),
+            (
+                "dir = \"b\"\ntime = \"02:00\"",
+                "[backup]",
+                "missing field `keep`",
+            ),
+            (
+                "time = \"02:00\"\nkeep = 3",
+                "[backup]",
+                "missing field `dir`",
+            ),
+            (
+                "dir = \"b\"\ntime = \"02:00\"\nkeep = 3\nhour = 2",
+                "[backup] hour",
+                "unknown field",
+            ),
+        ] {
+            std::fs::write(&main, format!("[backup]\n{body}\n")).unwrap();
+            let e = Config::load(dir.path()).unwrap_err();
+            let text = e.to_string();
+            assert!(text.contains("antrean.toml"), "{text}");
+            assert!(
+                e.key.contains(key) && e.problem.contains(problem),
+                "{body}: {text}"
+            );
         }
     }
 

@@ -17,7 +17,7 @@
 //! error  printing   the HTTP edge (status, code); printers
 //! offices           one task per office
 //! views  db         the wire format; the store facade
-//! checkpoints       signed heads of the audit chain, daily
+//! checkpoints  backups   signed heads of the audit chain; copies of the database, daily
 //! hub  limits  auth  access   broadcast; bounds; secrets; revocations
 //! proof  holders    online tickets: proofs of work; one per browser
 //! config            the configuration
@@ -26,6 +26,7 @@
 
 pub mod access;
 pub mod auth;
+pub mod backups;
 pub mod checkpoints;
 pub mod config;
 pub mod db;
@@ -92,6 +93,9 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     checkpoints::spawn(&config.server.audit, &store);
+    if let Some(settings) = &config.server.backup {
+        backups::spawn(settings, &config.server.audit, &store);
+    }
     let file_limit = net::raise_file_limit();
     let sec = &config.server.security;
     let (per_ip, total) = net::connection_caps(file_limit, sec.connections_per_ip);

@@ -1,5 +1,5 @@
 //! The `antrean` command: serve, manage users and devices, verify the audit
-//! log, print the API's OpenAPI document. It parses its arguments, checks
+//! log, back up and restore the database, print the API's OpenAPI document. It parses its arguments, checks
 //! what the operator typed (with messages for a terminal) and calls the
 //! library, which does the work.
 
@@ -16,6 +16,8 @@ use clap::{Parser, Subcommand};
 mod accounts;
 #[path = "cli/audit.rs"]
 mod audit;
+#[path = "cli/backup.rs"]
+mod backup;
 #[path = "cli/privacy.rs"]
 mod privacy;
 
@@ -63,6 +65,25 @@ enum Cmd {
     Privacy {
         #[command(subcommand)]
         command: PrivacyCmd,
+    },
+    /// Writes a verified copy of the database to FILE, also while the
+    /// server runs (under load: it takes no lock the server waits for).
+    /// Exit 0 when the copy verifies, 1 otherwise (and no file is left).
+    /// The audit key and the checkpoints' signing key are not in it.
+    Backup {
+        /// The backup to write (refused when it exists, unless --force).
+        file: PathBuf,
+        /// Replace FILE if it exists (only once the new copy verified).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Restores a backup into a data directory without a database (the
+    /// server stopped), after verifying it with the audit key of the
+    /// configuration, which must be restored first. Exit 0 when restored,
+    /// 1 otherwise.
+    Restore {
+        /// The backup, as `antrean backup` wrote it.
+        file: PathBuf,
     },
     /// Offices' configurations. The files in offices/ seed the database
     /// on the first start; after that the database is the truth, changed
@@ -324,6 +345,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Cmd::Audit { command } => audit::run(&cli.config, &cli.data, command),
         Cmd::Privacy { command } => privacy::run(&cli.config, &cli.data, command),
+        Cmd::Backup { file, force } => backup::backup(&cli.config, &cli.data, &file, force),
+        Cmd::Restore { file } => backup::restore(&cli.config, &cli.data, &file),
     }
 }
 

@@ -96,10 +96,7 @@ pub fn routes() -> Router<AppState> {
             "/t/{code}",
             get(|| async { serve::<Citizen>("index.html") }),
         )
-        .route(
-            "/privacy",
-            get(|| async { serve::<Citizen>("index.html") }),
-        )
+        .route("/privacy", get(|| async { serve::<Citizen>("index.html") }))
         .route(
             "/kiosk/{office}",
             get(|| async { serve::<Kiosk>("index.html") }),

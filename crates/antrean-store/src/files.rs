@@ -21,8 +21,8 @@ pub const DIR_MODE: u32 = 0o700;
 /// The mode of the database files and of secrets.
 pub const FILE_MODE: u32 = 0o600;
 
-fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
-    move |source| StoreError::DataDir {
+pub(crate) fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
+    move |source| StoreError::Io {
         path: path.to_owned(),
         source,
     }

@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 mod accounts;
+pub mod backup;
 pub mod chain;
 pub mod files;
 mod personal;
@@ -34,8 +35,10 @@ pub use writer::{Done, Logged, Writer, ACCOUNTS_LOG};
 pub enum StoreError {
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("cannot create data directory {path}: {source}")]
-    DataDir {
+    /// A file or directory of the installation cannot be made, read or
+    /// written.
+    #[error("cannot use {path}: {source}")]
+    Io {
         path: PathBuf,
         source: std::io::Error,
     },
@@ -80,7 +83,7 @@ impl Store {
     /// made 0700 and the database files 0600 (see [`files`]).
     pub fn open(data_dir: &Path, key_file: &Path) -> Result<Store> {
         files::private_dir(data_dir)?;
-        let path = data_dir.join("antrean.db");
+        let path = database_file(data_dir);
         files::private_file(&path)?;
         let mut conn = schema::connect(&path)?;
         schema::migrate(&conn)?;
@@ -106,19 +109,34 @@ impl Store {
     }
 }
 
+/// The database file of the data directory `data_dir`.
+pub fn database_file(data_dir: &Path) -> PathBuf {
+    data_dir.join("antrean.db")
+}
+
 /// `PRAGMA integrity_check` of the database under `data_dir`, on a
 /// connection of its own that changes nothing: the problems SQLite finds,
 /// none when the file is sound. A file SQLite cannot read at all is an
 /// error.
 pub fn integrity_check(data_dir: &Path) -> Result<Vec<String>> {
-    let path = data_dir.join("antrean.db");
+    let path = database_file(data_dir);
     if !path.exists() {
         return Err(StoreError::NotFound(path.display().to_string()));
     }
-    let conn = rusqlite::Connection::open_with_flags(
-        &path,
+    integrity_problems(&open_read_only(&path)?)
+}
+
+/// A connection to the database at `path` that cannot change it (and
+/// takes no lock a writer would wait for: under WAL it reads a snapshot).
+pub(crate) fn open_read_only(path: &Path) -> rusqlite::Result<rusqlite::Connection> {
+    rusqlite::Connection::open_with_flags(
+        path,
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
+    )
+}
+
+/// What `PRAGMA integrity_check` finds wrong on `conn`; none when sound.
+pub(crate) fn integrity_problems(conn: &rusqlite::Connection) -> Result<Vec<String>> {
     let mut stmt = conn.prepare("PRAGMA integrity_check")?;
     let found: Vec<String> = stmt
         .query_map([], |r| r.get(0))?
@@ -132,7 +150,11 @@ pub fn integrity_check(data_dir: &Path) -> Result<Vec<String>> {
 /// second process: each is numbered and chained from the disk.) Released
 /// when dropped or when the process dies.
 #[derive(Debug)]
-pub struct DataLock(#[allow(dead_code)] std::fs::File);
+pub struct DataLock {
+    /// Held open for the lock; never read.
+    _file: std::fs::File,
+    dir: PathBuf,
+}
 
 impl DataLock {
     /// Takes the lock of `data_dir` (creating it), or says who holds it.
@@ -144,15 +166,23 @@ impl DataLock {
             .truncate(false)
             .write(true)
             .open(&path)
-            .map_err(|source| StoreError::DataDir {
+            .map_err(|source| StoreError::Io {
                 path: path.clone(),
                 source,
             })?;
         match file.try_lock() {
-            Ok(()) => Ok(DataLock(file)),
+            Ok(()) => Ok(DataLock {
+                _file: file,
+                dir: data_dir.to_owned(),
+            }),
             Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Busy(data_dir.to_owned())),
-            Err(std::fs::TryLockError::Error(source)) => Err(StoreError::DataDir { path, source }),
+            Err(std::fs::TryLockError::Error(source)) => Err(StoreError::Io { path, source }),
         }
+    }
+
+    /// The data directory held.
+    pub fn data_dir(&self) -> &Path {
+        &self.dir
     }
 }
 

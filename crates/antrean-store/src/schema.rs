@@ -213,6 +213,10 @@ CREATE TABLE priority_days (
 "#,
 ];
 
+/// The schema version this build makes (`PRAGMA user_version`): a database
+/// of a later one was made by a newer Antrean.
+pub(crate) const VERSION: usize = MIGRATIONS.len();
+
 /// Opens a connection with the settings every connection needs: WAL so that
 /// readers never block the writer, `synchronous=FULL` so that a commit is on
 /// disk when it returns, and a busy timeout instead of instant errors.
@@ -226,7 +230,7 @@ pub(crate) fn connect(path: &Path) -> Result<Connection> {
 }
 
 pub(crate) fn migrate(conn: &Connection) -> Result<()> {
-    migrate_to(conn, MIGRATIONS.len())
+    migrate_to(conn, VERSION)
 }
 
 fn migrate_to(conn: &Connection, target: usize) -> Result<()> {

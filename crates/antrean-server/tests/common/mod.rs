@@ -102,6 +102,16 @@ impl Server {
             let text = std::fs::read_to_string(&main).unwrap();
             std::fs::write(&main, format!("{text}\n{server_extra}\n")).unwrap();
         }
+        Server::launch(wrapper, dir, config, data)
+    }
+
+    /// Starts the binary on a configuration and data directory already
+    /// made (a restored backup), in `dir`, which is removed with the server.
+    pub fn start_on(dir: tempfile::TempDir, config: PathBuf, data: PathBuf) -> Server {
+        Server::launch(&[], dir, config, data)
+    }
+
+    fn launch(wrapper: &[&str], dir: tempfile::TempDir, config: PathBuf, data: PathBuf) -> Server {
         let (child, base) = spawn(wrapper, &config, &data, "127.0.0.1:0");
         Server {
             child,
