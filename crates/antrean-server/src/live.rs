@@ -378,7 +378,11 @@ async fn ticket_stream(
         let relevant = match conn.next(&mut rx).await? {
             Wake::Frame(f) => {
                 seq = seq.max(f.seq);
-                f.code.as_deref() == Some(code.as_str()) || f.services.contains(&service)
+                // A finished ticket changes only by its own events (its
+                // document): its service's queue is nothing to it, and a
+                // look-up per event of the service would cost a read.
+                f.code.as_deref() == Some(code.as_str())
+                    || (!shown.status.is_final() && f.services.contains(&service))
             }
             Wake::Lagged => true,
             Wake::Ping => {

@@ -795,8 +795,11 @@ pub fn touched_services(kind: &EventKind) -> Vec<&str> {
 pub fn moves_queues(cfg: &OfficeDef, kind: &EventKind) -> Vec<String> {
     match kind {
         EventKind::TicketIssued { ticket } if !ticket.in_priority_lane() => vec![],
-        // Counters and their services may have changed for anyone.
-        EventKind::Configured { .. } => cfg.services.iter().map(|s| s.id.clone()).collect(),
+        // Counters and their services may have changed for anyone; the
+        // day's end expires every ticket still open.
+        EventKind::Configured { .. } | EventKind::DayEnded { .. } => {
+            cfg.services.iter().map(|s| s.id.clone()).collect()
+        }
         EventKind::CounterState { counter, .. } => cfg
             .counter(counter)
             .map(|c| c.services.clone())

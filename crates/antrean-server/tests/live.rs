@@ -1,11 +1,11 @@
 //! The live streams against the real binary: snapshot then gap-free events,
 //! resuming with `since`, no personal data on the public stream, the ticket
-//! stream.
+//! stream, and the ticket stream at midnight.
 #![allow(clippy::unwrap_used)]
 
 mod common;
 
-use common::{close, connect, next_msg, Client, Server};
+use common::{close, connect, faketime, next_msg, refs, Client, Server};
 use serde_json::Value;
 
 #[tokio::test]
@@ -175,6 +175,31 @@ async fn the_ticket_stream_follows_one_ticket() {
     // Unknown tickets have no stream.
     let err = tokio_tungstenite::connect_async(server.ws("/api/v1/tickets/nope/live")).await;
     assert!(err.is_err());
+}
+
+/// The office ends its day by itself (its tick, every 20 s): a phone
+/// following a ticket still waiting sees it expire, without a reload.
+#[tokio::test]
+async fn at_midnight_an_open_ticket_stream_gets_its_ticket_expired() {
+    // 23:59:57 in Jakarta (UTC+7).
+    let server = Server::start_under(&refs(&faketime("2026-11-02 16:59:57")), "", "");
+    let citizen = Client::new(&server.base);
+    let waiting = citizen.issue("alpha", "ktp").await;
+    let code = waiting["code"].as_str().unwrap();
+    let mut ws = connect(&server.ws(&format!("/api/v1/tickets/{code}/live"))).await;
+    let first = next_msg(&mut ws).await;
+    assert_eq!(first["ticket"]["status"], "waiting");
+    let expired = tokio::time::timeout(std::time::Duration::from_secs(45), async {
+        loop {
+            let t = next_msg(&mut ws).await["ticket"].clone();
+            if t["status"] != "waiting" {
+                break t;
+            }
+        }
+    })
+    .await
+    .expect("the stream said nothing of the day's end within 45 s");
+    assert_eq!(expired["status"], "expired", "{expired}");
 }
 
 #[tokio::test]

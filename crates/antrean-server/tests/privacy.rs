@@ -6,34 +6,8 @@
 
 mod common;
 
-use common::{Client, Server};
+use common::{faketime, refs, Client, Server};
 use serde_json::json;
-
-/// The server's clock starts at `at` (UTC) and runs on; timers keep the
-/// real monotonic clock. libfaketime is preloaded through `env`, which
-/// becomes the server (the `faketime` command would stay its parent, and
-/// outlive a kill).
-fn at(at: &str) -> Vec<String> {
-    let lib = std::fs::read_dir("/usr/lib")
-        .unwrap()
-        .filter_map(|d| {
-            let lib = d.ok()?.path().join("faketime/libfaketime.so.1");
-            lib.exists().then_some(lib)
-        })
-        .next()
-        .expect("libfaketime is installed (Debian package faketime; tests/run installs it)");
-    vec![
-        "env".into(),
-        format!("LD_PRELOAD={}", lib.display()),
-        format!("FAKETIME=@{at}"),
-        "FAKETIME_DONT_FAKE_MONOTONIC=1".into(),
-        "TZ=UTC".into(),
-    ]
-}
-
-fn refs(v: &[String]) -> Vec<&str> {
-    v.iter().map(String::as_str).collect()
-}
 
 fn cli(server: &Server, args: &[&str]) -> (bool, String) {
     let out = server.cli(args, None);
@@ -44,7 +18,7 @@ fn cli(server: &Server, args: &[&str]) -> (bool, String) {
 #[tokio::test]
 async fn personal_data_is_kept_for_its_time_then_erased_and_the_log_still_verifies() {
     let mut server = Server::start_under(
-        &refs(&at("2026-11-02 01:00:00")),
+        &refs(&faketime("2026-11-02 01:00:00")),
         "[privacy]\nretention_days = 30\ncontroller = \"Pemerintah Kabupaten Lampung Utara\"",
         "",
     );
@@ -96,7 +70,7 @@ async fn personal_data_is_kept_for_its_time_then_erased_and_the_log_still_verifi
 
     // The next day: the citizen of the second ticket asks for erasure, by
     // the address in their QR code.
-    server.restart_under(&refs(&at("2026-11-03 01:00:00")));
+    server.restart_under(&refs(&faketime("2026-11-03 01:00:00")));
     Client::new(&server.base).get("/api/v1/offices/alpha").await;
     let (ok, said) = cli(
         &server,
@@ -116,7 +90,7 @@ async fn personal_data_is_kept_for_its_time_then_erased_and_the_log_still_verifi
     );
 
     // 31 days on, the server erases the rest by itself.
-    server.restart_under(&refs(&at("2026-12-04 01:00:00")));
+    server.restart_under(&refs(&faketime("2026-12-04 01:00:00")));
     let mut erased = String::new();
     for _ in 0..100 {
         erased = cli(&server, &["privacy", "show", &served]).1;

@@ -249,6 +249,33 @@ fn spawn(wrapper: &[&str], config: &Path, data: &Path, listen: &str) -> (Child, 
     (child, base)
 }
 
+/// A wrapper for [`Server::start_under`]: the server's clock starts at
+/// `at` (UTC) and runs on; timers keep the
+/// real monotonic clock. libfaketime is preloaded through `env`, which
+/// becomes the server (the `faketime` command would stay its parent, and
+/// outlive a kill).
+pub fn faketime(at: &str) -> Vec<String> {
+    let lib = std::fs::read_dir("/usr/lib")
+        .unwrap()
+        .filter_map(|d| {
+            let lib = d.ok()?.path().join("faketime/libfaketime.so.1");
+            lib.exists().then_some(lib)
+        })
+        .next()
+        .expect("libfaketime is installed (Debian package faketime; tests/run installs it)");
+    vec![
+        "env".into(),
+        format!("LD_PRELOAD={}", lib.display()),
+        format!("FAKETIME=@{at}"),
+        "FAKETIME_DONT_FAKE_MONOTONIC=1".into(),
+        "TZ=UTC".into(),
+    ]
+}
+
+pub fn refs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
 /// An HTTP client with its own cookie jar.
 #[derive(Clone)]
 pub struct Client {
