@@ -228,7 +228,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Serve { listen } => {
             let config = Config::load(&cli.config)?;
             let _lock = DataLock::take(&cli.data)?;
-            let store = Store::open(&cli.data, &config.server.audit.key_file(&cli.data))?;
+            let store = Store::open(&cli.data, &config.server.audit.key_file(&cli.data))
+                .and_then(|store| store.record_start().map(|()| store))
+                .with_context(|| {
+                    format!(
+                        "the database in {} cannot be written, so the server does not start. \
+                         Check the free space (df), the files' owner and mode, their attributes \
+                         (lsattr: no `i`), that the disk is not mounted read-only, and that no other \
+                         program holds the database",
+                        cli.data.display()
+                    )
+                })?;
             let addr = listen.unwrap_or_else(|| config.server.listen.clone());
             let rt = tokio::runtime::Runtime::new()?;
             rt.block_on(async move {

@@ -1,7 +1,8 @@
 //! Durability: a 2xx means on disk. The server is SIGKILLed while clients
 //! issue tickets; after a restart every acknowledged ticket is there,
 //! numbering and seq continue without repeat or gap, and the audit log
-//! verifies, until someone edits a row.
+//! verifies, until someone edits a row. A database that cannot be
+//! written is refused at start.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -114,4 +115,75 @@ async fn tickets_acknowledged_before_a_kill_survive_it() {
 
 fn c_base(c: &Client) -> String {
     c.base().to_owned()
+}
+
+/// `antrean serve` on the data of `server` (stopped), until it exits:
+/// its exit status and what it said on stderr. Killed, and the test
+/// failed, when it still runs after 30 s.
+fn serve_until_exit(server: &Server) -> (std::process::ExitStatus, String) {
+    let mut child = common::serve_command(&[], &server.config, &server.data, "127.0.0.1:0")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("the server started on a database it cannot write");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let mut said = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut said).unwrap();
+    (status, said)
+}
+
+/// A database that cannot be written is found at start, and said, rather
+/// than served read-only with every change refused.
+#[test]
+fn start_is_refused_on_a_database_that_cannot_be_written() {
+    let mut server = Server::start();
+    server.sigkill();
+    let db = server.data.join("antrean.db");
+
+    // Locked by another program for longer than the busy timeout.
+    let other = rusqlite::Connection::open(&db).unwrap();
+    other.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let (status, said) = serve_until_exit(&server);
+    assert!(!status.success());
+    assert!(
+        said.contains("cannot be written") && said.contains("locked"),
+        "{said}"
+    );
+    other.execute_batch("ROLLBACK").unwrap();
+    drop(other);
+
+    // Immutable (chattr +i: even root cannot write it).
+    let chattr = |flag: &str| {
+        let out = std::process::Command::new("chattr")
+            .arg(flag)
+            .arg(&db)
+            .output()
+            .expect("chattr (e2fsprogs) runs");
+        assert!(
+            out.status.success(),
+            "chattr {flag}: {} (the test needs root on a file system with attributes)",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    chattr("+i");
+    let (status, said) = serve_until_exit(&server);
+    chattr("-i");
+    assert!(!status.success());
+    assert!(said.contains("cannot be written"), "{said}");
+
+    // Writable again: it starts.
+    server.restart();
+    let (s, _) = tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(Client::new(&server.base).get("/api/v1/offices/alpha"));
+    assert_eq!(s, 200);
 }

@@ -98,6 +98,21 @@ impl Store {
         })
     }
 
+    /// Records the start in the database, through the writer, on disk
+    /// when it returns: a database that cannot be written (full disk,
+    /// read-only file or mount, locked by another process beyond the busy
+    /// timeout) is found here, before anything is served.
+    pub fn record_start(&self) -> Result<()> {
+        self.writer.exec_blocking(|tx| {
+            tx.execute(
+                "INSERT INTO started (id, at_ns) VALUES (1, ?1)
+                 ON CONFLICT (id) DO UPDATE SET at_ns = excluded.at_ns",
+                [to_ns(chrono::Utc::now())],
+            )?;
+            Ok(())
+        })
+    }
+
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path

@@ -211,6 +211,9 @@ CREATE TABLE priority_days (
     PRIMARY KEY (office, day, service, reason)
 ) WITHOUT ROWID;
 "#,
+    // When the server last started: written at every start, which proves
+    // the database can be written before anything is served.
+    "CREATE TABLE started (id INTEGER PRIMARY KEY CHECK (id = 1), at_ns INTEGER NOT NULL);",
 ];
 
 /// The schema version this build makes (`PRAGMA user_version`): a database
