@@ -401,7 +401,8 @@ impl From<RetryAfter> for ApiError {
 impl From<antrean_store::StoreError> for ApiError {
     fn from(e: antrean_store::StoreError) -> Self {
         match e {
-            antrean_store::StoreError::OfficeFailed(_) => ApiError::Unavailable,
+            antrean_store::StoreError::OfficeFailed(_)
+            | antrean_store::StoreError::Unwritten(_) => ApiError::Unavailable,
             antrean_store::StoreError::Exists(what) => ApiError::Exists(what),
             other => ApiError::Internal(other.into()),
         }

@@ -282,6 +282,7 @@ fn rules() -> Vec<Rule> {
         // Public reads and live streams.
         rule("GET", "/api/v1/openapi.json", ANYONE, |_, _| Req::to("/openapi.json")),
         rule("GET", "/api/v1/offices", ANYONE, |_, _| Req::to("/offices")),
+        rule("GET", "/api/v1/privacy", ANYONE, |_, _| Req::to("/privacy")),
         rule("GET", "/api/v1/offices/{office}", ANYONE, |_, _| Req::to("/offices/alpha")),
         rule("GET", "/api/v1/offices/{office}/challenge", ANYONE, |_, _| Req::to("/offices/alpha/challenge")),
         rule("GET", "/api/v1/tickets/{code}", ANYONE, |c, _| Req::to(format!("/tickets/{}", c.done_code))),

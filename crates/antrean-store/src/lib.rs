@@ -44,6 +44,10 @@ pub enum StoreError {
     },
     #[error("stored event is unreadable: {0}")]
     Corrupt(String),
+    /// A write the database refused (locked, full, read-only): nothing of
+    /// it is on disk.
+    #[error("not written: {0}")]
+    Unwritten(String),
     #[error("office `{0}` stopped after a failed write and is being rebuilt")]
     OfficeFailed(String),
     #[error("the writer has stopped")]

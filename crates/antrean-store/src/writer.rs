@@ -196,7 +196,10 @@ fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, key: AuditKey) {
     let mut failed: HashSet<String> = HashSet::new();
     // The hash this thread's last commit ended the chain with.
     let mut committed_head: Option<String> = None;
-    while let Ok(first) = rx.recv() {
+    while let Ok(job) = rx.recv() {
+        // Taken into the batch once the transaction is open; still here
+        // when it could not be (the database locked, unwritable).
+        let mut first = Some(job);
         // Offices with events in the batch: all of them stop if it fails.
         let mut offices: HashSet<String> = HashSet::new();
         let mut results: Vec<(Done, Result<()>)> = Vec::new();
@@ -222,7 +225,7 @@ fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, key: AuditKey) {
             // when the disk or the database does): the first failure fails
             // the whole batch, and every office in it rebuilds itself.
             let mut batch_error: Option<String> = None;
-            let mut next = Some(first);
+            let mut next = first.take();
             // Jobs that arrive while the batch is being written join it, up
             // to MAX_BATCH: one fsync carries them all. After a failed write
             // none join: they wait for the next batch.
@@ -286,7 +289,7 @@ fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, key: AuditKey) {
                 }
             }
             match batch_error {
-                Some(e) => Err(StoreError::Corrupt(e)),
+                Some(e) => Err(StoreError::Unwritten(e)),
                 None => {
                     tx.commit()?;
                     committed_head = Some(last_hash);
@@ -303,12 +306,34 @@ fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, key: AuditKey) {
             Err(e) => {
                 tracing::error!(error = %e, "batch not written; every office in it stops until rebuilt");
                 for (done, _) in results {
-                    done(Err(StoreError::Corrupt(format!("commit failed: {e}"))));
+                    done(Err(StoreError::Unwritten(e.to_string())));
                 }
                 // The memory of these offices is now ahead of the disk.
                 failed.extend(offices);
+                match first.take() {
+                    Some(Job::Reset { office }) => {
+                        failed.remove(&office);
+                    }
+                    Some(job) => refuse(job, &e, &mut failed),
+                    None => {}
+                }
             }
         }
+    }
+}
+
+/// Answers a job the batch never took (its transaction could not begin)
+/// with the reason; an office whose events these were stops like one in a
+/// failed batch.
+fn refuse(job: Job, e: &StoreError, failed: &mut HashSet<String>) {
+    let error = || StoreError::Unwritten(e.to_string());
+    match job {
+        Job::Events { office, done, .. } => {
+            failed.insert(office);
+            done(Err(error()));
+        }
+        Job::Exec { done, .. } | Job::Logged { done, .. } => done(Err(error())),
+        Job::Reset { .. } => {}
     }
 }
 
