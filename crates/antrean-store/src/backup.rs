@@ -178,16 +178,42 @@ pub fn restore(lock: &DataLock, file: &Path, key_file: &Path) -> Result<Contents
 
 /// Renames the temporary copy `tmp` to `file` when it was `made`, removes
 /// it otherwise.
-fn finish(
-    made: Result<Contents, BackupError>,
-    tmp: &Path,
-    file: &Path,
-) -> Result<Contents, BackupError> {
+fn finish<T>(made: Result<T, BackupError>, tmp: &Path, file: &Path) -> Result<T, BackupError> {
     let renamed = made.and_then(|c| Ok(files::rename_durably(tmp, file).map(|()| c)?));
     if renamed.is_err() {
         let _ = std::fs::remove_file(tmp);
     }
     renamed
+}
+
+/// Where [`before_upgrade`] keeps the databases as they were, under the
+/// data directory.
+pub const UPGRADE_DIR: &str = "upgrade-backups";
+
+/// Keeps a copy of the database `db`, at schema `version`, before a newer
+/// Antrean migrates it: `upgrade-backups/antrean-vVERSION-TIME.db` beside
+/// it, made and sealed like a backup and integrity-checked (its chain is
+/// of the old version's making; `antrean audit verify` checks the migrated
+/// one). Whole or not at all; the migration does not run without it.
+/// Blocking.
+pub fn before_upgrade(db: &Path, version: usize) -> Result<PathBuf, BackupError> {
+    let dir = db.with_file_name(UPGRADE_DIR);
+    files::private_dir(&dir)?;
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+    let file = dir.join(format!("antrean-v{version}-{stamp}.db"));
+    let tmp = temporary(&file)?;
+    let made = copy(db, &tmp, Method::VacuumInto).and_then(|_| {
+        let found = integrity_problems(&open_read_only(&tmp)?)?;
+        match found.is_empty() {
+            true => Ok(()),
+            false => Err(StoreError::Corrupt(format!(
+                "the copy before the upgrade fails its integrity check: {}",
+                found.join("; ")
+            ))
+            .into()),
+        }
+    });
+    finish(made, &tmp, &file).map(|()| file)
 }
 
 /// `.NAME.tmp` beside `file`, with any left by an interrupted run removed.

@@ -44,6 +44,10 @@ pub enum StoreError {
     },
     #[error("stored event is unreadable: {0}")]
     Corrupt(String),
+    /// A database of an older schema could not be copied before its
+    /// migration, which therefore did not run.
+    #[error("the database (schema {from}) was not upgraded: no copy of it could be kept first ({problem}); free some space in the data directory and start again")]
+    Upgrade { from: usize, problem: String },
     /// A write the database refused (locked, full, read-only): nothing of
     /// it is on disk.
     #[error("not written: {0}")]
@@ -90,6 +94,19 @@ impl Store {
         let path = database_file(data_dir);
         files::private_file(&path)?;
         let mut conn = schema::connect(&path)?;
+        let version = schema::version(&conn)?;
+        if version > 0 && version < schema::VERSION {
+            let kept = backup::before_upgrade(&path, version).map_err(|e| StoreError::Upgrade {
+                from: version,
+                problem: e.to_string(),
+            })?;
+            tracing::warn!(
+                from = version,
+                to = schema::VERSION,
+                kept = %kept.display(),
+                "the database is upgraded to this version's schema; a copy of it as it was is kept (delete it once this version runs well)"
+            );
+        }
         schema::migrate(&conn)?;
         let key = chain::key(&mut conn, key_file)?;
         files::private_db_files(&path)?;

@@ -232,6 +232,11 @@ pub(crate) fn connect(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
+/// The schema version of the database on `conn` (0: a new one).
+pub(crate) fn version(conn: &Connection) -> Result<usize> {
+    Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+}
+
 pub(crate) fn migrate(conn: &Connection) -> Result<()> {
     migrate_to(conn, VERSION)
 }
