@@ -359,6 +359,7 @@ fn start_office(def: Arc<OfficeDef>, store: Store, ping_every: Duration) -> Offi
         cfg: Arc::new(cfg_tx),
         // Not yet read from the database: the task's first act.
         failed: Arc::new(AtomicBool::new(true)),
+        rebuild_error: None,
     };
     tokio::spawn(task.run(rx, ping_every));
     OfficeHandle {
@@ -381,6 +382,8 @@ struct Task {
     cfg: Arc<watch::Sender<Arc<OfficeDef>>>,
     /// Set by the writer when this office's events could not be written.
     failed: Arc<AtomicBool>,
+    /// Why the last rebuild failed, once said in the log.
+    rebuild_error: Option<String>,
 }
 
 impl Task {
@@ -420,6 +423,7 @@ impl Task {
         }
         match restore(&self.seed, &self.store).await {
             Ok((state, unseeded)) => {
+                self.rebuild_error = None;
                 tracing::info!(office = %state.cfg().id, seq = state.office.seq(), "office state read from the database");
                 self.state = state;
                 self.store.writer.reset(&self.state.cfg().id);
@@ -434,7 +438,12 @@ impl Task {
                 true
             }
             Err(e) => {
-                tracing::error!(office = %self.seed.id, error = %e, "cannot rebuild the office");
+                // Said once per cause, not at every request that finds it.
+                let cause = e.to_string();
+                if self.rebuild_error.as_ref() != Some(&cause) {
+                    tracing::error!(office = %self.seed.id, error = %cause, "cannot rebuild the office from the database; its requests are refused until it can");
+                    self.rebuild_error = Some(cause);
+                }
                 false
             }
         }

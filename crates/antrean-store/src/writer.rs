@@ -194,6 +194,7 @@ impl Writer {
 
 fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, key: AuditKey) {
     let mut failed: HashSet<String> = HashSet::new();
+    let mut incident: Option<Incident> = None;
     // The hash this thread's last commit ended the chain with.
     let mut committed_head: Option<String> = None;
     while let Ok(job) = rx.recv() {
@@ -253,8 +254,7 @@ fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, key: AuditKey) {
                             &mut last_hash,
                         );
                         if let Err(e) = &r {
-                            tracing::error!(office, error = %e, "writing events failed; the offices of the batch stop until rebuilt");
-                            batch_error = Some(e.to_string());
+                            batch_error = Some(format!("events of `{office}`: {e}"));
                         }
                         offices.insert(office);
                         results.push((done, r));
@@ -299,12 +299,15 @@ fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, key: AuditKey) {
         })();
         match committed {
             Ok(()) => {
+                if let Some(i) = incident.take() {
+                    i.over();
+                }
                 for (done, r) in results {
                     done(r);
                 }
             }
             Err(e) => {
-                tracing::error!(error = %e, "batch not written; every office in it stops until rebuilt");
+                Incident::failed(&mut incident, &e);
                 for (done, _) in results {
                     done(Err(StoreError::Unwritten(e.to_string())));
                 }
@@ -319,6 +322,49 @@ fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, key: AuditKey) {
                 }
             }
         }
+    }
+}
+
+/// Writes failing one after the other (a full disk, a locked or read-only
+/// database): logged once with the real cause, then at most once a minute
+/// while they go on, with how many, and once when writes succeed again;
+/// not once per refused request.
+struct Incident {
+    cause: String,
+    since: std::time::Instant,
+    failures: u64,
+    said: std::time::Instant,
+}
+
+/// How often an incident that goes on is said again.
+const INCIDENT_REMINDER: std::time::Duration = std::time::Duration::from_secs(60);
+
+impl Incident {
+    fn failed(incident: &mut Option<Incident>, e: &StoreError) {
+        let now = std::time::Instant::now();
+        let cause = e.to_string();
+        match incident {
+            Some(i) if i.cause == cause => {
+                i.failures += 1;
+                if now.duration_since(i.said) >= INCIDENT_REMINDER {
+                    i.said = now;
+                    tracing::error!(cause = %i.cause, failures = i.failures, for_s = i.since.elapsed().as_secs(), "writes still fail; the offices concerned refuse changes until the database takes them");
+                }
+            }
+            _ => {
+                tracing::error!(cause = %cause, "a write failed, nothing of it is on disk; the offices concerned refuse changes until the database takes them (said again each minute while it lasts)");
+                *incident = Some(Incident {
+                    cause,
+                    since: now,
+                    failures: 1,
+                    said: now,
+                });
+            }
+        }
+    }
+
+    fn over(self) {
+        tracing::warn!(cause = %self.cause, failures = self.failures, for_s = self.since.elapsed().as_secs(), "writes succeed again");
     }
 }
 

@@ -41,6 +41,13 @@ fn a_copy_of_the_database_is_kept_before_its_schema_is_migrated() {
         .collect();
     assert_eq!(kept.len(), 1, "{kept:?}");
     let name = kept[0].file_name().unwrap().to_string_lossy().into_owned();
-    assert!(name.starts_with(&format!("antrean-v{}-", current - 1)), "{name}");
-    assert_eq!(user_version(&kept[0]), current - 1, "the database as it was");
+    assert!(
+        name.starts_with(&format!("antrean-v{}-", current - 1)),
+        "{name}"
+    );
+    assert_eq!(
+        user_version(&kept[0]),
+        current - 1,
+        "the database as it was"
+    );
 }
