@@ -197,8 +197,20 @@ impl OfficeHandle {
     }
 
     /// Reads the office's state. The answer waits until everything it may
-    /// reflect is on disk, so nobody sees what could still be lost.
+    /// reflect is on disk, so nobody sees what could still be lost; when
+    /// that was lost instead (the write failed), the office is rebuilt from
+    /// the disk and read again, once.
     pub async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&State) -> T + Clone + Send + 'static,
+    ) -> Result<T, OfficeError> {
+        match self.read_once(f.clone()).await {
+            Err(OfficeError::Unavailable) => self.read_once(f).await,
+            done => done,
+        }
+    }
+
+    async fn read_once<T: Send + 'static>(
         &self,
         f: impl FnOnce(&State) -> T + Send + 'static,
     ) -> Result<T, OfficeError> {
@@ -398,7 +410,11 @@ impl Task {
             tokio::select! {
                 msg = rx.recv() => {
                     let Some(msg) = msg else { break };
-                    if self.recover().await {
+                    // While the database refuses writes, changes are
+                    // refused at once: the memory stays what the disk
+                    // holds, and reads go on being answered.
+                    let unwritable = matches!(msg, Msg::Command { .. }) && !self.store.writer.writable();
+                    if !unwritable && self.recover().await {
                         self.roll_over();
                         self.handle(msg);
                     } else {

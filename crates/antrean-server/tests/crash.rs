@@ -187,3 +187,70 @@ fn start_is_refused_on_a_database_that_cannot_be_written() {
         .block_on(Client::new(&server.base).get("/api/v1/offices/alpha"));
     assert_eq!(s, 200);
 }
+
+/// While another program holds the database's write lock, changes wait and
+/// fail, but reads are answered at once from the office's memory: the
+/// office, a ticket, a new live connection's snapshot.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_are_answered_while_writes_fail() {
+    let server = Server::start();
+    let citizen = Client::new(&server.base);
+    let mine = citizen.issue("alpha", "ktp").await;
+    let code = mine["code"].as_str().unwrap().to_owned();
+    let other = rusqlite::Connection::open(server.data.join("antrean.db")).unwrap();
+    other.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    // Writes in flight the whole time: each waits the busy timeout, fails.
+    let writer = Client::new(&server.base);
+    let writes = tokio::spawn(async move {
+        let mut refused = 0;
+        for _ in 0..3 {
+            let (s, _) = writer
+                .post("/api/v1/offices/alpha/tickets", json!({"service": "kk"}))
+                .await;
+            assert_ne!(s, 201, "a ticket acknowledged while the database is locked");
+            refused += 1;
+        }
+        refused
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let quick = std::time::Duration::from_secs(2);
+    for round in 0..10 {
+        let (s, office) = tokio::time::timeout(quick, citizen.get("/api/v1/offices/alpha"))
+            .await
+            .unwrap_or_else(|_| panic!("round {round}: the office took over 2 s"));
+        assert_eq!(s, 200, "round {round}: {office}");
+        let (s, ticket) =
+            tokio::time::timeout(quick, citizen.get(&format!("/api/v1/tickets/{code}")))
+                .await
+                .unwrap_or_else(|_| panic!("round {round}: the ticket took over 2 s"));
+        assert_eq!(
+            (s, &ticket["number"]),
+            (200, &mine["number"]),
+            "round {round}"
+        );
+        let snapshot = tokio::time::timeout(quick, async {
+            let mut ws = common::connect(&server.ws("/api/v1/offices/alpha/live")).await;
+            common::next_msg(&mut ws).await
+        })
+        .await
+        .unwrap_or_else(|_| panic!("round {round}: the snapshot took over 2 s"));
+        assert_eq!(snapshot["type"], "snapshot", "round {round}");
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    other.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(writes.await.unwrap(), 3);
+    // The lock gone, changes are taken again once the writer has tried
+    // (every 2 s).
+    let mut status = 0;
+    for _ in 0..50 {
+        status = citizen
+            .post("/api/v1/offices/alpha/tickets", json!({"service": "kk"}))
+            .await
+            .0;
+        if status == 201 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(status, 201, "changes taken again after the lock");
+}

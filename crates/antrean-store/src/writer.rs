@@ -13,7 +13,9 @@
 //! runs ahead of the disk.
 
 use std::collections::HashSet;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::Duration;
 
 use antrean_core::{AccountChange, Actor, Change, Event, EventKind, Ticket};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
@@ -73,6 +75,8 @@ enum Job {
 #[derive(Clone)]
 pub struct Writer {
     tx: mpsc::Sender<Job>,
+    /// False from a failed batch until a write succeeds again.
+    writable: Arc<AtomicBool>,
 }
 
 impl std::fmt::Debug for Writer {
@@ -85,14 +89,34 @@ impl std::fmt::Debug for Writer {
 /// does not wait for all of them.
 const MAX_BATCH: usize = 2048;
 
+/// How long the writer waits for another program's write lock (`antrean
+/// user add` holds it for milliseconds) before the batch fails: short, as
+/// the office's reads wait for its pending events meanwhile.
+const BUSY: Duration = Duration::from_secs(1);
+
+/// While writes fail, how often the writer tries whether the database
+/// takes them again.
+pub const PROBE_EVERY: Duration = Duration::from_secs(2);
+
 impl Writer {
     pub(crate) fn start(conn: Connection, key: AuditKey) -> Result<Writer> {
+        conn.busy_timeout(BUSY)?;
         let (tx, rx) = mpsc::channel();
+        let writable = Arc::new(AtomicBool::new(true));
+        let flag = Arc::clone(&writable);
         std::thread::Builder::new()
             .name("antrean-writer".into())
-            .spawn(move || run(conn, rx, key))
+            .spawn(move || run(conn, rx, key, &flag))
             .map_err(|_| StoreError::WriterGone)?;
-        Ok(Writer { tx })
+        Ok(Writer { tx, writable })
+    }
+
+    /// Whether the last write succeeded: false from a failed batch until
+    /// the database takes writes again (the writer tries every
+    /// [`PROBE_EVERY`]). Offices refuse changes meanwhile, at once, so that
+    /// their memory stays what the disk holds and reads are answered.
+    pub fn writable(&self) -> bool {
+        self.writable.load(Ordering::Acquire)
     }
 
     /// Appends an office's events (and the state they imply) with who caused
@@ -192,12 +216,32 @@ impl Writer {
     }
 }
 
-fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, key: AuditKey) {
+fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, key: AuditKey, writable: &AtomicBool) {
     let mut failed: HashSet<String> = HashSet::new();
     let mut incident: Option<Incident> = None;
     // The hash this thread's last commit ended the chain with.
     let mut committed_head: Option<String> = None;
-    while let Ok(job) = rx.recv() {
+    loop {
+        let job = if incident.is_none() {
+            match rx.recv() {
+                Ok(job) => job,
+                Err(_) => break,
+            }
+        } else {
+            match rx.recv_timeout(PROBE_EVERY) {
+                Ok(job) => job,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    if probe(&conn).is_ok() {
+                        if let Some(i) = incident.take() {
+                            i.over();
+                        }
+                        writable.store(true, Ordering::Release);
+                    }
+                    continue;
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+        };
         // Taken into the batch once the transaction is open; still here
         // when it could not be (the database locked, unwritable).
         let mut first = Some(job);
@@ -302,12 +346,14 @@ fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, key: AuditKey) {
                 if let Some(i) = incident.take() {
                     i.over();
                 }
+                writable.store(true, Ordering::Release);
                 for (done, r) in results {
                     done(r);
                 }
             }
             Err(e) => {
                 Incident::failed(&mut incident, &e);
+                writable.store(false, Ordering::Release);
                 for (done, _) in results {
                     done(Err(StoreError::Unwritten(e.to_string())));
                 }
@@ -323,6 +369,16 @@ fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, key: AuditKey) {
             }
         }
     }
+}
+
+/// A write that changes nothing but needs what any write needs: the lock
+/// and a page of the WAL (a full disk fails it).
+fn probe(conn: &Connection) -> Result<()> {
+    conn.execute_batch("BEGIN IMMEDIATE; UPDATE started SET at_ns = at_ns; COMMIT;")
+        .inspect_err(|_| {
+            let _ = conn.execute_batch("ROLLBACK");
+        })?;
+    Ok(())
 }
 
 /// Writes failing one after the other (a full disk, a locked or read-only
