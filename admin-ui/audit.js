@@ -36,6 +36,7 @@ const KINDS = {
   office: ["service_suspended", "service_resumed", "running_text_changed", "configured", "day_ended"],
   staff: ["user_added", "user_changed", "user_disabled", "user_enabled", "password_reset", "password_changed", "signed_out_everywhere", "signed_in", "sign_in_failed", "signed_out"],
   devices: ["device_added", "device_changed", "device_revoked"],
+  privacy: ["personal_erased"],
 };
 
 /** Entries a page, as offered (the server takes 1 to 50). */
@@ -431,6 +432,7 @@ function sentence(e) {
     device_added: () => ({ name: d.name, kind: { key: `devices.kind.${d.device_kind}`, or: String(d.device_kind) } }),
     device_changed: () => ({ name: d.name }),
     device_revoked: () => ({ name: d.name }),
+    personal_erased: () => ({ what: erasedWords(d) }),
   };
   if (!Object.hasOwn(say, e.kind)) return null;
   const vars = say[e.kind]();
@@ -443,8 +445,24 @@ function sentence(e) {
     : e.kind === "running_text_changed" && !d.text ? "audit.say.running_text_cleared"
     : e.kind === "sign_in_failed" && !d.user ? "audit.say.sign_in_failed_unknown"
     : e.kind === "configured" && !has(`cfg.change.${d.change?.change}`) ? ""
+    : e.kind === "personal_erased" ? `audit.say.personal_erased.${d.why}`
     : `audit.say.${e.kind}`;
   return has(key) ? [key, /** @type {Vars} */ (vars)] : null;
+}
+
+/**
+ * What an erasure of personal data took ("2 alasan prioritas, 1 saran"),
+ * by its counts; undefined without any.
+ * @param {Record<string, any>} d
+ * @returns {import("./strings.js").Var | undefined}
+ */
+function erasedWords(d) {
+  /** @param {string} what @param {unknown} n */
+  const count = (what, n) => (typeof n === "number" && n > 0 ? { key: `audit.say.erased.${what}${n === 1 ? "_one" : ""}`, vars: { n: num(n) } } : null);
+  const reasons = count("reasons", d.priority_reasons);
+  const suggestions = count("suggestions", d.suggestions);
+  if (reasons && suggestions) return { key: "audit.say.erased.both", vars: { reasons, suggestions } };
+  return reasons ?? suggestions ?? undefined;
 }
 
 /** A detail's value in short: text as is, anything else as JSON, long values cut. @param {unknown} v */

@@ -4,9 +4,11 @@
  * its services (people waiting, estimate and quota left, live; completion
  * time, cost, requirements) to take a ticket online; both list the tickets
  * this phone holds (mine.js) with their state, live, until the document is
- * collected. `/t/{code}` is the ticket (ticket.js, loaded when needed). One
- * small page (well under 60 KB on the office page's first load), so it
- * loads on slow 3G.
+ * collected. `/t/{code}` is the ticket (ticket.js, loaded when needed);
+ * `/privacy` the privacy notice (privacy.js, loaded there only), linked
+ * from every view's footer with the office shown, if any. One small page
+ * (well under 60 KB on the office page's first load), so it loads on slow
+ * 3G.
  */
 import { api, ApiError, errorText } from "../shared-ui/api.js";
 import { byId, fill, h, keepFocus } from "../shared-ui/dom.js";
@@ -16,7 +18,7 @@ import { badgeFor, Live } from "../shared-ui/live.js";
 import { followOffice, Reconfiguring, suspendedNow, trackSuspensions } from "../shared-ui/office.js";
 import { unlockAudio } from "../shared-ui/sound.js";
 import { finished, forget, keep, keptTickets } from "./mine.js";
-import { aheadText, citizenError, errorView, go, link, main, office, offices, routeWith, skewMs, view } from "./page.js";
+import { aheadText, citizenError, errorView, go, link, main, office, offices, privacyLink, routeWith, skewMs, view } from "./page.js";
 
 /** @typedef {import("../shared-ui/api.js").Office} Office */
 /** @typedef {import("../shared-ui/api.js").Service} Service */
@@ -36,6 +38,8 @@ const proofs = () => import("../shared-ui/proof.js");
 
 /** The ticket's view, with the survey and the alerts: loaded when first needed. */
 const ticketView = () => import("./ticket.js");
+/** The privacy notice: loaded on its page only. */
+const privacyView = () => import("./privacy.js");
 
 async function route() {
   for (const stop of view.running.splice(0)) stop();
@@ -45,9 +49,12 @@ async function route() {
   byId("offline").hidden = true;
   byId("called").hidden = true;
   const [first, id] = location.pathname.split("/").filter(Boolean);
+  const from = new URLSearchParams(location.search).get("office");
+  privacyLink(first === "o" && id ? decodeURIComponent(id) : first === "privacy" ? from : null, first === "privacy");
   try {
     if (first === "o" && id) await officePage(decodeURIComponent(id));
     else if (first === "t" && id) await (await ticketView()).ticketPage(decodeURIComponent(id));
+    else if (first === "privacy") await (await privacyView()).privacyPage(from);
     else await officeList();
   } catch (e) {
     // A ticket the server does not know (a new database, a mistyped
@@ -583,6 +590,10 @@ async function init() {
     main.focus();
   });
   byId("brand").addEventListener("click", link("/"));
+  byId("privacy-link").addEventListener("click", (e) => {
+    e.preventDefault();
+    go(byId("privacy-link").getAttribute("href") ?? "/privacy");
+  });
   // Any tap lets the page make sound later (browsers allow audio only after one).
   document.addEventListener("pointerdown", () => void unlockAudio(), { once: true });
   applyI18n();

@@ -23,8 +23,12 @@
 const KEY = "antrean.recent";
 /** Before: one code per office, `{office: code}`; read once and moved here. */
 const OLD_KEY = "antrean.tickets";
-/** A week covers a "1 hari kerja" document over a weekend or a holiday. */
-const KEEP_MS = 7 * 86_400_000;
+/**
+ * Days a ticket is kept at most: a week covers a "1 hari kerja" document
+ * over a weekend or a holiday. The privacy notice says so.
+ */
+export const KEEP_DAYS = 7;
+const KEEP_MS = KEEP_DAYS * 86_400_000;
 /** Newest first; more than this many at once is not one citizen's day. */
 const MAX_KEPT = 6;
 const ALERTED = "antrean.alerted";

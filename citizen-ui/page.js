@@ -61,6 +61,19 @@ export function link(path) {
   };
 }
 
+/**
+ * The footer's link to the privacy notice, naming the office the citizen
+ * is at (`?office=`), if any; marked while the notice is shown.
+ * @param {string | null} officeId
+ * @param {boolean} [shown] whether this is the notice's page
+ */
+export function privacyLink(officeId, shown = false) {
+  const a = byId("privacy-link");
+  a.setAttribute("href", officeId ? `/privacy?office=${encodeURIComponent(officeId)}` : "/privacy");
+  if (shown) a.setAttribute("aria-current", "page");
+  else a.removeAttribute("aria-current");
+}
+
 /** Refusals whose shared words (`err.{code}`) already speak to a citizen. */
 const SHARED_WORDS = new Set(["ticket_already_active", "proof_required", "proof_invalid", "proof_expired", "proof_spent", "unavailable"]);
 

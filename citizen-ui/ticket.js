@@ -14,7 +14,7 @@ import { followOffice, Reconfiguring } from "../shared-ui/office.js";
 import { NEAR, NotifyOffer, ring } from "./alerts.js";
 import { DocumentStatus, Survey } from "./done.js";
 import { finished, firstAlert, keep } from "./mine.js";
-import { aheadText, citizenError, link, main, office, offices, view } from "./page.js";
+import { aheadText, citizenError, link, main, office, offices, privacyLink, view } from "./page.js";
 
 /** @typedef {import("../shared-ui/live.js").Ticket} Ticket */
 
@@ -23,6 +23,7 @@ export async function ticketPage(code) {
   /** @type {Ticket} */
   let ticket = await api(`/tickets/${encodeURIComponent(code)}`);
   let o = offices.get(ticket.office) ?? (await office(ticket.office));
+  privacyLink(o.id);
   const serviceOf = (/** @type {string} */ id) => o.services.find((s) => s.id === id);
   const workflowOf = (/** @type {Ticket} */ v) => serviceOf(v.service)?.workflow ?? [];
   const name = (/** @type {string} */ id) => {

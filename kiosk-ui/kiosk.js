@@ -9,8 +9,12 @@
  * "Kembali"; then the number huge with the people ahead, the estimate, a
  * QR code of the ticket's page and printing. Resets to the start when left
  * alone, after a warning that can be extended (WCAG 2.2.1). "Dengarkan"
- * reads the screen aloud. A refusal is worded for the citizen standing
- * there (`kiosk.err.{code}`), next to the button that was pressed.
+ * reads the screen aloud. "Privasi" opens the privacy notice
+ * (shared-ui/privacy.js) in a dialog over the step shown, which "Tutup"
+ * or Escape closes, back on that step; the idle reset closes it too. With
+ * a priority group chosen, the confirmation says how long its reason is
+ * kept. A refusal is worded for the citizen standing there
+ * (`kiosk.err.{code}`), next to the button that was pressed.
  *
  * A kiosk without a token pairs first: it shows a six-digit code that a
  * supervisor enters in Admin → Perangkat, and starts by itself once paired
@@ -35,13 +39,17 @@ import { closedText, closesText, Reopening } from "../shared-ui/hours.js";
 import { applyI18n, clock, hasString, labelLangButton, lang, loadLang, serviceName, speechLang, t, waitText } from "../shared-ui/i18n.js";
 import { followOffice, Reconfiguring, suspendedNow, trackSuspensions } from "../shared-ui/office.js";
 import { pairDevice, showLinkSpent, showRevoked, takeFragment, thisDevice, tokenFromFragment, tokenRefused } from "../shared-ui/session.js";
+import { noticeParts, privacyNotice } from "../shared-ui/privacy.js";
 import { speak, stopSpeaking, unlockAudio } from "../shared-ui/sound.js";
+// How long a phone keeps a ticket opened from its QR code, as the notice says.
+import { KEEP_DAYS } from "../citizen-ui/mine.js";
 
 /** @typedef {import("../shared-ui/api.js").Office} Office */
 /** @typedef {import("../shared-ui/api.js").Service} Service */
 /** @typedef {import("../shared-ui/live.js").Ticket} Ticket */
 /** @typedef {import("../shared-ui/contract").components["schemas"]["Priority"]} Priority */
 /** @typedef {import("../shared-ui/contract").components["schemas"]["PrintResult"]} PrintResult */
+/** @typedef {import("../shared-ui/privacy.js").PrivacyNotice} PrivacyNotice */
 /** @typedef {Exclude<Priority, "other">} Offered the priorities the kiosk offers, each with its icon */
 /** @typedef {"setup" | "start" | "ask" | "confirm" | "result"} Screen */
 
@@ -111,6 +119,10 @@ let screen = "start";
 let stream = null;
 /** Server clock minus ours (from the live snapshot). */
 let skewMs = 0;
+/** The privacy notice's figures and contacts, as last fetched. @type {PrivacyNotice | null} */
+let notice = null;
+/** What had the focus when the privacy notice was opened, to have it again when it closes. @type {HTMLElement | null} */
+let privacyOpener = null;
 /** Fetches the office again when a closed service (or the office) opens. */
 const reopening = new Reopening(() => loadOffice(), () => Date.now() + skewMs);
 /** Fetches the office again when staff change its services, counters, hours or closed days. */
@@ -293,6 +305,10 @@ function renderConfirm() {
     h("span", null, priority ? t("kiosk.lane_priority", { group: t(`priority.${priority}`) }) : t("kiosk.lane_regular")),
   );
   byId("confirm-lane").classList.toggle("is-priority", !!priority);
+  // Said only when a reason is given, and only with the figure from the server.
+  const kept = byId("confirm-privacy");
+  kept.hidden = !priority || !notice;
+  kept.textContent = priority && notice ? t("kiosk.confirm_privacy", { days: notice.retention_days }) : "";
   if (s) {
     const f = figures(s);
     const std = standard(s);
@@ -480,6 +496,7 @@ function reset() {
   stopSpeaking();
   setListening(false);
   hideIdle();
+  closePrivacy(false);
   clearTimeout(idleTimer);
   ticket = null;
   chosen = null;
@@ -500,9 +517,9 @@ let idleTimer;
 /** @type {ReturnType<typeof setInterval> | undefined} */
 let countdown;
 
-/** Whether the screen holds someone's choices (anything but step 1 in the office's language). */
+/** Whether the screen holds someone's choices (anything but step 1 in the office's language, without the privacy notice). */
 function dirty() {
-  return screen !== "start" || lang() !== homeLang();
+  return screen !== "start" || lang() !== homeLang() || privacyOpen();
 }
 
 function armIdle() {
@@ -531,6 +548,49 @@ function showIdle() {
 function hideIdle() {
   clearInterval(countdown);
   byId("idle").hidden = true;
+}
+
+// The privacy notice, in a dialog over the step shown: the rest of the
+// screen inert meanwhile, so a tap or the keyboard stays in it.
+function privacyOpen() {
+  return !byId("privacy").hidden;
+}
+
+/** The notice's words in the language shown; why not, when the server has not answered yet. */
+function renderPrivacy() {
+  fill(byId("privacy-body"), notice ? noticeParts(notice, { office, phoneDays: KEEP_DAYS, level: 3 }) : h("p", { class: "k-privacy-error", role: "alert" }, kioskError(new ApiError(0, "network", ""))));
+}
+
+async function openPrivacy() {
+  armIdle();
+  stopSpeaking();
+  setListening(false);
+  privacyOpener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+  // The figures as the server has them now; the last ones while it does not answer.
+  notice = await privacyNotice().catch(() => notice);
+  renderPrivacy();
+  for (const el of [byId("top"), byId("main")]) el.inert = true;
+  byId("privacy").hidden = false;
+  byId("privacy-body").scrollTop = 0;
+  moreBelow();
+  byId("privacy-body").focus();
+  armIdle();
+}
+
+/** Fades the notice's last lines while more of it is below. */
+function moreBelow() {
+  const body = byId("privacy-body");
+  body.classList.toggle("is-more", body.scrollTop + body.clientHeight < body.scrollHeight - 8);
+}
+
+/** Closes the notice, back where the visitor was (`refocus`: the control that opened it). */
+function closePrivacy(refocus = true) {
+  if (!privacyOpen()) return;
+  byId("privacy").hidden = true;
+  for (const el of [byId("top"), byId("main")]) el.inert = false;
+  if (refocus) (privacyOpener?.isConnected ? privacyOpener : byId("privacy-btn")).focus();
+  privacyOpener = null;
+  armIdle();
 }
 
 // "Dengarkan": speech output of what is on screen (EN 301 549 / ADA 707).
@@ -574,6 +634,7 @@ function screenText() {
       said("kiosk.step_3", "kiosk.confirm_title"),
       `${byId("confirm-service").textContent}.`,
       `${byId("confirm-lane").textContent}.`,
+      byId("confirm-privacy").textContent,
       s && `${t("svc.waiting")}: ${byId("confirm-waiting").textContent}. ${t("kiosk.estimate")}: ${byId("confirm-estimate").textContent}.`,
       s && `${t("svc.cost")}: ${byId("confirm-cost").textContent}. ${t("svc.completion")}: ${byId("confirm-time").textContent}.`,
       reqs && `${t("kiosk.requirements")}: ${reqs}.`,
@@ -637,6 +698,10 @@ async function setLang(l) {
   if (office) document.title = `${office.name} · ${t("kiosk.title")}`;
   renderServices();
   redraw();
+  if (privacyOpen()) {
+    renderPrivacy();
+    moreBelow();
+  }
   // The refusal next to "Ambil nomor" in the language now shown.
   if (lastError) byId("confirm-error").textContent = kioskError(lastError, chosenService() ?? chosen);
 }
@@ -700,6 +765,17 @@ async function init() {
   byId("office-name").textContent = office.name;
   byId("lang-btn").addEventListener("click", () => setLang(lang() === "id" ? "en" : "id").then(armIdle));
   byId("listen").addEventListener("click", () => void listen());
+  byId("privacy-btn").addEventListener("click", () => void openPrivacy());
+  byId("privacy-close").addEventListener("click", () => closePrivacy());
+  byId("privacy-body").addEventListener("scroll", moreBelow, { passive: true });
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "Escape" && privacyOpen() && byId("idle").hidden) {
+      e.preventDefault();
+      closePrivacy();
+    }
+  });
+  // For the confirmation's line on a priority reason; fetched again whenever the notice is opened.
+  notice = await privacyNotice().catch(() => null);
   // Shown once they work.
   byId("tools").hidden = false;
   for (const b of byId("ask").querySelectorAll("button[data-priority]")) {
@@ -730,6 +806,8 @@ async function init() {
   byId("idle-stay").addEventListener("click", () => {
     hideIdle();
     armIdle();
+    // Back in what was being read.
+    if (privacyOpen()) byId("privacy-body").focus();
   });
   byId("idle-reset").addEventListener("click", reset);
   tick();
@@ -784,6 +862,7 @@ async function revoked() {
   saveSettings(cfg);
   stopSpeaking();
   hideIdle();
+  closePrivacy(false);
   ticket = null;
   showScreen("setup");
   await showRevoked(byId("device-setup"), "kiosk", () => void begin());

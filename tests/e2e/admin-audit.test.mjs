@@ -249,7 +249,7 @@ describe("the audit log and the counters' holders in /admin", { timeout: 300000 
     // And by kind, its readable name chosen.
     assert.deepEqual(
       await admin.locator("#audit-filter-kind optgroup").evaluateAll((gs) => gs.map((g) => /** @type {HTMLOptGroupElement} */ (g).label)),
-      ["Nomor antrean", "Loket", "Layanan dan kantor", "Akun staf", "Perangkat"],
+      ["Nomor antrean", "Loket", "Layanan dan kantor", "Akun staf", "Perangkat", "Data pribadi"],
     );
     assert.equal(await admin.locator('#audit-filter-kind option[value="user_disabled"]').innerText(), "Akun dinonaktifkan");
     assert.deepEqual(await filter({ kind: "user_disabled" }), [["user_disabled", `${ANI} dinonaktifkan`, SUPERVISOR.username]]);

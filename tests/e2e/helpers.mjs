@@ -33,8 +33,11 @@ fs.mkdirSync(ARTIFACTS, { recursive: true });
  * Starts the server with a copy of config/ (opening hours and closed days dropped, so tests
  * run at any hour) and an empty data directory; adds a clerk, a supervisor
  * and a kiosk device. `officeToml` is appended to the office's file (e.g. a
- * `[[closed]]` table for today, or a `[[services]]` with hours of its own).
- * @param {{officeToml?: string}} [opts]
+ * `[[closed]]` table for today, or a `[[services]]` with hours of its own),
+ * `mainToml` to antrean.toml (e.g. a `[privacy]` table); `env` is added
+ * to the server's environment (`ANTREAN_LOG=debug`). What the server
+ * writes, stdout and stderr, is kept in `logs`.
+ * @param {{officeToml?: string, mainToml?: string, env?: Record<string, string>}} [opts]
  */
 export async function startServer(opts = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "antrean-e2e-"));
@@ -55,7 +58,7 @@ export async function startServer(opts = {}) {
       .replace(/^online_proof_bits\s*=.*$/m, `online_proof_bits = ${PROOF_BITS}`)
       // One browser takes many tickets here (crates/antrean-server/tests/
       // security.rs checks the share).
-      .replace(/^online_share_per_ip_percent\s*=.*$/m, "online_share_per_ip_percent = 100"),
+      .replace(/^online_share_per_ip_percent\s*=.*$/m, "online_share_per_ip_percent = 100") + (opts.mainToml ? `\n${opts.mainToml}\n` : ""),
   );
   fs.mkdirSync(data);
   const cli = (/** @type {string[]} */ args, env = {}) =>
@@ -72,10 +75,11 @@ export async function startServer(opts = {}) {
     proc: null,
     logs: /** @type {string[]} */ ([]),
     async start(listen = "127.0.0.1:0") {
-      const proc = spawn(BIN, ["--config", config, "--data", data, "serve", "--listen", listen], { stdio: ["ignore", "pipe", "pipe"] });
+      const proc = spawn(BIN, ["--config", config, "--data", data, "serve", "--listen", listen], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...opts.env } });
       this.proc = proc;
       proc.stderr?.on("data", (d) => this.logs.push(String(d)));
       const rl = readline.createInterface({ input: /** @type {import("node:stream").Readable} */ (proc.stdout) });
+      rl.on("line", (line) => this.logs.push(`${line}\n`));
       this.url = await new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error("server did not start:\n" + this.logs.join(""))), 20000);
         proc.once("exit", (code) => reject(new Error(`server exited (${code}):\n${this.logs.join("")}`)));
@@ -86,13 +90,13 @@ export async function startServer(opts = {}) {
           else reject(new Error("unexpected first line: " + line));
         });
       });
-      rl.on("line", () => {});
       return this.url;
     },
     async stop() {
       const proc = this.proc;
       if (!proc || proc.exitCode !== null) return;
-      const exited = new Promise((r) => proc.once("exit", r));
+      // Once its output is read to the end, too.
+      const exited = new Promise((r) => proc.once("close", r));
       proc.kill("SIGTERM");
       const t = setTimeout(() => proc.kill("SIGKILL"), 10000);
       await exited;
