@@ -11,9 +11,19 @@
 //! marked failed and its later jobs are refused until it sends
 //! [`Writer::reset`] after rebuilding itself from the database, so memory never
 //! runs ahead of the disk.
+//!
+//! Health: [`Writer::health`] says whether the thread runs and its last
+//! transaction went through, from two flags the thread keeps (a load
+//! balancer's probe reads them, never the database). After a failure the
+//! thread tries an empty write transaction every [`PROBE_EVERY`] while
+//! nothing else comes, so that the flag clears once the database takes
+//! writes again even when nobody writes. An [`Observer`] is told the size
+//! and times of every transaction (the server's metrics).
 
 use std::collections::HashSet;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc, OnceLock};
+use std::time::{Duration, Instant};
 
 use antrean_core::{AccountChange, Actor, Change, Event, EventKind, Ticket};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
@@ -63,6 +73,50 @@ enum Job {
 #[derive(Clone)]
 pub struct Writer {
     tx: mpsc::Sender<Job>,
+    shared: Arc<Shared>,
+}
+
+/// What the handles and the thread share: its health, and who watches its
+/// transactions.
+#[derive(Default)]
+struct Shared {
+    /// The thread has ended (or panicked): nothing will be written.
+    stopped: AtomicBool,
+    /// The last transaction, or the last probe after one, failed.
+    failing: AtomicBool,
+    observer: OnceLock<Arc<dyn Observer>>,
+}
+
+/// Whether the database takes writes, as far as the writer knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Health {
+    /// The thread runs and its last transaction committed.
+    Writing,
+    /// The last transaction failed (the database locked by another
+    /// process, the disk full or read-only); probed again until one
+    /// commits.
+    Failing,
+    /// The thread has ended: nothing is written any more.
+    Stopped,
+}
+
+/// Told of every transaction the writer ends, on its thread: keep it
+/// short (atomics, a histogram).
+pub trait Observer: Send + Sync {
+    /// A transaction of `jobs` jobs committed: written in `write`, then
+    /// made durable by its COMMIT (the WAL's append and fsync) in `sync`.
+    fn committed(&self, jobs: usize, write: Duration, sync: Duration);
+    /// A transaction failed: none of its jobs is on disk.
+    fn failed(&self);
+}
+
+/// Marks the writer stopped when its thread ends, also by a panic.
+struct Running(Arc<Shared>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.stopped.store(true, Ordering::Release);
+    }
 }
 
 impl std::fmt::Debug for Writer {
@@ -75,14 +129,39 @@ impl std::fmt::Debug for Writer {
 /// does not wait for all of them.
 const MAX_BATCH: usize = 2048;
 
+/// How often a failing writer with nothing to write tries whether the
+/// database takes writes again.
+pub const PROBE_EVERY: Duration = Duration::from_secs(1);
+
 impl Writer {
     pub(crate) fn start(conn: Connection, key: AuditKey) -> Result<Writer> {
         let (tx, rx) = mpsc::channel();
+        let shared = Arc::new(Shared::default());
+        let running = Running(Arc::clone(&shared));
         std::thread::Builder::new()
             .name("antrean-writer".into())
-            .spawn(move || run(conn, rx, key))
+            .spawn(move || run(conn, rx, key, running))
             .map_err(|_| StoreError::WriterGone)?;
-        Ok(Writer { tx })
+        Ok(Writer { tx, shared })
+    }
+
+    /// Whether the database takes writes: from the thread's flags, without
+    /// touching the database.
+    pub fn health(&self) -> Health {
+        if self.shared.stopped.load(Ordering::Acquire) {
+            Health::Stopped
+        } else if self.shared.failing.load(Ordering::Acquire) {
+            Health::Failing
+        } else {
+            Health::Writing
+        }
+    }
+
+    /// Tells `observer` of every transaction from now on. A writer has one
+    /// observer: the first stays.
+    pub fn observe(&self, observer: Arc<dyn Observer>) {
+        // A second is ignored: the server sets one, at its start.
+        let _ = self.shared.observer.set(observer);
     }
 
     /// Appends an office's events (and the state they imply) with who caused
@@ -156,14 +235,34 @@ impl Writer {
     }
 }
 
-fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, key: AuditKey) {
+fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, key: AuditKey, running: Running) {
+    let shared = &*running.0;
     let mut failed: HashSet<String> = HashSet::new();
     // The hash this thread's last commit ended the chain with.
     let mut committed_head: Option<String> = None;
-    while let Ok(first) = rx.recv() {
+    loop {
+        let first = if shared.failing.load(Ordering::Acquire) {
+            match rx.recv_timeout(PROBE_EVERY) {
+                Ok(job) => job,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    probe(&mut conn, shared);
+                    continue;
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+        } else {
+            match rx.recv() {
+                Ok(job) => job,
+                Err(mpsc::RecvError) => break,
+            }
+        };
+        let started = Instant::now();
+        let mut sync_started = started;
         // Offices with events in the batch: all of them stop if it fails.
         let mut offices: HashSet<String> = HashSet::new();
         let mut results: Vec<(Done, Result<()>)> = Vec::new();
+        // Taken by the batch once its transaction has begun.
+        let mut first = Some(first);
         let committed = (|| -> Result<()> {
             // Immediate: the write lock is taken first, so a second process
             // writing the same file (`antrean user add` while the server
@@ -186,7 +285,7 @@ fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, key: AuditKey) {
             // when the disk or the database does): the first failure fails
             // the whole batch, and every office in it rebuilds itself.
             let mut batch_error: Option<String> = None;
-            let mut next = Some(first);
+            let mut next = first.take();
             // Jobs that arrive while the batch is being written join it, up
             // to MAX_BATCH: one fsync carries them all. After a failed write
             // none join: they wait for the next batch.
@@ -245,27 +344,82 @@ fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, key: AuditKey) {
             match batch_error {
                 Some(e) => Err(StoreError::Corrupt(e)),
                 None => {
+                    sync_started = Instant::now();
                     tx.commit()?;
                     committed_head = Some(last_hash);
                     Ok(())
                 }
             }
         })();
+        let observer = shared.observer.get();
         match committed {
             Ok(()) => {
+                if let Some(o) = observer {
+                    o.committed(
+                        results.len(),
+                        sync_started - started,
+                        sync_started.elapsed(),
+                    );
+                }
+                writes_again(shared);
                 for (done, r) in results {
                     done(r);
                 }
             }
             Err(e) => {
                 tracing::error!(error = %e, "batch not written; every office in it stops until rebuilt");
-                for (done, _) in results {
+                if let Some(o) = observer {
+                    o.failed();
+                }
+                shared.failing.store(true, Ordering::Release);
+                // A transaction that could not begin took no job: its first
+                // fails with it.
+                let unbegun = first.and_then(|job| untaken(job, &mut failed, &mut offices));
+                for done in results.into_iter().map(|(done, _)| done).chain(unbegun) {
                     done(Err(StoreError::Corrupt(format!("commit failed: {e}"))));
                 }
                 // The memory of these offices is now ahead of the disk.
                 failed.extend(offices);
             }
         }
+    }
+}
+
+/// A job whose transaction failed before taking it: a reset still holds
+/// (the office has rebuilt itself, which needs no write); anything else
+/// fails, and an office's events stop the office. Answers the job's
+/// [`Done`], to be told of the failure.
+fn untaken(job: Job, failed: &mut HashSet<String>, offices: &mut HashSet<String>) -> Option<Done> {
+    match job {
+        Job::Reset { office } => {
+            failed.remove(&office);
+            None
+        }
+        Job::Events { office, done, .. } => {
+            offices.insert(office);
+            Some(done)
+        }
+        Job::Exec { done, .. } | Job::Account { done, .. } => Some(done),
+    }
+}
+
+/// Whether the database takes writes again, tried with an empty write
+/// transaction (it takes the write lock, as a batch would); clears the
+/// failing flag when it does.
+fn probe(conn: &mut Connection, shared: &Shared) {
+    let tried = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .and_then(|tx| tx.commit());
+    match tried {
+        Ok(()) => writes_again(shared),
+        Err(e) => tracing::debug!(error = %e, "the database still takes no writes"),
+    }
+}
+
+/// A transaction committed: clears the failing flag, said once.
+fn writes_again(shared: &Shared) {
+    if shared.failing.swap(false, Ordering::AcqRel) {
+        tracing::info!("the database takes writes again");
     }
 }
 
