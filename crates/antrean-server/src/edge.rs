@@ -1,7 +1,8 @@
 //! What every request and answer passes on its way: a change made with the
 //! session cookie must come from our own pages (another site, or another
 //! port of this host, cannot make a clerk's browser act), every answer
-//! carries the security headers, and reads are answered in time.
+//! carries the security headers and is counted, and reads are answered in
+//! time.
 
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
@@ -10,7 +11,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::auth;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::net::ClientConn;
 use crate::state::AppState;
 
@@ -96,6 +97,15 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
             HeaderValue::from_static(HSTS),
         );
     }
+    res
+}
+
+/// Counts every answer for the metrics: its status class, and an error's
+/// code (which the error put on the answer).
+pub async fn counted(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    let code = res.extensions().get::<ErrorCode>().copied();
+    state.metrics.answered(res.status(), code);
     res
 }
 
