@@ -59,7 +59,7 @@ use antrean_store::Store;
 use axum::extract::DefaultBodyLimit;
 use axum::Router;
 use tokio::net::TcpListener;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -89,23 +89,24 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             edge::guard,
         ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            edge::counted,
-        ))
         // Each request's log lines in a span with its id, answered as
         // `x-request-id`: ours, or a trusted proxy's (see `net`); at debug
-        // a line when it starts and one when it is answered. A 5xx is not
-        // logged again here: what failed logs itself (an internal error,
-        // the writer, an office that cannot be rebuilt), and a readiness
-        // probe answered 503 every second of an outage says nothing new.
+        // a line when it starts and one when it is answered, which is
+        // also where every answer is counted. A 5xx is not logged again
+        // here: what failed logs itself (an internal error, the writer, an
+        // office that cannot be rebuilt), and a readiness probe answered
+        // 503 every second of an outage says nothing new.
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(logging::request_span)
+                .on_response(edge::Counted(Arc::clone(&state.metrics)))
                 .on_failure(()),
         )
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
-        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .layer(SetRequestIdLayer::new(
+            request_id,
+            logging::RequestIds::default(),
+        ))
         .with_state(state)
 }
 

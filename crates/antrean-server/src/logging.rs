@@ -8,8 +8,12 @@
 //! may hold a ticket's code. Nothing personal is logged anywhere: no ticket
 //! code, no priority reason, no survey answer, no password or token.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
 use axum::extract::MatchedPath;
-use axum::http::Request;
+use axum::http::{HeaderValue, Request};
+use tower_http::request_id::{MakeRequestId, RequestId};
 use tracing_subscriber::EnvFilter;
 
 use crate::config::{Log, LogFormat};
@@ -61,6 +65,34 @@ pub fn request_span<B>(req: &Request<B>) -> tracing::Span {
     tracing::error_span!("request", id, method = %req.method(), route)
 }
 
+/// Request ids: a random prefix drawn at start and a count
+/// (`5f0c2a9e41b7d388-1a2b`), unique in this server's log and, by the
+/// prefix, across its restarts; made without a system call (a UUID per
+/// request costs a `getrandom` each). Clones share the count.
+#[derive(Debug, Clone)]
+pub struct RequestIds {
+    prefix: u64,
+    next: Arc<AtomicU64>,
+}
+
+impl Default for RequestIds {
+    fn default() -> Self {
+        RequestIds {
+            prefix: rand::random(),
+            next: Arc::new(AtomicU64::new(1)),
+        }
+    }
+}
+
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _: &Request<B>) -> Option<RequestId> {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        HeaderValue::try_from(format!("{:016x}-{n:x}", self.prefix))
+            .ok()
+            .map(RequestId::new)
+    }
+}
+
 /// Whether a request id from a trusted proxy is one to keep: short, of
 /// the characters ids are made of (a UUID, nginx's `$request_id`), so that
 /// nothing else rides into the log on it.
@@ -73,7 +105,21 @@ pub fn is_request_id(id: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn our_request_ids_differ_and_are_ones_we_would_keep() {
+        let mut ids = RequestIds::default();
+        let req = Request::new(());
+        let mut id = || {
+            let id = ids.make_request_id(&req).unwrap();
+            id.header_value().to_str().unwrap().to_owned()
+        };
+        let (a, b) = (id(), id());
+        assert_ne!(a, b);
+        assert!(is_request_id(a.as_bytes()), "{a}");
+    }
 
     #[test]
     fn request_ids_are_short_and_plain() {
