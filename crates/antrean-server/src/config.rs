@@ -49,6 +49,10 @@ pub struct ServerConfig {
     pub privacy: Privacy,
     /// Daily backups, when set.
     pub backup: Option<Backup>,
+    #[serde(default)]
+    pub metrics: Metrics,
+    #[serde(default)]
+    pub log: Log,
     /// Serve HTTPS from this certificate and key (reloaded on SIGHUP);
     /// absent: plain HTTP (alone on the LAN, or behind a reverse proxy).
     pub tls: Option<Tls>,
@@ -180,6 +184,129 @@ impl Default for Security {
             request_timeout_s: 10,
             live_ping_s: DEFAULT_LIVE_PING_S,
         }
+    }
+}
+
+/// `[metrics]`: who may read `/metrics`. It tells how busy each office
+/// is and how the server fares, nothing personal, but it is not for the
+/// internet: by default only the office's own networks read it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Metrics {
+    /// Networks whose clients may read it, by the client's address as
+    /// every limit takes it (behind a trusted proxy, the address the proxy
+    /// names). Default: loopback and the private ranges (RFC 1918, IPv6
+    /// unique local), i.e. this machine and the office LAN.
+    pub allow: Vec<Network>,
+    /// With a token, `Authorization: Bearer TOKEN` reads it from anywhere
+    /// (a monitoring service outside the LAN).
+    pub token: Option<MetricsToken>,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let private = [
+            "127.0.0.0/8",
+            "::1/128",
+            "10.0.0.0/8",
+            "172.16.0.0/12",
+            "192.168.0.0/16",
+            "fc00::/7",
+        ];
+        Metrics {
+            allow: private.iter().filter_map(|net| net.parse().ok()).collect(),
+            token: None,
+        }
+    }
+}
+
+impl Metrics {
+    /// Whether a client at `ip` may read the metrics by its address alone.
+    pub fn allows(&self, ip: std::net::IpAddr) -> bool {
+        self.allow.iter().any(|net| net.0.contains(&ip))
+    }
+}
+
+/// The metrics' bearer token: long enough not to be guessed, and never
+/// shown by `Debug` (a configuration printed in a log keeps it).
+#[derive(Clone, Deserialize)]
+#[serde(try_from = "String")]
+pub struct MetricsToken(String);
+
+/// Characters a metrics token has at least.
+const MIN_TOKEN: usize = 16;
+
+impl MetricsToken {
+    pub fn secret(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for MetricsToken {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        if s.chars().count() < MIN_TOKEN || s.chars().any(|c| c.is_whitespace()) {
+            return Err(format!(
+                "a token has at least {MIN_TOKEN} characters and no spaces (e.g. `openssl rand -hex 24`)"
+            ));
+        }
+        Ok(MetricsToken(s))
+    }
+}
+
+impl std::fmt::Debug for MetricsToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MetricsToken(..)")
+    }
+}
+
+/// `[log]`: how the server logs, to standard error.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Log {
+    pub format: LogFormat,
+    /// What to log: a level (`info`) or per-module directives
+    /// (`antrean_server=debug,warn`); the environment's `ANTREAN_LOG`
+    /// overrides it.
+    pub level: LogLevel,
+}
+
+/// Lines for people (`text`), or one JSON object a line for a log
+/// collector (`json`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// Log filter directives, checked when the configuration is read.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct LogLevel(String);
+
+impl LogLevel {
+    /// The filter these directives say.
+    pub fn filter(&self) -> tracing_subscriber::EnvFilter {
+        tracing_subscriber::EnvFilter::new(&self.0)
+    }
+}
+
+impl Default for LogLevel {
+    fn default() -> Self {
+        LogLevel("info".into())
+    }
+}
+
+impl TryFrom<String> for LogLevel {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        tracing_subscriber::EnvFilter::try_new(&s)
+            .map(|_| LogLevel(s))
+            .map_err(|e| format!("{e} (a level: error, warn, info, debug, trace)"))
     }
 }
 
@@ -715,6 +842,71 @@ services = ["ktp"]
                 e.key.contains(key) && e.problem.contains(problem),
                 "{body}: {text}"
             );
+        }
+    }
+
+    #[test]
+    fn metrics_are_for_the_lan_unless_configured_and_a_short_token_is_refused() {
+        let (dir, config) = write_office(GOOD);
+        let metrics = config.unwrap().server.metrics;
+        for ip in [
+            "127.0.0.1",
+            "::1",
+            "10.1.2.3",
+            "172.31.0.9",
+            "192.168.10.5",
+            "fd00::5",
+        ] {
+            assert!(metrics.allows(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in ["8.8.8.8", "172.32.0.1", "2001:db8::1", "100.64.0.1"] {
+            assert!(!metrics.allows(ip.parse().unwrap()), "{ip}");
+        }
+        assert!(metrics.token.is_none());
+        let main = dir.path().join("antrean.toml");
+        std::fs::write(
+            &main,
+            "[metrics]\nallow = [\"10.0.0.0/8\"]\ntoken = \"0123456789abcdef01\"\n",
+        )
+        .unwrap();
+        let metrics = Config::load(dir.path()).unwrap().server.metrics;
+        assert!(!metrics.allows("127.0.0.1".parse().unwrap()));
+        assert_eq!(metrics.token.unwrap().secret(), "0123456789abcdef01");
+        std::fs::write(&main, "[metrics]\ntoken = \"kurang\"\n").unwrap();
+        let text = Config::load(dir.path()).unwrap_err().to_string();
+        assert!(
+            text.contains("token") && text.contains("16 characters"),
+            "{text}"
+        );
+        std::fs::write(&main, "[metrics]\nallow = [\"lan\"]\n").unwrap();
+        let text = Config::load(dir.path()).unwrap_err().to_string();
+        assert!(text.contains("allow") && text.contains("`lan`"), "{text}");
+    }
+
+    #[test]
+    fn the_log_takes_a_format_and_a_checked_level() {
+        let (dir, config) = write_office(GOOD);
+        let log = config.unwrap().server.log;
+        assert_eq!(
+            (log.format, log.level),
+            (LogFormat::Text, LogLevel::default())
+        );
+        let main = dir.path().join("antrean.toml");
+        std::fs::write(
+            &main,
+            "[log]\nformat = \"json\"\nlevel = \"antrean_server=debug,warn\"\n",
+        )
+        .unwrap();
+        let log = Config::load(dir.path()).unwrap().server.log;
+        assert_eq!(log.format, LogFormat::Json);
+        assert_eq!(log.level.0, "antrean_server=debug,warn");
+        for (bad, key) in [
+            ("format = \"xml\"", "format"),
+            ("level = \"antrean=loud\"", "level"),
+        ] {
+            std::fs::write(&main, format!("[log]\n{bad}\n")).unwrap();
+            let e = Config::load(dir.path()).unwrap_err();
+            assert!(e.key.contains(key), "{bad}: {e}");
         }
     }
 

@@ -25,6 +25,12 @@ impl Db {
         Db(store)
     }
 
+    /// Whether the database takes writes, as the writer last found: no
+    /// query, for probes asked often.
+    pub fn health(&self) -> antrean_store::Health {
+        self.0.writer.health()
+    }
+
     /// Runs a query on a read connection: `db.read(|r| r.ticket(&code))`.
     pub async fn read<T: Send + 'static>(
         &self,

@@ -1,16 +1,22 @@
 //! What every request and answer passes on its way: a change made with the
 //! session cookie must come from our own pages (another site, or another
 //! port of this host, cannot make a clerk's browser act), every answer
-//! carries the security headers, and reads are answered in time.
+//! carries the security headers and is counted, and reads are answered in
+//! time.
+
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use tower_http::trace::{DefaultOnResponse, OnResponse};
 
 use crate::auth;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
+use crate::metrics::Metrics;
 use crate::net::ClientConn;
 use crate::state::AppState;
 
@@ -97,6 +103,21 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         );
     }
     res
+}
+
+/// Counts every answer for the metrics (its status class, and an error's
+/// code, which the error put on the answer), then logs it at debug as
+/// tower-http does: the trace layer's answer callback, so that counting
+/// adds no middleware of its own to every request.
+#[derive(Debug, Clone)]
+pub struct Counted(pub Arc<Metrics>);
+
+impl<B> OnResponse<B> for Counted {
+    fn on_response(self, res: &axum::http::Response<B>, latency: Duration, span: &tracing::Span) {
+        let code = res.extensions().get::<ErrorCode>().copied();
+        self.0.answered(res.status(), code);
+        DefaultOnResponse::default().on_response(res, latency, span);
+    }
 }
 
 /// A read answers 408 after `request_timeout_s`. A change is not cut off:

@@ -92,7 +92,7 @@ pub enum ApiError {
 
 /// The stable code of every error the API answers with; clients branch on
 /// it and screens translate it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     UnknownService,
@@ -339,6 +339,8 @@ impl IntoResponse for ApiError {
             }),
         )
             .into_response();
+        // For the metrics, which count answers by their code.
+        res.extensions_mut().insert(code);
         match self {
             ApiError::RateLimited(secs) | ApiError::Proof(crate::proof::Refused::Busy(secs)) => {
                 if let Ok(v) = secs.to_string().parse() {

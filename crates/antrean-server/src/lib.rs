@@ -10,7 +10,8 @@
 //! ```text
 //! net               connections: caps, timeouts, TLS, the client's address
 //! edge              same-origin changes, security headers
-//! routes  ui        HTTP in, HTTP out; the OpenAPI document; the screens
+//! routes  ui  ops   HTTP in, HTTP out; the OpenAPI document; the screens;
+//!                   health, readiness and metrics for operators
 //! live  extract     the streams; what requests carry
 //! lookup            tickets by code
 //! state             what every handler may use
@@ -20,6 +21,7 @@
 //! checkpoints  backups   signed heads of the audit chain; copies of the database, daily
 //! hub  limits  auth  access   broadcast; bounds; secrets; revocations
 //! proof  holders    online tickets: proofs of work; one per browser
+//! metrics  logging  what is counted for Prometheus; the log
 //! config            the configuration
 //! ```
 #![forbid(unsafe_code)]
@@ -37,9 +39,12 @@ pub mod holders;
 pub mod hub;
 pub mod limits;
 pub mod live;
+pub mod logging;
 pub mod lookup;
+pub mod metrics;
 pub mod net;
 pub mod offices;
+pub mod ops;
 pub mod printing;
 pub mod privacy;
 pub mod proof;
@@ -56,20 +61,25 @@ use antrean_store::Store;
 use axum::extract::DefaultBodyLimit;
 use axum::Router;
 use tokio::net::TcpListener;
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::RequestBodyTimeoutLayer;
+use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
 use crate::db::Db;
 use crate::limits::{ConnectionCounter, Limits};
+use crate::metrics::Metrics;
 use crate::offices::Offices;
 use crate::state::AppState;
 
 /// The whole application as a router.
 pub fn app(state: AppState) -> Router {
     let timeout = Duration::from_secs(state.config.server.security.request_timeout_s);
+    let request_id = axum::http::HeaderName::from_static(logging::REQUEST_ID);
     Router::new()
         .merge(routes::router())
         .merge(ui::routes())
+        .merge(ops::routes())
         .layer(DefaultBodyLimit::max(limits::BODY_LIMIT))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(RequestBodyTimeoutLayer::new(timeout))
@@ -80,6 +90,24 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             edge::guard,
+        ))
+        // Each request's log lines in a span with its id, answered as
+        // `x-request-id`: ours, or a trusted proxy's (see `net`); at debug
+        // a line when it starts and one when it is answered, which is
+        // also where every answer is counted. A 5xx is not logged again
+        // here: what failed logs itself (an internal error, the writer, an
+        // office that cannot be rebuilt), and a readiness probe answered
+        // 503 every second of an outage says nothing new.
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(logging::request_span)
+                .on_response(edge::Counted(Arc::clone(&state.metrics)))
+                .on_failure(()),
+        )
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(SetRequestIdLayer::new(
+            request_id,
+            logging::RequestIds::default(),
         ))
         .with_state(state)
 }
@@ -104,7 +132,9 @@ pub async fn run(
         Some(files) => Some(Arc::new(net::Certificates::load(files)?)),
         None => None,
     };
-    let offices = Offices::start(&config.offices, &store, sec.live_ping())?;
+    let metrics = Arc::new(Metrics::default());
+    store.writer.observe(metrics.commits());
+    let offices = Offices::start(&config.offices, &store, sec.live_ping(), &metrics)?;
     privacy::spawn(config.server.privacy.clone(), store.clone());
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let state = AppState {
@@ -114,6 +144,7 @@ pub async fn run(
         access: Default::default(),
         proofs: Default::default(),
         holders: Default::default(),
+        metrics,
         shutdown: stop_rx.clone(),
         config: Arc::new(config),
     };

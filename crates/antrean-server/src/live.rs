@@ -27,6 +27,7 @@ use crate::db::DbError;
 use crate::error::ApiError;
 use crate::hub::{Backlog, Frame, Note};
 use crate::lookup::{self, Found};
+use crate::metrics::LiveKind;
 use crate::offices::{OfficeError, OfficeHandle};
 use crate::state::AppState;
 use crate::views::ServerMsg;
@@ -70,9 +71,14 @@ pub fn office(
     since: Option<u64>,
     access_ended: BoxFuture<'static, Ending>,
 ) -> Result<Response, ApiError> {
-    accept(ws, state, peer, access_ended, move |conn, state| {
-        async move { office_stream(conn, &state, &office, since).await }.boxed()
-    })
+    accept(
+        ws,
+        state,
+        peer,
+        LiveKind::Office,
+        access_ended,
+        move |conn, state| async move { office_stream(conn, &state, &office, since).await }.boxed(),
+    )
 }
 
 /// Serves one ticket's stream, starting from the view already looked up.
@@ -83,17 +89,26 @@ pub fn ticket(
     found: Found,
 ) -> Result<Response, ApiError> {
     let anonymous = std::future::pending().boxed();
-    accept(ws, state, peer, anonymous, move |conn, state| {
-        async move { ticket_stream(conn, &state, &found.office, found.view).await }.boxed()
-    })
+    accept(
+        ws,
+        state,
+        peer,
+        LiveKind::Ticket,
+        anonymous,
+        move |conn, state| {
+            async move { ticket_stream(conn, &state, &found.office, found.view).await }.boxed()
+        },
+    )
 }
 
 /// Upgrades to a WebSocket within the per-address limit and runs `stream`
-/// on it until it ends, then closes it properly.
+/// on it until it ends, then closes it properly; counted as a live
+/// connection of `kind` meanwhile.
 fn accept<F>(
     ws: WebSocketUpgrade,
     state: AppState,
     peer: SocketAddr,
+    kind: LiveKind,
     access_ended: BoxFuture<'static, Ending>,
     stream: F,
 ) -> Result<Response, ApiError>
@@ -103,6 +118,7 @@ where
     let guard = state.limits.live.acquire(peer.ip())?;
     Ok(upgrade(ws).on_upgrade(move |socket| async move {
         let _guard = guard;
+        let _counted = state.metrics.live(kind);
         let silent_limit = state.config.server.security.live_ping() * SILENT_PINGS;
         let mut shutdown = state.shutdown.clone();
         let stop = async move {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use antrean_core::{Actor, DeviceKind, Role};
-use antrean_server::config::Config;
+use antrean_server::config::{Config, Log};
 use antrean_store::{DataLock, Store};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -206,14 +206,12 @@ enum AuditCmd {
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("ANTREAN_LOG")
-                .unwrap_or_else(|_| "info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let cli = Cli::parse();
+    // `serve` logs as its antrean.toml says, once read (nothing logs
+    // before); the other commands, run by hand, in text.
+    if !matches!(cli.command, Cmd::Serve { .. }) {
+        antrean_server::logging::init(&Log::default());
+    }
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -227,6 +225,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Cmd::Serve { listen } => {
             let config = Config::load(&cli.config)?;
+            antrean_server::logging::init(&config.server.log);
             let _lock = DataLock::take(&cli.data)?;
             let store = Store::open(&cli.data, &config.server.audit.key_file(&cli.data))
                 .and_then(|store| store.record_start().map(|()| store))
@@ -332,6 +331,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     &config.offices,
                     &store,
                     std::time::Duration::from_secs(3600),
+                    &Default::default(),
                 )?;
                 let office = offices
                     .get(&id)

@@ -364,6 +364,18 @@ async fn http<I>(
     let timeout = security.header_read_timeout();
     let service = tower::service_fn(move |mut req: Request<Incoming>| {
         let (client, https) = client_of(&security, peer, tls, req.headers());
+        // A request id goes into every log line of its request: a trusted
+        // proxy's (its own log's) is kept, a client's never; without one
+        // the server makes its own.
+        let forwarded_id = req
+            .headers()
+            .get(crate::logging::REQUEST_ID)
+            .is_some_and(|id| {
+                security.is_trusted_proxy(peer.ip()) && crate::logging::is_request_id(id.as_bytes())
+            });
+        if !forwarded_id {
+            req.headers_mut().remove(crate::logging::REQUEST_ID);
+        }
         req.extensions_mut().insert(ConnectInfo(client));
         req.extensions_mut().insert(ClientConn { https });
         app.clone().oneshot(req.map(Body::new))

@@ -3,6 +3,10 @@
 //! numbering needs no locks), then handed to the writer. Replies and the live
 //! broadcast happen only once the writer says the events are on disk.
 //! Offices never wait on each other.
+//!
+//! An office runs once rebuilt from the database, and after a failed write
+//! rebuilds itself at once (a readiness probe sees it meanwhile: see
+//! [`OfficeHandle::running`]).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,9 +18,10 @@ use antrean_core::{
 };
 use antrean_store::{Store, StoreError};
 use chrono::Utc;
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{mpsc, oneshot, watch, Notify};
 
 use crate::hub::{Frame, Hub};
+use crate::metrics::{Failure, Metrics, OfficeMetrics};
 use crate::views::{self, RecentCall, ServerMsg, TicketView};
 
 /// Calls shown on the display's recent list.
@@ -100,6 +105,9 @@ pub struct OfficeHandle {
     cfg: watch::Receiver<Arc<OfficeDef>>,
     tx: mpsc::Sender<Msg>,
     durable: watch::Receiver<Durable>,
+    /// The task's: true until the office is rebuilt from the database, and
+    /// again after a failed write until it is rebuilt.
+    failed: Arc<AtomicBool>,
 }
 
 /// All offices of the installation, by id.
@@ -108,13 +116,15 @@ pub struct Offices(Arc<HashMap<String, OfficeHandle>>);
 
 impl Offices {
     /// Starts each office's task; each rebuilds itself from the store, and
-    /// beats its live clients' pings every `ping_every`. An office runs on
-    /// the configuration in the database; its file only seeds it on the
-    /// first start. Offices configured before keep running without a file.
+    /// beats its live clients' pings every `ping_every`, and counts into
+    /// `metrics`. An office runs on the configuration in the database; its
+    /// file only seeds it on the first start. Offices configured before
+    /// keep running without a file.
     pub fn start(
         files: &[Arc<OfficeDef>],
         store: &Store,
         ping_every: Duration,
+        metrics: &Arc<Metrics>,
     ) -> anyhow::Result<Offices> {
         let mut defs: HashMap<String, Arc<OfficeDef>> = HashMap::new();
         for def in store.reader.office_configs()? {
@@ -134,7 +144,10 @@ impl Offices {
         }
         let map = defs
             .into_iter()
-            .map(|(id, def)| (id, start_office(def, store.clone(), ping_every)))
+            .map(|(id, def)| {
+                let metrics = metrics.office(&id);
+                (id, start_office(def, store.clone(), ping_every, metrics))
+            })
             .collect();
         Ok(Offices(Arc::new(map)))
     }
@@ -153,6 +166,12 @@ impl OfficeHandle {
     /// The office's configuration, as far as it is on disk.
     pub fn cfg(&self) -> Arc<OfficeDef> {
         Arc::clone(&self.cfg.borrow())
+    }
+
+    /// Whether the office runs: rebuilt from the database and not since
+    /// stopped by a failed write. Read from memory, so cheap to ask often.
+    pub fn running(&self) -> bool {
+        !self.failed.load(Ordering::Acquire)
     }
 
     /// Runs a command; answers once its events are on disk.
@@ -353,8 +372,15 @@ async fn restore(seed: &Arc<OfficeDef>, store: &Store) -> anyhow::Result<(State,
 /// Starts an office's task. Its state is rebuilt from the database by the
 /// task itself, so the server answers at once and every office restores in
 /// parallel; requests to an office queue until it is ready.
-fn start_office(def: Arc<OfficeDef>, store: Store, ping_every: Duration) -> OfficeHandle {
+fn start_office(
+    def: Arc<OfficeDef>,
+    store: Store,
+    ping_every: Duration,
+    metrics: OfficeMetrics,
+) -> OfficeHandle {
     let hub = Hub::new(0);
+    // Not yet read from the database: the task's first act.
+    let failed = Arc::new(AtomicBool::new(true));
     let (durable_tx, durable) = watch::channel(Durable::default());
     let (cfg_tx, cfg) = watch::channel(Arc::clone(&def));
     let (tx, rx) = mpsc::channel(QUEUE);
@@ -369,8 +395,9 @@ fn start_office(def: Arc<OfficeDef>, store: Store, ping_every: Duration) -> Offi
         hub: hub.clone(),
         durable: Arc::new(durable_tx),
         cfg: Arc::new(cfg_tx),
-        // Not yet read from the database: the task's first act.
-        failed: Arc::new(AtomicBool::new(true)),
+        failed: Arc::clone(&failed),
+        rebuild: Arc::new(Notify::new()),
+        metrics,
         rebuild_error: None,
     };
     tokio::spawn(task.run(rx, ping_every));
@@ -379,6 +406,7 @@ fn start_office(def: Arc<OfficeDef>, store: Store, ping_every: Duration) -> Offi
         cfg,
         tx,
         durable,
+        failed,
     }
 }
 
@@ -396,6 +424,10 @@ struct Task {
     failed: Arc<AtomicBool>,
     /// Why the last rebuild failed, once said in the log.
     rebuild_error: Option<String>,
+    /// Told by the writer along with `failed`: rebuild now, not at the next
+    /// command or tick.
+    rebuild: Arc<Notify>,
+    metrics: OfficeMetrics,
 }
 
 impl Task {
@@ -406,6 +438,7 @@ impl Task {
         let mut ping =
             tokio::time::interval_at(tokio::time::Instant::now() + ping_every, ping_every);
         ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let rebuild = Arc::clone(&self.rebuild);
         loop {
             tokio::select! {
                 msg = rx.recv() => {
@@ -413,7 +446,7 @@ impl Task {
                     // While the database refuses writes, changes are
                     // refused at once: the memory stays what the disk
                     // holds, and reads go on being answered.
-                    let unwritable = matches!(msg, Msg::Command { .. }) && !self.store.writer.writable();
+                    let unwritable = matches!(msg, Msg::Command { .. }) && self.store.writer.health() != antrean_store::Health::Writing;
                     if !unwritable && self.recover().await {
                         self.roll_over();
                         self.handle(msg);
@@ -421,13 +454,17 @@ impl Task {
                         refuse(msg);
                     }
                 }
-                _ = tick.tick() => {
-                    if self.recover().await {
-                        self.roll_over();
-                    }
-                }
+                _ = tick.tick() => self.tend().await,
+                _ = rebuild.notified() => self.tend().await,
                 _ = ping.tick() => self.hub.ping(),
             }
+        }
+    }
+
+    /// Rebuilds the office if it failed, and ends its business day when due.
+    async fn tend(&mut self) {
+        if self.recover().await {
+            self.roll_over();
         }
     }
 
@@ -448,6 +485,7 @@ impl Task {
                 let seq = self.state.office.seq();
                 self.durable.send_modify(|d| d.seq = seq);
                 self.cfg.send_replace(Arc::clone(self.state.cfg()));
+                self.metrics.show(self.state.cfg());
                 if unseeded {
                     self.write_seed();
                 }
@@ -460,6 +498,7 @@ impl Task {
                     tracing::error!(office = %self.seed.id, error = %cause, "cannot rebuild the office from the database; its requests are refused until it can");
                     self.rebuild_error = Some(cause);
                 }
+                self.metrics.failed(Failure::Restore);
                 false
             }
         }
@@ -573,16 +612,18 @@ impl Task {
         for e in &events {
             remember_call(&mut self.state, e);
         }
+        let tally = self.metrics.tally(&events, &self.state.office);
         let seq = self.state.office.seq();
         // Handlers see a new configuration once it is on disk.
         let reconfigured = events
             .iter()
             .any(|e| matches!(e.kind, EventKind::Configured { .. }))
             .then(|| (Arc::clone(&self.cfg), Arc::clone(&cfg)));
-        let (hub, durable, failed) = (
+        let (hub, durable, failed, rebuild) = (
             self.hub.clone(),
             Arc::clone(&self.durable),
             Arc::clone(&self.failed),
+            Arc::clone(&self.rebuild),
         );
         self.store.writer.append(
             &cfg.id,
@@ -593,12 +634,14 @@ impl Task {
                     if let Some((tx, cfg)) = reconfigured {
                         tx.send_replace(cfg);
                     }
+                    tally.count();
                     hub.publish(frames);
                     durable.send_modify(|d| d.seq = seq);
                     done(Ok(()));
                 }
                 Err(e) => {
                     failed.store(true, Ordering::Release);
+                    rebuild.notify_one();
                     durable.send_modify(|d| d.failures += 1);
                     done(Err(e.into()));
                 }

@@ -11,6 +11,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::config::Printing;
+use crate::metrics::{Failure, Metrics};
 use crate::views::TicketView;
 
 /// What became of a print job.
@@ -109,12 +110,13 @@ pub fn printed(cfg: &OfficeDef, public_base_url: &str, t: &TicketView) -> Printe
 }
 
 /// Sends the ticket to one of the office's printers, on a blocking thread,
-/// within the configured timeouts.
+/// within the configured timeouts; a failure is counted in `metrics`.
 pub async fn print(
     cfg: &OfficeDef,
     printer: &str,
     timeouts: &Printing,
     ticket: PrintedTicket,
+    metrics: &Metrics,
 ) -> PrintResult {
     let Some(p) = cfg.printer(printer) else {
         return PrintResult {
@@ -146,6 +148,7 @@ pub async fn print(
     };
     if let Some(e) = &error {
         tracing::warn!(printer, error = %e, "ticket not printed");
+        metrics.failed(Failure::Print);
     }
     PrintResult {
         printer: printer.to_owned(),

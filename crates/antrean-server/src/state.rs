@@ -1,5 +1,6 @@
 //! What every handler may use: the configuration, the running offices, the
-//! store, the limits and the shutdown signal, in one cheap handle.
+//! store, the limits, the metrics and the shutdown signal, in one cheap
+//! handle.
 
 use std::sync::Arc;
 
@@ -23,6 +24,8 @@ pub struct AppState {
     pub proofs: Arc<crate::proof::Challenges>,
     /// Which browser holds which online ticket.
     pub holders: Arc<crate::holders::Holders>,
+    /// What the server counts, for `/metrics`.
+    pub metrics: Arc<crate::metrics::Metrics>,
     /// Turns true when the server shuts down; live connections close.
     pub shutdown: tokio::sync::watch::Receiver<bool>,
 }

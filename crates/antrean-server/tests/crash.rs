@@ -240,7 +240,7 @@ async fn reads_are_answered_while_writes_fail() {
     other.execute_batch("ROLLBACK").unwrap();
     assert_eq!(writes.await.unwrap(), 3);
     // The lock gone, changes are taken again once the writer has tried
-    // (every 2 s).
+    // (every second).
     let mut status = 0;
     for _ in 0..50 {
         status = citizen

@@ -28,7 +28,7 @@ pub use replay::Mismatch;
 
 pub use accounts::{Device, PasswordKind, Session, User};
 pub use read::{AuditFilter, AuditRow, Reader, ServiceFigures, StoredTicket};
-pub use writer::{Done, Logged, Writer, ACCOUNTS_LOG};
+pub use writer::{Done, Health, Logged, Observer, Writer, ACCOUNTS_LOG, PROBE_EVERY};
 
 /// What can go wrong below the domain.
 #[derive(Debug, thiserror::Error)]

@@ -11,11 +11,19 @@
 //! marked failed and its later jobs are refused until it sends
 //! [`Writer::reset`] after rebuilding itself from the database, so memory never
 //! runs ahead of the disk.
+//!
+//! Health: [`Writer::health`] says whether the thread runs and its last
+//! transaction went through, from two flags the thread keeps (a load
+//! balancer's probe and the offices read them, never the database). After a
+//! failure the thread tries a write every [`PROBE_EVERY`] while nothing
+//! else comes, so that the flag clears once the database takes writes
+//! again even when nobody writes. An [`Observer`] is told the size and
+//! times of every transaction (the server's metrics).
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Arc};
-use std::time::Duration;
+use std::sync::{mpsc, Arc, OnceLock};
+use std::time::{Duration, Instant};
 
 use antrean_core::{AccountChange, Actor, Change, Event, EventKind, Ticket};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
@@ -75,8 +83,50 @@ enum Job {
 #[derive(Clone)]
 pub struct Writer {
     tx: mpsc::Sender<Job>,
-    /// False from a failed batch until a write succeeds again.
-    writable: Arc<AtomicBool>,
+    shared: Arc<Shared>,
+}
+
+/// What the handles and the thread share: its health, and who watches its
+/// transactions.
+#[derive(Default)]
+struct Shared {
+    /// The thread has ended (or panicked): nothing will be written.
+    stopped: AtomicBool,
+    /// The last transaction, or the last probe after one, failed.
+    failing: AtomicBool,
+    observer: OnceLock<Arc<dyn Observer>>,
+}
+
+/// Whether the database takes writes, as far as the writer knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Health {
+    /// The thread runs and its last transaction committed.
+    Writing,
+    /// The last transaction failed (the database locked by another
+    /// process, the disk full or read-only); probed again until one
+    /// commits.
+    Failing,
+    /// The thread has ended: nothing is written any more.
+    Stopped,
+}
+
+/// Told of every transaction the writer ends, on its thread: keep it
+/// short (atomics, a histogram).
+pub trait Observer: Send + Sync {
+    /// A transaction of `jobs` jobs committed: written in `write`, then
+    /// made durable by its COMMIT (the WAL's append and fsync) in `sync`.
+    fn committed(&self, jobs: usize, write: Duration, sync: Duration);
+    /// A transaction failed: none of its jobs is on disk.
+    fn failed(&self);
+}
+
+/// Marks the writer stopped when its thread ends, also by a panic.
+struct Running(Arc<Shared>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.stopped.store(true, Ordering::Release);
+    }
 }
 
 impl std::fmt::Debug for Writer {
@@ -96,27 +146,39 @@ const BUSY: Duration = Duration::from_secs(1);
 
 /// While writes fail, how often the writer tries whether the database
 /// takes them again.
-pub const PROBE_EVERY: Duration = Duration::from_secs(2);
+pub const PROBE_EVERY: Duration = Duration::from_secs(1);
 
 impl Writer {
     pub(crate) fn start(conn: Connection, key: AuditKey) -> Result<Writer> {
         conn.busy_timeout(BUSY)?;
         let (tx, rx) = mpsc::channel();
-        let writable = Arc::new(AtomicBool::new(true));
-        let flag = Arc::clone(&writable);
+        let shared = Arc::new(Shared::default());
+        let running = Running(Arc::clone(&shared));
         std::thread::Builder::new()
             .name("antrean-writer".into())
-            .spawn(move || run(conn, rx, key, &flag))
+            .spawn(move || run(conn, rx, key, running))
             .map_err(|_| StoreError::WriterGone)?;
-        Ok(Writer { tx, writable })
+        Ok(Writer { tx, shared })
     }
 
-    /// Whether the last write succeeded: false from a failed batch until
-    /// the database takes writes again (the writer tries every
-    /// [`PROBE_EVERY`]). Offices refuse changes meanwhile, at once, so that
-    /// their memory stays what the disk holds and reads are answered.
-    pub fn writable(&self) -> bool {
-        self.writable.load(Ordering::Acquire)
+    /// Whether the database takes writes: from the thread's flags, without
+    /// touching the database. Offices refuse changes at once while it is
+    /// not [`Health::Writing`], so that their memory stays what the disk
+    /// holds and reads go on being answered.
+    pub fn health(&self) -> Health {
+        if self.shared.stopped.load(Ordering::Acquire) {
+            Health::Stopped
+        } else if self.shared.failing.load(Ordering::Acquire) {
+            Health::Failing
+        } else {
+            Health::Writing
+        }
+    }
+
+    /// Tells `observer` of every transaction from now on. A writer has one
+    /// observer: the first stays (the server sets one, at its start).
+    pub fn observe(&self, observer: Arc<dyn Observer>) {
+        let _ = self.shared.observer.set(observer);
     }
 
     /// Appends an office's events (and the state they imply) with who caused
@@ -216,7 +278,8 @@ impl Writer {
     }
 }
 
-fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, key: AuditKey, writable: &AtomicBool) {
+fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, key: AuditKey, running: Running) {
+    let shared = &*running.0;
     let mut failed: HashSet<String> = HashSet::new();
     let mut incident: Option<Incident> = None;
     // The hash this thread's last commit ended the chain with.
@@ -235,7 +298,7 @@ fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, key: AuditKey, writable: &
                         if let Some(i) = incident.take() {
                             i.over();
                         }
-                        writable.store(true, Ordering::Release);
+                        shared.failing.store(false, Ordering::Release);
                     }
                     continue;
                 }
@@ -245,6 +308,8 @@ fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, key: AuditKey, writable: &
         // Taken into the batch once the transaction is open; still here
         // when it could not be (the database locked, unwritable).
         let mut first = Some(job);
+        let started = Instant::now();
+        let mut sync_started = started;
         // Offices with events in the batch: all of them stop if it fails.
         let mut offices: HashSet<String> = HashSet::new();
         let mut results: Vec<(Done, Result<()>)> = Vec::new();
@@ -335,6 +400,7 @@ fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, key: AuditKey, writable: &
             match batch_error {
                 Some(e) => Err(StoreError::Unwritten(e)),
                 None => {
+                    sync_started = Instant::now();
                     tx.commit()?;
                     committed_head = Some(last_hash);
                     Ok(())
@@ -346,14 +412,24 @@ fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, key: AuditKey, writable: &
                 if let Some(i) = incident.take() {
                     i.over();
                 }
-                writable.store(true, Ordering::Release);
+                shared.failing.store(false, Ordering::Release);
+                if let Some(o) = shared.observer.get() {
+                    o.committed(
+                        results.len(),
+                        sync_started - started,
+                        sync_started.elapsed(),
+                    );
+                }
                 for (done, r) in results {
                     done(r);
                 }
             }
             Err(e) => {
                 Incident::failed(&mut incident, &e);
-                writable.store(false, Ordering::Release);
+                shared.failing.store(true, Ordering::Release);
+                if let Some(o) = shared.observer.get() {
+                    o.failed();
+                }
                 for (done, _) in results {
                     done(Err(StoreError::Unwritten(e.to_string())));
                 }

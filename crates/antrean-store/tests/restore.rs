@@ -4,13 +4,17 @@
 #![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
 
 use antrean_core::{
     Actor, CallPolicy, Change, Channel, Command, CounterDef, CounterId, DeviceKind, DomainError,
     Event, Office, OfficeDef, Priority, Role, ServiceDef, TicketStatus, TransferTarget,
 };
-use antrean_store::{ChainReport, PasswordKind, Store, StoreError, StoredTicket};
+use antrean_store::{
+    ChainReport, Health, Observer, PasswordKind, Store, StoreError, StoredTicket, PROBE_EVERY,
+};
 use chrono::{DateTime, TimeZone, Utc};
 use proptest::prelude::*;
 
@@ -314,6 +318,81 @@ fn a_failed_write_stops_the_office_until_reset() {
         store.reader.verify_chain().unwrap(),
         ChainReport::Intact { events: 2 }
     );
+}
+
+/// Counts what the writer tells of its transactions.
+#[derive(Default)]
+struct Transactions {
+    committed: AtomicUsize,
+    jobs: AtomicUsize,
+    failed: AtomicUsize,
+}
+
+impl Observer for Transactions {
+    fn committed(&self, jobs: usize, _: Duration, _: Duration) {
+        self.committed.fetch_add(1, Ordering::SeqCst);
+        self.jobs.fetch_add(jobs, Ordering::SeqCst);
+    }
+
+    fn failed(&self) {
+        self.failed.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// Another process holds the database's write lock: the batch cannot even
+/// begin, yet its events fail (and stop the office) rather than vanish;
+/// the writer says it is failing until, the lock gone, its probe commits;
+/// the observer is told of each transaction.
+#[test]
+fn a_locked_database_fails_the_batch_and_the_writer_is_failing_until_it_is_free() {
+    let Fresh {
+        _dir,
+        store,
+        t0,
+        mut live,
+        ..
+    } = fresh();
+    let seen = Arc::new(Transactions::default());
+    store.writer.observe(seen.clone());
+    append(&store, "o", live.execute(&issue(0), t0).unwrap().events);
+    assert_eq!(store.writer.health(), Health::Writing);
+    let lock = rusqlite::Connection::open(store.path()).unwrap();
+    lock.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let next = live.execute(&issue(1), t0).unwrap().events;
+    let (tx, rx) = mpsc::channel();
+    let tx2 = tx.clone();
+    store.writer.append(
+        "o",
+        None,
+        next.clone(),
+        Box::new(move |r| tx.send(r.is_ok()).unwrap()),
+    );
+    // After the writer's busy timeout.
+    assert!(!rx.recv().unwrap(), "written under another's lock");
+    assert_eq!(store.writer.health(), Health::Failing);
+    drop(lock);
+    let free = Instant::now();
+    while store.writer.health() != Health::Writing {
+        assert!(free.elapsed() < PROBE_EVERY * 10, "never probed again");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // The office stopped with the failed batch: refused until reset.
+    store.writer.append(
+        "o",
+        None,
+        next.clone(),
+        Box::new(move |r| tx2.send(r.is_ok()).unwrap()),
+    );
+    assert!(!rx.recv().unwrap());
+    store.writer.reset("o");
+    append(&store, "o", next);
+    assert_eq!(
+        store.reader.verify_chain().unwrap(),
+        ChainReport::Intact { events: 2 }
+    );
+    assert_eq!(seen.failed.load(Ordering::SeqCst), 1);
+    // The first append, the refused one, the last; the probe is no job.
+    assert_eq!(seen.jobs.load(Ordering::SeqCst), 3);
 }
 
 #[test]

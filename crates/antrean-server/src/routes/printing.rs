@@ -55,7 +55,14 @@ async fn reprint(
     if cfg.printer(&req.printer).is_none() {
         return Err(antrean_core::DomainError::UnknownPrinter(req.printer).into());
     }
-    let printed = printing::print(&cfg, &req.printer, &state.config.server.printing, job).await;
+    let printed = printing::print(
+        &cfg,
+        &req.printer,
+        &state.config.server.printing,
+        job,
+        &state.metrics,
+    )
+    .await;
     Ok(Json(printed))
 }
 

@@ -337,7 +337,16 @@ async fn issue_ticket(
         Some(printer) => {
             let job =
                 printing::printed(&handle.cfg(), &state.config.server.public_base_url, &ticket);
-            Some(printing::print(&handle.cfg(), printer, &state.config.server.printing, job).await)
+            Some(
+                printing::print(
+                    &handle.cfg(),
+                    printer,
+                    &state.config.server.printing,
+                    job,
+                    &state.metrics,
+                )
+                .await,
+            )
         }
         None => None,
     };

@@ -93,6 +93,17 @@ impl Server {
 
     /// Starts the binary under a wrapper command (`prlimit --nofile=...`).
     pub fn start_under(wrapper: &[&str], server_extra: &str, alpha_extra: &str) -> Server {
+        Server::start_as(wrapper, server_extra, alpha_extra, |_| {})
+    }
+
+    /// Starts the binary with `tweak` applied to its command (its
+    /// environment, where its log goes).
+    pub fn start_as(
+        wrapper: &[&str],
+        server_extra: &str,
+        alpha_extra: &str,
+        tweak: impl FnOnce(&mut Command),
+    ) -> Server {
         let dir = tempfile::tempdir().unwrap();
         let config = dir.path().join("config");
         let data = dir.path().join("data");
@@ -102,17 +113,23 @@ impl Server {
             let text = std::fs::read_to_string(&main).unwrap();
             std::fs::write(&main, format!("{text}\n{server_extra}\n")).unwrap();
         }
-        Server::launch(wrapper, dir, config, data)
+        Server::launch(wrapper, dir, config, data, tweak)
     }
 
     /// Starts the binary on a configuration and data directory already
     /// made (a restored backup), in `dir`, which is removed with the server.
     pub fn start_on(dir: tempfile::TempDir, config: PathBuf, data: PathBuf) -> Server {
-        Server::launch(&[], dir, config, data)
+        Server::launch(&[], dir, config, data, |_| {})
     }
 
-    fn launch(wrapper: &[&str], dir: tempfile::TempDir, config: PathBuf, data: PathBuf) -> Server {
-        let (child, base) = spawn(wrapper, &config, &data, "127.0.0.1:0");
+    fn launch(
+        wrapper: &[&str],
+        dir: tempfile::TempDir,
+        config: PathBuf,
+        data: PathBuf,
+        tweak: impl FnOnce(&mut Command),
+    ) -> Server {
+        let (child, base) = spawn(wrapper, &config, &data, "127.0.0.1:0", tweak);
         Server {
             child,
             base,
@@ -132,7 +149,7 @@ impl Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
         let addr = self.base.trim_start_matches("http://").to_owned();
-        let (child, base) = spawn(wrapper, &self.config, &self.data, &addr);
+        let (child, base) = spawn(wrapper, &self.config, &self.data, &addr, |_| {});
         self.child = child;
         self.base = base;
     }
@@ -232,11 +249,17 @@ pub fn serve_command(wrapper: &[&str], config: &Path, data: &Path, listen: &str)
     cmd
 }
 
-fn spawn(wrapper: &[&str], config: &Path, data: &Path, listen: &str) -> (Child, String) {
-    let mut child = serve_command(wrapper, config, data, listen)
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
+fn spawn(
+    wrapper: &[&str],
+    config: &Path,
+    data: &Path,
+    listen: &str,
+    tweak: impl FnOnce(&mut Command),
+) -> (Child, String) {
+    let mut cmd = serve_command(wrapper, config, data, listen);
+    cmd.stderr(Stdio::inherit());
+    tweak(&mut cmd);
+    let mut child = cmd.spawn().unwrap();
     let stdout = child.stdout.take().unwrap();
     let mut lines = BufReader::new(stdout).lines();
     let first = lines.next().expect("server printed nothing").unwrap();
