@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
-use futures_util::{SinkExt, StreamExt};
+use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
@@ -551,7 +551,9 @@ pub async fn run(
         plan.seconds, plan.lifetime_s.0, plan.lifetime_s.1
     ));
     let t0 = Instant::now();
-    let deadline = t0 + Duration::from_secs(plan.seconds);
+    // The load runs a second past the last sample, so that no sample
+    // falls while the clients are closing.
+    let deadline = t0 + Duration::from_secs(plan.seconds + 1);
     let gate = Arc::new(tokio::sync::Semaphore::new(CONNECTING));
     let mut tasks = vec![
         tokio::spawn(issuer(addr, Arc::clone(&shared), deadline)),
@@ -575,7 +577,7 @@ pub async fn run(
     let mut k = 0u32;
     loop {
         let at = t0 + every * k;
-        if at > deadline {
+        if at > t0 + Duration::from_secs(plan.seconds) {
             break;
         }
         tokio::time::sleep_until(at.into()).await;
