@@ -15,6 +15,7 @@ pub mod http;
 pub mod issue;
 pub mod live;
 pub mod server;
+pub mod soak;
 pub mod stats;
 
 use std::path::PathBuf;

@@ -48,6 +48,14 @@ struct Cli {
     /// backup API while tickets are issued (see src/backup.rs).
     #[arg(long)]
     backup: bool,
+    /// Only a soak: steady issuing and calls, 500 live connections
+    /// reconnecting, the server's threads, fds and RSS sampled, their
+    /// slopes fitted (see src/soak.rs). Exits non-zero when not flat.
+    #[arg(long)]
+    soak: bool,
+    /// The soak's length (default 240 s; 20 s with --tiny).
+    #[arg(long, requires = "soak")]
+    soak_secs: Option<u64>,
     /// Internal: be the other end of the plain TCP fan-out at this address.
     #[arg(long, hide = true)]
     fanout_peer: Option<std::net::SocketAddr>,
@@ -97,6 +105,34 @@ async fn main() -> ExitCode {
             }
             Err(e) => {
                 eprintln!("antrean-bench --sign-in-flood: {e:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    if cli.soak {
+        return match antrean_bench::soak::run(
+            &binary,
+            mode,
+            cli.soak_secs,
+            cli.data_dir.as_deref(),
+            !cli.silent,
+        )
+        .await
+        {
+            Ok(r) => {
+                if cli.json {
+                    println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
+                } else {
+                    print!("{}", antrean_bench::soak::render(&r));
+                }
+                if antrean_bench::soak::passed(&r) {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::FAILURE
+                }
+            }
+            Err(e) => {
+                eprintln!("antrean-bench --soak: {e:#}");
                 ExitCode::FAILURE
             }
         };

@@ -181,3 +181,43 @@ fn tiny_run_reports_every_figure_and_delivers_every_event() {
         );
     }
 }
+
+#[test]
+fn tiny_soak_reports_every_series_and_its_slope() {
+    // 20 s of a debug server is mostly warm-up on a shared machine: the
+    // test asserts that every figure is there and nothing failed, not that
+    // the slopes are within their bounds (the 4-minute release run judges
+    // that, and `--tiny` never fails on it).
+    let report = tiny(&["--soak"]);
+    let samples = report["samples"].as_array().expect("samples is a list");
+    assert!(samples.len() >= 8, "{report}");
+    for s in samples {
+        for key in ["t_s", "threads", "fds", "rss_bytes"] {
+            assert!(s[key].as_f64().is_some_and(|v| v >= 0.0), "{key} in {s}");
+        }
+        assert!(s["fds"].as_u64().is_some_and(|n| n > 0), "{s}");
+    }
+    for key in ["threads_per_min", "fds_per_min", "rss_mib_per_min"] {
+        assert!(report[key].as_f64().is_some_and(f64::is_finite), "{key}");
+        assert!(report["bounds"][key].as_f64().is_some(), "{key}");
+    }
+    assert!(report["flat"].is_boolean(), "{report}");
+    assert_eq!(report["judged"], false, "{report}");
+    for key in [
+        "reconnects",
+        "resumed",
+        "tickets_issued",
+        "calls",
+        "messages",
+    ] {
+        assert!(
+            report[key].as_u64().is_some_and(|n| n > 0),
+            "{key} in {report}"
+        );
+    }
+    assert_eq!(report["gaps"], 0, "{report}");
+    let errors = &report["errors"];
+    for key in ["issue", "call", "connect", "stream"] {
+        assert_eq!(errors[key], 0, "{errors}");
+    }
+}
