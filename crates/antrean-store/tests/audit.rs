@@ -4,49 +4,16 @@
 //! by replaying the events.
 #![allow(clippy::unwrap_used)]
 
-use std::collections::BTreeMap;
-use std::path::Path;
-use std::sync::{mpsc, Arc};
+mod common;
 
-use antrean_core::{
-    Actor, CallPolicy, Change, Channel, Command, CounterDef, Event, Office, OfficeDef, ServiceDef,
-};
+use std::path::Path;
+
+use antrean_core::{Change, Channel, Command, Office};
 use antrean_store::{BreakReason, ChainReport, Store, StoreError, CHAIN_LOG};
 use chrono::{TimeZone, Utc};
+use common::{append, def};
 use rusqlite::params;
 use sha2::{Digest, Sha256};
-
-fn def() -> Arc<OfficeDef> {
-    Arc::new(OfficeDef {
-        languages: vec!["id".into()],
-        services: vec![ServiceDef {
-            id: "ktp".into(),
-            names: BTreeMap::from([("id".into(), "KTP".into())]),
-            prefix: "A".into(),
-            service_minutes: 5,
-            ..Default::default()
-        }],
-        counters: vec![CounterDef {
-            id: "1".into(),
-            name: "Loket 1".into(),
-            services: vec!["ktp".into()],
-            policy: CallPolicy::LongestWait,
-        }],
-        min_calls: 1,
-        ..OfficeDef::new("o", "O", chrono_tz::Asia::Jakarta)
-    })
-}
-
-fn append(store: &Store, events: Vec<Event>) {
-    let (tx, rx) = mpsc::channel();
-    store.writer.append(
-        "o",
-        Some(Actor::User("siti".into())),
-        events,
-        Box::new(move |r| tx.send(r).unwrap()),
-    );
-    rx.recv().unwrap().unwrap();
-}
 
 /// A seeded office with three tickets, the first called and served.
 fn busy_store(dir: &Path) -> Store {

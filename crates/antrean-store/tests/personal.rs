@@ -3,47 +3,12 @@
 //! checked like the chain itself.
 #![allow(clippy::unwrap_used)]
 
-use std::collections::BTreeMap;
-use std::sync::{mpsc, Arc};
+mod common;
 
-use antrean_core::{
-    Actor, CallPolicy, Change, Channel, Command, CounterDef, Event, EventKind, Office, OfficeDef,
-    Priority, ServiceDef, TicketStatus,
-};
+use antrean_core::{Actor, Change, Channel, Command, EventKind, Office, Priority, TicketStatus};
 use antrean_store::{BreakReason, ChainReport, Erase, Store};
 use chrono::{DateTime, Duration, TimeZone, Utc};
-
-fn def() -> Arc<OfficeDef> {
-    Arc::new(OfficeDef {
-        languages: vec!["id".into()],
-        services: vec![ServiceDef {
-            id: "ktp".into(),
-            names: BTreeMap::from([("id".into(), "KTP".into())]),
-            prefix: "A".into(),
-            service_minutes: 5,
-            ..Default::default()
-        }],
-        counters: vec![CounterDef {
-            id: "1".into(),
-            name: "Loket 1".into(),
-            services: vec!["ktp".into()],
-            policy: CallPolicy::LongestWait,
-        }],
-        min_calls: 1,
-        ..OfficeDef::new("o", "O", chrono_tz::Asia::Jakarta)
-    })
-}
-
-fn append(store: &Store, events: Vec<Event>) {
-    let (tx, rx) = mpsc::channel();
-    store.writer.append(
-        "o",
-        Some(Actor::User("siti".into())),
-        events,
-        Box::new(move |r| tx.send(r).unwrap()),
-    );
-    rx.recv().unwrap().unwrap();
-}
+use common::{append, def};
 
 /// Day 1: `p1` (elderly) served and surveyed with a suggestion, `p2`
 /// (disability) waiting, `r` regular. Day 2 (after the roll-over): `p3`
