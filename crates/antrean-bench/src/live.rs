@@ -264,7 +264,9 @@ async fn wait_for(counter: &AtomicU64, target: u64) -> bool {
     true
 }
 
-async fn expect(conn: &mut Conn, path: &str, want: u16) -> anyhow::Result<Vec<u8>> {
+/// POSTs `path` with no body; its body when it answers `want`, else an
+/// error naming what it answered.
+pub(crate) async fn expect(conn: &mut Conn, path: &str, want: u16) -> anyhow::Result<Vec<u8>> {
     let r = conn.post(path, b"").await?;
     if r.status != want {
         bail!(

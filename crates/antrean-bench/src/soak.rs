@@ -26,6 +26,7 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::Message;
 
 use crate::http::Conn;
+use crate::live::expect;
 use crate::server::{Dirs, Server, ISSUE_OFFICES, SERVICES};
 use crate::Mode;
 
@@ -319,18 +320,6 @@ fn counters() -> Vec<String> {
         .collect()
 }
 
-async fn post(conn: &mut Conn, path: &str, want: u16) -> anyhow::Result<()> {
-    let r = conn.post(path, b"").await?;
-    if r.status != want {
-        bail!(
-            "POST {path} answered {} instead of {want}: {}",
-            r.status,
-            String::from_utf8_lossy(&r.body)
-        );
-    }
-    Ok(())
-}
-
 /// The clerk: [`CALLS_PER_S`] call-next a second over the counters in turn,
 /// each citizen found started and finished.
 async fn clerk(mut conn: Conn, shared: Arc<Shared>, deadline: Instant) {
@@ -355,8 +344,8 @@ async fn clerk(mut conn: Conn, shared: Arc<Shared>, deadline: Instant) {
                     String::from_utf8_lossy(&r.body)
                 ),
             }
-            post(&mut conn, &format!("{path}/start"), 200).await?;
-            post(&mut conn, &format!("{path}/finish"), 200).await?;
+            expect(&mut conn, &format!("{path}/start"), 200).await?;
+            expect(&mut conn, &format!("{path}/finish"), 200).await?;
             shared.calls.fetch_add(1, Ordering::Relaxed);
             Ok(())
         }
@@ -537,7 +526,7 @@ pub async fn run(
     let mut conn = Conn::connect(addr).await?;
     crate::server::sign_in(&mut conn).await?;
     for path in counters() {
-        post(&mut conn, &format!("{path}/open"), 200).await?;
+        expect(&mut conn, &format!("{path}/open"), 200).await?;
     }
     let mut first = None;
     for i in 0..FIRST_TICKETS {
