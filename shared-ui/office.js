@@ -152,10 +152,9 @@ export function sameSetup(snap, office) {
 /**
  * Which services staff stopped, with their message, as the live stream
  * tells it (snapshot, each event's waiting figures, and the
- * `service_suspended` / `service_resumed` events themselves, which come
- * without figures when replayed): service id to message, null while it
- * issues. A service the stream has not mentioned is as the office was
- * fetched ({@link suspendedNow}).
+ * `service_suspended` / `service_resumed` events themselves): service
+ * id to message, null while it issues. A service the stream has not
+ * mentioned is as the office was fetched ({@link suspendedNow}).
  * @typedef {Map<string, string | null>} Suspensions
  */
 

@@ -335,6 +335,38 @@ impl Office {
         }
     }
 
+    /// The office as it was at the start of its business day, for playing
+    /// `today` (the day's events so far, in order) again: nothing issued,
+    /// every counter closed, no service times yet (as a restart finds them),
+    /// the configuration of now, and the services stopped then: those
+    /// stopped now, less those whose first stop or resume today was a stop.
+    /// (A service whose first was a resume was stopped with a message the
+    /// day's events do not hold: it starts the day as it is now.)
+    pub fn day_start(&self, today: &[Event]) -> Office {
+        let mut start = Office::new(Arc::clone(&self.def), self.day);
+        let mut seen = HashSet::new();
+        let mut stopped_today = HashSet::new();
+        for e in today {
+            match &e.kind {
+                EventKind::ServiceSuspended { service, .. } if seen.insert(service) => {
+                    stopped_today.insert(service);
+                }
+                EventKind::ServiceResumed { service } => {
+                    seen.insert(service);
+                }
+                _ => {}
+            }
+        }
+        start.suspended = self
+            .suspended
+            .iter()
+            .filter(|(service, _)| !stopped_today.contains(service))
+            .map(|(service, message)| (service.clone(), message.clone()))
+            .collect();
+        start.seq = today.first().map_or(self.seq, |e| e.seq.saturating_sub(1));
+        start
+    }
+
     /// Rebuilds an office from what the store kept. Rows that no longer match
     /// the configuration (a removed counter or service) are dropped.
     pub fn restore(def: Arc<OfficeDef>, now: DateTime<Utc>, saved: Restore) -> Self {

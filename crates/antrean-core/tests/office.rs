@@ -1164,3 +1164,44 @@ fn a_claim_confirmed_at_the_counter_is_recorded_without_moving_anyone() {
     assert!(t.in_priority_lane());
     assert_eq!(o.ahead(o.ticket("b").unwrap()), 0);
 }
+
+#[test]
+fn the_day_played_again_from_its_start_stops_services_when_they_stopped() {
+    let mut o = office();
+    let stop = |service: &str| Command::Suspend {
+        service: service.into(),
+        message: "blanko habis".into(),
+    };
+    let resume = |service: &str| Command::Resume {
+        service: service.into(),
+    };
+    // Stopped since yesterday, and still: stopped from the start.
+    run(&mut o, stop("ktp"), 0).unwrap();
+    // Stopped yesterday, resumed today: the day's events do not say with
+    // what message, so it starts as it is now.
+    run(&mut o, stop("kk"), 0).unwrap();
+    let yesterday = o.day();
+    let secs = (1..48)
+        .map(|h| h * 3600)
+        .find(|s| o.def().business_day(at(*s)) > yesterday)
+        .unwrap();
+    let mut log: Vec<_> = o.roll_over(at(secs)).into_iter().collect();
+    let mut step = |o: &mut Office, cmd: Command| log.extend(run(o, cmd, secs).unwrap().events);
+    step(&mut o, resume("kk"));
+    // Stopped today only: running at the start.
+    step(&mut o, stop("akta"));
+    step(&mut o, resume("akta"));
+    step(&mut o, stop("akta"));
+    assert!(o.day() > yesterday);
+    let start = o.day_start(&log);
+    assert_eq!(start.suspended("ktp"), Some("blanko habis"));
+    assert_eq!(start.suspended("kk"), None);
+    assert_eq!(start.suspended("akta"), None);
+    let mut again = start;
+    for e in &log {
+        again.apply(e);
+    }
+    for service in ["ktp", "kk", "akta"] {
+        assert_eq!(again.suspended(service), o.suspended(service), "{service}");
+    }
+}

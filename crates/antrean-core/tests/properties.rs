@@ -264,6 +264,32 @@ fn check_invariants(o: &Office) {
     }
 }
 
+/// What the live stream sends of each service after an event: waiting,
+/// the next numbers, the quotas left, whether stopped, and (while service
+/// times are those of the day alone) the estimate.
+type Figures = Vec<(
+    u32,
+    Vec<String>,
+    (Option<u32>, Option<u32>),
+    Option<String>,
+    Option<u32>,
+)>;
+
+fn figures(o: &Office, estimates: bool) -> Figures {
+    SERVICES
+        .iter()
+        .map(|s| {
+            (
+                o.waiting(s),
+                o.queue(s, 5).iter().map(|t| t.number.clone()).collect(),
+                o.remaining_quota(s),
+                o.suspended(s).map(str::to_owned),
+                o.estimated_wait_new_s(s).filter(|_| estimates),
+            )
+        })
+        .collect()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
@@ -283,6 +309,8 @@ proptest! {
         let mut log = Vec::new();
         let mut numbers_seen: HashSet<(chrono::NaiveDate, String)> = HashSet::new();
         let mut stored = Stored::default();
+        // Seq of each command's last event → the figures after it.
+        let mut shown = HashMap::new();
         let mut now = start;
         for (n, (step, dt)) in steps.iter().enumerate() {
             // Time moves on; every ~25 steps it crosses a midnight.
@@ -383,7 +411,20 @@ proptest! {
                 }
                 Err(_) => prop_assert_eq!(&live, &before, "a refused command changed state"),
             }
+            if let Some(last) = log.last() {
+                shown.insert(last.seq, (live.day(), figures(&live, stored.days_ended == 0)));
+            }
             check_invariants(&live);
+        }
+        // The day played again from its start (what a display resuming after
+        // a restart is sent) shows the figures the live office showed.
+        let today: Vec<_> = log.iter().filter(|e| def.business_day(e.at) == live.day()).cloned().collect();
+        let mut again = live.day_start(&today);
+        for e in &today {
+            again.apply(e);
+            if let Some((day, figures_then)) = shown.get(&e.seq).filter(|(day, _)| *day == live.day()) {
+                prop_assert_eq!(&figures(&again, stored.days_ended == 0), figures_then, "after seq {} of {}", e.seq, day);
+            }
         }
         // The log alone rebuilds the same office.
         let mut replayed = Office::new(def.clone(), day0);

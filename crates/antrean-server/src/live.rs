@@ -22,6 +22,8 @@ use futures_util::future::{BoxFuture, FutureExt};
 use futures_util::SinkExt;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
+use antrean_core::Event;
+
 use crate::access::Ending;
 use crate::db::DbError;
 use crate::error::ApiError;
@@ -39,6 +41,9 @@ const SILENT_PINGS: u32 = 3;
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 /// Missed events replayed from the log at most; beyond, a snapshot.
 const REPLAY_LIMIT: usize = 2000;
+/// Events of one day read to play it again for a replay at most (a busy
+/// office has a few thousand); beyond, a snapshot.
+const DAY_LIMIT: usize = 50_000;
 /// Frames sent in one write at most.
 const MAX_BATCH: usize = 64;
 /// Bytes gathered before a write: a few events; memory stays small per
@@ -347,7 +352,9 @@ async fn office_stream(
 }
 
 /// Sends the events after `since` that the log still has for today, so that a
-/// display back from a restart announces the calls it missed. The snapshot
+/// display back from a restart announces the calls it missed. Each carries
+/// the waiting figures a live one does: the day is played again from its
+/// start through the office's own rules, up to each event. The snapshot
 /// that follows gives the current truth either way.
 async fn replay_from_log(
     conn: &mut Conn,
@@ -355,21 +362,49 @@ async fn replay_from_log(
     handle: &OfficeHandle,
     since: u64,
 ) -> Result<(), End> {
-    let id = handle.cfg().id.clone();
-    let events = state
+    let cfg = handle.cfg();
+    let today = cfg.business_day(chrono::Utc::now());
+    let id = cfg.id.clone();
+    let day = state
         .db
-        .read(move |r| r.events_since(&id, since, REPLAY_LIMIT + 1))
+        .read(move |r| -> antrean_store::Result<Option<Vec<Event>>> {
+            let missed = r.events_since(&id, since, REPLAY_LIMIT + 1)?;
+            if missed.len() > REPLAY_LIMIT {
+                return Ok(None);
+            }
+            let Some(first) = missed.iter().position(|e| cfg.business_day(e.at) == today) else {
+                return Ok(Some(Vec::new()));
+            };
+            // The day's earlier events, newest first, back to its start.
+            let earlier = r.events_before(&id, missed[first].seq, DAY_LIMIT + 1)?;
+            let earlier: Vec<Event> = earlier
+                .into_iter()
+                .take_while(|e| cfg.business_day(e.at) == today)
+                .collect();
+            if earlier.len() > DAY_LIMIT {
+                return Ok(None);
+            }
+            Ok(Some(
+                earlier
+                    .into_iter()
+                    .rev()
+                    .chain(missed.into_iter().skip(first))
+                    .collect(),
+            ))
+        })
         .await?;
-    if events.len() > REPLAY_LIMIT {
+    let Some(day) = day.filter(|day| !day.is_empty()) else {
         return Ok(());
-    }
-    let today = handle.cfg().business_day(chrono::Utc::now());
-    for e in events
-        .iter()
-        .filter(|e| handle.cfg().business_day(e.at) == today)
-    {
-        conn.send_msg(&ServerMsg::event(&handle.cfg(), e, None))
-            .await?;
+    };
+    let (mut office, day) = handle
+        .read(move |s| (s.office.day_start(&day), day))
+        .await?;
+    for e in &day {
+        office.apply(e);
+        if e.seq > since {
+            conn.send_msg(&ServerMsg::event(office.def(), e, Some(&office)))
+                .await?;
+        }
     }
     Ok(())
 }

@@ -710,7 +710,7 @@ pub enum ServerMsg {
         at: String,
         event: PublicEvent,
         /// Waiting counts after the event, for the services it touched
-        /// (absent on events replayed from the log).
+        /// (also on events replayed from the log after a restart).
         #[serde(skip_serializing_if = "Option::is_none")]
         waiting: Option<Vec<Waiting>>,
     },

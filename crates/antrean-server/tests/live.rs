@@ -83,36 +83,39 @@ async fn a_client_that_resumes_with_since_misses_nothing() {
         citizen.issue("alpha", "kk").await;
     }
     let mut ws = connect(&server.ws(&format!("/api/v1/offices/alpha/live?since={last}"))).await;
+    let mut sent = Vec::new();
     for i in 1..=25 {
         let m = next_msg(&mut ws).await;
         assert_eq!(m["type"], "event", "{m}");
         assert_eq!(m["seq"].as_u64().unwrap(), last + i);
         assert_eq!(m["event"]["number"], format!("B{i:03}"));
+        sent.push(m);
     }
     // And the stream goes on live.
     citizen.issue("alpha", "ktp").await;
     let m = next_msg(&mut ws).await;
     assert_eq!(m["seq"].as_u64().unwrap(), last + 26);
+    sent.push(m);
     close(ws).await;
 
     // After a restart the ring is empty: missed events come from the log,
-    // then a snapshot tells the truth.
+    // each as it was sent live (its waiting figures too), then a snapshot
+    // tells the truth.
     let mut server = server;
     server.restart();
     let citizen = Client::new(&server.base);
     citizen.issue("alpha", "ktp").await;
-    let mut ws =
-        connect(&server.ws(&format!("/api/v1/offices/alpha/live?since={}", last + 25))).await;
-    let m = next_msg(&mut ws).await;
-    assert_eq!(
-        (m["type"].as_str(), m["seq"].as_u64()),
-        (Some("event"), Some(last + 26))
-    );
+    let mut ws = connect(&server.ws(&format!("/api/v1/offices/alpha/live?since={last}"))).await;
+    for live in &sent {
+        assert_eq!(&next_msg(&mut ws).await, live);
+    }
     let m = next_msg(&mut ws).await;
     assert_eq!(
         (m["type"].as_str(), m["seq"].as_u64()),
         (Some("event"), Some(last + 27))
     );
+    assert_eq!(m["waiting"][0]["service"], "ktp", "{m}");
+    assert_eq!(m["waiting"][0]["waiting"], 3, "{m}");
     let m = next_msg(&mut ws).await;
     assert_eq!(
         (m["type"].as_str(), m["seq"].as_u64()),

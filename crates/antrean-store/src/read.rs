@@ -210,10 +210,27 @@ impl Reader {
 
     /// Up to `limit` events of `office` after `since`, in order.
     pub fn events_since(&self, office: &str, since: u64, limit: usize) -> Result<Vec<Event>> {
+        self.events_where("e.seq > ?2 ORDER BY e.seq", office, since, limit)
+    }
+
+    /// Up to `limit` events of `office` before `before`, newest first.
+    pub fn events_before(&self, office: &str, before: u64, limit: usize) -> Result<Vec<Event>> {
+        self.events_where("e.seq < ?2 ORDER BY e.seq DESC", office, before, limit)
+    }
+
+    /// Events of `office` whose seq is `filter` against `seq`, with their
+    /// personal fields merged back in.
+    fn events_where(
+        &self,
+        filter: &str,
+        office: &str,
+        seq: u64,
+        limit: usize,
+    ) -> Result<Vec<Event>> {
         self.with(|c| {
-            let mut stmt = c.prepare_cached("SELECT e.seq, e.at_ns, e.body, p.data FROM events e LEFT JOIN personal p ON p.event_id = e.id WHERE e.office = ?1 AND e.seq > ?2 ORDER BY e.seq LIMIT ?3")?;
+            let mut stmt = c.prepare_cached(&format!("SELECT e.seq, e.at_ns, e.body, p.data FROM events e LEFT JOIN personal p ON p.event_id = e.id WHERE e.office = ?1 AND {filter} LIMIT ?3"))?;
             let rows = stmt.query_map(
-                params![office, i64::try_from(since).unwrap_or(i64::MAX), i64::try_from(limit).unwrap_or(i64::MAX)],
+                params![office, i64::try_from(seq).unwrap_or(i64::MAX), i64::try_from(limit).unwrap_or(i64::MAX)],
                 |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?)),
             )?;
             rows.map(|row| {
