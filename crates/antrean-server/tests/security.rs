@@ -71,6 +71,85 @@ async fn account_entries(admin: &Client, kind: &str) -> Vec<Value> {
     page["entries"].as_array().unwrap().clone()
 }
 
+/// `n` connections from `local`, each with a request whose headers never end.
+async fn half_sent(local: &str, to: SocketAddr, n: usize) -> Vec<TcpStream> {
+    let mut held = Vec::with_capacity(n);
+    for _ in 0..n {
+        let mut tcp = tcp_from(local, to)
+            .await
+            .unwrap_or_else(|e| panic!("connecting: {e}"));
+        let _ = tcp
+            .write_all(b"GET /api/v1/offices HTTP/1.1\r\nHost: x\r\nX-Slow: 1")
+            .await;
+        held.push(tcp);
+    }
+    held
+}
+
+/// How many of `held` the server has already closed.
+async fn closed_at_once(held: &mut [TcpStream]) -> usize {
+    let mut closed = 0;
+    for tcp in held {
+        let mut byte = [0u8; 1];
+        if let Ok(Ok(0) | Err(_)) =
+            tokio::time::timeout(Duration::from_millis(2), tcp.read(&mut byte)).await
+        {
+            closed += 1;
+        }
+    }
+    closed
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn beyond_the_file_limit_new_connections_are_refused_at_once() {
+    rlimit::increase_nofile_limit(8192).unwrap();
+    let server = Server::start_under(
+        &["prlimit", "--nofile=1024:1024"],
+        "header_read_timeout_s = 60",
+        "",
+    );
+    let to = addr(&server);
+    // Four addresses, each under its own cap (half the server's places),
+    // together holding more connections than the file limit allows
+    // (1,024 files, of which 896 for connections).
+    let mut held = Vec::new();
+    for from in ["127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5"] {
+        held.extend(half_sent(from, to, 300).await);
+    }
+    let refused = closed_at_once(&mut held).await;
+    assert!(
+        (300..=310).contains(&refused),
+        "{refused} of 1,200 closed at once; 896 places"
+    );
+    // Anyone else is refused at once too, not left waiting for a place.
+    let other = client_from(&server, "127.0.0.6");
+    let started = Instant::now();
+    let offices = || {
+        other
+            .http
+            .get(format!("{}/api/v1/offices", server.base))
+            .timeout(Duration::from_secs(10))
+            .send()
+    };
+    let answer = offices().await;
+    assert!(answer.is_err(), "{answer:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "refused after {:?}",
+        started.elapsed()
+    );
+    // Places come back as connections close.
+    drop(held);
+    let started = Instant::now();
+    loop {
+        if offices().await.is_ok_and(|r| r.status() == 200) {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(5), "still refused");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_address_holding_many_half_sent_requests_leaves_the_server_reachable() {
     // Our own side holds 1,100 sockets too.
@@ -82,18 +161,7 @@ async fn one_address_holding_many_half_sent_requests_leaves_the_server_reachable
     );
     let to = addr(&server);
     // 1,100 requests from 127.0.0.2 whose headers never end.
-    let mut held = Vec::new();
-    for _ in 0..1100 {
-        match tcp_from("127.0.0.2", to).await {
-            Ok(mut tcp) => {
-                let _ = tcp
-                    .write_all(b"GET /api/v1/offices HTTP/1.1\r\nHost: x\r\nX-Slow: 1")
-                    .await;
-                held.push(tcp);
-            }
-            Err(e) => panic!("connecting: {e}"),
-        }
-    }
+    let mut held = half_sent("127.0.0.2", to, 1100).await;
     // Another address is answered at once.
     let other = client_from(&server, "127.0.0.3");
     let started = Instant::now();
@@ -106,15 +174,7 @@ async fn one_address_holding_many_half_sent_requests_leaves_the_server_reachable
     );
     // Beyond its cap, the attacker's connections were closed at once, not
     // left hanging; the rest close when their headers are late.
-    let mut closed_at_once = 0;
-    for tcp in &mut held {
-        let mut byte = [0u8; 1];
-        if let Ok(Ok(0) | Err(_)) =
-            tokio::time::timeout(Duration::from_millis(2), tcp.read(&mut byte)).await
-        {
-            closed_at_once += 1;
-        }
-    }
+    let closed_at_once = closed_at_once(&mut held).await;
     assert!(
         closed_at_once >= 500,
         "{closed_at_once} of 1100 refused at once"
