@@ -396,10 +396,13 @@ async fn replay_from_log(
     let Some(day) = day.filter(|day| !day.is_empty()) else {
         return Ok(());
     };
-    let (mut office, day) = handle
-        .read(move |s| (s.office.day_start(&day), day))
-        .await?;
-    for e in &day {
+    // Shared, not moved in: `read` clones its closure (it may ask twice).
+    let day = Arc::new(day);
+    let mut office = {
+        let day = Arc::clone(&day);
+        handle.read(move |s| s.office.day_start(&day)).await?
+    };
+    for e in day.iter() {
         office.apply(e);
         if e.seq > since {
             conn.send_msg(&ServerMsg::event(office.def(), e, Some(&office)))

@@ -71,6 +71,18 @@ async fn account_entries(admin: &Client, kind: &str) -> Vec<Value> {
     page["entries"].as_array().unwrap().clone()
 }
 
+/// The server under a limit of 1,024 open files (896 connection places),
+/// closing requests whose headers take longer than `header_read_timeout_s`.
+/// Our own side may hold more.
+fn at_file_limit(header_read_timeout_s: u64) -> Server {
+    rlimit::increase_nofile_limit(8192).unwrap();
+    Server::start_under(
+        &["prlimit", "--nofile=1024:1024"],
+        &format!("header_read_timeout_s = {header_read_timeout_s}"),
+        "",
+    )
+}
+
 /// `n` connections from `local`, each with a request whose headers never end.
 async fn half_sent(local: &str, to: SocketAddr, n: usize) -> Vec<TcpStream> {
     let mut held = Vec::with_capacity(n);
@@ -102,12 +114,7 @@ async fn closed_at_once(held: &mut [TcpStream]) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn beyond_the_file_limit_new_connections_are_refused_at_once() {
-    rlimit::increase_nofile_limit(8192).unwrap();
-    let server = Server::start_under(
-        &["prlimit", "--nofile=1024:1024"],
-        "header_read_timeout_s = 60",
-        "",
-    );
+    let server = at_file_limit(60);
     let to = addr(&server);
     // Four addresses, each under its own cap (half the server's places),
     // together holding more connections than the file limit allows
@@ -152,13 +159,7 @@ async fn beyond_the_file_limit_new_connections_are_refused_at_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_address_holding_many_half_sent_requests_leaves_the_server_reachable() {
-    // Our own side holds 1,100 sockets too.
-    rlimit::increase_nofile_limit(8192).unwrap();
-    let server = Server::start_under(
-        &["prlimit", "--nofile=1024:1024"],
-        "header_read_timeout_s = 6",
-        "",
-    );
+    let server = at_file_limit(6);
     let to = addr(&server);
     // 1,100 requests from 127.0.0.2 whose headers never end.
     let mut held = half_sent("127.0.0.2", to, 1100).await;
