@@ -44,6 +44,8 @@ export class PriorityClaims {
     this.notes = new Map();
     /** @type {string | null} */
     this.error = null;
+    /** The rows on the page, by number, with what they say. @type {Map<string, {key: string, el: HTMLElement}>} */
+    this.rows = new Map();
     this.list = h("ul", { class: "claims-list", id: "claims-list" });
     // Worded on each render: the page may load its language after this.
     this.title = h("h2", { id: "claims-title" });
@@ -94,6 +96,32 @@ export class PriorityClaims {
     await this.refresh();
   }
 
+  /**
+   * One claim's row.
+   * @param {PriorityClaim} c
+   * @param {string} service the service's name
+   * @param {string} note what became of its confirmation, or ""
+   */
+  row(c, service, note) {
+    return h(
+      "li",
+      { class: "claims-row", "data-number": c.number },
+      h("span", { class: "claims-number num" }, c.number),
+      h(
+        "span",
+        { class: "claims-what" },
+        h("span", { class: "claims-reason" }, t(`priority.${c.priority}`)),
+        h("span", { class: "claims-service" }, `${service} · ${t(`status.${c.status}`)}`),
+        note && h("span", { class: "error-msg", role: "alert" }, note),
+      ),
+      h(
+        "button",
+        { type: "button", class: "btn btn-go claims-confirm", "aria-label": t("claims.confirm_number", { number: c.number }), onclick: () => this.confirm(c) },
+        t("claims.confirm"),
+      ),
+    );
+  }
+
   render() {
     const name = (/** @type {string} */ id) => {
       const s = this.services().find((x) => x.id === id);
@@ -102,30 +130,25 @@ export class PriorityClaims {
     this.title.textContent = t("claims.title");
     this.hint.textContent = t("claims.hint");
     const done = [...this.notes].filter(([n]) => !this.claims.some((c) => c.number === n));
-    fill(
-      this.list,
+    /** @type {Map<string, {key: string, el: HTMLElement}>} */
+    const rows = new Map();
+    for (const c of this.claims) {
+      const note = this.notes.get(c.number) ?? "";
+      const key = [t(`priority.${c.priority}`), name(c.service), t(`status.${c.status}`), note, t("claims.confirm")].join("\u0000");
+      const kept = this.rows.get(c.number);
+      rows.set(c.number, kept && kept.key === key ? kept : { key, el: this.row(c, name(c.service), note) });
+    }
+    this.rows = rows;
+    const children = [
       this.error && h("li", { class: "error-msg", role: "alert" }, this.error),
       this.claims.length === 0 && !this.error && h("li", { class: "hint", id: "claims-none" }, t("claims.none")),
-      this.claims.map((c) =>
-        h(
-          "li",
-          { class: "claims-row", "data-number": c.number },
-          h("span", { class: "claims-number num" }, c.number),
-          h(
-            "span",
-            { class: "claims-what" },
-            h("span", { class: "claims-reason" }, t(`priority.${c.priority}`)),
-            h("span", { class: "claims-service" }, `${name(c.service)} · ${t(`status.${c.status}`)}`),
-            this.notes.has(c.number) && h("span", { class: "error-msg", role: "alert" }, this.notes.get(c.number)),
-          ),
-          h(
-            "button",
-            { type: "button", class: "btn btn-go claims-confirm", "aria-label": t("claims.confirm_number", { number: c.number }), onclick: () => this.confirm(c) },
-            t("claims.confirm"),
-          ),
-        ),
-      ),
-    );
+      ...[...rows.values()].map((r) => r.el),
+    ].filter((c) => c instanceof HTMLElement);
+    // A row that did not change stays the same element, left in place: a
+    // refresh while a clerk taps "Konfirmasi" (any ticket issued in the
+    // office starts one) must not swap the button under the finger.
+    const same = children.length === this.list.children.length && children.every((c, i) => c === this.list.children[i]);
+    if (!same) fill(this.list, children);
     // Kept until the next confirmation says something new.
     if (done.length) this.status.textContent = done.map(([, note]) => note).join(" ");
     // A confirmation is said once.

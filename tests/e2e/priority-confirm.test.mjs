@@ -5,7 +5,8 @@
 // behind a regular ticket taken before; at 1366×768 the help desk lists the
 // claim and confirms it ("Konfirmasi prioritas"), the phone shows it live
 // and the number is first in line; a second claim is confirmed from the
-// counter page; the audit log names who confirmed each. The same phone is
+// counter page, whose row stays in place while the list is fetched again;
+// the audit log names who confirmed each. The same phone is
 // refused a second ticket for the service while the first waits.
 // Screenshots in artifacts/, axe-core on every state.
 import { after, before, describe, it } from "node:test";
@@ -96,6 +97,13 @@ describe("a priority claimed online", { timeout: 180000 }, () => {
     const row = counter.locator(`#claims .claims-row[data-number="${other.number}"]`);
     await row.waitFor(T);
     assert.match(await renderedText(row), /Ibu hamil/);
+    // Another ticket in the office makes the list fetch again: the row, and
+    // the button a clerk may be tapping, stay the same element.
+    const before = await row.elementHandle();
+    const refreshed = counter.waitForResponse((r) => r.url().includes("/priority-claims"));
+    await server.takeOnline("ktp-el");
+    await refreshed;
+    assert.equal(await before?.evaluate((el) => el.isConnected), true);
     await row.scrollIntoViewIfNeeded();
     await checkScreen(counter, "priority-claim-counter-1366");
     await row.locator("button.claims-confirm").click();
