@@ -1,7 +1,8 @@
 //! Personal data through its life, on the real binary with the clock
 //! driven by the test (libfaketime): kept while the retention runs, erased
 //! on the citizen's request once its day has ended, erased by the server
-//! itself after `retention_days`; the audit log verifies all along.
+//! itself after `retention_days`; the audit log verifies all along, and
+//! shows each erasure to the supervisor of the office it concerns.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -122,6 +123,26 @@ async fn personal_data_is_kept_for_its_time_then_erased_and_the_log_still_verifi
     assert_eq!(actors.len(), 2, "{log}");
     assert_eq!(actors[0], "system");
     assert!(actors[1].starts_with("operator:"), "{actors:?}");
+    // Alpha's supervisor sees them in their office's log, with alpha's
+    // figures; beta's does not.
+    let (s, own) = server
+        .staff("rina", "supervisor", Some("alpha"))
+        .await
+        .get("/api/v1/audit?kind=personal_erased")
+        .await;
+    assert_eq!(s, 200, "{own}");
+    assert_eq!(own["entries"], log["entries"]);
+    assert_eq!(
+        own["entries"][0]["details"]["offices"],
+        json!({"alpha": {"priority_reasons": 1, "suggestions": 1}}),
+        "{own}"
+    );
+    let (s, other) = server
+        .staff("dewi", "supervisor", Some("beta"))
+        .await
+        .get("/api/v1/audit?kind=personal_erased")
+        .await;
+    assert_eq!((s, &other["entries"]), (200, &json!([])), "{other}");
     let (ok, verified) = cli(&server, &["audit", "verify"]);
     assert!(ok, "{verified}");
 }

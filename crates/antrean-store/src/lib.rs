@@ -23,7 +23,7 @@ mod writer;
 use std::path::{Path, PathBuf};
 
 pub use chain::{AuditKey, BreakReason, ChainHead, ChainReport, CHAIN_LOG};
-pub use personal::{Erase, Erased, PersonalRecord, PRIVACY_LOG};
+pub use personal::{Erase, Erased, ErasedIn, PersonalRecord, PRIVACY_LOG};
 pub use replay::Mismatch;
 
 pub use accounts::{Device, PasswordKind, Session, User};

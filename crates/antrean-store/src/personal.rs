@@ -23,7 +23,7 @@
 //! under the chain; they cannot be erased without breaking it, and are left
 //! as they are (counted by [`Store::personal_summary`]).
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use antrean_core::{Actor, EventKind};
 use chrono::{DateTime, Utc};
@@ -177,6 +177,16 @@ pub struct Erased {
     pub priority_reasons: u32,
     /// Survey suggestions erased.
     pub suggestions: u32,
+    /// The same two figures per office whose events they were (each
+    /// supervisor sees the erasures of their own office in its audit log).
+    pub offices: BTreeMap<String, ErasedIn>,
+}
+
+/// What an erasure removed from one office's events.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ErasedIn {
+    pub priority_reasons: u32,
+    pub suggestions: u32,
 }
 
 /// What the database holds about one ticket, for the staff who answer a
@@ -262,23 +272,28 @@ pub(crate) fn check(conn: &Connection) -> Result<Option<(i64, String, u64, Break
 fn erase_in(tx: &Transaction<'_>, which: &Erase) -> Result<Erased> {
     // The events, with the ticket each is about; a survey of a ticket not
     // stored counts as ended.
-    let select = "SELECT p.event_id, e.kind, p.code FROM personal p
+    let select = "SELECT p.event_id, e.kind, p.code, e.office FROM personal p
          JOIN events e ON e.id = p.event_id
          LEFT JOIN tickets t ON t.code = p.code
          LEFT JOIN office_days d ON d.office = t.office
          WHERE (t.code IS NULL OR t.day < d.day) AND ";
-    let rows: Vec<(i64, String, Option<String>)> = match which {
+    type Row = (i64, String, Option<String>, String);
+    let row = |r: &rusqlite::Row<'_>| -> rusqlite::Result<Row> {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+    };
+    let rows: Vec<Row> = match which {
         Erase::Before(at) => tx
             .prepare(&format!("{select} e.at_ns < ?1 ORDER BY p.event_id"))?
-            .query_map([to_ns(*at)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .query_map([to_ns(*at)], row)?
             .collect::<rusqlite::Result<_>>()?,
         Erase::Ticket(code) => tx
             .prepare(&format!("{select} p.code = ?1 ORDER BY p.event_id"))?
-            .query_map([code], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .query_map([code], row)?
             .collect::<rusqlite::Result<_>>()?,
     };
     let mut out = Erased::default();
-    for (id, kind, code) in rows {
+    for (id, kind, code, office) in rows {
+        let here = out.offices.entry(office).or_default();
         match kind.as_str() {
             "ticket_issued" => {
                 tx.prepare_cached(
@@ -292,11 +307,13 @@ fn erase_in(tx: &Transaction<'_>, which: &Erase) -> Result<Erased> {
                 tx.prepare_cached("UPDATE tickets SET priority = NULL WHERE code = ?1")?
                     .execute([&code])?;
                 out.priority_reasons += 1;
+                here.priority_reasons += 1;
             }
             "survey_submitted" => {
                 tx.prepare_cached("UPDATE surveys SET suggestion = NULL WHERE code = ?1")?
                     .execute([&code])?;
                 out.suggestions += 1;
+                here.suggestions += 1;
             }
             other => return Err(corrupt(format!("personal data of a `{other}` event"))),
         }
@@ -332,6 +349,13 @@ impl Store {
                         "events": erased.events,
                         "priority_reasons": erased.priority_reasons,
                         "suggestions": erased.suggestions,
+                        "offices": erased.offices.iter().map(|(office, e)| {
+                            let figures = serde_json::json!({
+                                "priority_reasons": e.priority_reasons,
+                                "suggestions": e.suggestions,
+                            });
+                            (office.clone(), figures)
+                        }).collect::<Map<String, Value>>(),
                     });
                     if let (Value::Object(b), Value::Object(w)) = (&mut body, why) {
                         b.extend(w);

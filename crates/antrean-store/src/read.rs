@@ -403,8 +403,8 @@ fn ticket_from_row(r: &Row<'_>, day: Option<(&str, NaiveDate)>) -> Result<Ticket
 /// most, older than `before` (an entry's id) when given.
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
-    /// One office's log and the account changes that concern it; `None`:
-    /// every log.
+    /// One office's log, the account changes that concern it and the
+    /// erasures of its personal data; `None`: every log.
     pub office: Option<String>,
     /// Only entries at or after / before these instants.
     pub from: Option<chrono::DateTime<chrono::Utc>>,
@@ -439,7 +439,8 @@ impl Reader {
             let mut stmt = c.prepare_cached(
                 "SELECT id, office, seq, at_ns, kind, actor, body FROM events
                  WHERE (?1 IS NULL OR office = ?1
-                        OR (office = ?2 AND ?1 IN (json_extract(body, '$.office'), json_extract(body, '$.from_office'))))
+                        OR (office = ?2 AND ?1 IN (json_extract(body, '$.office'), json_extract(body, '$.from_office')))
+                        OR (office = ?10 AND EXISTS (SELECT 1 FROM json_each(body, '$.offices') WHERE key = ?1)))
                    AND (?3 IS NULL OR at_ns >= ?3) AND (?4 IS NULL OR at_ns < ?4)
                    AND (?5 IS NULL OR actor IN (?5, 'user:' || ?5, 'device:' || ?5, 'operator:' || ?5))
                    AND (?6 IS NULL OR kind = ?6)
@@ -458,6 +459,7 @@ impl Reader {
                     f.number,
                     f.before,
                     f.limit,
+                    crate::PRIVACY_LOG,
                 ],
                 |r| {
                     Ok(AuditRow {
