@@ -452,15 +452,19 @@ function sentence(e) {
 
 /**
  * What an erasure of personal data took ("2 alasan prioritas, 1 saran"),
- * by its counts; undefined without any.
+ * by its counts (in one office's log, that office's); undefined without
+ * any.
  * @param {Record<string, any>} d
  * @returns {import("./strings.js").Var | undefined}
  */
 function erasedWords(d) {
   /** @param {string} what @param {unknown} n */
   const count = (what, n) => (typeof n === "number" && n > 0 ? { key: `audit.say.erased.${what}${n === 1 ? "_one" : ""}`, vars: { n: num(n) } } : null);
-  const reasons = count("reasons", d.priority_reasons);
-  const suggestions = count("suggestions", d.suggestions);
+  // One office's log counts what was erased of that office's citizens.
+  const scope = applied.get("office");
+  const f = (scope && d.offices?.[scope]) || d;
+  const reasons = count("reasons", f.priority_reasons);
+  const suggestions = count("suggestions", f.suggestions);
   if (reasons && suggestions) return { key: "audit.say.erased.both", vars: { reasons, suggestions } };
   return reasons ?? suggestions ?? undefined;
 }

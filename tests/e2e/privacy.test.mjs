@@ -373,9 +373,10 @@ describe("the privacy notice", { timeout: 300000 }, () => {
     const p = await openPage(browser, { width: 1366, height: 768 });
     // Erasures come after a day has ended (the Rust tests make them, with a
     // clock of their own); here two are added to the log the server answers.
+    // The office's log counts its own citizens' data; every log, the regency's.
     const erased = [
       { id: 9002, log: "@privacy", seq: 2, at: new Date().toISOString(), kind: "personal_erased", actor: "operator:siti", details: { events: [14], priority_reasons: 1, suggestions: 0, why: "request" } },
-      { id: 9001, log: "@privacy", seq: 1, at: new Date(Date.now() - 3600e3).toISOString(), kind: "personal_erased", actor: "system", details: { events: [5, 9, 12], priority_reasons: 2, suggestions: 1, why: "retention", before: "2026-09-01T00:00:00Z" } },
+      { id: 9001, log: "@privacy", seq: 1, at: new Date(Date.now() - 3600e3).toISOString(), kind: "personal_erased", actor: "system", details: { events: [5, 9, 12], priority_reasons: 2, suggestions: 1, offices: { [OFFICE]: { priority_reasons: 1, suggestions: 1 }, "kantor-lain": { priority_reasons: 1, suggestions: 0 } }, why: "retention", before: "2026-09-01T00:00:00Z" } },
     ];
     await p.route(/\/api\/v1\/audit\?/, async (route) => {
       const res = await route.fetch();
@@ -390,8 +391,11 @@ describe("the privacy notice", { timeout: 300000 }, () => {
       p.locator('#audit-list tr[data-kind="personal_erased"]').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].slice(1).map((td) => (td.textContent ?? "").replace(/\s+/g, " ").trim())));
     assert.deepEqual(await rows(), [
       ["Data pribadi dihapus: 1 alasan prioritas (atas permintaan)", "siti (baris perintah server)"],
-      ["Data pribadi dihapus: 2 alasan prioritas, 1 saran (masa simpan berakhir)", "Sistem"],
+      ["Data pribadi dihapus: 1 alasan prioritas, 1 saran (masa simpan berakhir)", "Sistem"],
     ]);
+    await p.locator("#audit-filter-office").selectOption("all");
+    await p.locator("#audit-filter button[type=submit]").click();
+    await p.locator("#audit-list td", { hasText: "2 alasan prioritas, 1 saran" }).waitFor(T);
     assert.equal(await renderedText(p.locator('#audit-filter-kind optgroup[label="Data pribadi"] option[value="personal_erased"]')), "Data pribadi dihapus");
     /** Kinds of the filter shown as their key (no words in the language shown). */
     const unworded = () => p.locator("#audit-filter-kind option").evaluateAll((os) => os.map((o) => /** @type {HTMLOptionElement} */ (o)).filter((o) => o.value && (o.text === o.value || o.text.startsWith("audit."))).map((o) => o.value));
