@@ -11,7 +11,7 @@
  * 3G.
  */
 import { api, ApiError, errorText } from "../shared-ui/api.js";
-import { byId, fill, h, keepFocus } from "../shared-ui/dom.js";
+import { byId, fill, h, keepFocus, patch } from "../shared-ui/dom.js";
 import { closedText, closesText, Reopening, sameClosure } from "../shared-ui/hours.js";
 import { applyI18n, lang, langSwitch, loadLang, preferredLang, serviceName, t, waitText } from "../shared-ui/i18n.js";
 import { badgeFor, Live } from "../shared-ui/live.js";
@@ -301,7 +301,9 @@ async function officePage(id) {
   const draw = () => {
     const closed = closedLines(o, o, t("hours.office_closed"));
     offered.clear();
-    fill(
+    // What did not change stays the same element (see `patch`): a live
+    // redraw for one service must not swap another's button under a finger.
+    patch(
       main,
       h("div", { class: "office-head" }, h("h1", null, o.name), h("p", null, o.address)),
       mine.el,
@@ -483,8 +485,10 @@ async function officePage(id) {
     const button = document.querySelector(`button[data-service="${CSS.escape(s.id)}"]`) ?? document.getElementById(`take-error-${s.id}`);
     if (button instanceof HTMLElement) button.focus();
   };
-  /** @param {Service} s */
-  const take = async (s) => {
+  /** @param {Service} drawn the service as its card was drawn */
+  const take = async (drawn) => {
+    // A kept card may have been drawn from an earlier fetch of the office.
+    const s = o.services.find((x) => x.id === drawn.id) ?? drawn;
     void unlockAudio();
     taking = true;
     render();

@@ -34,7 +34,7 @@
  * warning; default 45).
  */
 import { api, ApiError, errorText, officeFromPath } from "../shared-ui/api.js";
-import { byId, fill, h } from "../shared-ui/dom.js";
+import { byId, fill, h, patch } from "../shared-ui/dom.js";
 import { closedText, closesText, Reopening } from "../shared-ui/hours.js";
 import { applyI18n, clock, hasString, labelLangButton, lang, loadLang, serviceName, speechLang, t, waitText } from "../shared-ui/i18n.js";
 import { followOffice, Reconfiguring, suspendedNow, trackSuspensions } from "../shared-ui/office.js";
@@ -208,7 +208,9 @@ function renderServices() {
   byId("closed-when").textContent = shut?.when ?? "";
   // Up to eight buttons fit in two rows of four across a landscape screen; more take five a row.
   byId("services").toggleAttribute("data-many", office.services.length > 8);
-  fill(
+  // Drawn again on every ticket of the office: a button that stays the
+  // same keeps its element (see `patch`), so a tap under way is not lost.
+  patch(
     byId("services"),
     office.services.map((s) => {
       const f = figures(s);
@@ -247,7 +249,7 @@ function renderServices() {
       const closes = office && closesText(s, office.time_zone, Date.now() + skewMs);
       return h(
         "button",
-        { type: "button", class: "k-service", "data-service": s.id, onclick: () => choose(s) },
+        { type: "button", class: "k-service", "data-service": s.id, onclick: () => choose(s.id) },
         name,
         h(
           "span",
@@ -261,8 +263,10 @@ function renderServices() {
   );
 }
 
-/** Step 1 done: on to the priority question. @param {Service} s */
-function choose(s) {
+/** Step 1 done: on to the priority question. @param {string} id the service's */
+function choose(id) {
+  const s = office?.services.find((x) => x.id === id);
+  if (!s) return;
   void unlockAudio();
   chosen = s;
   priority = null;

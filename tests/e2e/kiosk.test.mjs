@@ -284,6 +284,27 @@ describe("the kiosk, step by step", { timeout: 300000 }, () => {
     await p.close();
   });
 
+  it("a tap held while the office issues a ticket still chooses its service (the button is not swapped under the finger)", async () => {
+    const p = await kiosk(PORTRAIT);
+    const button = p.locator('button[data-service="skck"]');
+    const before = await button.elementHandle();
+    const waiting = async () => renderedText(button.locator(".k-svc-facts span").first());
+    const was = await waiting();
+    const box = await button.boundingBox();
+    assert.ok(box);
+    await p.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await p.mouse.down();
+    // Someone takes an SKCK ticket online meanwhile: the figure on this very button changes.
+    await server.takeOnline("skck");
+    await p.waitForFunction((w) => document.querySelector('button[data-service="skck"] .k-svc-facts span')?.textContent !== w, was, T);
+    assert.notEqual(await waiting(), was);
+    assert.equal(await before?.evaluate((el) => el.isConnected), true, "the same button, its figure updated in place");
+    await p.mouse.up();
+    await p.locator("#ask:not([hidden])").waitFor(T);
+    assert.equal(await renderedText(p.locator("#ask-service")), "Layanan: SKCK (Polres)");
+    await p.close();
+  });
+
   it("1920×1080: the confirmation fits, in Indonesian and in English (the office's translation, else its own words marked as Indonesian)", async () => {
     const p = await kiosk(LANDSCAPE, "", async (page) => {
       // The office wrote no English standard for the birth certificates.

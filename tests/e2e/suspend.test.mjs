@@ -81,6 +81,12 @@ describe("a service stopped for now", { timeout: 180000 }, () => {
   });
 
   it("the supervisor stops ktp-el: kiosk, phone and display show the message at once, no button", async () => {
+    // What a citizen holds on the phone meanwhile, for another service: its
+    // button and its requirements, opened (the redraw must keep both).
+    const other = phone.locator('[data-card="skck"]');
+    await other.locator("summary").click();
+    const otherButton = await other.locator('button[data-service="skck"]').elementHandle();
+    const otherKiosk = await kiosk.locator('button[data-service="skck"]').elementHandle();
     const sw = admin.locator('[data-switch="ktp-el"]');
     await sw.locator("input").fill(MESSAGE);
     await sw.locator("button[data-suspend]").click();
@@ -106,6 +112,9 @@ describe("a service stopped for now", { timeout: 180000 }, () => {
     await pc.waitFor(T);
     assert.equal(await renderedText(pc), `Layanan dihentikan sementara ${MESSAGE}`);
     assert.equal(await phone.locator('button[data-service="ktp-el"]').count(), 0);
+    assert.equal(await otherButton?.evaluate((el) => el.isConnected), true, "the other service's button is the same element");
+    assert.equal(await other.locator("details").getAttribute("open"), "", "its requirements stay open");
+    assert.equal(await otherKiosk?.evaluate((el) => el.isConnected), true, "the kiosk's too");
     await pc.scrollIntoViewIfNeeded();
     await checkScreen(phone, "suspend-citizen-360x740");
     await phone.locator("#lang-btn").click();
