@@ -30,6 +30,16 @@ pub struct Response {
     pub set_cookie: Option<String>,
 }
 
+/// A TCP connection to `addr` from the local address `local`.
+pub async fn tcp_from(local: std::net::IpAddr, addr: SocketAddr) -> anyhow::Result<TcpStream> {
+    let socket = tokio::net::TcpSocket::new_v4()?;
+    socket.bind(SocketAddr::new(local, 0))?;
+    socket
+        .connect(addr)
+        .await
+        .with_context(|| format!("connecting to {addr} from {local}"))
+}
+
 impl Conn {
     pub async fn connect(addr: SocketAddr) -> anyhow::Result<Conn> {
         let tcp = TcpStream::connect(addr)
@@ -47,12 +57,7 @@ impl Conn {
     /// A connection from a local source address (`127.0.0.2`: another
     /// client on loopback, as the server sees it).
     pub async fn connect_from(local: std::net::IpAddr, addr: SocketAddr) -> anyhow::Result<Conn> {
-        let socket = tokio::net::TcpSocket::new_v4()?;
-        socket.bind(SocketAddr::new(local, 0))?;
-        let tcp = socket
-            .connect(addr)
-            .await
-            .with_context(|| format!("connecting to {addr} from {local}"))?;
+        let tcp = tcp_from(local, addr).await?;
         tcp.set_nodelay(true)?;
         Ok(Conn {
             stream: BufReader::with_capacity(8192, tcp),

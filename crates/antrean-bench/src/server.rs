@@ -54,6 +54,7 @@ impl Dirs {
             config.join("antrean.toml"),
             "listen = \"127.0.0.1:0\"\npublic_base_url = \"http://127.0.0.1:8080\"\n\n[security]\n\
              online_tickets_per_ip = 100000000\nonline_window_minutes = 10\nlive_connections_per_ip = 50000\n\
+             # the server allows one address at most half of its connections\nconnections_per_ip = 50000\n\
              sign_in_failures = 1000\nrequest_timeout_s = 30\n\
              # issuance is measured without the online proof of work (src/fair.rs measures it)\n\
              online_proof_bits = 0\nonline_share_per_ip_percent = 100\n",
